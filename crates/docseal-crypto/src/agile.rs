@@ -1,0 +1,343 @@
+//! [MS-OFFCRYPTO] 2.3.4.11–2.3.4.15: Agile key derivation, the password key encryptor, the
+//! 4096-byte segment cipher of `EncryptedPackage` and the data-integrity HMAC.
+
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::agile_info::*;
+use crate::algorithm::{fit, AesKey, HmacState};
+use crate::error::{malformed, Error, Result};
+use crate::{HashAlgorithm, Password, Rng};
+
+/// Block key for `encryptedVerifierHashInput`.
+pub const BLOCK_VERIFIER_INPUT: [u8; 8] = [0xFE, 0xA7, 0xD2, 0x76, 0x3B, 0x4B, 0x9E, 0x79];
+/// Block key for `encryptedVerifierHashValue`.
+pub const BLOCK_VERIFIER_VALUE: [u8; 8] = [0xD7, 0xAA, 0x0F, 0x6D, 0x30, 0x61, 0x34, 0x4E];
+/// Block key for `encryptedKeyValue`.
+pub const BLOCK_KEY_VALUE: [u8; 8] = [0x14, 0x6E, 0x0B, 0xE7, 0xAB, 0xAC, 0xD0, 0xD6];
+/// Block key for the IV of `encryptedHmacKey`.
+pub const BLOCK_HMAC_KEY: [u8; 8] = [0x5F, 0xB2, 0xAD, 0x01, 0x0C, 0xB9, 0xE1, 0xF6];
+/// Block key for the IV of `encryptedHmacValue`.
+pub const BLOCK_HMAC_VALUE: [u8; 8] = [0xA0, 0x67, 0x7F, 0x02, 0xB2, 0x2C, 0x84, 0x33];
+
+/// Plaintext bytes per `EncryptedPackage` segment.
+pub const SEGMENT_SIZE: usize = 4096;
+
+/// Default limit on `spinCount` (the schema's maximum).
+pub const DEFAULT_MAX_SPIN_COUNT: u32 = 10_000_000;
+
+/// The password hash after the spin loop (`H_n` of 2.3.4.11), wiped on drop.
+pub struct PasswordHash {
+    hash: HashAlgorithm,
+    value: Zeroizing<Vec<u8>>,
+}
+
+impl PasswordHash {
+    /// Runs the spin loop: `H(salt || pw)`, then `spin_count` rounds of `H(LE32(i) || H)`.
+    pub fn derive(hash: HashAlgorithm, salt: &[u8], password: &Password, spin_count: u32) -> PasswordHash {
+        let h = hash.iterate(salt, password.utf16le(), spin_count);
+        PasswordHash {
+            hash,
+            value: Zeroizing::new(h.as_slice().to_vec()),
+        }
+    }
+
+    /// The iterated hash.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.value
+    }
+
+    /// `H(H_n || block_key)` fitted to `key_len` bytes with 0x36 padding.
+    pub fn key_for(&self, block_key: &[u8; 8], key_len: usize) -> Zeroizing<Vec<u8>> {
+        let d = self.hash.digest(&[&self.value, block_key]);
+        Zeroizing::new(fit(d.as_slice(), key_len, 0x36))
+    }
+}
+
+/// IV rule of 2.3.4.12: `H(salt || block_key)` (or the salt itself) fitted to 16 bytes with 0x36.
+pub fn derive_iv(hash: HashAlgorithm, salt: &[u8], block_key: Option<&[u8]>) -> [u8; 16] {
+    let mut iv = [0x36u8; 16];
+    match block_key {
+        Some(b) => {
+            let d = hash.digest(&[salt, b]);
+            iv.copy_from_slice(&d.as_slice()[..16]);
+        }
+        None => {
+            let n = salt.len().min(16);
+            iv[..n].copy_from_slice(&salt[..n]);
+        }
+    }
+    iv
+}
+
+fn pad_to_block(data: &[u8]) -> Vec<u8> {
+    let mut v = data.to_vec();
+    v.resize(data.len().div_ceil(16).max(1) * 16, 0);
+    v
+}
+
+fn check_block_multiple(data: &[u8], structure: &'static str, what: &str) -> Result<()> {
+    if data.is_empty() || data.len() % 16 != 0 {
+        return Err(malformed(structure, format!("{what} of {} bytes is not a whole number of AES blocks", data.len())));
+    }
+    Ok(())
+}
+
+impl PasswordKeyEncryptor {
+    /// Checks `password` against the verifier (in constant time) and returns the intermediate
+    /// key, cut to `key_data`'s key length.
+    pub fn unlock(&self, key_data: &KeyParams, password: &Password, max_spin_count: u32) -> Result<Zeroizing<Vec<u8>>> {
+        const S: &str = "EncryptionInfo p:encryptedKey";
+        let suite = self.params.suite(S)?;
+        let data_suite = key_data.suite("EncryptionInfo keyData")?;
+        if self.spin_count > max_spin_count {
+            return Err(Error::LimitExceeded {
+                what: "spin count",
+                limit: u64::from(max_spin_count),
+            });
+        }
+        check_block_multiple(&self.encrypted_verifier_hash_input, S, "encryptedVerifierHashInput")?;
+        check_block_multiple(&self.encrypted_verifier_hash_value, S, "encryptedVerifierHashValue")?;
+        check_block_multiple(&self.encrypted_key_value, S, "encryptedKeyValue")?;
+        let iv = derive_iv(suite.hash, &self.params.salt, None);
+        let ph = PasswordHash::derive(suite.hash, &self.params.salt, password, self.spin_count);
+
+        let mut input = Zeroizing::new(self.encrypted_verifier_hash_input.clone());
+        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_INPUT, suite.key_len))?.cbc_decrypt(&iv, &mut input);
+        let salt_size = (self.params.salt_size as usize).min(input.len());
+        let expected = suite.hash.digest(&[&input[..salt_size]]);
+
+        let mut value = Zeroizing::new(self.encrypted_verifier_hash_value.clone());
+        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_VALUE, suite.key_len))?.cbc_decrypt(&iv, &mut value);
+        if value.len() < suite.hash.size() {
+            return Err(malformed(S, "encryptedVerifierHashValue shorter than the hash"));
+        }
+        if !bool::from(value[..suite.hash.size()].ct_eq(expected.as_slice())) {
+            return Err(Error::WrongPassword);
+        }
+
+        let mut key = Zeroizing::new(self.encrypted_key_value.clone());
+        AesKey::new(&ph.key_for(&BLOCK_KEY_VALUE, suite.key_len))?.cbc_decrypt(&iv, &mut key);
+        if key.len() < data_suite.key_len {
+            return Err(malformed(S, "encryptedKeyValue shorter than keyData's key"));
+        }
+        key.truncate(data_suite.key_len);
+        Ok(key)
+    }
+
+    /// Wraps `intermediate_key` for `password` with fresh salt and verifier.
+    pub fn create(
+        params_template: &KeyParams,
+        spin_count: u32,
+        password: &Password,
+        intermediate_key: &[u8],
+        rng: &mut Rng,
+    ) -> Result<PasswordKeyEncryptor> {
+        let mut params = params_template.clone();
+        params.salt = rng.bytes(params.salt_size as usize)?;
+        let suite = params.suite("EncryptionInfo p:encryptedKey")?;
+        let iv = derive_iv(suite.hash, &params.salt, None);
+        let ph = PasswordHash::derive(suite.hash, &params.salt, password, spin_count);
+
+        let verifier = Zeroizing::new(rng.bytes(params.salt_size as usize)?);
+        let mut input = Zeroizing::new(pad_to_block(&verifier));
+        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_INPUT, suite.key_len))?.cbc_encrypt(&iv, &mut input);
+        let mut value = Zeroizing::new(pad_to_block(suite.hash.digest(&[&verifier]).as_slice()));
+        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_VALUE, suite.key_len))?.cbc_encrypt(&iv, &mut value);
+        let mut key = Zeroizing::new(pad_to_block(intermediate_key));
+        AesKey::new(&ph.key_for(&BLOCK_KEY_VALUE, suite.key_len))?.cbc_encrypt(&iv, &mut key);
+        Ok(PasswordKeyEncryptor {
+            spin_count,
+            params,
+            encrypted_verifier_hash_input: input.to_vec(),
+            encrypted_verifier_hash_value: value.to_vec(),
+            encrypted_key_value: key.to_vec(),
+        })
+    }
+}
+
+/// The cipher of `EncryptedPackage`: AES-CBC per 4096-byte segment, IV from the segment index.
+///
+/// ```
+/// use docseal_crypto::{KeyParams, HashAlgorithm, SegmentCipher};
+/// let params = KeyParams::aes(256, HashAlgorithm::Sha512, vec![7; 16]);
+/// let cipher = SegmentCipher::new(&params, &[1; 32]).unwrap();
+/// let mut seg = *b"sixteen bytes!!!";
+/// cipher.encrypt_segment(0, &mut seg);
+/// cipher.decrypt_segment(0, &mut seg);
+/// assert_eq!(&seg, b"sixteen bytes!!!");
+/// ```
+#[derive(Clone)]
+pub struct SegmentCipher {
+    key: AesKey,
+    hash: HashAlgorithm,
+    salt: Vec<u8>,
+}
+
+impl SegmentCipher {
+    /// Builds the cipher from `keyData` and the intermediate key.
+    pub fn new(key_data: &KeyParams, key: &[u8]) -> Result<SegmentCipher> {
+        let suite = key_data.suite("EncryptionInfo keyData")?;
+        if key.len() != suite.key_len {
+            return Err(malformed("key", format!("{} bytes for a {}-bit cipher", key.len(), key_data.key_bits)));
+        }
+        Ok(SegmentCipher {
+            key: AesKey::new(key)?,
+            hash: suite.hash,
+            salt: key_data.salt.clone(),
+        })
+    }
+
+    /// IV of segment `index`.
+    pub fn iv(&self, index: u32) -> [u8; 16] {
+        derive_iv(self.hash, &self.salt, Some(&index.to_le_bytes()))
+    }
+
+    /// Encrypts one segment (≤ 4096 bytes, a multiple of 16) in place.
+    pub fn encrypt_segment(&self, index: u32, buf: &mut [u8]) {
+        self.key.cbc_encrypt(&self.iv(index), buf);
+    }
+
+    /// Decrypts one segment in place.
+    pub fn decrypt_segment(&self, index: u32, buf: &mut [u8]) {
+        self.key.cbc_decrypt(&self.iv(index), buf);
+    }
+
+    /// Encrypts consecutive whole segments starting at `first_index`; `buf` holds
+    /// `k * 4096` bytes plus a final partial segment padded to 16.
+    pub fn encrypt_segments(&self, first_index: u32, buf: &mut [u8]) {
+        for (i, seg) in buf.chunks_mut(SEGMENT_SIZE).enumerate() {
+            self.encrypt_segment(first_index + i as u32, seg);
+        }
+    }
+
+    /// Decrypts consecutive segments; see [`SegmentCipher::encrypt_segments`].
+    pub fn decrypt_segments(&self, first_index: u32, buf: &mut [u8]) {
+        for (i, seg) in buf.chunks_mut(SEGMENT_SIZE).enumerate() {
+            self.decrypt_segment(first_index + i as u32, seg);
+        }
+    }
+}
+
+/// The data-integrity keys of a file being read: the HMAC key and the expected tag.
+pub struct Integrity {
+    hash: HashAlgorithm,
+    hmac_key: Zeroizing<Vec<u8>>,
+    expected: Zeroizing<Vec<u8>>,
+}
+
+impl Integrity {
+    /// Decrypts `dataIntegrity` with the intermediate key.
+    ///
+    /// The HMAC key is `hashSize` bytes in Office's files although 2.3.4.14 says `saltSize`;
+    /// a shorter encrypted key is taken whole so either reading works.
+    pub fn open(key_data: &KeyParams, di: &DataIntegrity, key: &[u8]) -> Result<Integrity> {
+        const S: &str = "EncryptionInfo dataIntegrity";
+        let suite = key_data.suite("EncryptionInfo keyData")?;
+        check_block_multiple(&di.encrypted_hmac_key, S, "encryptedHmacKey")?;
+        check_block_multiple(&di.encrypted_hmac_value, S, "encryptedHmacValue")?;
+        let aes = AesKey::new(key)?;
+        let mut hmac_key = Zeroizing::new(di.encrypted_hmac_key.clone());
+        aes.cbc_decrypt(&derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_KEY)), &mut hmac_key);
+        hmac_key.truncate(suite.hash.size());
+        let mut expected = Zeroizing::new(di.encrypted_hmac_value.clone());
+        aes.cbc_decrypt(&derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_VALUE)), &mut expected);
+        if expected.len() < suite.hash.size() {
+            return Err(malformed(S, "encryptedHmacValue shorter than the hash"));
+        }
+        expected.truncate(suite.hash.size());
+        Ok(Integrity {
+            hash: suite.hash,
+            hmac_key,
+            expected,
+        })
+    }
+
+    /// An HMAC state to feed the whole `EncryptedPackage` stream into.
+    pub fn hmac(&self) -> HmacState {
+        HmacState::new(self.hash, &self.hmac_key)
+    }
+
+    /// Compares a finished tag with the stored one in constant time.
+    pub fn verify(&self, tag: &[u8]) -> Result<()> {
+        if bool::from(self.expected.as_slice().ct_eq(tag)) {
+            Ok(())
+        } else {
+            Err(Error::IntegrityMismatch)
+        }
+    }
+
+    /// The HMAC key (for reproduction of a file's bytes).
+    pub fn hmac_key(&self) -> &[u8] {
+        &self.hmac_key
+    }
+}
+
+/// Encrypts an HMAC key and tag into `dataIntegrity`.
+pub fn seal_integrity(key_data: &KeyParams, key: &[u8], hmac_key: &[u8], tag: &[u8]) -> Result<DataIntegrity> {
+    let suite = key_data.suite("EncryptionInfo keyData")?;
+    let aes = AesKey::new(key)?;
+    let mut k = pad_to_block(hmac_key);
+    aes.cbc_encrypt(&derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_KEY)), &mut k);
+    let mut v = pad_to_block(tag);
+    aes.cbc_encrypt(&derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_VALUE)), &mut v);
+    Ok(DataIntegrity {
+        encrypted_hmac_key: k,
+        encrypted_hmac_value: v,
+    })
+}
+
+/// What a writer chooses for a new Agile file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgileProfile {
+    /// AES key length in bits (128, 192, 256).
+    pub key_bits: u32,
+    /// Hash for keys, IVs and the HMAC.
+    pub hash: HashAlgorithm,
+    /// Password spin count.
+    pub spin_count: u32,
+    /// Salt length (Office: 16).
+    pub salt_size: u32,
+}
+
+impl Default for AgileProfile {
+    /// What Office writes: AES-256, SHA-512, spin count 100,000, 16-byte salts.
+    fn default() -> Self {
+        AgileProfile {
+            key_bits: 256,
+            hash: HashAlgorithm::Sha512,
+            spin_count: 100_000,
+            salt_size: 16,
+        }
+    }
+}
+
+/// The secrets of a file being written: intermediate key and HMAC key.
+pub struct AgileSecrets {
+    /// The intermediate (package) key.
+    pub key: Zeroizing<Vec<u8>>,
+    /// The HMAC key (`hashSize` bytes).
+    pub hmac_key: Zeroizing<Vec<u8>>,
+}
+
+/// Creates a fresh Agile descriptor for `password` (data integrity still to be sealed) and the
+/// secrets that go with it. The intermediate key is full-entropy random bytes.
+pub fn new_password_info(
+    profile: &AgileProfile,
+    password: &Password,
+    rng: &mut Rng,
+) -> Result<(AgileEncryptionInfo, AgileSecrets)> {
+    let key = Zeroizing::new(rng.bytes(profile.key_bits as usize / 8)?);
+    let key_data = KeyParams::aes(profile.key_bits, profile.hash, rng.bytes(profile.salt_size as usize)?);
+    key_data.suite("EncryptionInfo keyData")?;
+    let hmac_key = Zeroizing::new(rng.bytes(profile.hash.size())?);
+    let template = KeyParams::aes(profile.key_bits, profile.hash, vec![0; profile.salt_size as usize]);
+    let pke = PasswordKeyEncryptor::create(&template, profile.spin_count, password, &key, rng)?;
+    let info = AgileEncryptionInfo {
+        key_data,
+        data_integrity: None,
+        key_encryptors: vec![KeyEncryptor::Password(pke)],
+        declares_certificate_ns: true,
+    };
+    Ok((info, AgileSecrets { key, hmac_key }))
+}

@@ -1,0 +1,281 @@
+//! The hash and cipher algorithms MS-OFFCRYPTO names, dispatched without allocation.
+
+use aes::cipher::{BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit};
+use digest::{Digest, FixedOutputReset, Mac};
+use hmac::Hmac;
+
+use crate::error::{malformed, unsupported, Result};
+
+/// A hash algorithm from `hashAlgorithm`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HashAlgorithm {
+    /// SHA-1 (20 bytes).
+    Sha1,
+    /// SHA-256 (32 bytes).
+    Sha256,
+    /// SHA-384 (48 bytes).
+    Sha384,
+    /// SHA-512 (64 bytes); Office's default.
+    Sha512,
+}
+
+/// The longest digest we produce.
+pub const MAX_DIGEST: usize = 64;
+
+/// A digest value held inline.
+#[derive(Clone)]
+pub struct DigestBytes {
+    bytes: [u8; MAX_DIGEST],
+    len: usize,
+}
+
+impl DigestBytes {
+    /// The digest bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl Drop for DigestBytes {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.bytes);
+    }
+}
+
+impl HashAlgorithm {
+    /// All four, in increasing size.
+    pub const ALL: [HashAlgorithm; 4] = [
+        HashAlgorithm::Sha1,
+        HashAlgorithm::Sha256,
+        HashAlgorithm::Sha384,
+        HashAlgorithm::Sha512,
+    ];
+
+    /// Digest size in bytes.
+    pub fn size(self) -> usize {
+        match self {
+            HashAlgorithm::Sha1 => 20,
+            HashAlgorithm::Sha256 => 32,
+            HashAlgorithm::Sha384 => 48,
+            HashAlgorithm::Sha512 => 64,
+        }
+    }
+
+    /// The name as written in `hashAlgorithm`.
+    pub fn name(self) -> &'static str {
+        match self {
+            HashAlgorithm::Sha1 => "SHA1",
+            HashAlgorithm::Sha256 => "SHA256",
+            HashAlgorithm::Sha384 => "SHA384",
+            HashAlgorithm::Sha512 => "SHA512",
+        }
+    }
+
+    /// Resolves a `hashAlgorithm` value: names the schema allows but docseal does not
+    /// implement are `Unsupported`; anything else is `Malformed`.
+    pub fn from_name(name: &str) -> Result<HashAlgorithm> {
+        Ok(match name {
+            "SHA1" => HashAlgorithm::Sha1,
+            "SHA256" => HashAlgorithm::Sha256,
+            "SHA384" => HashAlgorithm::Sha384,
+            "SHA512" => HashAlgorithm::Sha512,
+            "MD5" | "MD4" | "MD2" | "RIPEMD-128" | "RIPEMD-160" | "WHIRLPOOL" => {
+                return Err(unsupported(format!("hash algorithm {name}")))
+            }
+            other => return Err(malformed("EncryptionInfo", format!("hash algorithm {other:?}"))),
+        })
+    }
+
+    /// Hashes the concatenation of `parts`.
+    pub fn digest(self, parts: &[&[u8]]) -> DigestBytes {
+        fn run<D: Digest>(parts: &[&[u8]]) -> DigestBytes {
+            let mut d = D::new();
+            for p in parts {
+                d.update(p);
+            }
+            let out = d.finalize();
+            let mut bytes = [0u8; MAX_DIGEST];
+            bytes[..out.len()].copy_from_slice(&out);
+            DigestBytes { bytes, len: out.len() }
+        }
+        match self {
+            HashAlgorithm::Sha1 => run::<sha1::Sha1>(parts),
+            HashAlgorithm::Sha256 => run::<sha2::Sha256>(parts),
+            HashAlgorithm::Sha384 => run::<sha2::Sha384>(parts),
+            HashAlgorithm::Sha512 => run::<sha2::Sha512>(parts),
+        }
+    }
+
+    /// `H(salt || password)` followed by `iterations` rounds of `H(LE32(i) || H)`.
+    ///
+    /// No allocation per round: the digest is finalized into the same buffer each time.
+    pub fn iterate(self, salt: &[u8], password: &[u8], iterations: u32) -> DigestBytes {
+        fn run<D: Digest + FixedOutputReset>(salt: &[u8], pw: &[u8], n: u32) -> DigestBytes {
+            let mut d = D::new();
+            Digest::update(&mut d, salt);
+            Digest::update(&mut d, pw);
+            let mut h = d.finalize_reset();
+            for i in 0..n {
+                Digest::update(&mut d, i.to_le_bytes());
+                Digest::update(&mut d, &h);
+                Digest::finalize_into_reset(&mut d, &mut h);
+            }
+            let mut bytes = [0u8; MAX_DIGEST];
+            bytes[..h.len()].copy_from_slice(&h);
+            zeroize::Zeroize::zeroize(h.as_mut_slice());
+            DigestBytes { bytes, len: <D as Digest>::output_size() }
+        }
+        match self {
+            HashAlgorithm::Sha1 => run::<sha1::Sha1>(salt, password, iterations),
+            HashAlgorithm::Sha256 => run::<sha2::Sha256>(salt, password, iterations),
+            HashAlgorithm::Sha384 => run::<sha2::Sha384>(salt, password, iterations),
+            HashAlgorithm::Sha512 => run::<sha2::Sha512>(salt, password, iterations),
+        }
+    }
+}
+
+/// An HMAC over one of the four hashes, fed incrementally.
+#[derive(Clone)]
+pub enum HmacState {
+    /// HMAC-SHA1.
+    Sha1(Hmac<sha1::Sha1>),
+    /// HMAC-SHA256.
+    Sha256(Hmac<sha2::Sha256>),
+    /// HMAC-SHA384.
+    Sha384(Hmac<sha2::Sha384>),
+    /// HMAC-SHA512.
+    Sha512(Hmac<sha2::Sha512>),
+}
+
+impl HmacState {
+    /// Starts an HMAC keyed with `key` (any length).
+    pub fn new(hash: HashAlgorithm, key: &[u8]) -> HmacState {
+        // new_from_slice accepts every key length for HMAC; the fallback is unreachable.
+        match hash {
+            HashAlgorithm::Sha1 => HmacState::Sha1(
+                <Hmac<sha1::Sha1> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
+            ),
+            HashAlgorithm::Sha256 => HmacState::Sha256(
+                <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
+            ),
+            HashAlgorithm::Sha384 => HmacState::Sha384(
+                <Hmac<sha2::Sha384> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
+            ),
+            HashAlgorithm::Sha512 => HmacState::Sha512(
+                <Hmac<sha2::Sha512> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
+            ),
+        }
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        match self {
+            HmacState::Sha1(m) => m.update(data),
+            HmacState::Sha256(m) => m.update(data),
+            HmacState::Sha384(m) => m.update(data),
+            HmacState::Sha512(m) => m.update(data),
+        }
+    }
+
+    /// The tag.
+    pub fn finalize(self) -> DigestBytes {
+        fn pack(out: &[u8]) -> DigestBytes {
+            let mut bytes = [0u8; MAX_DIGEST];
+            bytes[..out.len()].copy_from_slice(out);
+            DigestBytes { bytes, len: out.len() }
+        }
+        match self {
+            HmacState::Sha1(m) => pack(&m.finalize().into_bytes()),
+            HmacState::Sha256(m) => pack(&m.finalize().into_bytes()),
+            HmacState::Sha384(m) => pack(&m.finalize().into_bytes()),
+            HmacState::Sha512(m) => pack(&m.finalize().into_bytes()),
+        }
+    }
+}
+
+/// An expanded AES key of any of the three sizes.
+#[derive(Clone)]
+pub enum AesKey {
+    /// AES-128.
+    Aes128(aes::Aes128),
+    /// AES-192.
+    Aes192(aes::Aes192),
+    /// AES-256.
+    Aes256(aes::Aes256),
+}
+
+impl AesKey {
+    /// Expands a 16-, 24- or 32-byte key.
+    pub fn new(key: &[u8]) -> Result<AesKey> {
+        Ok(match key.len() {
+            16 => AesKey::Aes128(aes::Aes128::new_from_slice(key).map_err(|_| bad_key(16))?),
+            24 => AesKey::Aes192(aes::Aes192::new_from_slice(key).map_err(|_| bad_key(24))?),
+            32 => AesKey::Aes256(aes::Aes256::new_from_slice(key).map_err(|_| bad_key(32))?),
+            n => return Err(malformed("key", format!("AES key of {n} bytes"))),
+        })
+    }
+
+    /// AES-CBC encryption in place; `buf.len()` must be a multiple of 16.
+    pub fn cbc_encrypt(&self, iv: &[u8; 16], buf: &mut [u8]) {
+        debug_assert_eq!(buf.len() % 16, 0);
+        let blocks = to_blocks(buf);
+        match self {
+            AesKey::Aes128(k) => cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks),
+            AesKey::Aes192(k) => cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks),
+            AesKey::Aes256(k) => cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks),
+        }
+    }
+
+    /// AES-CBC decryption in place; `buf.len()` must be a multiple of 16.
+    pub fn cbc_decrypt(&self, iv: &[u8; 16], buf: &mut [u8]) {
+        debug_assert_eq!(buf.len() % 16, 0);
+        let blocks = to_blocks(buf);
+        match self {
+            AesKey::Aes128(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks),
+            AesKey::Aes192(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks),
+            AesKey::Aes256(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks),
+        }
+    }
+
+    /// AES-ECB encryption in place (Standard encryption, IRM); `buf.len()` a multiple of 16.
+    pub fn ecb_encrypt(&self, buf: &mut [u8]) {
+        use aes::cipher::BlockEncrypt;
+        let blocks = to_blocks(buf);
+        match self {
+            AesKey::Aes128(k) => k.encrypt_blocks(blocks),
+            AesKey::Aes192(k) => k.encrypt_blocks(blocks),
+            AesKey::Aes256(k) => k.encrypt_blocks(blocks),
+        }
+    }
+
+    /// AES-ECB decryption in place; `buf.len()` a multiple of 16.
+    pub fn ecb_decrypt(&self, buf: &mut [u8]) {
+        use aes::cipher::BlockDecrypt;
+        let blocks = to_blocks(buf);
+        match self {
+            AesKey::Aes128(k) => k.decrypt_blocks(blocks),
+            AesKey::Aes192(k) => k.decrypt_blocks(blocks),
+            AesKey::Aes256(k) => k.decrypt_blocks(blocks),
+        }
+    }
+}
+
+fn bad_key(n: usize) -> crate::Error {
+    malformed("key", format!("AES-{} key rejected", n * 8))
+}
+
+fn to_blocks(buf: &mut [u8]) -> &mut [aes::Block] {
+    let n = buf.len() / 16;
+    // SAFETY: `aes::Block` is `GenericArray<u8, U16>`, a `#[repr(transparent)]` [u8; 16] with
+    // alignment 1, and `n * 16 <= buf.len()`.
+    unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<aes::Block>(), n) }
+}
+
+/// Fits a derived value to `len` bytes: truncate, or pad with `pad` ([MS-OFFCRYPTO] 2.3.4.11/12
+/// uses 0x36 for keys and IVs).
+pub fn fit(value: &[u8], len: usize, pad: u8) -> Vec<u8> {
+    let mut out = value[..value.len().min(len)].to_vec();
+    out.resize(len, pad);
+    out
+}

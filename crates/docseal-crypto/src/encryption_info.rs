@@ -1,0 +1,52 @@
+//! [MS-OFFCRYPTO] 2.3.4.5–2.3.4.10: the `EncryptionInfo` stream and its version header.
+
+use crate::agile_info::{AgileEncryptionInfo, XmlLimits};
+use crate::error::{malformed, unsupported, Result};
+use crate::standard::StandardEncryptionInfo;
+
+/// Agile's version header bytes: 4.4, reserved 0x40.
+pub const AGILE_HEADER: [u8; 8] = [4, 0, 4, 0, 0x40, 0, 0, 0];
+
+/// A parsed `EncryptionInfo` stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EncryptionInfo {
+    /// Version 4.4: Agile (XML descriptor).
+    Agile(AgileEncryptionInfo),
+    /// Versions 2.2, 3.2, 4.2: Standard (binary header and verifier).
+    Standard(StandardEncryptionInfo),
+}
+
+impl EncryptionInfo {
+    /// Parses the stream; Extensible (x.3) and unknown versions are `Unsupported`.
+    pub fn parse(bytes: &[u8], limits: &XmlLimits) -> Result<EncryptionInfo> {
+        if bytes.len() < 8 {
+            return Err(malformed("EncryptionInfo", format!("{} bytes, shorter than the version header", bytes.len())));
+        }
+        let major = u16::from_le_bytes([bytes[0], bytes[1]]);
+        let minor = u16::from_le_bytes([bytes[2], bytes[3]]);
+        match (major, minor) {
+            (4, 4) => Ok(EncryptionInfo::Agile(AgileEncryptionInfo::parse_xml(&bytes[8..], limits)?)),
+            (2..=4, 2) => Ok(EncryptionInfo::Standard(StandardEncryptionInfo::parse(bytes)?)),
+            (3 | 4, 3) => Err(unsupported(format!("EncryptionInfo version {major}.{minor} (Extensible encryption)"))),
+            _ => Err(unsupported(format!("EncryptionInfo version {major}.{minor}"))),
+        }
+    }
+
+    /// The scheme's name: `"agile"` or `"standard"`.
+    pub fn scheme(&self) -> &'static str {
+        match self {
+            EncryptionInfo::Agile(_) => "agile",
+            EncryptionInfo::Standard(_) => "standard",
+        }
+    }
+}
+
+/// Serializes an Agile descriptor with its version header.
+pub fn agile_stream(info: &AgileEncryptionInfo) -> Vec<u8> {
+    let xml = info.to_xml();
+    let mut out = Vec::with_capacity(8 + xml.len());
+    out.extend_from_slice(&AGILE_HEADER);
+    out.extend_from_slice(xml.as_bytes());
+    out
+}

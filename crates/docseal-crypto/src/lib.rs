@@ -1,0 +1,35 @@
+//! MS-OFFCRYPTO records and algorithms for docseal.
+//!
+//! This crate is sans-I/O: it parses and serializes the records ([`EncryptionInfo`],
+//! [`AgileEncryptionInfo`], [`StandardEncryptionInfo`], the DataSpaces records) and computes
+//! keys, segment ciphers and integrity tags over byte slices. Reading compound files and
+//! streaming packages is the facade's job.
+//!
+//! ```
+//! use docseal_crypto::*;
+//! let mut rng = Rng::seeded_for_tests(1);
+//! let profile = AgileProfile { spin_count: 10, ..AgileProfile::default() };
+//! let (info, secrets) = new_password_info(&profile, &Password::new("pw"), &mut rng).unwrap();
+//! let key = info.password_encryptor().unwrap()
+//!     .unlock(&info.key_data, &Password::new("pw"), DEFAULT_MAX_SPIN_COUNT).unwrap();
+//! assert_eq!(&key[..], &secrets.key[..]);
+//! ```
+
+mod agile;
+mod agile_info;
+mod algorithm;
+pub mod dataspaces;
+mod encryption_info;
+mod error;
+mod password;
+mod rng;
+mod standard;
+
+pub use agile::*;
+pub use agile_info::*;
+pub use algorithm::{fit, AesKey, DigestBytes, HashAlgorithm, HmacState, MAX_DIGEST};
+pub use encryption_info::{agile_stream, EncryptionInfo, AGILE_HEADER};
+pub use error::{Error, Result};
+pub use password::{Password, MAX_PASSWORD_UNITS};
+pub use rng::Rng;
+pub use standard::*;

@@ -1,0 +1,170 @@
+//! [MS-OFFCRYPTO] 2.3.4.5–2.3.4.9: Standard encryption (Office 2007): binary header and
+//! verifier, SHA-1 × 50,000 key derivation, AES-ECB package.
+
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::algorithm::AesKey;
+use crate::error::{malformed, unsupported, Error, Result};
+use crate::{HashAlgorithm, Password};
+
+/// `AlgID` values.
+pub const ALG_AES128: u32 = 0x660E;
+/// AES-192.
+pub const ALG_AES192: u32 = 0x660F;
+/// AES-256.
+pub const ALG_AES256: u32 = 0x6610;
+/// RC4.
+pub const ALG_RC4: u32 = 0x6801;
+/// SHA-1 `AlgIDHash`.
+pub const ALG_SHA1: u32 = 0x8004;
+/// Spin count of Standard encryption.
+pub const STANDARD_SPIN_COUNT: u32 = 50_000;
+
+/// The Standard `EncryptionInfo`: header and verifier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StandardEncryptionInfo {
+    /// Major version (2, 3 or 4).
+    pub major: u16,
+    /// Minor version (2).
+    pub minor: u16,
+    /// Flags of the stream header.
+    pub flags: u32,
+    /// Flags repeated in the EncryptionHeader.
+    pub header_flags: u32,
+    /// `SizeExtra`.
+    pub size_extra: u32,
+    /// `AlgID`.
+    pub alg_id: u32,
+    /// `AlgIDHash`.
+    pub alg_id_hash: u32,
+    /// `KeySize` in bits.
+    pub key_size: u32,
+    /// `ProviderType`.
+    pub provider_type: u32,
+    /// `Reserved1`.
+    pub reserved1: u32,
+    /// `Reserved2`.
+    pub reserved2: u32,
+    /// `CSPName` without its terminator.
+    pub csp_name: String,
+    /// Whether the CSP name was NUL-terminated.
+    pub csp_name_terminated: bool,
+    /// Verifier salt.
+    pub salt: Vec<u8>,
+    /// `EncryptedVerifier`.
+    pub encrypted_verifier: Vec<u8>,
+    /// `VerifierHashSize`.
+    pub verifier_hash_size: u32,
+    /// `EncryptedVerifierHash`.
+    pub encrypted_verifier_hash: Vec<u8>,
+}
+
+fn u32_at(b: &[u8], o: usize) -> Result<u32> {
+    b.get(o..o + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+        .ok_or_else(|| malformed("EncryptionInfo (Standard)", format!("truncated at offset {o}")))
+}
+
+impl StandardEncryptionInfo {
+    /// Parses the whole stream (version header included).
+    pub fn parse(b: &[u8]) -> Result<StandardEncryptionInfo> {
+        const S: &str = "EncryptionInfo (Standard)";
+        let major = u16::from_le_bytes([b[0], b[1]]);
+        let minor = u16::from_le_bytes([b[2], b[3]]);
+        let flags = u32_at(b, 4)?;
+        let header_size = u32_at(b, 8)? as usize;
+        if !(32..=b.len().saturating_sub(12)).contains(&header_size) {
+            return Err(malformed(S, format!("header size {header_size}")));
+        }
+        let h = &b[12..12 + header_size];
+        let csp_raw: Vec<u16> = h[32..]
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        let end = csp_raw.iter().position(|&u| u == 0);
+        let csp_name = String::from_utf16_lossy(&csp_raw[..end.unwrap_or(csp_raw.len())]);
+        let v = &b[12 + header_size..];
+        let salt_size = u32_at(v, 0)? as usize;
+        if salt_size != 16 {
+            return Err(malformed(S, format!("verifier salt size {salt_size}")));
+        }
+        let salt = v.get(4..20).ok_or_else(|| malformed(S, "truncated verifier"))?.to_vec();
+        let encrypted_verifier = v.get(20..36).ok_or_else(|| malformed(S, "truncated verifier"))?.to_vec();
+        let verifier_hash_size = u32_at(v, 36)?;
+        let alg_id = u32_at(h, 8)?;
+        let hash_len = if alg_id == ALG_RC4 { 20 } else { 32 };
+        let encrypted_verifier_hash = v
+            .get(40..40 + hash_len)
+            .ok_or_else(|| malformed(S, "truncated verifier hash"))?
+            .to_vec();
+        Ok(StandardEncryptionInfo {
+            major,
+            minor,
+            flags,
+            header_flags: u32_at(h, 0)?,
+            size_extra: u32_at(h, 4)?,
+            alg_id,
+            alg_id_hash: u32_at(h, 12)?,
+            key_size: u32_at(h, 16)?,
+            provider_type: u32_at(h, 20)?,
+            reserved1: u32_at(h, 24)?,
+            reserved2: u32_at(h, 28)?,
+            csp_name,
+            csp_name_terminated: end.is_some(),
+            salt,
+            encrypted_verifier,
+            verifier_hash_size,
+            encrypted_verifier_hash,
+        })
+    }
+
+    /// Human name of the cipher.
+    pub fn cipher_name(&self) -> String {
+        match self.alg_id {
+            ALG_AES128 => "AES-128".into(),
+            ALG_AES192 => "AES-192".into(),
+            ALG_AES256 => "AES-256".into(),
+            ALG_RC4 => "RC4".into(),
+            0 => "AES-128 (AlgID 0)".into(),
+            other => format!("AlgID {other:#x}"),
+        }
+    }
+
+    /// Derives the key and checks the verifier.
+    pub fn unlock(&self, password: &Password) -> Result<Zeroizing<Vec<u8>>> {
+        let key_len = match (self.alg_id, self.key_size) {
+            (ALG_AES128 | 0, 128) | (ALG_AES192, 192) | (ALG_AES256, 256) => self.key_size as usize / 8,
+            (ALG_AES128 | ALG_AES192 | ALG_AES256, n) => {
+                return Err(malformed("EncryptionInfo (Standard)", format!("KeySize {n} for {}", self.cipher_name())))
+            }
+            _ => return Err(unsupported(format!("Standard encryption with {}", self.cipher_name()))),
+        };
+        if self.alg_id_hash != ALG_SHA1 && self.alg_id_hash != 0 {
+            return Err(unsupported(format!("Standard encryption with AlgIDHash {:#x}", self.alg_id_hash)));
+        }
+        let h = HashAlgorithm::Sha1.iterate(&self.salt, password.utf16le(), STANDARD_SPIN_COUNT);
+        let hfinal = HashAlgorithm::Sha1.digest(&[h.as_slice(), &0u32.to_le_bytes()]);
+        let mut buf1 = [0x36u8; 64];
+        let mut buf2 = [0x5Cu8; 64];
+        for (i, b) in hfinal.as_slice().iter().enumerate() {
+            buf1[i] ^= b;
+            buf2[i] ^= b;
+        }
+        let x1 = HashAlgorithm::Sha1.digest(&[&buf1]);
+        let x2 = HashAlgorithm::Sha1.digest(&[&buf2]);
+        let mut x3 = Zeroizing::new(x1.as_slice().to_vec());
+        x3.extend_from_slice(x2.as_slice());
+        x3.truncate(key_len);
+        let aes = AesKey::new(&x3)?;
+        let mut verifier = Zeroizing::new(self.encrypted_verifier.clone());
+        aes.ecb_decrypt(&mut verifier);
+        let mut vhash = Zeroizing::new(self.encrypted_verifier_hash.clone());
+        aes.ecb_decrypt(&mut vhash);
+        let expected = HashAlgorithm::Sha1.digest(&[&verifier]);
+        if !bool::from(vhash[..20].ct_eq(expected.as_slice())) {
+            return Err(Error::WrongPassword);
+        }
+        Ok(x3)
+    }
+}
