@@ -201,7 +201,14 @@ impl<R: Read + Seek> CompoundFile<R> {
     }
 
     /// Follows a FAT chain from `start`, returning at most `max_len` sectors (`None`: to the end).
-    fn chain(&self, table: &[u32], start: u32, max_len: Option<u64>, what: &'static str) -> Result<Vec<u32>> {
+    fn chain(
+        &self,
+        table: &[u32],
+        start: u32,
+        max_len: Option<u64>,
+        short_ok: bool,
+        what: &'static str,
+    ) -> Result<Vec<u32>> {
         let mut out = Vec::new();
         let mut seen = vec![false; table.len()];
         let mut cur = start;
@@ -210,7 +217,7 @@ impl<R: Read + Seek> CompoundFile<R> {
                 break;
             }
             if cur == ENDOFCHAIN {
-                if let Some(m) = max_len {
+                if let Some(m) = max_len.filter(|_| !short_ok) {
                     return Err(malformed(
                         what,
                         format!("chain has {} sectors, {m} needed", out.len()),
@@ -234,7 +241,7 @@ impl<R: Read + Seek> CompoundFile<R> {
 
     fn load_directory(&mut self) -> Result<()> {
         let ss = self.sector_size();
-        let sectors = self.chain(&self.fat, self.header.first_directory_sector, None, "directory chain")?;
+        let sectors = self.chain(&self.fat, self.header.first_directory_sector, None, false, "directory chain")?;
         let per_sector = ss / DIR_ENTRY_SIZE;
         let max_entries = u64::from(self.limits.max_directory_entries);
         if (sectors.len() * per_sector) as u64 > max_entries + per_sector as u64 {
@@ -272,7 +279,7 @@ impl<R: Read + Seek> CompoundFile<R> {
         if self.header.mini_fat_sector_count == 0 || self.header.first_mini_fat_sector == ENDOFCHAIN {
             return Ok(());
         }
-        let sectors = self.chain(&self.fat, self.header.first_mini_fat_sector, None, "mini FAT chain")?;
+        let sectors = self.chain(&self.fat, self.header.first_mini_fat_sector, None, false, "mini FAT chain")?;
         let mut buf = vec![0u8; ss];
         let mut mini_fat = Vec::with_capacity(sectors.len() * ss / 4);
         for s in sectors {
@@ -288,7 +295,7 @@ impl<R: Read + Seek> CompoundFile<R> {
         if needed > self.sector_count() {
             return Err(malformed("root entry", "mini stream larger than the file"));
         }
-        self.mini_stream_sectors = self.chain(&self.fat, root.start_sector, Some(needed), "mini stream chain")?;
+        self.mini_stream_sectors = self.chain(&self.fat, root.start_sector, Some(needed), false, "mini stream chain")?;
         Ok(())
     }
 
@@ -366,16 +373,20 @@ impl<R: Read + Seek> CompoundFile<R> {
                 format!("stream {:?} of {} bytes does not fit in the file", entry.name, entry.size),
             ));
         }
+        // A chain shorter than the entry's size (ExtenXLS writes such files, POI bug 57080) is
+        // read as far as it goes; the stream reports the shorter length.
         let sectors = if mini {
-            self.chain(&self.mini_fat, entry.start_sector, Some(needed), "mini FAT chain")?
+            self.chain(&self.mini_fat, entry.start_sector, Some(needed), true, "mini FAT chain")?
         } else {
-            self.chain(&self.fat, entry.start_sector, Some(needed), "FAT chain")?
+            self.chain(&self.fat, entry.start_sector, Some(needed), true, "FAT chain")?
         };
+        let size = entry.size.min(sectors.len() as u64 * unit);
         Ok(Stream {
             file: self,
             sectors,
             mini,
-            size: entry.size,
+            size,
+            declared_size: entry.size,
             pos: 0,
         })
     }
@@ -406,6 +417,7 @@ pub struct Stream<'a, R> {
     sectors: Vec<u32>,
     mini: bool,
     size: u64,
+    declared_size: u64,
     pos: u64,
 }
 
@@ -413,6 +425,12 @@ impl<R> Stream<'_, R> {
     /// The stream's length in bytes.
     pub fn len(&self) -> u64 {
         self.size
+    }
+
+    /// The size its directory entry declares (larger than [`Stream::len`] when the sector
+    /// chain ends early).
+    pub fn declared_len(&self) -> u64 {
+        self.declared_size
     }
 
     /// Whether the stream is empty.

@@ -1,1 +1,67 @@
+//! # docseal
+//!
+//! Read and write protected Office files: [MS-OFFCRYPTO] Agile password encryption of
+//! docx/xlsx/pptx that Office, LibreOffice, Apache POI and msoffcrypto-tool open, and
+//! decryption of Agile and Standard files with the integrity check done first.
+//!
+//! ```text
+//!  encrypt: package ──► 4096-byte AES-CBC segments + HMAC ──► CFB v3 envelope (Office layout)
+//!           [EncryptionInfo, EncryptedPackage, \x06DataSpaces/…]
+//!  decrypt: envelope ──► EncryptionInfo → key (password) ──► verify HMAC over the whole
+//!           EncryptedPackage ──► decrypt segments ──► package
+//! ```
+//!
+//! Layers: `docseal-crypto` holds the records and algorithms (no I/O), `docseal-ole` the
+//! compound-file reader and layout writer, this crate the streaming operations and the error
+//! users match on, `docseal-cli` the `docseal` command.
+//!
+//! ```
+//! use std::io::Cursor;
+//! let package = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/minimal.docx")).unwrap();
+//! let mut encrypted = Cursor::new(Vec::new());
+//! let options = docseal::EncryptOptions::default();
+//! docseal::encrypt(Cursor::new(&package), &mut encrypted, &docseal::Password::new("s3cret"), &options).unwrap();
+//!
+//! let mut plain = Vec::new();
+//! let report = docseal::decrypt(
+//!     Cursor::new(encrypted.into_inner()),
+//!     &mut plain,
+//!     &docseal::Credentials::password("s3cret"),
+//!     &docseal::DecryptOptions::default(),
+//! ).unwrap();
+//! assert_eq!(plain, package);
+//! assert_eq!(report.integrity, docseal::IntegrityStatus::Verified);
+//! ```
 
+mod decrypt;
+mod encrypt;
+mod error;
+mod fs;
+mod inspect;
+mod limits;
+mod parallel;
+mod sniff;
+
+pub use decrypt::{decrypt, verify, Credentials, DecryptOptions, DecryptReport, IntegrityStatus};
+pub use docseal_crypto::{HashAlgorithm, Password};
+pub use encrypt::{encrypt, encrypted_package_len, Cipher, EncryptOptions, EncryptReport};
+pub use error::{Error, Result};
+pub use fs::{spool, write_atomically};
+pub use inspect::inspect;
+pub use limits::Limits;
+pub use sniff::{sniff, Kind};
+
+/// The lower layers, for callers who need records or the compound-file reader directly.
+pub mod layers {
+    pub use docseal_crypto as crypto;
+    pub use docseal_ole as ole;
+}
+
+/// Checks whether `input` is an encrypted (password or rights-managed) Office file.
+///
+/// ```
+/// assert!(!docseal::is_encrypted(std::io::Cursor::new(b"PK\x03\x04")).unwrap());
+/// ```
+pub fn is_encrypted<R: std::io::Read + std::io::Seek>(input: R) -> Result<bool> {
+    Ok(matches!(sniff(input)?, Kind::EncryptedPackage { .. } | Kind::RightsManaged { .. }))
+}

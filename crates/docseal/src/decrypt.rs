@@ -1,0 +1,286 @@
+//! Reading encrypted packages: unlock, verify integrity over the whole stream, then decrypt.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use docseal_crypto::{
+    AesKey, EncryptionInfo, Integrity, KeyEncryptor, Password, SegmentCipher, SEGMENT_SIZE,
+};
+use docseal_ole::CompoundFile;
+use zeroize::Zeroizing;
+
+use crate::sniff::{classify, starts_like_zip, Kind};
+use crate::{Error, Limits, Result};
+
+/// Read batch: 256 KiB.
+const BATCH: usize = 64 * SEGMENT_SIZE;
+
+/// How to open a file.
+///
+/// ```
+/// let creds = docseal::Credentials::password("secret");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    password: Option<Password>,
+}
+
+impl Credentials {
+    /// A password.
+    pub fn password(text: &str) -> Credentials {
+        Credentials {
+            password: Some(Password::new(text)),
+        }
+    }
+
+    /// No credentials (for files that need none, or to get a precise error).
+    pub fn none() -> Credentials {
+        Credentials { password: None }
+    }
+}
+
+/// Options for [`decrypt`] and [`verify`].
+#[derive(Clone, Debug, Default)]
+pub struct DecryptOptions {
+    /// Limits on the input.
+    pub limits: Limits,
+    /// **Dangerous**: release plaintext even when the integrity check fails or is absent.
+    /// Only for recovering damaged files; the output may be attacker-controlled.
+    pub skip_integrity_check_dangerous: bool,
+}
+
+/// How the integrity of a package was established.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IntegrityStatus {
+    /// The HMAC over `EncryptedPackage` matched.
+    Verified,
+    /// The scheme has no integrity check (Standard encryption).
+    NotAvailable,
+    /// The check was skipped on request.
+    Skipped,
+}
+
+/// What [`decrypt`] or [`verify`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecryptReport {
+    /// `"agile"` or `"standard"`.
+    pub scheme: &'static str,
+    /// Plaintext package size.
+    pub package_size: u64,
+    /// Integrity result.
+    pub integrity: IntegrityStatus,
+}
+
+/// The unlocked key and how to use it.
+enum Unlocked {
+    Agile {
+        cipher: SegmentCipher,
+        integrity: Option<Integrity>,
+    },
+    Standard {
+        key: AesKey,
+    },
+}
+
+/// An opened encrypted package: the compound file and its parsed `EncryptionInfo`.
+pub(crate) struct Container<R> {
+    pub(crate) cf: CompoundFile<R>,
+    pub(crate) info: EncryptionInfo,
+    pub(crate) package_id: usize,
+}
+
+pub(crate) fn open_container<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<Container<R>> {
+    let mut head = [0u8; 8];
+    input.seek(SeekFrom::Start(0))?;
+    let n = crate::sniff::read_up_to(&mut input, &mut head)?;
+    if starts_like_zip(&head[..n]) {
+        return Err(Error::NotEncrypted);
+    }
+    if n < 8 || head != docseal_ole::SIGNATURE {
+        return Err(Error::malformed("file", "neither an OOXML package (zip) nor a compound file"));
+    }
+    let mut cf = CompoundFile::open_with_limits(input, limits.ole())?;
+    match classify(&cf)? {
+        Kind::EncryptedPackage { .. } => {}
+        Kind::RightsManaged { data_space } => {
+            return Err(Error::Unsupported {
+                what: format!(
+                    "rights-managed (IRM) file ({}): it is encrypted with a content key from a rights server, not a password",
+                    data_space.trim_start_matches('\u{9}')
+                ),
+            })
+        }
+        Kind::LegacyBinary { format } => {
+            return Err(Error::Unsupported {
+                what: format!("Office 97-2003 .{format} encryption is not implemented yet"),
+            })
+        }
+        _ => return Err(Error::NotEncrypted),
+    }
+    let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
+    let package_id = cf.find(&["EncryptedPackage"]).ok_or(Error::NotEncrypted)?;
+    let bytes = cf.read_stream(info_id, limits.max_encryption_info_size)?;
+    let info = EncryptionInfo::parse(&bytes, &limits.xml())?;
+    Ok(Container { cf, info, package_id })
+}
+
+fn unlock(info: &EncryptionInfo, credentials: &Credentials, limits: &Limits) -> Result<Unlocked> {
+    match info {
+        EncryptionInfo::Agile(agile) => {
+            let password = credentials.password.as_ref();
+            let encryptors: Vec<_> = agile
+                .key_encryptors
+                .iter()
+                .filter_map(|k| match k {
+                    KeyEncryptor::Password(p) => Some(p),
+                    _ => None,
+                })
+                .collect();
+            let Some(password) = password else {
+                return Err(Error::NoUsableKey {
+                    detail: "a password is needed".into(),
+                });
+            };
+            if encryptors.is_empty() {
+                return Err(Error::NoUsableKey {
+                    detail: "the file has no password key encryptor (certificate or other encryptors only)".into(),
+                });
+            }
+            let mut last = Error::WrongPassword;
+            for pke in encryptors {
+                match pke.unlock(&agile.key_data, password, limits.max_spin_count) {
+                    Ok(key) => {
+                        let cipher = SegmentCipher::new(&agile.key_data, &key)?;
+                        let integrity = match &agile.data_integrity {
+                            Some(di) => Some(Integrity::open(&agile.key_data, di, &key)?),
+                            None => None,
+                        };
+                        return Ok(Unlocked::Agile { cipher, integrity });
+                    }
+                    Err(docseal_crypto::Error::WrongPassword) => last = Error::WrongPassword,
+                    Err(e) => last = e.into(),
+                }
+            }
+            Err(last)
+        }
+        EncryptionInfo::Standard(std) => {
+            let password = credentials.password.as_ref().ok_or_else(|| Error::NoUsableKey {
+                detail: "a password is needed".into(),
+            })?;
+            let key = std.unlock(password)?;
+            Ok(Unlocked::Standard { key: AesKey::new(&key)? })
+        }
+        _ => Err(Error::Unsupported {
+            what: "this EncryptionInfo version".into(),
+        }),
+    }
+}
+
+/// Decrypts an encrypted OOXML file into the plain package.
+///
+/// For Agile files the data-integrity HMAC is checked over the whole `EncryptedPackage` stream
+/// before the first plaintext byte is written (the input is read twice). Standard files carry
+/// no integrity check; the report says so.
+pub fn decrypt<R: Read + Seek, W: Write>(
+    input: R,
+    output: &mut W,
+    credentials: &Credentials,
+    options: &DecryptOptions,
+) -> Result<DecryptReport> {
+    run(input, Some(output as &mut dyn Write), credentials, options)
+}
+
+/// Checks the password and the integrity of the package; writes nothing.
+pub fn verify<R: Read + Seek>(input: R, credentials: &Credentials, options: &DecryptOptions) -> Result<DecryptReport> {
+    run(input, None, credentials, options)
+}
+
+fn run<R: Read + Seek>(
+    input: R,
+    output: Option<&mut dyn Write>,
+    credentials: &Credentials,
+    options: &DecryptOptions,
+) -> Result<DecryptReport> {
+    let limits = &options.limits;
+    let Container { mut cf, info, package_id } = open_container(input, limits)?;
+    let unlocked = unlock(&info, credentials, limits)?;
+    let mut stream = cf.open_stream(package_id)?;
+    let stream_len = stream.len();
+    if stream_len < 8 {
+        return Err(Error::malformed("EncryptedPackage", format!("stream of {stream_len} bytes has no size prefix")));
+    }
+    let mut prefix = [0u8; 8];
+    stream.read_exact(&mut prefix)?;
+    let size = u64::from_le_bytes(prefix);
+    if size > limits.max_package_size {
+        return Err(Error::LimitExceeded {
+            what: "package size".into(),
+            limit: limits.max_package_size,
+        });
+    }
+    let needed = size.div_ceil(16) * 16;
+    if needed > stream_len - 8 {
+        return Err(Error::malformed(
+            "EncryptedPackage",
+            format!("declares {size} plaintext bytes but holds only {} encrypted bytes", stream_len - 8),
+        ));
+    }
+    let mut buf = Zeroizing::new(vec![0u8; BATCH]);
+    let integrity = match &unlocked {
+        Unlocked::Agile { integrity: Some(integ), .. } => {
+            let mut hmac = integ.hmac();
+            hmac.update(&prefix);
+            let mut left = stream_len - 8;
+            while left > 0 {
+                let n = left.min(BATCH as u64) as usize;
+                stream.read_exact(&mut buf[..n])?;
+                hmac.update(&buf[..n]);
+                left -= n as u64;
+            }
+            match integ.verify(hmac.finalize().as_slice()) {
+                Ok(()) => IntegrityStatus::Verified,
+                Err(_) if options.skip_integrity_check_dangerous => IntegrityStatus::Skipped,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Unlocked::Agile { integrity: None, .. } => {
+            if options.skip_integrity_check_dangerous {
+                IntegrityStatus::Skipped
+            } else {
+                return Err(Error::malformed(
+                    "EncryptionInfo",
+                    "no dataIntegrity element, so the package cannot be verified",
+                ));
+            }
+        }
+        Unlocked::Standard { .. } => IntegrityStatus::NotAvailable,
+    };
+    let report = DecryptReport {
+        scheme: info.scheme(),
+        package_size: size,
+        integrity,
+    };
+    let Some(out) = output else {
+        return Ok(report);
+    };
+    stream.seek(SeekFrom::Start(8))?;
+    let mut done = 0u64;
+    let mut segment = 0u32;
+    while done < size {
+        let plain = (size - done).min(BATCH as u64) as usize;
+        let padded = plain.div_ceil(16) * 16;
+        stream.read_exact(&mut buf[..padded])?;
+        match &unlocked {
+            Unlocked::Agile { cipher, .. } => {
+                crate::parallel::decrypt_segments(cipher, segment, &mut buf[..padded])
+            }
+            Unlocked::Standard { key } => key.ecb_decrypt(&mut buf[..padded]),
+        }
+        out.write_all(&buf[..plain])?;
+        done += plain as u64;
+        segment += padded.div_ceil(SEGMENT_SIZE) as u32;
+    }
+    out.flush()?;
+    Ok(report)
+}

@@ -1,0 +1,277 @@
+//! Writing Agile-encrypted packages in Office's envelope.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use docseal_crypto::{
+    agile_stream, dataspaces, new_password_info, seal_integrity, AgileEncryptionInfo,
+    AgileProfile, HashAlgorithm, HmacState, Password, Rng, SegmentCipher, MAX_PASSWORD_UNITS,
+    SEGMENT_SIZE,
+};
+use docseal_ole::{EntrySpec, Layout, Version};
+
+use crate::{Error, Result};
+
+/// Segments handled per batch: 256 KiB of package at a time.
+const BATCH_SEGMENTS: usize = 64;
+
+/// Options for [`encrypt`].
+///
+/// ```
+/// use docseal::{EncryptOptions, Cipher, HashAlgorithm};
+/// let opts = EncryptOptions::default().cipher(Cipher::Aes128).hash(HashAlgorithm::Sha1).spin_count(50_000);
+/// assert_eq!(opts.profile().key_bits, 128);
+/// ```
+#[derive(Clone, Debug)]
+pub struct EncryptOptions {
+    profile: AgileProfile,
+    rng: Rng,
+    timestamp: Option<u64>,
+}
+
+/// The AES variants docseal writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cipher {
+    /// AES-128.
+    Aes128,
+    /// AES-192.
+    Aes192,
+    /// AES-256 (Office's default).
+    Aes256,
+}
+
+impl Cipher {
+    /// Key length in bits.
+    pub fn key_bits(self) -> u32 {
+        match self {
+            Cipher::Aes128 => 128,
+            Cipher::Aes192 => 192,
+            Cipher::Aes256 => 256,
+        }
+    }
+}
+
+impl Default for EncryptOptions {
+    /// Office's profile (AES-256, SHA-512, spin count 100,000) with the OS random source.
+    fn default() -> Self {
+        EncryptOptions {
+            profile: AgileProfile::default(),
+            rng: Rng::os(),
+            timestamp: None,
+        }
+    }
+}
+
+impl EncryptOptions {
+    /// Chooses the cipher.
+    pub fn cipher(mut self, cipher: Cipher) -> Self {
+        self.profile.key_bits = cipher.key_bits();
+        self
+    }
+
+    /// Chooses the hash.
+    pub fn hash(mut self, hash: HashAlgorithm) -> Self {
+        self.profile.hash = hash;
+        self
+    }
+
+    /// Sets the password spin count.
+    pub fn spin_count(mut self, spin_count: u32) -> Self {
+        self.profile.spin_count = spin_count;
+        self
+    }
+
+    /// Makes salts and keys reproducible from `seed` and fixes the timestamps. For tests and
+    /// corpus work only: a seeded file is only as secret as its seed.
+    pub fn seeded_for_tests(mut self, seed: u64) -> Self {
+        self.rng = Rng::seeded_for_tests(seed);
+        self.timestamp = Some(0);
+        self
+    }
+
+    /// Uses this FILETIME for the compound file's timestamps instead of the current time.
+    pub fn timestamp(mut self, filetime: u64) -> Self {
+        self.timestamp = Some(filetime);
+        self
+    }
+
+    /// The Agile profile in effect.
+    pub fn profile(&self) -> &AgileProfile {
+        &self.profile
+    }
+}
+
+/// What [`encrypt`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EncryptReport {
+    /// Plaintext package size.
+    pub package_size: u64,
+    /// Bytes of the output file.
+    pub output_size: u64,
+}
+
+/// Current time as a FILETIME (100 ns since 1601).
+pub(crate) fn now_filetime() -> u64 {
+    let since_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    11_644_473_600u64 * 10_000_000 + since_unix.as_nanos() as u64 / 100
+}
+
+/// The envelope's entries in Office's creation order; ids are 1-based positions.
+pub(crate) fn envelope_entries(package_stream_len: u64, info_len: u64, time: u64) -> Vec<EntrySpec> {
+    let ds = dataspaces::strong_encryption_streams();
+    vec![
+        EntrySpec::stream("EncryptedPackage", 0, package_stream_len),
+        EntrySpec::storage(dataspaces::DATASPACES, 0, time),
+        EntrySpec::stream("Version", 2, ds[0].1.len() as u64),
+        EntrySpec::stream("DataSpaceMap", 2, ds[1].1.len() as u64),
+        EntrySpec::storage("DataSpaceInfo", 2, time),
+        EntrySpec::stream("StrongEncryptionDataSpace", 5, ds[2].1.len() as u64),
+        EntrySpec::storage("TransformInfo", 2, time),
+        EntrySpec::storage("StrongEncryptionTransform", 7, time),
+        EntrySpec::stream("\u{6}Primary", 8, ds[3].1.len() as u64),
+        EntrySpec::stream("EncryptionInfo", 0, info_len),
+    ]
+}
+
+/// Id of `EncryptedPackage` and `EncryptionInfo` in [`envelope_entries`].
+pub(crate) const PACKAGE_ID: usize = 1;
+pub(crate) const INFO_ID: usize = 10;
+
+/// Length of the `EncryptedPackage` stream for a package of `size` bytes.
+pub fn encrypted_package_len(size: u64) -> u64 {
+    8 + size.div_ceil(16) * 16
+}
+
+/// Encrypts the OOXML package read from `package` with `password` into `out`.
+///
+/// `out` must be seekable (a file, a `Cursor`): the data-integrity tag that ends up near the
+/// start of the file is known only after the whole package has been encrypted. Only one
+/// batch of segments (256 KiB) is held in memory.
+///
+/// ```
+/// use std::io::Cursor;
+/// let package = b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_vec();
+/// let mut out = Cursor::new(Vec::new());
+/// let opts = docseal::EncryptOptions::default().spin_count(1000);
+/// docseal::encrypt(Cursor::new(&package), &mut out, &docseal::Password::new("pw"), &opts).unwrap();
+/// let mut plain = Vec::new();
+/// let creds = docseal::Credentials::password("pw");
+/// docseal::decrypt(Cursor::new(out.into_inner()), &mut plain, &creds, &docseal::DecryptOptions::default()).unwrap();
+/// assert_eq!(plain, package);
+/// ```
+pub fn encrypt<R: Read + Seek, W: Write + Seek>(
+    mut package: R,
+    mut out: W,
+    password: &Password,
+    options: &EncryptOptions,
+) -> Result<EncryptReport> {
+    if password.code_units() > MAX_PASSWORD_UNITS {
+        return Err(Error::InvalidArgument(format!(
+            "password of {} UTF-16 code units; Office accepts at most {MAX_PASSWORD_UNITS}",
+            password.code_units()
+        )));
+    }
+    if options.profile.spin_count > docseal_crypto::DEFAULT_MAX_SPIN_COUNT {
+        return Err(Error::InvalidArgument(format!(
+            "spin count {} is above the schema's maximum {}",
+            options.profile.spin_count,
+            docseal_crypto::DEFAULT_MAX_SPIN_COUNT
+        )));
+    }
+    let size = package.seek(SeekFrom::End(0))?;
+    package.seek(SeekFrom::Start(0))?;
+    let mut rng = options.rng.clone();
+    let (mut info, secrets) = new_password_info(&options.profile, password, &mut rng)?;
+    let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
+    let stream_len = encrypted_package_len(size);
+    let time = options.timestamp.unwrap_or_else(now_filetime);
+    let version = if stream_len >= 1 << 31 { Version::V4 } else { Version::V3 };
+    let entries = envelope_entries(stream_len, info_len as u64, time);
+    let layout = Layout::plan(version, time, &entries, Some(PACKAGE_ID))?;
+    let cipher = SegmentCipher::new(&info.key_data, &secrets.key)?;
+    let mut hmac = HmacState::new(options.profile.hash, &secrets.hmac_key);
+
+    let mut small_package = Vec::new();
+    match layout.streamed_offset() {
+        Some(offset) => {
+            out.seek(SeekFrom::Start(offset))?;
+            encrypt_stream(&mut package, size, &cipher, &mut hmac, &mut out)?;
+        }
+        None => encrypt_stream(&mut package, size, &cipher, &mut hmac, &mut small_package)?,
+    }
+    let tag = hmac.finalize();
+    info.data_integrity = Some(seal_integrity(&info.key_data, &secrets.key, &secrets.hmac_key, tag.as_slice())?);
+    let info_bytes = agile_stream(&info);
+    debug_assert_eq!(info_bytes.len(), info_len);
+    if info_bytes.len() != info_len {
+        return Err(Error::Io(std::io::Error::other("EncryptionInfo length changed after sealing")));
+    }
+    let ds = dataspaces::strong_encryption_streams();
+    let contents = |id: usize| -> &[u8] {
+        match id {
+            PACKAGE_ID => &small_package,
+            3 => &ds[0].1,
+            4 => &ds[1].1,
+            6 => &ds[2].1,
+            9 => &ds[3].1,
+            INFO_ID => &info_bytes,
+            _ => &[],
+        }
+    };
+    if layout.streamed_offset().is_some() {
+        layout.write_suffix(&mut out, &contents)?;
+        out.seek(SeekFrom::Start(0))?;
+    }
+    layout.write_prefix(&mut out, &contents)?;
+    out.flush()?;
+    Ok(EncryptReport {
+        package_size: size,
+        output_size: layout.file_len(),
+    })
+}
+
+/// Length of the final `EncryptionInfo`: the same descriptor with a dummy integrity block of
+/// the final size.
+fn placeholder_len(info: &AgileEncryptionInfo, key: &[u8], hash: HashAlgorithm) -> Result<usize> {
+    let mut probe = info.clone();
+    let zero = vec![0u8; hash.size()];
+    probe.data_integrity = Some(seal_integrity(&info.key_data, key, &zero, &zero)?);
+    Ok(agile_stream(&probe).len())
+}
+
+/// Writes `EncryptedPackage`: the size prefix, then each segment encrypted, feeding the HMAC.
+fn encrypt_stream<R: Read, W: Write>(
+    package: &mut R,
+    size: u64,
+    cipher: &SegmentCipher,
+    hmac: &mut HmacState,
+    out: &mut W,
+) -> Result<()> {
+    let prefix = size.to_le_bytes();
+    hmac.update(&prefix);
+    out.write_all(&prefix)?;
+    let mut buf = vec![0u8; BATCH_SEGMENTS * SEGMENT_SIZE];
+    let mut done = 0u64;
+    let mut segment = 0u32;
+    while done < size {
+        let want = (size - done).min(buf.len() as u64) as usize;
+        package.read_exact(&mut buf[..want]).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                Error::Io(std::io::Error::other("the package became shorter while it was read"))
+            } else {
+                Error::Io(e)
+            }
+        })?;
+        let padded = want.div_ceil(16) * 16;
+        buf[want..padded].fill(0);
+        crate::parallel::encrypt_segments(cipher, segment, &mut buf[..padded]);
+        hmac.update(&buf[..padded]);
+        out.write_all(&buf[..padded])?;
+        done += want as u64;
+        segment += padded.div_ceil(SEGMENT_SIZE) as u32;
+    }
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! Telling what a file is from its first bytes and, for compound files, its directory.
+
+use std::io::{Read, Seek, SeekFrom};
+
+use docseal_ole::CompoundFile;
+
+use crate::{Limits, Result};
+
+/// What kind of file this is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    /// A plain OOXML package (zip).
+    Package,
+    /// An encrypted OOXML package: `EncryptionInfo` + `EncryptedPackage` in a compound file.
+    EncryptedPackage {
+        /// `"agile"`, `"standard"`, `"extensible"` or `"unknown"`.
+        scheme: String,
+    },
+    /// A rights-managed (IRM) container.
+    RightsManaged {
+        /// The data space name (`DRMEncryptedDataSpace`, `\x09DRMDataSpace`, …).
+        data_space: String,
+    },
+    /// A Word, Excel or PowerPoint 97–2003 binary file.
+    LegacyBinary {
+        /// `"doc"`, `"xls"` or `"ppt"`.
+        format: String,
+    },
+    /// Some other compound file.
+    CompoundFile,
+    /// Neither a zip nor a compound file.
+    Unknown,
+}
+
+impl Kind {
+    /// A short machine name: `package`, `encrypted-package`, `rights-managed`, `legacy-binary`,
+    /// `compound-file`, `unknown`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Package => "package",
+            Kind::EncryptedPackage { .. } => "encrypted-package",
+            Kind::RightsManaged { .. } => "rights-managed",
+            Kind::LegacyBinary { .. } => "legacy-binary",
+            Kind::CompoundFile => "compound-file",
+            Kind::Unknown => "unknown",
+        }
+    }
+}
+
+pub(crate) fn starts_like_zip(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
+}
+
+/// Classifies a file. The reader is left at an unspecified position.
+///
+/// ```
+/// use std::io::Cursor;
+/// assert_eq!(docseal::sniff(Cursor::new(b"PK\x03\x04rest")).unwrap(), docseal::Kind::Package);
+/// assert_eq!(docseal::sniff(Cursor::new(b"hello")).unwrap(), docseal::Kind::Unknown);
+/// ```
+pub fn sniff<R: Read + Seek>(mut input: R) -> Result<Kind> {
+    let mut head = [0u8; 8];
+    input.seek(SeekFrom::Start(0))?;
+    let n = read_up_to(&mut input, &mut head)?;
+    if starts_like_zip(&head[..n]) {
+        return Ok(Kind::Package);
+    }
+    if n < 8 || head != docseal_ole::SIGNATURE {
+        return Ok(Kind::Unknown);
+    }
+    let mut cf = CompoundFile::open_with_limits(input, Limits::default().ole())?;
+    let kind = classify(&cf)?;
+    if let Kind::EncryptedPackage { .. } = kind {
+        let mut version = [0u8; 4];
+        let id = cf.find(&["EncryptionInfo"]).unwrap_or_default();
+        let scheme = match cf.open_stream(id).and_then(|mut s| Ok(s.read_exact(&mut version)?)) {
+            Err(_) => "unknown",
+            Ok(()) => match (u16::from_le_bytes([version[0], version[1]]), u16::from_le_bytes([version[2], version[3]])) {
+                (4, 4) => "agile",
+                (2..=4, 2) => "standard",
+                (3 | 4, 3) => "extensible",
+                _ => "unknown",
+            },
+        };
+        return Ok(Kind::EncryptedPackage { scheme: scheme.into() });
+    }
+    Ok(kind)
+}
+
+pub(crate) fn classify<R: Read + Seek>(cf: &CompoundFile<R>) -> Result<Kind> {
+    let has = |path: &[&str]| cf.find(path).is_some();
+    if has(&["EncryptionInfo"]) && has(&["EncryptedPackage"]) {
+        return Ok(Kind::EncryptedPackage {
+            scheme: String::new(),
+        });
+    }
+    for ds in ["DRMEncryptedDataSpace", "\u{9}DRMDataSpace", "\u{9}LZXDRMDataSpace"] {
+        if has(&["\u{6}DataSpaces", "DataSpaceInfo", ds]) {
+            return Ok(Kind::RightsManaged { data_space: ds.into() });
+        }
+    }
+    if has(&["WordDocument"]) {
+        return Ok(Kind::LegacyBinary { format: "doc".into() });
+    }
+    if has(&["Workbook"]) || has(&["Book"]) {
+        return Ok(Kind::LegacyBinary { format: "xls".into() });
+    }
+    if has(&["PowerPoint Document"]) {
+        return Ok(Kind::LegacyBinary { format: "ppt".into() });
+    }
+    Ok(Kind::CompoundFile)
+}
+
+pub(crate) fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
