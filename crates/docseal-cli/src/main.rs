@@ -184,7 +184,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             let line = f.message.replace(['\n', '\r'], " ");
-            esay!("docseal: {line}");
+            eprintln!("docseal: {line}");
             ExitCode::from(f.code)
         }
     }
@@ -226,7 +226,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 skip_integrity_check_dangerous,
             };
             if skip_integrity_check_dangerous {
-                esay!("docseal: WARNING: integrity check disabled; the output may be damaged or forged");
+                eprintln!("docseal: WARNING: integrity check disabled; the output may be damaged or forged");
             }
             if output == "-" {
                 let stdout = io::stdout();
@@ -308,7 +308,7 @@ fn check_encryptable(source: &mut File) -> Result<(), Failure> {
         });
     }
     if !(head[..n].starts_with(b"PK\x03\x04") || head[..n].starts_with(b"PK\x05\x06")) {
-        esay!("docseal: warning: the input is not a zip package; encrypting its bytes as they are");
+        eprintln!("docseal: warning: the input is not a zip package; encrypting its bytes as they are");
     }
     Ok(())
 }
