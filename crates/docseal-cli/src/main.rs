@@ -165,8 +165,8 @@ fn usage(message: impl Into<String>) -> Failure {
 /// Prints a line to stdout; a closed pipe (`docseal inspect f | head`) is not an error.
 macro_rules! say {
     ($($arg:tt)*) => {{
-        let mut out = io::stdout().lock();
-        let _ = writeln!(out, $($arg)*);
+        let mut out = std::io::stdout().lock();
+        let _ = std::io::Write::write_fmt(&mut out, format_args!("{}\n", format_args!($($arg)*)));
     }};
 }
 pub(crate) use say;
