@@ -1,0 +1,224 @@
+//! Encrypt → decrypt identity for every cipher × hash pair and every size class, tamper
+//! detection, and an independent read of our envelope with the `cfb` crate.
+
+use std::io::{Cursor, Read};
+
+use docseal::{Cipher, Credentials, DecryptOptions, EncryptOptions, Error, HashAlgorithm, Password};
+use proptest::prelude::*;
+
+const CIPHERS: [Cipher; 3] = [Cipher::Aes128, Cipher::Aes192, Cipher::Aes256];
+
+fn encrypt(package: &[u8], pw: &str, opts: &EncryptOptions) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    docseal::encrypt(Cursor::new(package), &mut out, &Password::new(pw), opts).unwrap();
+    out.into_inner()
+}
+
+fn decrypt(file: &[u8], pw: &str) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    docseal::decrypt(Cursor::new(file), &mut out, &Credentials::password(pw), &DecryptOptions::default())?;
+    Ok(out)
+}
+
+fn quick(cipher: Cipher, hash: HashAlgorithm, seed: u64) -> EncryptOptions {
+    EncryptOptions::default().cipher(cipher).hash(hash).spin_count(10).seeded_for_tests(seed)
+}
+
+/// Where the EncryptedPackage stream lives (regular sectors or the mini stream), via `cfb`.
+fn package_stream(file: &[u8]) -> Vec<u8> {
+    let mut cf = cfb::CompoundFile::open(Cursor::new(file)).expect("cfb crate opens our envelope");
+    let mut s = cf.open_stream("/EncryptedPackage").unwrap();
+    let mut v = Vec::new();
+    s.read_to_end(&mut v).unwrap();
+    v
+}
+
+#[test]
+fn boundary_sizes_round_trip_and_read_with_the_cfb_crate() {
+    for size in [0usize, 1, 15, 16, 17, 4095, 4096, 4097, 8192, 8193, 4088, 4089, 100_000] {
+        let package: Vec<u8> = (0..size).map(|i| (i * 7 + 3) as u8).collect();
+        for (i, cipher) in CIPHERS.iter().enumerate() {
+            let hash = HashAlgorithm::ALL[(size + i) % 4];
+            let file = encrypt(&package, "pässwörd🔒", &quick(*cipher, hash, size as u64));
+            assert_eq!(decrypt(&file, "pässwörd🔒").unwrap(), package, "size {size} {cipher:?} {hash:?}");
+            let stream = package_stream(&file);
+            assert_eq!(stream.len() as u64, docseal::encrypted_package_len(size as u64), "size {size}");
+            assert_eq!(&stream[..8], &(size as u64).to_le_bytes());
+            assert_eq!(file.len() % 512, 0);
+        }
+    }
+}
+
+#[test]
+fn envelope_holds_office_dataspaces_and_encryption_info() {
+    let file = encrypt(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", "pw", &EncryptOptions::default().spin_count(100_000).seeded_for_tests(3));
+    let mut cf = cfb::CompoundFile::open(Cursor::new(&file)).unwrap();
+    let mut read = |p: &str| {
+        let mut v = Vec::new();
+        cf.open_stream(p).unwrap().read_to_end(&mut v).unwrap();
+        v
+    };
+    let office = docseal::layers::crypto::dataspaces::strong_encryption_streams();
+    assert_eq!(read("/\u{6}DataSpaces/Version"), office[0].1);
+    assert_eq!(read("/\u{6}DataSpaces/DataSpaceMap"), office[1].1);
+    assert_eq!(read("/\u{6}DataSpaces/DataSpaceInfo/StrongEncryptionDataSpace"), office[2].1);
+    assert_eq!(read("/\u{6}DataSpaces/TransformInfo/StrongEncryptionTransform/\u{6}Primary"), office[3].1);
+    let info = read("/EncryptionInfo");
+    assert_eq!(info.len(), 1289, "Office's default profile serializes to 1289 bytes");
+    assert_eq!(&info[..8], &[4, 0, 4, 0, 0x40, 0, 0, 0]);
+}
+
+#[test]
+fn seeded_output_is_reproducible_and_os_output_is_not() {
+    let pkg = vec![9u8; 5000];
+    let a = encrypt(&pkg, "pw", &quick(Cipher::Aes256, HashAlgorithm::Sha512, 5));
+    let b = encrypt(&pkg, "pw", &quick(Cipher::Aes256, HashAlgorithm::Sha512, 5));
+    assert_eq!(a, b);
+    let os = EncryptOptions::default().spin_count(10);
+    assert_ne!(encrypt(&pkg, "pw", &os), encrypt(&pkg, "pw", &os));
+}
+
+#[test]
+fn longest_password_works_and_a_longer_one_is_refused() {
+    let pw: String = "🔒".repeat(127) + "a"; // 255 UTF-16 code units
+    let file = encrypt(b"data", &pw, &quick(Cipher::Aes128, HashAlgorithm::Sha1, 1));
+    assert_eq!(decrypt(&file, &pw).unwrap(), b"data");
+    let mut out = Cursor::new(Vec::new());
+    let err = docseal::encrypt(Cursor::new(b"data"), &mut out, &Password::new(&"x".repeat(256)), &EncryptOptions::default());
+    assert!(matches!(err, Err(Error::InvalidArgument(_))));
+}
+
+#[test]
+fn empty_password_round_trips() {
+    let file = encrypt(b"data", "", &quick(Cipher::Aes256, HashAlgorithm::Sha512, 2));
+    assert_eq!(decrypt(&file, "").unwrap(), b"data");
+    assert!(matches!(decrypt(&file, " "), Err(Error::WrongPassword)));
+}
+
+fn flip(file: &[u8], offset: usize, bit: u8) -> Vec<u8> {
+    let mut v = file.to_vec();
+    v[offset] ^= 1 << bit;
+    v
+}
+
+/// Offsets of the EncryptedPackage stream's bytes inside a file whose package is ≥ 4 KiB
+/// (regular sectors, contiguous from sector 9 in Office's layout).
+fn package_region(file: &[u8]) -> std::ops::Range<usize> {
+    let stream = package_stream(file);
+    let start = 512 * 10;
+    assert_eq!(&file[start..start + 64], &stream[..64], "package starts at sector 9");
+    start..start + stream.len()
+}
+
+#[test]
+fn tampering_anywhere_in_the_package_is_an_integrity_mismatch() {
+    let pkg: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
+    let file = encrypt(&pkg, "pw", &quick(Cipher::Aes256, HashAlgorithm::Sha512, 9));
+    let region = package_region(&file);
+    for offset in [region.start, region.start + 7, region.start + 8, region.start + 5000, region.end - 1] {
+        let bad = flip(&file, offset, 3);
+        let mut out = Vec::new();
+        let r = docseal::decrypt(Cursor::new(&bad), &mut out, &Credentials::password("pw"), &DecryptOptions::default());
+        assert!(matches!(r, Err(Error::IntegrityMismatch) | Err(Error::Malformed { .. })), "offset {offset}: {r:?}");
+        assert!(out.is_empty(), "plaintext released before the integrity check");
+    }
+}
+
+#[test]
+fn dangerous_opt_out_releases_damaged_plaintext() {
+    let pkg = vec![1u8; 10_000];
+    let file = encrypt(&pkg, "pw", &quick(Cipher::Aes128, HashAlgorithm::Sha256, 4));
+    let bad = flip(&file, package_region(&file).start + 9000, 0);
+    let mut out = Vec::new();
+    let opts = DecryptOptions { skip_integrity_check_dangerous: true, ..DecryptOptions::default() };
+    let r = docseal::decrypt(Cursor::new(&bad), &mut out, &Credentials::password("pw"), &opts).unwrap();
+    assert_eq!(r.integrity, docseal::IntegrityStatus::Skipped);
+    assert_eq!(out.len(), pkg.len());
+    assert_eq!(&out[..8000], &pkg[..8000], "segments before the damaged one are intact");
+}
+
+fn replace_once(file: &[u8], from: &str, to: &str) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let pos = file.windows(from.len()).position(|w| w == from.as_bytes()).expect("pattern present");
+    let mut v = file.to_vec();
+    v[pos..pos + to.len()].copy_from_slice(to.as_bytes());
+    v
+}
+
+#[test]
+fn other_ciphers_and_chaining_are_named_unsupported() {
+    let file = encrypt(b"data", "pw", &quick(Cipher::Aes256, HashAlgorithm::Sha512, 6));
+    for (from, to, name) in [
+        ("cipherAlgorithm=\"AES\"", "cipherAlgorithm=\"RC2\"", "RC2"),
+        ("cipherAlgorithm=\"AES\"", "cipherAlgorithm=\"DES\"", "DES"),
+        ("ChainingModeCBC", "ChainingModeCFB", "ChainingModeCFB"),
+        ("hashAlgorithm=\"SHA512\"", "hashAlgorithm=\"SHA384\"", ""),
+    ] {
+        let bad = replace_once(&file, from, to);
+        match decrypt(&bad, "pw") {
+            Err(Error::Unsupported { what }) => assert!(what.contains(name), "{what}"),
+            Err(Error::Malformed { .. }) if name.is_empty() => {}
+            other => panic!("{to}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn spin_count_limit_is_enforced() {
+    let file = encrypt(b"data", "pw", &EncryptOptions::default().spin_count(5000).seeded_for_tests(1));
+    let mut opts = DecryptOptions::default();
+    opts.limits.max_spin_count = 4999;
+    let r = docseal::verify(Cursor::new(&file), &Credentials::password("pw"), &opts);
+    assert!(matches!(r, Err(Error::LimitExceeded { ref what, .. }) if what == "spin count"), "{r:?}");
+}
+
+#[test]
+fn plain_and_garbage_inputs_get_specific_errors() {
+    assert!(matches!(decrypt(b"PK\x03\x04 a zip", "pw"), Err(Error::NotEncrypted)));
+    assert!(matches!(decrypt(b"hello world", "pw"), Err(Error::Malformed { .. })));
+    assert!(matches!(decrypt(b"", "pw"), Err(Error::Malformed { .. })));
+    let legacy = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/fetched/msoffcrypto-tool/plain.doc")).unwrap();
+    assert!(matches!(decrypt(&legacy, "pw"), Err(Error::Unsupported { .. }) | Err(Error::NotEncrypted)));
+    let irm = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/fetched/tika/testWORD_protected_drm.doc")).unwrap();
+    match decrypt(&irm, "pw") {
+        Err(Error::Unsupported { what }) => assert!(what.contains("rights-managed"), "{what}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn truncated_files_are_malformed_not_panics() {
+    let package = vec![5u8; 9000];
+    let file = encrypt(&package, "pw", &quick(Cipher::Aes256, HashAlgorithm::Sha1, 8));
+    for len in [0, 7, 8, 511, 512, 513, 4608, 5120, 5200, file.len() - 512, file.len() - 200] {
+        let r = decrypt(&file[..len], "pw");
+        assert!(r.is_err(), "truncated to {len} bytes decrypted");
+    }
+    // A last sector cut short inside its zero slack reads as zeros (some writers do this):
+    // the package comes out whole, never altered.
+    assert_eq!(decrypt(&file[..file.len() - 1], "pw").unwrap(), package);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_package_round_trips(package in proptest::collection::vec(any::<u8>(), 0..65_536), pair in 0usize..12, seed in any::<u64>(), pw in "\\PC{0,20}") {
+        let opts = quick(CIPHERS[pair % 3], HashAlgorithm::ALL[pair / 3], seed);
+        let file = encrypt(&package, &pw, &opts);
+        prop_assert_eq!(decrypt(&file, &pw).unwrap(), package);
+    }
+
+    #[test]
+    fn any_flipped_bit_in_the_package_is_detected(len in 4096usize..20_000, pair in 0usize..12, pick in any::<u32>(), bit in 0u8..8) {
+        let package: Vec<u8> = (0..len).map(|i| (i % 253) as u8).collect();
+        let file = encrypt(&package, "pw", &quick(CIPHERS[pair % 3], HashAlgorithm::ALL[pair / 3], pick as u64));
+        let region = package_region(&file);
+        let offset = region.start + pick as usize % region.len();
+        let bad = flip(&file, offset, bit);
+        let mut out = Vec::new();
+        let r = docseal::decrypt(Cursor::new(&bad), &mut out, &Credentials::password("pw"), &DecryptOptions::default());
+        prop_assert!(matches!(r, Err(Error::IntegrityMismatch) | Err(Error::Malformed { .. })), "{:?}", r);
+        prop_assert!(out.is_empty());
+    }
+}
