@@ -16,7 +16,12 @@ pub(crate) fn run() -> Result<(), Failure> {
     let sealed = dir.path().join("sample-encrypted.docx");
     let opened = dir.path().join("sample-decrypted.docx");
     File::create(&plain)?.write_all(SAMPLE)?;
-    say!("1. wrote the embedded sample: {} ({} bytes, sha256 {})", plain.display(), SAMPLE.len(), sha256_file(&plain)?);
+    say!(
+        "1. wrote the embedded sample: {} ({} bytes, sha256 {})",
+        plain.display(),
+        SAMPLE.len(),
+        sha256_file(&plain)?
+    );
 
     let pw = Password::new(PASSWORD);
     docseal::write_atomically(&sealed, |out| {
@@ -39,22 +44,42 @@ pub(crate) fn run() -> Result<(), Failure> {
 
     let creds = Credentials::password(PASSWORD);
     let report = docseal::verify(File::open(&sealed)?, &creds, &DecryptOptions::default())?;
-    say!("4. verified it: password correct, integrity {:?}", report.integrity);
+    say!(
+        "4. verified it: password correct, integrity {:?}",
+        report.integrity
+    );
 
-    match docseal::verify(File::open(&sealed)?, &Credentials::password("wrong"), &DecryptOptions::default()) {
-        Err(docseal::Error::WrongPassword) => say!("5. a wrong password is refused: wrong password"),
+    match docseal::verify(
+        File::open(&sealed)?,
+        &Credentials::password("wrong"),
+        &DecryptOptions::default(),
+    ) {
+        Err(docseal::Error::WrongPassword) => {
+            say!("5. a wrong password is refused: wrong password")
+        }
         other => {
-            return Err(Failure { code: 1, message: format!("a wrong password was not refused: {other:?}") })
+            return Err(Failure {
+                code: 1,
+                message: format!("a wrong password was not refused: {other:?}"),
+            })
         }
     }
 
     docseal::write_atomically(&opened, |out| {
-        docseal::decrypt(File::open(&sealed)?, out, &creds, &DecryptOptions::default())
+        docseal::decrypt(
+            File::open(&sealed)?,
+            out,
+            &creds,
+            &DecryptOptions::default(),
+        )
     })?;
     let (a, b) = (sha256_file(&plain)?, sha256_file(&opened)?);
     say!("6. decrypted it: {} (sha256 {b})", opened.display());
     if a != b {
-        return Err(Failure { code: 1, message: "the decrypted package differs from the sample".into() });
+        return Err(Failure {
+            code: 1,
+            message: "the decrypted package differs from the sample".into(),
+        });
     }
     say!("7. the decrypted package is byte-identical to the sample: demo passed");
     Ok(())

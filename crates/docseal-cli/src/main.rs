@@ -10,13 +10,19 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use docseal::{Cipher, Credentials, DecryptOptions, EncryptOptions, Error, HashAlgorithm, Limits, Password};
+use docseal::{
+    Cipher, Credentials, DecryptOptions, EncryptOptions, Error, HashAlgorithm, Limits, Password,
+};
 use sha2::{Digest, Sha256};
 
 mod demo;
 
 #[derive(Parser)]
-#[command(name = "docseal", version, about = "Encrypt, decrypt, verify and inspect protected Office files (MS-OFFCRYPTO)")]
+#[command(
+    name = "docseal",
+    version,
+    about = "Encrypt, decrypt, verify and inspect protected Office files (MS-OFFCRYPTO)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -192,7 +198,15 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Encrypt { input, output, password, cipher, hash, spin_count, insecure_seed_for_tests } => {
+        Command::Encrypt {
+            input,
+            output,
+            password,
+            cipher,
+            hash,
+            spin_count,
+            insecure_seed_for_tests,
+        } => {
             let cipher = match cipher {
                 CipherArg::Aes128 => Cipher::Aes128,
                 CipherArg::Aes192 => Cipher::Aes192,
@@ -204,7 +218,10 @@ fn run(command: Command) -> Result<(), Failure> {
                 HashArg::Sha384 => HashAlgorithm::Sha384,
                 HashArg::Sha512 => HashAlgorithm::Sha512,
             };
-            let mut options = EncryptOptions::default().cipher(cipher).hash(hash).spin_count(spin_count);
+            let mut options = EncryptOptions::default()
+                .cipher(cipher)
+                .hash(hash)
+                .spin_count(spin_count);
             if let Some(seed) = insecure_seed_for_tests {
                 options = options.seeded_for_tests(seed);
             }
@@ -217,7 +234,13 @@ fn run(command: Command) -> Result<(), Failure> {
                 Ok(())
             })
         }
-        Command::Decrypt { input, output, password, skip_integrity_check_dangerous, limits } => {
+        Command::Decrypt {
+            input,
+            output,
+            password,
+            skip_integrity_check_dangerous,
+            limits,
+        } => {
             check_distinct(&input, &output)?;
             let mut source = open_input(&input)?;
             let creds = credentials(&password, &mut source)?;
@@ -240,7 +263,11 @@ fn run(command: Command) -> Result<(), Failure> {
             })?;
             Ok(())
         }
-        Command::Verify { input, password, limits } => {
+        Command::Verify {
+            input,
+            password,
+            limits,
+        } => {
             let mut source = open_input(&input)?;
             let creds = credentials(&password, &mut source)?;
             let options = DecryptOptions {
@@ -291,7 +318,9 @@ fn check_distinct(input: &str, output: &str) -> Result<(), Failure> {
     }
     if let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
         if a == b {
-            return Err(usage("the output must not be the input (inputs are never modified)"));
+            return Err(usage(
+                "the output must not be the input (inputs are never modified)",
+            ));
         }
     }
     Ok(())
@@ -308,14 +337,19 @@ fn check_encryptable(source: &mut File) -> Result<(), Failure> {
         });
     }
     if !(head[..n].starts_with(b"PK\x03\x04") || head[..n].starts_with(b"PK\x05\x06")) {
-        eprintln!("docseal: warning: the input is not a zip package; encrypting its bytes as they are");
+        eprintln!(
+            "docseal: warning: the input is not a zip package; encrypting its bytes as they are"
+        );
     }
     Ok(())
 }
 
 /// Writes to a path atomically, or to stdout through a temporary file (the envelope needs a
 /// seekable sink).
-fn write_output(output: &str, write: impl FnOnce(&mut File) -> Result<(), Failure>) -> Result<(), Failure> {
+fn write_output(
+    output: &str,
+    write: impl FnOnce(&mut File) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     if output == "-" {
         let mut tmp = tempfile::tempfile()?;
         write(&mut tmp)?;
@@ -348,12 +382,18 @@ impl PasswordArgs {
             return Ok(Password::new(t));
         }
         if let Some(var) = &self.env {
-            let v = std::env::var(var).map_err(|_| usage(format!("environment variable {var} is not set or not UTF-8")))?;
+            let v = std::env::var(var).map_err(|_| {
+                usage(format!(
+                    "environment variable {var} is not set or not UTF-8"
+                ))
+            })?;
             return Ok(Password::new(&v));
         }
         if let Some(path) = &self.file {
-            let bytes = std::fs::read(path).map_err(|e| usage(format!("cannot read password file {}: {e}", path.display())))?;
-            let mut text = String::from_utf8(bytes).map_err(|_| usage("the password file is not UTF-8"))?;
+            let bytes = std::fs::read(path)
+                .map_err(|e| usage(format!("cannot read password file {}: {e}", path.display())))?;
+            let mut text =
+                String::from_utf8(bytes).map_err(|_| usage("the password file is not UTF-8"))?;
             if text.ends_with('\n') {
                 text.pop();
                 if text.ends_with('\r') {
@@ -372,7 +412,9 @@ impl PasswordArgs {
             }
             return Ok(Password::new(&first));
         }
-        Err(usage("no password given: use -p TEXT, --password-env VAR or --password-file FILE"))
+        Err(usage(
+            "no password given: use -p TEXT, --password-env VAR or --password-file FILE",
+        ))
     }
 
     fn given(&self) -> bool {
@@ -392,18 +434,26 @@ fn credentials(password: &PasswordArgs, source: &mut File) -> Result<Credentials
             _ => return Ok(Credentials::none()),
         }
         if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
-            return Err(usage("no password given: use -p TEXT, --password-env VAR or --password-file FILE"));
+            return Err(usage(
+                "no password given: use -p TEXT, --password-env VAR or --password-file FILE",
+            ));
         }
     }
     let pw = password.resolve(false)?;
     let text = String::from_utf16_lossy(
-        &pw.utf16le().chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>(),
+        &pw.utf16le()
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect::<Vec<_>>(),
     );
     Ok(Credentials::password(&text))
 }
 
 fn print_inspection(v: &serde_json::Value) {
-    let s = |k: &str| v.get(k).map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string));
+    let s = |k: &str| {
+        v.get(k)
+            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+    };
     say!("kind:       {}", s("kind").unwrap_or_default());
     say!("container:  {}", s("container").unwrap_or_default());
     say!("encrypted:  {}", s("encrypted").unwrap_or_default());
@@ -420,7 +470,14 @@ fn print_inspection(v: &serde_json::Value) {
                 kd["hash_algorithm"].as_str().unwrap_or("?"),
                 kd["salt_size"]
             );
-            say!("integrity:  {}", if info["data_integrity"].is_null() { "absent" } else { "HMAC present" });
+            say!(
+                "integrity:  {}",
+                if info["data_integrity"].is_null() {
+                    "absent"
+                } else {
+                    "HMAC present"
+                }
+            );
             for k in info["key_encryptors"].as_array().into_iter().flatten() {
                 match k["type"].as_str() {
                     Some("password") => say!(
@@ -442,7 +499,11 @@ fn print_inspection(v: &serde_json::Value) {
         }
     }
     if let Some(p) = v.get("encrypted_package") {
-        say!("package:    {} bytes (stream {} bytes)", p["declared_package_size"], p["stream_size"]);
+        say!(
+            "package:    {} bytes (stream {} bytes)",
+            p["declared_package_size"],
+            p["stream_size"]
+        );
     }
     if let Some(e) = s("error") {
         say!("error:      {e}");

@@ -34,7 +34,12 @@ pub struct PasswordHash {
 
 impl PasswordHash {
     /// Runs the spin loop: `H(salt || pw)`, then `spin_count` rounds of `H(LE32(i) || H)`.
-    pub fn derive(hash: HashAlgorithm, salt: &[u8], password: &Password, spin_count: u32) -> PasswordHash {
+    pub fn derive(
+        hash: HashAlgorithm,
+        salt: &[u8],
+        password: &Password,
+        spin_count: u32,
+    ) -> PasswordHash {
         let h = hash.iterate(salt, password.utf16le(), spin_count);
         PasswordHash {
             hash,
@@ -78,7 +83,13 @@ fn pad_to_block(data: &[u8]) -> Vec<u8> {
 
 fn check_block_multiple(data: &[u8], structure: &'static str, what: &str) -> Result<()> {
     if data.is_empty() || data.len() % 16 != 0 {
-        return Err(malformed(structure, format!("{what} of {} bytes is not a whole number of AES blocks", data.len())));
+        return Err(malformed(
+            structure,
+            format!(
+                "{what} of {} bytes is not a whole number of AES blocks",
+                data.len()
+            ),
+        ));
     }
     Ok(())
 }
@@ -86,7 +97,12 @@ fn check_block_multiple(data: &[u8], structure: &'static str, what: &str) -> Res
 impl PasswordKeyEncryptor {
     /// Checks `password` against the verifier (in constant time) and returns the intermediate
     /// key, cut to `key_data`'s key length.
-    pub fn unlock(&self, key_data: &KeyParams, password: &Password, max_spin_count: u32) -> Result<Zeroizing<Vec<u8>>> {
+    pub fn unlock(
+        &self,
+        key_data: &KeyParams,
+        password: &Password,
+        max_spin_count: u32,
+    ) -> Result<Zeroizing<Vec<u8>>> {
         const S: &str = "EncryptionInfo p:encryptedKey";
         let suite = self.params.suite(S)?;
         let data_suite = key_data.suite("EncryptionInfo keyData")?;
@@ -96,21 +112,34 @@ impl PasswordKeyEncryptor {
                 limit: u64::from(max_spin_count),
             });
         }
-        check_block_multiple(&self.encrypted_verifier_hash_input, S, "encryptedVerifierHashInput")?;
-        check_block_multiple(&self.encrypted_verifier_hash_value, S, "encryptedVerifierHashValue")?;
+        check_block_multiple(
+            &self.encrypted_verifier_hash_input,
+            S,
+            "encryptedVerifierHashInput",
+        )?;
+        check_block_multiple(
+            &self.encrypted_verifier_hash_value,
+            S,
+            "encryptedVerifierHashValue",
+        )?;
         check_block_multiple(&self.encrypted_key_value, S, "encryptedKeyValue")?;
         let iv = derive_iv(suite.hash, &self.params.salt, None);
         let ph = PasswordHash::derive(suite.hash, &self.params.salt, password, self.spin_count);
 
         let mut input = Zeroizing::new(self.encrypted_verifier_hash_input.clone());
-        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_INPUT, suite.key_len))?.cbc_decrypt(&iv, &mut input);
+        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_INPUT, suite.key_len))?
+            .cbc_decrypt(&iv, &mut input);
         let salt_size = (self.params.salt_size as usize).min(input.len());
         let expected = suite.hash.digest(&[&input[..salt_size]]);
 
         let mut value = Zeroizing::new(self.encrypted_verifier_hash_value.clone());
-        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_VALUE, suite.key_len))?.cbc_decrypt(&iv, &mut value);
+        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_VALUE, suite.key_len))?
+            .cbc_decrypt(&iv, &mut value);
         if value.len() < suite.hash.size() {
-            return Err(malformed(S, "encryptedVerifierHashValue shorter than the hash"));
+            return Err(malformed(
+                S,
+                "encryptedVerifierHashValue shorter than the hash",
+            ));
         }
         if !bool::from(value[..suite.hash.size()].ct_eq(expected.as_slice())) {
             return Err(Error::WrongPassword);
@@ -141,9 +170,11 @@ impl PasswordKeyEncryptor {
 
         let verifier = Zeroizing::new(rng.bytes(params.salt_size as usize)?);
         let mut input = Zeroizing::new(pad_to_block(&verifier));
-        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_INPUT, suite.key_len))?.cbc_encrypt(&iv, &mut input);
+        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_INPUT, suite.key_len))?
+            .cbc_encrypt(&iv, &mut input);
         let mut value = Zeroizing::new(pad_to_block(suite.hash.digest(&[&verifier]).as_slice()));
-        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_VALUE, suite.key_len))?.cbc_encrypt(&iv, &mut value);
+        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_VALUE, suite.key_len))?
+            .cbc_encrypt(&iv, &mut value);
         let mut key = Zeroizing::new(pad_to_block(intermediate_key));
         AesKey::new(&ph.key_for(&BLOCK_KEY_VALUE, suite.key_len))?.cbc_encrypt(&iv, &mut key);
         Ok(PasswordKeyEncryptor {
@@ -179,7 +210,10 @@ impl SegmentCipher {
     pub fn new(key_data: &KeyParams, key: &[u8]) -> Result<SegmentCipher> {
         let suite = key_data.suite("EncryptionInfo keyData")?;
         if key.len() != suite.key_len {
-            return Err(malformed("key", format!("{} bytes for a {}-bit cipher", key.len(), key_data.key_bits)));
+            return Err(malformed(
+                "key",
+                format!("{} bytes for a {}-bit cipher", key.len(), key_data.key_bits),
+            ));
         }
         Ok(SegmentCipher {
             key: AesKey::new(key)?,
@@ -238,10 +272,16 @@ impl Integrity {
         check_block_multiple(&di.encrypted_hmac_value, S, "encryptedHmacValue")?;
         let aes = AesKey::new(key)?;
         let mut hmac_key = Zeroizing::new(di.encrypted_hmac_key.clone());
-        aes.cbc_decrypt(&derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_KEY)), &mut hmac_key);
+        aes.cbc_decrypt(
+            &derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_KEY)),
+            &mut hmac_key,
+        );
         hmac_key.truncate(suite.hash.size());
         let mut expected = Zeroizing::new(di.encrypted_hmac_value.clone());
-        aes.cbc_decrypt(&derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_VALUE)), &mut expected);
+        aes.cbc_decrypt(
+            &derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_VALUE)),
+            &mut expected,
+        );
         if expected.len() < suite.hash.size() {
             return Err(malformed(S, "encryptedHmacValue shorter than the hash"));
         }
@@ -274,13 +314,24 @@ impl Integrity {
 }
 
 /// Encrypts an HMAC key and tag into `dataIntegrity`.
-pub fn seal_integrity(key_data: &KeyParams, key: &[u8], hmac_key: &[u8], tag: &[u8]) -> Result<DataIntegrity> {
+pub fn seal_integrity(
+    key_data: &KeyParams,
+    key: &[u8],
+    hmac_key: &[u8],
+    tag: &[u8],
+) -> Result<DataIntegrity> {
     let suite = key_data.suite("EncryptionInfo keyData")?;
     let aes = AesKey::new(key)?;
     let mut k = pad_to_block(hmac_key);
-    aes.cbc_encrypt(&derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_KEY)), &mut k);
+    aes.cbc_encrypt(
+        &derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_KEY)),
+        &mut k,
+    );
     let mut v = pad_to_block(tag);
-    aes.cbc_encrypt(&derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_VALUE)), &mut v);
+    aes.cbc_encrypt(
+        &derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_VALUE)),
+        &mut v,
+    );
     Ok(DataIntegrity {
         encrypted_hmac_key: k,
         encrypted_hmac_value: v,
@@ -328,10 +379,18 @@ pub fn new_password_info(
     rng: &mut Rng,
 ) -> Result<(AgileEncryptionInfo, AgileSecrets)> {
     let key = Zeroizing::new(rng.bytes(profile.key_bits as usize / 8)?);
-    let key_data = KeyParams::aes(profile.key_bits, profile.hash, rng.bytes(profile.salt_size as usize)?);
+    let key_data = KeyParams::aes(
+        profile.key_bits,
+        profile.hash,
+        rng.bytes(profile.salt_size as usize)?,
+    );
     key_data.suite("EncryptionInfo keyData")?;
     let hmac_key = Zeroizing::new(rng.bytes(profile.hash.size())?);
-    let template = KeyParams::aes(profile.key_bits, profile.hash, vec![0; profile.salt_size as usize]);
+    let template = KeyParams::aes(
+        profile.key_bits,
+        profile.hash,
+        vec![0; profile.salt_size as usize],
+    );
     let pke = PasswordKeyEncryptor::create(&template, profile.spin_count, password, &key, rng)?;
     let info = AgileEncryptionInfo {
         key_data,

@@ -15,7 +15,8 @@ pub const NS_ENCRYPTION: &str = "http://schemas.microsoft.com/office/2006/encryp
 /// Namespace (and key-encryptor URI) of the password key encryptor.
 pub const NS_PASSWORD: &str = "http://schemas.microsoft.com/office/2006/keyEncryptor/password";
 /// Namespace (and key-encryptor URI) of the certificate key encryptor.
-pub const NS_CERTIFICATE: &str = "http://schemas.microsoft.com/office/2006/keyEncryptor/certificate";
+pub const NS_CERTIFICATE: &str =
+    "http://schemas.microsoft.com/office/2006/keyEncryptor/certificate";
 
 /// Limits for parsing the descriptor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,13 +96,22 @@ impl KeyParams {
             ));
         }
         if !matches!(self.key_bits, 128 | 192 | 256) {
-            return Err(malformed(structure, format!("keyBits {} for AES", self.key_bits)));
+            return Err(malformed(
+                structure,
+                format!("keyBits {} for AES", self.key_bits),
+            ));
         }
         if self.block_size != 16 {
-            return Err(malformed(structure, format!("blockSize {} for AES", self.block_size)));
+            return Err(malformed(
+                structure,
+                format!("blockSize {} for AES", self.block_size),
+            ));
         }
         if self.salt.is_empty() || self.salt.len() > 65_536 {
-            return Err(malformed(structure, format!("salt of {} bytes", self.salt.len())));
+            return Err(malformed(
+                structure,
+                format!("salt of {} bytes", self.salt.len()),
+            ));
         }
         Ok(Suite {
             key_len: self.key_bits as usize / 8,
@@ -239,7 +249,10 @@ impl AgileEncryptionInfo {
                     let local = local.as_ref();
                     if !seen_root {
                         if ns != NS_ENCRYPTION || local != b"encryption" {
-                            return Err(malformed("EncryptionInfo XML", "root is not <encryption>"));
+                            return Err(malformed(
+                                "EncryptionInfo XML",
+                                "root is not <encryption>",
+                            ));
                         }
                         seen_root = true;
                         for a in e.attributes().flatten() {
@@ -255,8 +268,16 @@ impl AgileEncryptionInfo {
                         }
                         (NS_ENCRYPTION, b"dataIntegrity") => {
                             data_integrity = Some(DataIntegrity {
-                                encrypted_hmac_key: b64_attr(e, "encryptedHmacKey", "EncryptionInfo dataIntegrity")?,
-                                encrypted_hmac_value: b64_attr(e, "encryptedHmacValue", "EncryptionInfo dataIntegrity")?,
+                                encrypted_hmac_key: b64_attr(
+                                    e,
+                                    "encryptedHmacKey",
+                                    "EncryptionInfo dataIntegrity",
+                                )?,
+                                encrypted_hmac_value: b64_attr(
+                                    e,
+                                    "encryptedHmacValue",
+                                    "EncryptionInfo dataIntegrity",
+                                )?,
                             })
                         }
                         (NS_ENCRYPTION, b"keyEncryptor") => {
@@ -274,7 +295,9 @@ impl AgileEncryptionInfo {
                                 current_filled = false;
                             }
                         }
-                        (NS_PASSWORD, b"encryptedKey") if current_uri.as_deref() == Some(NS_PASSWORD) => {
+                        (NS_PASSWORD, b"encryptedKey")
+                            if current_uri.as_deref() == Some(NS_PASSWORD) =>
+                        {
                             const S: &str = "EncryptionInfo p:encryptedKey";
                             let spin = str_attr(e, "spinCount", S)?;
                             encryptors.push(KeyEncryptor::Password(PasswordKeyEncryptor {
@@ -282,13 +305,23 @@ impl AgileEncryptionInfo {
                                     .parse()
                                     .map_err(|_| malformed(S, format!("spinCount {spin:?}")))?,
                                 params: parse_params(e, S)?,
-                                encrypted_verifier_hash_input: b64_attr(e, "encryptedVerifierHashInput", S)?,
-                                encrypted_verifier_hash_value: b64_attr(e, "encryptedVerifierHashValue", S)?,
+                                encrypted_verifier_hash_input: b64_attr(
+                                    e,
+                                    "encryptedVerifierHashInput",
+                                    S,
+                                )?,
+                                encrypted_verifier_hash_value: b64_attr(
+                                    e,
+                                    "encryptedVerifierHashValue",
+                                    S,
+                                )?,
                                 encrypted_key_value: b64_attr(e, "encryptedKeyValue", S)?,
                             }));
                             current_filled = true;
                         }
-                        (NS_CERTIFICATE, b"encryptedKey") if current_uri.as_deref() == Some(NS_CERTIFICATE) => {
+                        (NS_CERTIFICATE, b"encryptedKey")
+                            if current_uri.as_deref() == Some(NS_CERTIFICATE) =>
+                        {
                             const S: &str = "EncryptionInfo c:encryptedKey";
                             encryptors.push(KeyEncryptor::Certificate(CertificateKeyEncryptor {
                                 encrypted_key_value: b64_attr(e, "encryptedKeyValue", S)?,
@@ -367,8 +400,16 @@ impl AgileEncryptionInfo {
                     s.push_str(&p.spin_count.to_string());
                     s.push('"');
                     push_params(&mut s, &p.params);
-                    push_b64(&mut s, "encryptedVerifierHashInput", &p.encrypted_verifier_hash_input);
-                    push_b64(&mut s, "encryptedVerifierHashValue", &p.encrypted_verifier_hash_value);
+                    push_b64(
+                        &mut s,
+                        "encryptedVerifierHashInput",
+                        &p.encrypted_verifier_hash_input,
+                    );
+                    push_b64(
+                        &mut s,
+                        "encryptedVerifierHashValue",
+                        &p.encrypted_verifier_hash_value,
+                    );
                     push_b64(&mut s, "encryptedKeyValue", &p.encrypted_key_value);
                     s.push_str("/></keyEncryptor>");
                 }

@@ -83,7 +83,12 @@ impl HashAlgorithm {
             "MD5" | "MD4" | "MD2" | "RIPEMD-128" | "RIPEMD-160" | "WHIRLPOOL" => {
                 return Err(unsupported(format!("hash algorithm {name}")))
             }
-            other => return Err(malformed("EncryptionInfo", format!("hash algorithm {other:?}"))),
+            other => {
+                return Err(malformed(
+                    "EncryptionInfo",
+                    format!("hash algorithm {other:?}"),
+                ))
+            }
         })
     }
 
@@ -97,7 +102,10 @@ impl HashAlgorithm {
             let out = d.finalize();
             let mut bytes = [0u8; MAX_DIGEST];
             bytes[..out.len()].copy_from_slice(&out);
-            DigestBytes { bytes, len: out.len() }
+            DigestBytes {
+                bytes,
+                len: out.len(),
+            }
         }
         match self {
             HashAlgorithm::Sha1 => run::<sha1::Sha1>(parts),
@@ -124,7 +132,10 @@ impl HashAlgorithm {
             let mut bytes = [0u8; MAX_DIGEST];
             bytes[..h.len()].copy_from_slice(&h);
             zeroize::Zeroize::zeroize(h.as_mut_slice());
-            DigestBytes { bytes, len: <D as Digest>::output_size() }
+            DigestBytes {
+                bytes,
+                len: <D as Digest>::output_size(),
+            }
         }
         match self {
             HashAlgorithm::Sha1 => run::<sha1::Sha1>(salt, password, iterations),
@@ -183,7 +194,10 @@ impl HmacState {
         fn pack(out: &[u8]) -> DigestBytes {
             let mut bytes = [0u8; MAX_DIGEST];
             bytes[..out.len()].copy_from_slice(out);
-            DigestBytes { bytes, len: out.len() }
+            DigestBytes {
+                bytes,
+                len: out.len(),
+            }
         }
         match self {
             HmacState::Sha1(m) => pack(&m.finalize().into_bytes()),
@@ -221,9 +235,15 @@ impl AesKey {
         debug_assert_eq!(buf.len() % 16, 0);
         let blocks = to_blocks(buf);
         match self {
-            AesKey::Aes128(k) => cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks),
-            AesKey::Aes192(k) => cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks),
-            AesKey::Aes256(k) => cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks),
+            AesKey::Aes128(k) => {
+                cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks)
+            }
+            AesKey::Aes192(k) => {
+                cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks)
+            }
+            AesKey::Aes256(k) => {
+                cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks)
+            }
         }
     }
 
@@ -232,9 +252,15 @@ impl AesKey {
         debug_assert_eq!(buf.len() % 16, 0);
         let blocks = to_blocks(buf);
         match self {
-            AesKey::Aes128(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks),
-            AesKey::Aes192(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks),
-            AesKey::Aes256(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks),
+            AesKey::Aes128(k) => {
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks)
+            }
+            AesKey::Aes192(k) => {
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks)
+            }
+            AesKey::Aes256(k) => {
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks)
+            }
         }
     }
 

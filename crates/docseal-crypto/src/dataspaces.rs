@@ -2,7 +2,6 @@
 
 use crate::error::{malformed, Result};
 
-
 /// Reads little-endian fields with bounds checks.
 struct Cursor<'a> {
     bytes: &'a [u8],
@@ -12,13 +11,24 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(bytes: &'a [u8], structure: &'static str) -> Self {
-        Cursor { bytes, pos: 0, structure }
+        Cursor {
+            bytes,
+            pos: 0,
+            structure,
+        }
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or_else(|| {
-            malformed(self.structure, format!("truncated: {n} bytes wanted at offset {}", self.pos))
-        })?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or_else(|| {
+                malformed(
+                    self.structure,
+                    format!("truncated: {n} bytes wanted at offset {}", self.pos),
+                )
+            })?;
         let s = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -38,10 +48,16 @@ impl<'a> Cursor<'a> {
     fn unicode(&mut self) -> Result<String> {
         let len = self.u32()? as usize;
         if len % 2 != 0 {
-            return Err(malformed(self.structure, format!("odd UNICODE-LP-P4 length {len}")));
+            return Err(malformed(
+                self.structure,
+                format!("odd UNICODE-LP-P4 length {len}"),
+            ));
         }
         let b = self.take(len)?;
-        let units: Vec<u16> = b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> = b
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
         if len % 4 != 0 {
             self.take(2)?;
         }
@@ -150,11 +166,17 @@ impl DataSpaceMap {
         let mut c = Cursor::new(b, "DataSpaceMap");
         let header_len = c.u32()?;
         if header_len != 8 {
-            return Err(malformed("DataSpaceMap", format!("HeaderLength {header_len}")));
+            return Err(malformed(
+                "DataSpaceMap",
+                format!("HeaderLength {header_len}"),
+            ));
         }
         let count = c.u32()? as usize;
         if count > b.len() / 8 {
-            return Err(malformed("DataSpaceMap", format!("{count} entries in {} bytes", b.len())));
+            return Err(malformed(
+                "DataSpaceMap",
+                format!("{count} entries in {} bytes", b.len()),
+            ));
         }
         let mut entries = Vec::with_capacity(count);
         for _ in 0..count {
@@ -162,7 +184,10 @@ impl DataSpaceMap {
             let len = c.u32()? as usize;
             let ncomp = c.u32()? as usize;
             if ncomp > b.len() / 8 {
-                return Err(malformed("DataSpaceMap", format!("{ncomp} reference components")));
+                return Err(malformed(
+                    "DataSpaceMap",
+                    format!("{ncomp} reference components"),
+                ));
             }
             let mut components = Vec::with_capacity(ncomp);
             for _ in 0..ncomp {
@@ -171,9 +196,15 @@ impl DataSpaceMap {
             }
             let data_space_name = c.unicode()?;
             if c.pos - start != len {
-                return Err(malformed("DataSpaceMap", format!("entry length {len} but {} bytes used", c.pos - start)));
+                return Err(malformed(
+                    "DataSpaceMap",
+                    format!("entry length {len} but {} bytes used", c.pos - start),
+                ));
             }
-            entries.push(DataSpaceMapEntry { components, data_space_name });
+            entries.push(DataSpaceMapEntry {
+                components,
+                data_space_name,
+            });
         }
         Ok(DataSpaceMap { entries })
     }
@@ -211,11 +242,17 @@ impl DataSpaceDefinition {
         let mut c = Cursor::new(b, "DataSpaceDefinition");
         let header_len = c.u32()?;
         if header_len != 8 {
-            return Err(malformed("DataSpaceDefinition", format!("HeaderLength {header_len}")));
+            return Err(malformed(
+                "DataSpaceDefinition",
+                format!("HeaderLength {header_len}"),
+            ));
         }
         let count = c.u32()? as usize;
         if count > b.len() / 4 {
-            return Err(malformed("DataSpaceDefinition", format!("{count} transforms")));
+            return Err(malformed(
+                "DataSpaceDefinition",
+                format!("{count} transforms"),
+            ));
         }
         let transforms = (0..count).map(|_| c.unicode()).collect::<Result<_>>()?;
         Ok(DataSpaceDefinition { transforms })
@@ -263,7 +300,10 @@ impl TransformInfo {
         let transform_type = c.u32()?;
         let id = c.unicode()?;
         if c.pos != transform_len {
-            return Err(malformed("TransformInfo \\x06Primary", format!("TransformLength {transform_len}, ID ends at {}", c.pos)));
+            return Err(malformed(
+                "TransformInfo \\x06Primary",
+                format!("TransformLength {transform_len}, ID ends at {}", c.pos),
+            ));
         }
         let name = c.unicode()?;
         let versions = [c.version()?, c.version()?, c.version()?];
@@ -331,13 +371,21 @@ pub fn strong_encryption_streams() -> Vec<(Vec<&'static str>, Vec<u8>)> {
     vec![
         (vec!["Version"], DataSpaceVersionInfo::default().to_bytes()),
         (vec!["DataSpaceMap"], map.to_bytes()),
-        (vec!["DataSpaceInfo", "StrongEncryptionDataSpace"], def.to_bytes()),
-        (vec!["TransformInfo", "StrongEncryptionTransform", "\u{6}Primary"], primary.to_bytes()),
+        (
+            vec!["DataSpaceInfo", "StrongEncryptionDataSpace"],
+            def.to_bytes(),
+        ),
+        (
+            vec!["TransformInfo", "StrongEncryptionTransform", "\u{6}Primary"],
+            primary.to_bytes(),
+        ),
     ]
 }
 
 /// Classifies a DataSpaceMap by the data spaces it names.
 pub fn describe_map(map: &DataSpaceMap) -> Vec<String> {
-    map.entries.iter().map(|e| e.data_space_name.clone()).collect()
+    map.entries
+        .iter()
+        .map(|e| e.data_space_name.clone())
+        .collect()
 }
-

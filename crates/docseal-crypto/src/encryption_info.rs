@@ -21,15 +21,27 @@ impl EncryptionInfo {
     /// Parses the stream; Extensible (x.3) and unknown versions are `Unsupported`.
     pub fn parse(bytes: &[u8], limits: &XmlLimits) -> Result<EncryptionInfo> {
         if bytes.len() < 8 {
-            return Err(malformed("EncryptionInfo", format!("{} bytes, shorter than the version header", bytes.len())));
+            return Err(malformed(
+                "EncryptionInfo",
+                format!("{} bytes, shorter than the version header", bytes.len()),
+            ));
         }
         let major = u16::from_le_bytes([bytes[0], bytes[1]]);
         let minor = u16::from_le_bytes([bytes[2], bytes[3]]);
         match (major, minor) {
-            (4, 4) => Ok(EncryptionInfo::Agile(AgileEncryptionInfo::parse_xml(&bytes[8..], limits)?)),
-            (2..=4, 2) => Ok(EncryptionInfo::Standard(StandardEncryptionInfo::parse(bytes)?)),
-            (3 | 4, 3) => Err(unsupported(format!("EncryptionInfo version {major}.{minor} (Extensible encryption)"))),
-            _ => Err(unsupported(format!("EncryptionInfo version {major}.{minor}"))),
+            (4, 4) => Ok(EncryptionInfo::Agile(AgileEncryptionInfo::parse_xml(
+                &bytes[8..],
+                limits,
+            )?)),
+            (2..=4, 2) => Ok(EncryptionInfo::Standard(StandardEncryptionInfo::parse(
+                bytes,
+            )?)),
+            (3 | 4, 3) => Err(unsupported(format!(
+                "EncryptionInfo version {major}.{minor} (Extensible encryption)"
+            ))),
+            _ => Err(unsupported(format!(
+                "EncryptionInfo version {major}.{minor}"
+            ))),
         }
     }
 

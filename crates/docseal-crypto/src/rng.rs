@@ -46,8 +46,11 @@ impl Rng {
             None => getrandom::getrandom(buf).map_err(|e| Error::Random(e.to_string())),
             Some((seed, counter)) => {
                 for chunk in buf.chunks_mut(32) {
-                    let block = HashAlgorithm::Sha256
-                        .digest(&[b"docseal-test-rng", &seed.to_le_bytes(), &counter.to_le_bytes()]);
+                    let block = HashAlgorithm::Sha256.digest(&[
+                        b"docseal-test-rng",
+                        &seed.to_le_bytes(),
+                        &counter.to_le_bytes(),
+                    ]);
                     chunk.copy_from_slice(&block.as_slice()[..chunk.len()]);
                     *counter += 1;
                 }

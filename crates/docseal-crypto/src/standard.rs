@@ -63,7 +63,12 @@ pub struct StandardEncryptionInfo {
 fn u32_at(b: &[u8], o: usize) -> Result<u32> {
     b.get(o..o + 4)
         .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        .ok_or_else(|| malformed("EncryptionInfo (Standard)", format!("truncated at offset {o}")))
+        .ok_or_else(|| {
+            malformed(
+                "EncryptionInfo (Standard)",
+                format!("truncated at offset {o}"),
+            )
+        })
 }
 
 impl StandardEncryptionInfo {
@@ -89,8 +94,14 @@ impl StandardEncryptionInfo {
         if salt_size != 16 {
             return Err(malformed(S, format!("verifier salt size {salt_size}")));
         }
-        let salt = v.get(4..20).ok_or_else(|| malformed(S, "truncated verifier"))?.to_vec();
-        let encrypted_verifier = v.get(20..36).ok_or_else(|| malformed(S, "truncated verifier"))?.to_vec();
+        let salt = v
+            .get(4..20)
+            .ok_or_else(|| malformed(S, "truncated verifier"))?
+            .to_vec();
+        let encrypted_verifier = v
+            .get(20..36)
+            .ok_or_else(|| malformed(S, "truncated verifier"))?
+            .to_vec();
         let verifier_hash_size = u32_at(v, 36)?;
         let alg_id = u32_at(h, 8)?;
         let hash_len = if alg_id == ALG_RC4 { 20 } else { 32 };
@@ -134,14 +145,27 @@ impl StandardEncryptionInfo {
     /// Derives the key and checks the verifier.
     pub fn unlock(&self, password: &Password) -> Result<Zeroizing<Vec<u8>>> {
         let key_len = match (self.alg_id, self.key_size) {
-            (ALG_AES128 | 0, 128) | (ALG_AES192, 192) | (ALG_AES256, 256) => self.key_size as usize / 8,
-            (ALG_AES128 | ALG_AES192 | ALG_AES256, n) => {
-                return Err(malformed("EncryptionInfo (Standard)", format!("KeySize {n} for {}", self.cipher_name())))
+            (ALG_AES128 | 0, 128) | (ALG_AES192, 192) | (ALG_AES256, 256) => {
+                self.key_size as usize / 8
             }
-            _ => return Err(unsupported(format!("Standard encryption with {}", self.cipher_name()))),
+            (ALG_AES128 | ALG_AES192 | ALG_AES256, n) => {
+                return Err(malformed(
+                    "EncryptionInfo (Standard)",
+                    format!("KeySize {n} for {}", self.cipher_name()),
+                ))
+            }
+            _ => {
+                return Err(unsupported(format!(
+                    "Standard encryption with {}",
+                    self.cipher_name()
+                )))
+            }
         };
         if self.alg_id_hash != ALG_SHA1 && self.alg_id_hash != 0 {
-            return Err(unsupported(format!("Standard encryption with AlgIDHash {:#x}", self.alg_id_hash)));
+            return Err(unsupported(format!(
+                "Standard encryption with AlgIDHash {:#x}",
+                self.alg_id_hash
+            )));
         }
         let h = HashAlgorithm::Sha1.iterate(&self.salt, password.utf16le(), STANDARD_SPIN_COUNT);
         let hfinal = HashAlgorithm::Sha1.digest(&[h.as_slice(), &0u32.to_le_bytes()]);

@@ -24,14 +24,18 @@ fn spin_loop_and_block_keys() {
     let h0 = HashAlgorithm::Sha512.iterate(&salt, pw.utf16le(), 0);
     assert_eq!(
         h0.as_slice(),
-        &h("18c33ada0b6d830e9706d727cb8144a987cbd58d54dda34ad9819c8b506af8a3
-            e432745d626436e6002dedeeec7f5d842078c3798aa0423b8e6dac3ea4d0a7ad")[..]
+        &h(
+            "18c33ada0b6d830e9706d727cb8144a987cbd58d54dda34ad9819c8b506af8a3
+            e432745d626436e6002dedeeec7f5d842078c3798aa0423b8e6dac3ea4d0a7ad"
+        )[..]
     );
     let ph = PasswordHash::derive(HashAlgorithm::Sha512, &salt, &pw, 100_000);
     assert_eq!(
         ph.as_bytes(),
-        &h("244a8f097708ba992f489adc323b5e52a2ea8c5589e7b1d37ed0bec67a6ec91b
-            0603689853ac9e3e1572c54f2c733aa0d6192c91c1c78b46a8ca65e2ea66d954")[..]
+        &h(
+            "244a8f097708ba992f489adc323b5e52a2ea8c5589e7b1d37ed0bec67a6ec91b
+            0603689853ac9e3e1572c54f2c733aa0d6192c91c1c78b46a8ca65e2ea66d954"
+        )[..]
     );
     assert_eq!(
         &ph.key_for(&BLOCK_VERIFIER_INPUT, 32)[..],
@@ -68,21 +72,36 @@ fn segment_and_integrity_ivs() {
 fn msoffcrypto_doctest_key() {
     let enc = PasswordKeyEncryptor {
         spin_count: 100_000,
-        params: KeyParams::aes(256, HashAlgorithm::Sha512, h("4c725d45dc610f939412a04da7910466")),
+        params: KeyParams::aes(
+            256,
+            HashAlgorithm::Sha512,
+            h("4c725d45dc610f939412a04da7910466"),
+        ),
         encrypted_verifier_hash_input: vec![0; 16],
         encrypted_verifier_hash_value: vec![0; 64],
         encrypted_key_value: h("a16cd5165a7ab9d271113ed386a78cf49692e8e527b0c5fc0055ed080b7cb94b"),
     };
     // The doctest has no verifier, so decrypt the key value directly with the derived key.
-    let ph = PasswordHash::derive(HashAlgorithm::Sha512, &enc.params.salt, &Password::new(PASSWORD), 100_000);
+    let ph = PasswordHash::derive(
+        HashAlgorithm::Sha512,
+        &enc.params.salt,
+        &Password::new(PASSWORD),
+        100_000,
+    );
     let mut key = enc.encrypted_key_value.clone();
     let iv = derive_iv(HashAlgorithm::Sha512, &enc.params.salt, None);
-    AesKey::new(&ph.key_for(&BLOCK_KEY_VALUE, 32)).unwrap().cbc_decrypt(&iv, &mut key);
-    assert_eq!(key, h("40206609d9faadf24b076aebf2c435b74292c8b8a7aa81bc679be89711b02ac2"));
+    AesKey::new(&ph.key_for(&BLOCK_KEY_VALUE, 32))
+        .unwrap()
+        .cbc_decrypt(&iv, &mut key);
+    assert_eq!(
+        key,
+        h("40206609d9faadf24b076aebf2c435b74292c8b8a7aa81bc679be89711b02ac2")
+    );
     // And the verifier check itself rejects the zero verifier.
     let kd = KeyParams::aes(256, HashAlgorithm::Sha512, vec![1; 16]);
     assert_eq!(
-        enc.unlock(&kd, &Password::new(PASSWORD), DEFAULT_MAX_SPIN_COUNT).unwrap_err(),
+        enc.unlock(&kd, &Password::new(PASSWORD), DEFAULT_MAX_SPIN_COUNT)
+            .unwrap_err(),
         Error::WrongPassword
     );
 }
@@ -101,11 +120,11 @@ fn strong_encryption_dataspaces_match_office_bytes() {
     let streams = dataspaces::strong_encryption_streams();
     let lens: Vec<usize> = streams.iter().map(|(_, b)| b.len()).collect();
     assert_eq!(lens, vec![76, 112, 64, 200]);
+    assert_eq!(&streams[3].1[..12], &h("58000000 01000000 4c000000")[..]);
     assert_eq!(
-        &streams[3].1[..12],
-        &h("58000000 01000000 4c000000")[..]
+        &streams[3].1[184..],
+        &h("01000000 00000000 00000000 00000000 04000000")[4..]
     );
-    assert_eq!(&streams[3].1[184..], &h("01000000 00000000 00000000 00000000 04000000")[4..]);
     for (_, bytes) in &streams {
         // Each record parses back to itself.
         let _ = bytes;

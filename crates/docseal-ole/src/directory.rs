@@ -97,7 +97,11 @@ impl DirEntry {
             state_bits: 0,
             created: 0,
             modified: 0,
-            start_sector: if object_type == ObjectType::Unused { 0 } else { ENDOFCHAIN },
+            start_sector: if object_type == ObjectType::Unused {
+                0
+            } else {
+                ENDOFCHAIN
+            },
             size: 0,
         }
     }
@@ -120,7 +124,7 @@ impl DirEntry {
         let name = if object_type == ObjectType::Unused {
             String::new()
         } else {
-            if name_len < 2 || name_len > 64 || name_len % 2 != 0 {
+            if !(2..=64).contains(&name_len) || name_len % 2 != 0 {
                 return Err(malformed(
                     "directory entry",
                     format!("name length {name_len}"),

@@ -117,7 +117,10 @@ impl Header {
             ));
         }
         if u16_at(32) != 6 {
-            return Err(malformed("header", format!("mini sector shift {}", u16_at(32))));
+            return Err(malformed(
+                "header",
+                format!("mini sector shift {}", u16_at(32)),
+            ));
         }
         if u32_at(56) != MINI_STREAM_CUTOFF {
             return Err(malformed(

@@ -178,9 +178,7 @@ impl<R: Read + Seek> CompoundFile<R> {
                 }
                 fat_sectors.push(s);
             }
-            next = u32::from_le_bytes(
-                buf[ss - 4..].try_into().unwrap_or([0xFF; 4]),
-            );
+            next = u32::from_le_bytes(buf[ss - 4..].try_into().unwrap_or([0xFF; 4]));
         }
         if (fat_sectors.len() as u64) < fat_count {
             return Err(malformed(
@@ -227,7 +225,10 @@ impl<R: Read + Seek> CompoundFile<R> {
             }
             let idx = cur as usize;
             if cur > MAXREGSECT || idx >= table.len() {
-                return Err(malformed(what, format!("sector number {cur:#x} out of range")));
+                return Err(malformed(
+                    what,
+                    format!("sector number {cur:#x} out of range"),
+                ));
             }
             if seen[idx] {
                 return Err(malformed(what, format!("chain loops at sector {cur}")));
@@ -241,7 +242,13 @@ impl<R: Read + Seek> CompoundFile<R> {
 
     fn load_directory(&mut self) -> Result<()> {
         let ss = self.sector_size();
-        let sectors = self.chain(&self.fat, self.header.first_directory_sector, None, false, "directory chain")?;
+        let sectors = self.chain(
+            &self.fat,
+            self.header.first_directory_sector,
+            None,
+            false,
+            "directory chain",
+        )?;
         let per_sector = ss / DIR_ENTRY_SIZE;
         let max_entries = u64::from(self.limits.max_directory_entries);
         if (sectors.len() * per_sector) as u64 > max_entries + per_sector as u64 {
@@ -255,9 +262,9 @@ impl<R: Read + Seek> CompoundFile<R> {
         for s in sectors {
             self.read_sector(s, &mut buf)?;
             for chunk in buf.chunks_exact(DIR_ENTRY_SIZE) {
-                let raw: &[u8; DIR_ENTRY_SIZE] = chunk.try_into().map_err(|_| {
-                    malformed("directory", "short entry")
-                })?;
+                let raw: &[u8; DIR_ENTRY_SIZE] = chunk
+                    .try_into()
+                    .map_err(|_| malformed("directory", "short entry"))?;
                 entries.push(DirEntry::parse(raw)?);
             }
         }
@@ -276,10 +283,17 @@ impl<R: Read + Seek> CompoundFile<R> {
 
     fn load_mini_fat(&mut self) -> Result<()> {
         let ss = self.sector_size();
-        if self.header.mini_fat_sector_count == 0 || self.header.first_mini_fat_sector == ENDOFCHAIN {
+        if self.header.mini_fat_sector_count == 0 || self.header.first_mini_fat_sector == ENDOFCHAIN
+        {
             return Ok(());
         }
-        let sectors = self.chain(&self.fat, self.header.first_mini_fat_sector, None, false, "mini FAT chain")?;
+        let sectors = self.chain(
+            &self.fat,
+            self.header.first_mini_fat_sector,
+            None,
+            false,
+            "mini FAT chain",
+        )?;
         let mut buf = vec![0u8; ss];
         let mut mini_fat = Vec::with_capacity(sectors.len() * ss / 4);
         for s in sectors {
@@ -295,7 +309,13 @@ impl<R: Read + Seek> CompoundFile<R> {
         if needed > self.sector_count() {
             return Err(malformed("root entry", "mini stream larger than the file"));
         }
-        self.mini_stream_sectors = self.chain(&self.fat, root.start_sector, Some(needed), false, "mini stream chain")?;
+        self.mini_stream_sectors = self.chain(
+            &self.fat,
+            root.start_sector,
+            Some(needed),
+            false,
+            "mini stream chain",
+        )?;
         Ok(())
     }
 
@@ -321,11 +341,17 @@ impl<R: Read + Seek> CompoundFile<R> {
                 continue;
             }
             if seen[idx] || idx == 0 {
-                return Err(malformed("directory tree", format!("entry {node} is linked twice")));
+                return Err(malformed(
+                    "directory tree",
+                    format!("entry {node} is linked twice"),
+                ));
             }
             seen[idx] = true;
             if e.object_type == ObjectType::Unused {
-                return Err(malformed("directory tree", format!("link to unused entry {node}")));
+                return Err(malformed(
+                    "directory tree",
+                    format!("link to unused entry {node}"),
+                ));
             }
             stack.push((e.right, false));
             stack.push((node, true));
@@ -357,12 +383,18 @@ impl<R: Read + Seek> CompoundFile<R> {
             .ok_or_else(|| malformed("directory", format!("no entry {id}")))?
             .clone();
         if entry.object_type != ObjectType::Stream {
-            return Err(malformed("directory", format!("entry {:?} is not a stream", entry.name)));
+            return Err(malformed(
+                "directory",
+                format!("entry {:?} is not a stream", entry.name),
+            ));
         }
         let ss = self.sector_size() as u64;
         let mini = entry.size < u64::from(MINI_STREAM_CUTOFF);
         let (unit, table_len) = if mini {
-            (MINI_SECTOR_SIZE as u64, self.mini_stream_sectors.len() as u64 * ss / MINI_SECTOR_SIZE as u64)
+            (
+                MINI_SECTOR_SIZE as u64,
+                self.mini_stream_sectors.len() as u64 * ss / MINI_SECTOR_SIZE as u64,
+            )
         } else {
             (ss, self.sector_count())
         };
@@ -370,15 +402,30 @@ impl<R: Read + Seek> CompoundFile<R> {
         if needed > table_len {
             return Err(malformed(
                 "directory entry",
-                format!("stream {:?} of {} bytes does not fit in the file", entry.name, entry.size),
+                format!(
+                    "stream {:?} of {} bytes does not fit in the file",
+                    entry.name, entry.size
+                ),
             ));
         }
         // A chain shorter than the entry's size (ExtenXLS writes such files, POI bug 57080) is
         // read as far as it goes; the stream reports the shorter length.
         let sectors = if mini {
-            self.chain(&self.mini_fat, entry.start_sector, Some(needed), true, "mini FAT chain")?
+            self.chain(
+                &self.mini_fat,
+                entry.start_sector,
+                Some(needed),
+                true,
+                "mini FAT chain",
+            )?
         } else {
-            self.chain(&self.fat, entry.start_sector, Some(needed), true, "FAT chain")?
+            self.chain(
+                &self.fat,
+                entry.start_sector,
+                Some(needed),
+                true,
+                "FAT chain",
+            )?
         };
         let size = entry.size.min(sectors.len() as u64 * unit);
         Ok(Stream {
@@ -450,7 +497,11 @@ impl<R: Read + Seek> Read for Stream<'_, R> {
             return Ok(0);
         }
         let ss = self.file.sector_size() as u64;
-        let unit = if self.mini { MINI_SECTOR_SIZE as u64 } else { ss };
+        let unit = if self.mini {
+            MINI_SECTOR_SIZE as u64
+        } else {
+            ss
+        };
         let idx = (self.pos / unit) as usize;
         let within = self.pos % unit;
         // Read as many physically contiguous units as fit, so large streams read in big blocks.
@@ -469,7 +520,10 @@ impl<R: Read + Seek> Read for Stream<'_, R> {
             let mini_off = u64::from(self.sectors[idx]) * unit + within;
             let host = (mini_off / ss) as usize;
             let host_sector = *self.file.mini_stream_sectors.get(host).ok_or_else(|| {
-                io::Error::from(malformed("mini stream", "mini sector beyond the mini stream"))
+                io::Error::from(malformed(
+                    "mini stream",
+                    "mini sector beyond the mini stream",
+                ))
             })?;
             // A mini-sector run never crosses a host sector boundary unless the hosts are adjacent;
             // keep it simple and stay inside one host sector.
@@ -490,7 +544,11 @@ impl<R: Read + Seek> Read for Stream<'_, R> {
     }
 }
 
-fn read_at<R: Read + Seek>(file: &mut CompoundFile<R>, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+fn read_at<R: Read + Seek>(
+    file: &mut CompoundFile<R>,
+    offset: u64,
+    buf: &mut [u8],
+) -> io::Result<()> {
     file.inner.seek(SeekFrom::Start(offset))?;
     let available = file.file_len.saturating_sub(offset).min(buf.len() as u64) as usize;
     file.inner.read_exact(&mut buf[..available])?;
@@ -510,7 +568,10 @@ impl<R: Read + Seek> Seek for Stream<'_, R> {
                 self.pos = p;
                 Ok(p)
             }
-            None => Err(io::Error::new(io::ErrorKind::InvalidInput, "seek before start")),
+            None => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before start",
+            )),
         }
     }
 }

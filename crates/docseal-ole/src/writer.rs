@@ -108,7 +108,11 @@ impl Layout {
             }
             let mut d = DirEntry::new(
                 &e.name,
-                if e.stream_size.is_some() { ObjectType::Stream } else { ObjectType::Storage },
+                if e.stream_size.is_some() {
+                    ObjectType::Stream
+                } else {
+                    ObjectType::Storage
+                },
             );
             d.created = e.created;
             d.modified = e.modified;
@@ -123,11 +127,16 @@ impl Layout {
             if directory[storage].object_type == ObjectType::Stream {
                 continue;
             }
-            let mut kids: Vec<usize> = (1..n).filter(|&i| entries[i - 1].parent == storage).collect();
+            let mut kids: Vec<usize> = (1..n)
+                .filter(|&i| entries[i - 1].parent == storage)
+                .collect();
             kids.sort_by(|&a, &b| compare_names(&directory[a].name, &directory[b].name));
             for w in kids.windows(2) {
                 if compare_names(&directory[w[0]].name, &directory[w[1]].name).is_eq() {
-                    return Err(malformed("entry name", format!("duplicate {:?}", directory[w[0]].name)));
+                    return Err(malformed(
+                        "entry name",
+                        format!("duplicate {:?}", directory[w[0]].name),
+                    ));
                 }
             }
             let max_depth = usize::BITS - 1 - kids.len().max(1).leading_zeros();
@@ -135,13 +144,18 @@ impl Layout {
         }
         // Mini stream allocation in creation order.
         let streamed = streamed.filter(|&id| {
-            entries.get(id.wrapping_sub(1)).and_then(|e| e.stream_size).unwrap_or(0)
+            entries
+                .get(id.wrapping_sub(1))
+                .and_then(|e| e.stream_size)
+                .unwrap_or(0)
                 >= u64::from(MINI_STREAM_CUTOFF)
         });
         let mut mini_streams = Vec::new();
         let mut mini_fat: Vec<u32> = Vec::new();
         for id in 1..n {
-            let Some(size) = entries[id - 1].stream_size else { continue };
+            let Some(size) = entries[id - 1].stream_size else {
+                continue;
+            };
             if size >= u64::from(MINI_STREAM_CUTOFF) {
                 continue;
             }
@@ -152,7 +166,11 @@ impl Layout {
             let count = size.div_ceil(MINI_SECTOR_SIZE as u64) as u32;
             let first = mini_fat.len() as u32;
             for k in 0..count {
-                mini_fat.push(if k + 1 == count { ENDOFCHAIN } else { first + k + 1 });
+                mini_fat.push(if k + 1 == count {
+                    ENDOFCHAIN
+                } else {
+                    first + k + 1
+                });
             }
             directory[id].start_sector = first;
             mini_streams.push((id, first));
@@ -161,7 +179,9 @@ impl Layout {
         let mini_hosts = (u64::from(mini_used) * MINI_SECTOR_SIZE as u64).div_ceil(ss as u64);
         let mini_fat_sectors = (mini_fat.len() as u64).div_ceil(per_sector);
         let dir_min = if version == Version::V3 { 3 } else { 1 };
-        let dir_sectors = ((n * DIR_ENTRY_SIZE) as u64).div_ceil(ss as u64).max(dir_min);
+        let dir_sectors = ((n * DIR_ENTRY_SIZE) as u64)
+            .div_ceil(ss as u64)
+            .max(dir_min);
         let fat_min = if version == Version::V3 { 3 } else { 1 };
 
         // Regular streams: the streamed one first, then the rest in creation order.
@@ -182,7 +202,9 @@ impl Layout {
         loop {
             let total = others + fat_count + difat_count;
             let need_fat = total.div_ceil(per_sector).max(fat_min);
-            let need_difat = need_fat.saturating_sub(HEADER_DIFAT_ENTRIES as u64).div_ceil(per_sector - 1);
+            let need_difat = need_fat
+                .saturating_sub(HEADER_DIFAT_ENTRIES as u64)
+                .div_ceil(per_sector - 1);
             if need_fat == fat_count && need_difat == difat_count {
                 break;
             }
@@ -191,7 +213,10 @@ impl Layout {
         }
         let total = others + fat_count + difat_count;
         if total > u64::from(MAXREGSECT) {
-            return Err(crate::Error::LimitExceeded { what: "compound file sectors", limit: u64::from(MAXREGSECT) });
+            return Err(crate::Error::LimitExceeded {
+                what: "compound file sectors",
+                limit: u64::from(MAXREGSECT),
+            });
         }
 
         // Lay the roles out: Office's prefix, then regular streams, then what is left.
@@ -209,7 +234,17 @@ impl Layout {
             _ => 3,
         };
         let prefix: &[Role] = match version {
-            Version::V3 => &[Role::Fat, Role::Dir, Role::MiniFat, Role::Mini, Role::Dir, Role::Dir, Role::Mini, Role::Fat, Role::Fat],
+            Version::V3 => &[
+                Role::Fat,
+                Role::Dir,
+                Role::MiniFat,
+                Role::Mini,
+                Role::Dir,
+                Role::Dir,
+                Role::Mini,
+                Role::Fat,
+                Role::Fat,
+            ],
             Version::V4 => &[Role::Fat, Role::Dir, Role::MiniFat, Role::Mini],
         };
         let mut roles: Vec<(Role, u64)> = Vec::with_capacity(total as usize);
@@ -413,8 +448,12 @@ impl Layout {
                 }
                 Role::Dir => {
                     let per_dir = ss / DIR_ENTRY_SIZE;
-                    for (j, e) in self.directory[k * per_dir..(k + 1) * per_dir].iter().enumerate() {
-                        buf[j * DIR_ENTRY_SIZE..(j + 1) * DIR_ENTRY_SIZE].copy_from_slice(&e.to_bytes());
+                    for (j, e) in self.directory[k * per_dir..(k + 1) * per_dir]
+                        .iter()
+                        .enumerate()
+                    {
+                        buf[j * DIR_ENTRY_SIZE..(j + 1) * DIR_ENTRY_SIZE]
+                            .copy_from_slice(&e.to_bytes());
                     }
                 }
                 Role::Mini => {
@@ -468,6 +507,10 @@ fn build_tree(dir: &mut [DirEntry], sorted: &[usize], depth: u32, max_depth: u32
     let e = &mut dir[id];
     e.left = left;
     e.right = right;
-    e.color = if depth == max_depth && max_depth > 0 { Color::Red } else { Color::Black };
+    e.color = if depth == max_depth && max_depth > 0 {
+        Color::Red
+    } else {
+        Color::Black
+    };
     id as u32
 }

@@ -47,10 +47,18 @@ fn small_and_medium_files_read_back_with_both_readers() {
 
         let mut theirs = cfb::CompoundFile::open(Cursor::new(&bytes)).unwrap();
         let mut v = Vec::new();
-        theirs.open_stream("/EncryptedPackage").unwrap().read_to_end(&mut v).unwrap();
+        theirs
+            .open_stream("/EncryptedPackage")
+            .unwrap()
+            .read_to_end(&mut v)
+            .unwrap();
         assert_eq!(v, data, "cfb crate, size {big}");
         let mut v = Vec::new();
-        theirs.open_stream("/\u{6}DataSpaces/Version").unwrap().read_to_end(&mut v).unwrap();
+        theirs
+            .open_stream("/\u{6}DataSpaces/Version")
+            .unwrap()
+            .read_to_end(&mut v)
+            .unwrap();
         assert_eq!(v, vec![3u8; 76]);
     }
 }
@@ -104,7 +112,9 @@ fn streams_beyond_4_gib_use_version_4() {
 
 #[test]
 fn directory_trees_follow_mscfb_order_and_stay_balanced() {
-    let names: Vec<String> = (0..40).map(|i| format!("s{}", "x".repeat(i % 7) + &i.to_string())).collect();
+    let names: Vec<String> = (0..40)
+        .map(|i| format!("s{}", "x".repeat(i % 7) + &i.to_string()))
+        .collect();
     let specs: Vec<EntrySpec> = names.iter().map(|n| EntrySpec::stream(n, 0, 10)).collect();
     let layout = Layout::plan(Version::V3, 0, &specs, None).unwrap();
     let mut out = Vec::new();

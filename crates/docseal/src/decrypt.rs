@@ -90,7 +90,10 @@ pub(crate) struct Container<R> {
     pub(crate) package_id: usize,
 }
 
-pub(crate) fn open_container<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<Container<R>> {
+pub(crate) fn open_container<R: Read + Seek>(
+    mut input: R,
+    limits: &Limits,
+) -> Result<Container<R>> {
     let mut head = [0u8; 8];
     input.seek(SeekFrom::Start(0))?;
     let n = crate::sniff::read_up_to(&mut input, &mut head)?;
@@ -98,7 +101,10 @@ pub(crate) fn open_container<R: Read + Seek>(mut input: R, limits: &Limits) -> R
         return Err(Error::NotEncrypted);
     }
     if n < 8 || head != docseal_ole::SIGNATURE {
-        return Err(Error::malformed("file", "neither an OOXML package (zip) nor a compound file"));
+        return Err(Error::malformed(
+            "file",
+            "neither an OOXML package (zip) nor a compound file",
+        ));
     }
     let mut cf = CompoundFile::open_with_limits(input, limits.ole())?;
     match classify(&cf)? {
@@ -122,7 +128,11 @@ pub(crate) fn open_container<R: Read + Seek>(mut input: R, limits: &Limits) -> R
     let package_id = cf.find(&["EncryptedPackage"]).ok_or(Error::NotEncrypted)?;
     let bytes = cf.read_stream(info_id, limits.max_encryption_info_size)?;
     let info = EncryptionInfo::parse(&bytes, &limits.xml())?;
-    Ok(Container { cf, info, package_id })
+    Ok(Container {
+        cf,
+        info,
+        package_id,
+    })
 }
 
 fn unlock(info: &EncryptionInfo, credentials: &Credentials, limits: &Limits) -> Result<Unlocked> {
@@ -165,11 +175,16 @@ fn unlock(info: &EncryptionInfo, credentials: &Credentials, limits: &Limits) -> 
             Err(last)
         }
         EncryptionInfo::Standard(std) => {
-            let password = credentials.password.as_ref().ok_or_else(|| Error::NoUsableKey {
-                detail: "a password is needed".into(),
-            })?;
+            let password = credentials
+                .password
+                .as_ref()
+                .ok_or_else(|| Error::NoUsableKey {
+                    detail: "a password is needed".into(),
+                })?;
             let key = std.unlock(password)?;
-            Ok(Unlocked::Standard { key: AesKey::new(&key)? })
+            Ok(Unlocked::Standard {
+                key: AesKey::new(&key)?,
+            })
         }
         _ => Err(Error::Unsupported {
             what: "this EncryptionInfo version".into(),
@@ -192,7 +207,11 @@ pub fn decrypt<R: Read + Seek, W: Write>(
 }
 
 /// Checks the password and the integrity of the package; writes nothing.
-pub fn verify<R: Read + Seek>(input: R, credentials: &Credentials, options: &DecryptOptions) -> Result<DecryptReport> {
+pub fn verify<R: Read + Seek>(
+    input: R,
+    credentials: &Credentials,
+    options: &DecryptOptions,
+) -> Result<DecryptReport> {
     run(input, None, credentials, options)
 }
 
@@ -203,12 +222,19 @@ fn run<R: Read + Seek>(
     options: &DecryptOptions,
 ) -> Result<DecryptReport> {
     let limits = &options.limits;
-    let Container { mut cf, info, package_id } = open_container(input, limits)?;
+    let Container {
+        mut cf,
+        info,
+        package_id,
+    } = open_container(input, limits)?;
     let unlocked = unlock(&info, credentials, limits)?;
     let mut stream = cf.open_stream(package_id)?;
     let stream_len = stream.len();
     if stream_len < 8 {
-        return Err(Error::malformed("EncryptedPackage", format!("stream of {stream_len} bytes has no size prefix")));
+        return Err(Error::malformed(
+            "EncryptedPackage",
+            format!("stream of {stream_len} bytes has no size prefix"),
+        ));
     }
     let mut prefix = [0u8; 8];
     stream.read_exact(&mut prefix)?;
@@ -223,12 +249,18 @@ fn run<R: Read + Seek>(
     if needed > stream_len - 8 {
         return Err(Error::malformed(
             "EncryptedPackage",
-            format!("declares {size} plaintext bytes but holds only {} encrypted bytes", stream_len - 8),
+            format!(
+                "declares {size} plaintext bytes but holds only {} encrypted bytes",
+                stream_len - 8
+            ),
         ));
     }
     let mut buf = Zeroizing::new(vec![0u8; BATCH]);
     let integrity = match &unlocked {
-        Unlocked::Agile { integrity: Some(integ), .. } => {
+        Unlocked::Agile {
+            integrity: Some(integ),
+            ..
+        } => {
             let mut hmac = integ.hmac();
             hmac.update(&prefix);
             let mut left = stream_len - 8;
@@ -244,7 +276,9 @@ fn run<R: Read + Seek>(
                 Err(e) => return Err(e.into()),
             }
         }
-        Unlocked::Agile { integrity: None, .. } => {
+        Unlocked::Agile {
+            integrity: None, ..
+        } => {
             if options.skip_integrity_check_dangerous {
                 IntegrityStatus::Skipped
             } else {

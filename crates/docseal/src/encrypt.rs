@@ -3,9 +3,8 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    agile_stream, dataspaces, new_password_info, seal_integrity, AgileEncryptionInfo,
-    AgileProfile, HashAlgorithm, HmacState, Password, Rng, SegmentCipher, MAX_PASSWORD_UNITS,
-    SEGMENT_SIZE,
+    agile_stream, dataspaces, new_password_info, seal_integrity, AgileEncryptionInfo, AgileProfile,
+    HashAlgorithm, HmacState, Password, Rng, SegmentCipher, MAX_PASSWORD_UNITS, SEGMENT_SIZE,
 };
 use docseal_ole::{EntrySpec, Layout, Version};
 
@@ -120,7 +119,11 @@ pub(crate) fn now_filetime() -> u64 {
 }
 
 /// The envelope's entries in Office's creation order; ids are 1-based positions.
-pub(crate) fn envelope_entries(package_stream_len: u64, info_len: u64, time: u64) -> Vec<EntrySpec> {
+pub(crate) fn envelope_entries(
+    package_stream_len: u64,
+    info_len: u64,
+    time: u64,
+) -> Vec<EntrySpec> {
     let ds = dataspaces::strong_encryption_streams();
     vec![
         EntrySpec::stream("EncryptedPackage", 0, package_stream_len),
@@ -188,7 +191,11 @@ pub fn encrypt<R: Read + Seek, W: Write + Seek>(
     let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
     let stream_len = encrypted_package_len(size);
     let time = options.timestamp.unwrap_or_else(now_filetime);
-    let version = if stream_len >= 1 << 31 { Version::V4 } else { Version::V3 };
+    let version = if stream_len >= 1 << 31 {
+        Version::V4
+    } else {
+        Version::V3
+    };
     let entries = envelope_entries(stream_len, info_len as u64, time);
     let layout = Layout::plan(version, time, &entries, Some(PACKAGE_ID))?;
     let cipher = SegmentCipher::new(&info.key_data, &secrets.key)?;
@@ -203,11 +210,18 @@ pub fn encrypt<R: Read + Seek, W: Write + Seek>(
         None => encrypt_stream(&mut package, size, &cipher, &mut hmac, &mut small_package)?,
     }
     let tag = hmac.finalize();
-    info.data_integrity = Some(seal_integrity(&info.key_data, &secrets.key, &secrets.hmac_key, tag.as_slice())?);
+    info.data_integrity = Some(seal_integrity(
+        &info.key_data,
+        &secrets.key,
+        &secrets.hmac_key,
+        tag.as_slice(),
+    )?);
     let info_bytes = agile_stream(&info);
     debug_assert_eq!(info_bytes.len(), info_len);
     if info_bytes.len() != info_len {
-        return Err(Error::Io(std::io::Error::other("EncryptionInfo length changed after sealing")));
+        return Err(Error::Io(std::io::Error::other(
+            "EncryptionInfo length changed after sealing",
+        )));
     }
     let ds = dataspaces::strong_encryption_streams();
     let contents = |id: usize| -> &[u8] {
@@ -260,7 +274,9 @@ fn encrypt_stream<R: Read, W: Write>(
         let want = (size - done).min(buf.len() as u64) as usize;
         package.read_exact(&mut buf[..want]).map_err(|e| {
             if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                Error::Io(std::io::Error::other("the package became shorter while it was read"))
+                Error::Io(std::io::Error::other(
+                    "the package became shorter while it was read",
+                ))
             } else {
                 Error::Io(e)
             }

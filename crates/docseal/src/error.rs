@@ -61,9 +61,9 @@ impl fmt::Display for Error {
             Error::Io(e) => write!(f, "I/O error: {e}"),
             Error::WrongPassword => f.write_str("wrong password"),
             Error::NoUsableKey { detail } => write!(f, "no usable key: {detail}"),
-            Error::IntegrityMismatch => f.write_str(
-                "integrity check failed: the encrypted package was altered or damaged",
-            ),
+            Error::IntegrityMismatch => {
+                f.write_str("integrity check failed: the encrypted package was altered or damaged")
+            }
             Error::Unsupported { what } => write!(f, "unsupported: {what}"),
             Error::NotEncrypted => f.write_str("the file is not encrypted"),
             Error::Malformed { structure, detail } => write!(f, "malformed {structure}: {detail}"),
@@ -87,7 +87,9 @@ impl std::error::Error for Error {
 impl From<io::Error> for Error {
     fn from(e: io::Error) -> Self {
         // Errors of ours that travelled through a Read/Write adapter come back unwrapped.
-        if e.get_ref().is_some_and(|i| i.is::<docseal_crypto::Error>() || i.is::<docseal_ole::Error>()) {
+        if e.get_ref()
+            .is_some_and(|i| i.is::<docseal_crypto::Error>() || i.is::<docseal_ole::Error>())
+        {
             let kind = e.kind();
             if let Some(inner) = e.into_inner() {
                 let inner = match inner.downcast::<docseal_crypto::Error>() {
@@ -115,7 +117,10 @@ impl From<docseal_crypto::Error> for Error {
             C::WrongPassword => Error::WrongPassword,
             C::IntegrityMismatch => Error::IntegrityMismatch,
             C::Unsupported { what } => Error::Unsupported { what },
-            C::LimitExceeded { what, limit } => Error::LimitExceeded { what: what.into(), limit },
+            C::LimitExceeded { what, limit } => Error::LimitExceeded {
+                what: what.into(),
+                limit,
+            },
             C::Malformed { structure, detail } => Error::malformed(structure, detail),
             C::Random(m) => Error::Io(io::Error::other(m)),
             other => Error::Io(io::Error::other(other.to_string())),
@@ -132,7 +137,10 @@ impl From<docseal_ole::Error> for Error {
             O::Malformed { structure, detail } => {
                 Error::malformed(&format!("compound file {structure}"), detail)
             }
-            O::LimitExceeded { what, limit } => Error::LimitExceeded { what: what.into(), limit },
+            O::LimitExceeded { what, limit } => Error::LimitExceeded {
+                what: what.into(),
+                limit,
+            },
             O::Unsupported { what } => Error::Unsupported { what },
             other => Error::Io(io::Error::other(other.to_string())),
         }

@@ -3,7 +3,9 @@
 use std::io::{Read, Seek, SeekFrom};
 
 use base64::Engine;
-use docseal_crypto::dataspaces::{DataSpaceDefinition, DataSpaceMap, DataSpaceVersionInfo, TransformInfo};
+use docseal_crypto::dataspaces::{
+    DataSpaceDefinition, DataSpaceMap, DataSpaceVersionInfo, TransformInfo,
+};
 use docseal_crypto::{EncryptionInfo, KeyEncryptor, KeyParams};
 use docseal_ole::{CompoundFile, ObjectType};
 use serde_json::{json, Map, Value};
@@ -44,7 +46,10 @@ pub fn inspect<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<Value> {
     out.insert("kind".into(), json!(kind.name()));
     out.insert(
         "encrypted".into(),
-        json!(matches!(kind, Kind::EncryptedPackage { .. } | Kind::RightsManaged { .. })),
+        json!(matches!(
+            kind,
+            Kind::EncryptedPackage { .. } | Kind::RightsManaged { .. }
+        )),
     );
     out.insert("compound_file".into(), describe_cfb(&cf));
     if let Some(ds) = describe_dataspaces(&mut cf) {
@@ -138,8 +143,10 @@ fn describe_info(info: &EncryptionInfo) -> Value {
                         let mut v = params(&p.params);
                         v["type"] = json!("password");
                         v["spin_count"] = json!(p.spin_count);
-                        v["encrypted_verifier_hash_input"] = json!(b64(&p.encrypted_verifier_hash_input));
-                        v["encrypted_verifier_hash_value"] = json!(b64(&p.encrypted_verifier_hash_value));
+                        v["encrypted_verifier_hash_input"] =
+                            json!(b64(&p.encrypted_verifier_hash_input));
+                        v["encrypted_verifier_hash_value"] =
+                            json!(b64(&p.encrypted_verifier_hash_value));
                         v["encrypted_key_value"] = json!(b64(&p.encrypted_key_value));
                         v
                     }
@@ -198,8 +205,14 @@ fn describe_cfb<R: Read + Seek>(cf: &CompoundFile<R>) -> Value {
         }
         for kid in cf.children(id).unwrap_or_default() {
             let e = &cf.entries()[kid];
-            let path = format!("{prefix}/{}", e.name.replace(|c: char| c.is_control(), "\u{fffd}"));
-            let path = path.replace('\u{fffd}', &format!("\\x{:02x}", e.name.chars().next().map_or(0, |c| c as u32)));
+            let path = format!(
+                "{prefix}/{}",
+                e.name.replace(|c: char| c.is_control(), "\u{fffd}")
+            );
+            let path = path.replace(
+                '\u{fffd}',
+                &format!("\\x{:02x}", e.name.chars().next().map_or(0, |c| c as u32)),
+            );
             match e.object_type {
                 ObjectType::Storage => {
                     paths.push(json!({"path": path, "type": "storage"}));
@@ -223,7 +236,10 @@ fn describe_dataspaces<R: Read + Seek>(cf: &mut CompoundFile<R>) -> Option<Value
     cf.find(&[ds])?;
     let mut out = Map::new();
     if let Some(id) = cf.find(&[ds, "Version"]) {
-        if let Ok(v) = cf.read_stream(id, 1 << 16).map(|b| DataSpaceVersionInfo::parse(&b)) {
+        if let Ok(v) = cf
+            .read_stream(id, 1 << 16)
+            .map(|b| DataSpaceVersionInfo::parse(&b))
+        {
             out.insert("version".into(), match v {
                 Ok(v) => json!({"feature": v.feature, "reader": format!("{}.{}", v.versions[0].0, v.versions[0].1)}),
                 Err(e) => json!({"error": e.to_string()}),
@@ -232,13 +248,16 @@ fn describe_dataspaces<R: Read + Seek>(cf: &mut CompoundFile<R>) -> Option<Value
     }
     if let Some(id) = cf.find(&[ds, "DataSpaceMap"]) {
         if let Ok(b) = cf.read_stream(id, 1 << 20) {
-            out.insert("map".into(), match DataSpaceMap::parse(&b) {
-                Ok(m) => json!(m.entries.iter().map(|e| json!({
+            out.insert(
+                "map".into(),
+                match DataSpaceMap::parse(&b) {
+                    Ok(m) => json!(m.entries.iter().map(|e| json!({
                     "components": e.components.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>(),
                     "data_space": e.data_space_name,
                 })).collect::<Vec<_>>()),
-                Err(e) => json!({"error": e.to_string()}),
-            });
+                    Err(e) => json!({"error": e.to_string()}),
+                },
+            );
         }
     }
     let mut defs = Map::new();
@@ -246,10 +265,13 @@ fn describe_dataspaces<R: Read + Seek>(cf: &mut CompoundFile<R>) -> Option<Value
         for kid in cf.children(info).unwrap_or_default() {
             let name = cf.entries()[kid].name.clone();
             if let Ok(b) = cf.read_stream(kid, 1 << 20) {
-                defs.insert(name, match DataSpaceDefinition::parse(&b) {
-                    Ok(d) => json!(d.transforms),
-                    Err(e) => json!({"error": e.to_string()}),
-                });
+                defs.insert(
+                    name,
+                    match DataSpaceDefinition::parse(&b) {
+                        Ok(d) => json!(d.transforms),
+                        Err(e) => json!({"error": e.to_string()}),
+                    },
+                );
             }
         }
     }
@@ -260,10 +282,13 @@ fn describe_dataspaces<R: Read + Seek>(cf: &mut CompoundFile<R>) -> Option<Value
             let name = cf.entries()[kid].name.clone();
             if let Some(p) = cf.find(&[ds, "TransformInfo", &name, "\u{6}Primary"]) {
                 if let Ok(b) = cf.read_stream(p, 1 << 20) {
-                    transforms.insert(name, match TransformInfo::parse(&b) {
-                        Ok(t) => json!({"id": t.id, "name": t.name, "primary_size": b.len()}),
-                        Err(e) => json!({"error": e.to_string()}),
-                    });
+                    transforms.insert(
+                        name,
+                        match TransformInfo::parse(&b) {
+                            Ok(t) => json!({"id": t.id, "name": t.name, "primary_size": b.len()}),
+                            Err(e) => json!({"error": e.to_string()}),
+                        },
+                    );
                 }
             }
         }

@@ -63,5 +63,8 @@ pub mod layers {
 /// assert!(!docseal::is_encrypted(std::io::Cursor::new(b"PK\x03\x04")).unwrap());
 /// ```
 pub fn is_encrypted<R: std::io::Read + std::io::Seek>(input: R) -> Result<bool> {
-    Ok(matches!(sniff(input)?, Kind::EncryptedPackage { .. } | Kind::RightsManaged { .. }))
+    Ok(matches!(
+        sniff(input)?,
+        Kind::EncryptedPackage { .. } | Kind::RightsManaged { .. }
+    ))
 }

@@ -74,16 +74,24 @@ pub fn sniff<R: Read + Seek>(mut input: R) -> Result<Kind> {
     if let Kind::EncryptedPackage { .. } = kind {
         let mut version = [0u8; 4];
         let id = cf.find(&["EncryptionInfo"]).unwrap_or_default();
-        let scheme = match cf.open_stream(id).and_then(|mut s| Ok(s.read_exact(&mut version)?)) {
+        let scheme = match cf
+            .open_stream(id)
+            .and_then(|mut s| Ok(s.read_exact(&mut version)?))
+        {
             Err(_) => "unknown",
-            Ok(()) => match (u16::from_le_bytes([version[0], version[1]]), u16::from_le_bytes([version[2], version[3]])) {
+            Ok(()) => match (
+                u16::from_le_bytes([version[0], version[1]]),
+                u16::from_le_bytes([version[2], version[3]]),
+            ) {
                 (4, 4) => "agile",
                 (2..=4, 2) => "standard",
                 (3 | 4, 3) => "extensible",
                 _ => "unknown",
             },
         };
-        return Ok(Kind::EncryptedPackage { scheme: scheme.into() });
+        return Ok(Kind::EncryptedPackage {
+            scheme: scheme.into(),
+        });
     }
     Ok(kind)
 }
@@ -95,19 +103,31 @@ pub(crate) fn classify<R: Read + Seek>(cf: &CompoundFile<R>) -> Result<Kind> {
             scheme: String::new(),
         });
     }
-    for ds in ["DRMEncryptedDataSpace", "\u{9}DRMDataSpace", "\u{9}LZXDRMDataSpace"] {
+    for ds in [
+        "DRMEncryptedDataSpace",
+        "\u{9}DRMDataSpace",
+        "\u{9}LZXDRMDataSpace",
+    ] {
         if has(&["\u{6}DataSpaces", "DataSpaceInfo", ds]) {
-            return Ok(Kind::RightsManaged { data_space: ds.into() });
+            return Ok(Kind::RightsManaged {
+                data_space: ds.into(),
+            });
         }
     }
     if has(&["WordDocument"]) {
-        return Ok(Kind::LegacyBinary { format: "doc".into() });
+        return Ok(Kind::LegacyBinary {
+            format: "doc".into(),
+        });
     }
     if has(&["Workbook"]) || has(&["Book"]) {
-        return Ok(Kind::LegacyBinary { format: "xls".into() });
+        return Ok(Kind::LegacyBinary {
+            format: "xls".into(),
+        });
     }
     if has(&["PowerPoint Document"]) {
-        return Ok(Kind::LegacyBinary { format: "ppt".into() });
+        return Ok(Kind::LegacyBinary {
+            format: "ppt".into(),
+        });
     }
     Ok(Kind::CompoundFile)
 }

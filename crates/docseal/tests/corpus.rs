@@ -20,7 +20,8 @@ fn corpus_dir() -> PathBuf {
 }
 
 fn manifest() -> Vec<Row> {
-    let text = std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv")).expect("corpus/MANIFEST.tsv");
+    let text =
+        std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv")).expect("corpus/MANIFEST.tsv");
     text.lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
@@ -47,18 +48,33 @@ fn ooxml_rows(expect: &str) -> Vec<Row> {
 #[test]
 fn every_agile_and_standard_file_decrypts_to_its_digest() {
     let rows = ooxml_rows("open");
-    assert!(rows.iter().filter(|r| r.scheme == "agile").count() >= 30, "corpus lost its Agile files");
+    assert!(
+        rows.iter().filter(|r| r.scheme == "agile").count() >= 30,
+        "corpus lost its Agile files"
+    );
     let mut failures = Vec::new();
     for row in &rows {
         let bytes = std::fs::read(corpus_dir().join(&row.file)).unwrap();
         let mut out = Vec::new();
-        match docseal::decrypt(Cursor::new(&bytes), &mut out, &Credentials::password(&row.password), &DecryptOptions::default()) {
+        match docseal::decrypt(
+            Cursor::new(&bytes),
+            &mut out,
+            &Credentials::password(&row.password),
+            &DecryptOptions::default(),
+        ) {
             Ok(report) => {
                 let digest = hex::encode(Sha256::digest(&out));
                 if digest != row.digest {
-                    failures.push(format!("{}: digest {digest}, expected {}", row.file, row.digest));
+                    failures.push(format!(
+                        "{}: digest {digest}, expected {}",
+                        row.file, row.digest
+                    ));
                 }
-                let want = if row.scheme == "agile" { IntegrityStatus::Verified } else { IntegrityStatus::NotAvailable };
+                let want = if row.scheme == "agile" {
+                    IntegrityStatus::Verified
+                } else {
+                    IntegrityStatus::NotAvailable
+                };
                 if report.integrity != want {
                     failures.push(format!("{}: integrity {:?}", row.file, report.integrity));
                 }
@@ -66,18 +82,32 @@ fn every_agile_and_standard_file_decrypts_to_its_digest() {
             Err(e) => failures.push(format!("{}: {e}", row.file)),
         }
     }
-    assert!(failures.is_empty(), "{} of {} failed:\n{}", failures.len(), rows.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} failed:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_agile_file_verifies_and_rejects_a_wrong_password() {
     for row in ooxml_rows("open").iter().filter(|r| r.scheme == "agile") {
         let bytes = std::fs::read(corpus_dir().join(&row.file)).unwrap();
-        let report = docseal::verify(Cursor::new(&bytes), &Credentials::password(&row.password), &DecryptOptions::default())
-            .unwrap_or_else(|e| panic!("{}: {e}", row.file));
+        let report = docseal::verify(
+            Cursor::new(&bytes),
+            &Credentials::password(&row.password),
+            &DecryptOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", row.file));
         assert_eq!(report.integrity, IntegrityStatus::Verified, "{}", row.file);
         let wrong = format!("{}x", row.password);
-        match docseal::verify(Cursor::new(&bytes), &Credentials::password(&wrong), &DecryptOptions::default()) {
+        match docseal::verify(
+            Cursor::new(&bytes),
+            &Credentials::password(&wrong),
+            &DecryptOptions::default(),
+        ) {
             Err(Error::WrongPassword) => {}
             other => panic!("{}: wrong password gave {other:?}", row.file),
         }
@@ -86,10 +116,16 @@ fn every_agile_file_verifies_and_rejects_a_wrong_password() {
 
 #[test]
 fn nfc_form_does_not_open_the_nfd_file() {
-    let bytes = std::fs::read(corpus_dir().join("generated/agile-poi-aes256sha256-nfd-exact8193.docx")).unwrap();
+    let bytes =
+        std::fs::read(corpus_dir().join("generated/agile-poi-aes256sha256-nfd-exact8193.docx"))
+            .unwrap();
     let nfc = "p\u{e4}ssw\u{f6}rd";
     assert!(matches!(
-        docseal::verify(Cursor::new(&bytes), &Credentials::password(nfc), &DecryptOptions::default()),
+        docseal::verify(
+            Cursor::new(&bytes),
+            &Credentials::password(nfc),
+            &DecryptOptions::default()
+        ),
         Err(Error::WrongPassword)
     ));
 }
@@ -99,9 +135,22 @@ fn reject_files_fail_cleanly() {
     for row in ooxml_rows("reject") {
         let bytes = std::fs::read(corpus_dir().join(&row.file)).unwrap();
         let mut out = Vec::new();
-        let r = docseal::decrypt(Cursor::new(&bytes), &mut out, &Credentials::password(&row.password), &DecryptOptions::default());
-        assert!(r.is_err(), "{} decrypted although the manifest says reject", row.file);
-        assert!(out.is_empty(), "{}: plaintext released before the failure", row.file);
+        let r = docseal::decrypt(
+            Cursor::new(&bytes),
+            &mut out,
+            &Credentials::password(&row.password),
+            &DecryptOptions::default(),
+        );
+        assert!(
+            r.is_err(),
+            "{} decrypted although the manifest says reject",
+            row.file
+        );
+        assert!(
+            out.is_empty(),
+            "{}: plaintext released before the failure",
+            row.file
+        );
     }
 }
 
@@ -109,10 +158,17 @@ fn reject_files_fail_cleanly() {
 fn sniff_classifies_the_corpus() {
     for row in manifest() {
         let bytes = std::fs::read(corpus_dir().join(&row.file)).unwrap();
-        let kind = docseal::sniff(Cursor::new(&bytes)).unwrap_or_else(|e| panic!("{}: {e}", row.file));
+        let kind =
+            docseal::sniff(Cursor::new(&bytes)).unwrap_or_else(|e| panic!("{}: {e}", row.file));
         let ok = match row.scheme.as_str() {
-            "agile" | "standard" => kind == docseal::Kind::EncryptedPackage { scheme: row.scheme.clone() },
-            "plain" | "label" => kind == docseal::Kind::Package || matches!(kind, docseal::Kind::LegacyBinary { .. }),
+            "agile" | "standard" => {
+                kind == docseal::Kind::EncryptedPackage {
+                    scheme: row.scheme.clone(),
+                }
+            }
+            "plain" | "label" => {
+                kind == docseal::Kind::Package || matches!(kind, docseal::Kind::LegacyBinary { .. })
+            }
             "irm" => matches!(kind, docseal::Kind::RightsManaged { .. }),
             _ => matches!(kind, docseal::Kind::LegacyBinary { .. }),
         };

@@ -9,7 +9,12 @@ use docseal::layers::ole::{CompoundFile, DirEntry};
 use docseal::{EncryptOptions, Password};
 
 fn corpus(path: &str) -> Vec<u8> {
-    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../corpus").join(path)).unwrap()
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../corpus")
+            .join(path),
+    )
+    .unwrap()
 }
 
 /// Office-made Agile files (by the corpus manifest's producer notes).
@@ -35,7 +40,9 @@ fn info_stream(file: &[u8]) -> Vec<u8> {
 fn encryption_info_reserializes_to_offices_bytes() {
     for path in OFFICE_AGILE {
         let original = info_stream(&corpus(path));
-        let EncryptionInfo::Agile(info) = EncryptionInfo::parse(&original, &XmlLimits::default()).unwrap() else {
+        let EncryptionInfo::Agile(info) =
+            EncryptionInfo::parse(&original, &XmlLimits::default()).unwrap()
+        else {
             panic!("{path} is not Agile")
         };
         let ours = agile_stream(&info);
@@ -49,12 +56,29 @@ fn encryption_info_reserializes_to_offices_bytes() {
 
 fn shape(e: &DirEntry) -> String {
     // Everything but times, and but the size of the package stream (it depends on the package).
-    let size = if e.name == "EncryptedPackage" || e.name == "Root Entry" { 0 } else { e.size };
+    let size = if e.name == "EncryptedPackage" || e.name == "Root Entry" {
+        0
+    } else {
+        e.size
+    };
     format!(
         "{:?} {:?} {:?} L{:x} R{:x} C{:x} start{} size{} clsid{:?} state{} ct{} mt{}",
-        e.name, e.object_type, e.color, e.left, e.right, e.child,
-        if e.name == "EncryptedPackage" { 0 } else { e.start_sector },
-        size, e.clsid, e.state_bits, e.created != 0, e.modified != 0
+        e.name,
+        e.object_type,
+        e.color,
+        e.left,
+        e.right,
+        e.child,
+        if e.name == "EncryptedPackage" {
+            0
+        } else {
+            e.start_sector
+        },
+        size,
+        e.clsid,
+        e.state_bits,
+        e.created != 0,
+        e.modified != 0
     )
 }
 
@@ -65,7 +89,13 @@ fn envelope_matches_offices_layout() {
     // Same package size as Office's file, so the allocation should be identical too.
     let package = vec![0x42u8; 11995];
     let mut out = Cursor::new(Vec::new());
-    docseal::encrypt(Cursor::new(&package), &mut out, &Password::new("Password1234_"), &EncryptOptions::default().timestamp(0x01d4_0000_0000_0000)).unwrap();
+    docseal::encrypt(
+        Cursor::new(&package),
+        &mut out,
+        &Password::new("Password1234_"),
+        &EncryptOptions::default().timestamp(0x01d4_0000_0000_0000),
+    )
+    .unwrap();
     let ours_file = out.into_inner();
     let ours = CompoundFile::open(Cursor::new(&ours_file)).unwrap();
     assert_eq!(ours_file.len(), office_file.len());
@@ -73,7 +103,10 @@ fn envelope_matches_offices_layout() {
     let a: Vec<String> = ours.entries().iter().map(shape).collect();
     let b: Vec<String> = office.entries().iter().map(shape).collect();
     assert_eq!(a, b);
-    assert_eq!(ours.entries()[1].start_sector, office.entries()[1].start_sector);
+    assert_eq!(
+        ours.entries()[1].start_sector,
+        office.entries()[1].start_sector
+    );
     assert_eq!(ours.fat(), office.fat());
     assert_eq!(ours.mini_fat(), office.mini_fat());
 }

@@ -3,7 +3,9 @@
 
 use std::io::{Cursor, Read};
 
-use docseal::{Cipher, Credentials, DecryptOptions, EncryptOptions, Error, HashAlgorithm, Password};
+use docseal::{
+    Cipher, Credentials, DecryptOptions, EncryptOptions, Error, HashAlgorithm, Password,
+};
 use proptest::prelude::*;
 
 const CIPHERS: [Cipher; 3] = [Cipher::Aes128, Cipher::Aes192, Cipher::Aes256];
@@ -16,12 +18,21 @@ fn encrypt(package: &[u8], pw: &str, opts: &EncryptOptions) -> Vec<u8> {
 
 fn decrypt(file: &[u8], pw: &str) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
-    docseal::decrypt(Cursor::new(file), &mut out, &Credentials::password(pw), &DecryptOptions::default())?;
+    docseal::decrypt(
+        Cursor::new(file),
+        &mut out,
+        &Credentials::password(pw),
+        &DecryptOptions::default(),
+    )?;
     Ok(out)
 }
 
 fn quick(cipher: Cipher, hash: HashAlgorithm, seed: u64) -> EncryptOptions {
-    EncryptOptions::default().cipher(cipher).hash(hash).spin_count(10).seeded_for_tests(seed)
+    EncryptOptions::default()
+        .cipher(cipher)
+        .hash(hash)
+        .spin_count(10)
+        .seeded_for_tests(seed)
 }
 
 /// Where the EncryptedPackage stream lives (regular sectors or the mini stream), via `cfb`.
@@ -35,14 +46,24 @@ fn package_stream(file: &[u8]) -> Vec<u8> {
 
 #[test]
 fn boundary_sizes_round_trip_and_read_with_the_cfb_crate() {
-    for size in [0usize, 1, 15, 16, 17, 4095, 4096, 4097, 8192, 8193, 4088, 4089, 100_000] {
+    for size in [
+        0usize, 1, 15, 16, 17, 4095, 4096, 4097, 8192, 8193, 4088, 4089, 100_000,
+    ] {
         let package: Vec<u8> = (0..size).map(|i| (i * 7 + 3) as u8).collect();
         for (i, cipher) in CIPHERS.iter().enumerate() {
             let hash = HashAlgorithm::ALL[(size + i) % 4];
             let file = encrypt(&package, "pässwörd🔒", &quick(*cipher, hash, size as u64));
-            assert_eq!(decrypt(&file, "pässwörd🔒").unwrap(), package, "size {size} {cipher:?} {hash:?}");
+            assert_eq!(
+                decrypt(&file, "pässwörd🔒").unwrap(),
+                package,
+                "size {size} {cipher:?} {hash:?}"
+            );
             let stream = package_stream(&file);
-            assert_eq!(stream.len() as u64, docseal::encrypted_package_len(size as u64), "size {size}");
+            assert_eq!(
+                stream.len() as u64,
+                docseal::encrypted_package_len(size as u64),
+                "size {size}"
+            );
             assert_eq!(&stream[..8], &(size as u64).to_le_bytes());
             assert_eq!(file.len() % 512, 0);
         }
@@ -51,7 +72,13 @@ fn boundary_sizes_round_trip_and_read_with_the_cfb_crate() {
 
 #[test]
 fn envelope_holds_office_dataspaces_and_encryption_info() {
-    let file = encrypt(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", "pw", &EncryptOptions::default().spin_count(100_000).seeded_for_tests(3));
+    let file = encrypt(
+        b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+        "pw",
+        &EncryptOptions::default()
+            .spin_count(100_000)
+            .seeded_for_tests(3),
+    );
     let mut cf = cfb::CompoundFile::open(Cursor::new(&file)).unwrap();
     let mut read = |p: &str| {
         let mut v = Vec::new();
@@ -61,10 +88,20 @@ fn envelope_holds_office_dataspaces_and_encryption_info() {
     let office = docseal::layers::crypto::dataspaces::strong_encryption_streams();
     assert_eq!(read("/\u{6}DataSpaces/Version"), office[0].1);
     assert_eq!(read("/\u{6}DataSpaces/DataSpaceMap"), office[1].1);
-    assert_eq!(read("/\u{6}DataSpaces/DataSpaceInfo/StrongEncryptionDataSpace"), office[2].1);
-    assert_eq!(read("/\u{6}DataSpaces/TransformInfo/StrongEncryptionTransform/\u{6}Primary"), office[3].1);
+    assert_eq!(
+        read("/\u{6}DataSpaces/DataSpaceInfo/StrongEncryptionDataSpace"),
+        office[2].1
+    );
+    assert_eq!(
+        read("/\u{6}DataSpaces/TransformInfo/StrongEncryptionTransform/\u{6}Primary"),
+        office[3].1
+    );
     let info = read("/EncryptionInfo");
-    assert_eq!(info.len(), 1289, "Office's default profile serializes to 1289 bytes");
+    assert_eq!(
+        info.len(),
+        1289,
+        "Office's default profile serializes to 1289 bytes"
+    );
     assert_eq!(&info[..8], &[4, 0, 4, 0, 0x40, 0, 0, 0]);
 }
 
@@ -84,13 +121,22 @@ fn longest_password_works_and_a_longer_one_is_refused() {
     let file = encrypt(b"data", &pw, &quick(Cipher::Aes128, HashAlgorithm::Sha1, 1));
     assert_eq!(decrypt(&file, &pw).unwrap(), b"data");
     let mut out = Cursor::new(Vec::new());
-    let err = docseal::encrypt(Cursor::new(b"data"), &mut out, &Password::new(&"x".repeat(256)), &EncryptOptions::default());
+    let err = docseal::encrypt(
+        Cursor::new(b"data"),
+        &mut out,
+        &Password::new(&"x".repeat(256)),
+        &EncryptOptions::default(),
+    );
     assert!(matches!(err, Err(Error::InvalidArgument(_))));
 }
 
 #[test]
 fn empty_password_round_trips() {
-    let file = encrypt(b"data", "", &quick(Cipher::Aes256, HashAlgorithm::Sha512, 2));
+    let file = encrypt(
+        b"data",
+        "",
+        &quick(Cipher::Aes256, HashAlgorithm::Sha512, 2),
+    );
     assert_eq!(decrypt(&file, "").unwrap(), b"data");
     assert!(matches!(decrypt(&file, " "), Err(Error::WrongPassword)));
 }
@@ -106,7 +152,11 @@ fn flip(file: &[u8], offset: usize, bit: u8) -> Vec<u8> {
 fn package_region(file: &[u8]) -> std::ops::Range<usize> {
     let stream = package_stream(file);
     let start = 512 * 10;
-    assert_eq!(&file[start..start + 64], &stream[..64], "package starts at sector 9");
+    assert_eq!(
+        &file[start..start + 64],
+        &stream[..64],
+        "package starts at sector 9"
+    );
     start..start + stream.len()
 }
 
@@ -115,12 +165,32 @@ fn tampering_anywhere_in_the_package_is_an_integrity_mismatch() {
     let pkg: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
     let file = encrypt(&pkg, "pw", &quick(Cipher::Aes256, HashAlgorithm::Sha512, 9));
     let region = package_region(&file);
-    for offset in [region.start, region.start + 7, region.start + 8, region.start + 5000, region.end - 1] {
+    for offset in [
+        region.start,
+        region.start + 7,
+        region.start + 8,
+        region.start + 5000,
+        region.end - 1,
+    ] {
         let bad = flip(&file, offset, 3);
         let mut out = Vec::new();
-        let r = docseal::decrypt(Cursor::new(&bad), &mut out, &Credentials::password("pw"), &DecryptOptions::default());
-        assert!(matches!(r, Err(Error::IntegrityMismatch) | Err(Error::Malformed { .. })), "offset {offset}: {r:?}");
-        assert!(out.is_empty(), "plaintext released before the integrity check");
+        let r = docseal::decrypt(
+            Cursor::new(&bad),
+            &mut out,
+            &Credentials::password("pw"),
+            &DecryptOptions::default(),
+        );
+        assert!(
+            matches!(
+                r,
+                Err(Error::IntegrityMismatch) | Err(Error::Malformed { .. })
+            ),
+            "offset {offset}: {r:?}"
+        );
+        assert!(
+            out.is_empty(),
+            "plaintext released before the integrity check"
+        );
     }
 }
 
@@ -130,16 +200,32 @@ fn dangerous_opt_out_releases_damaged_plaintext() {
     let file = encrypt(&pkg, "pw", &quick(Cipher::Aes128, HashAlgorithm::Sha256, 4));
     let bad = flip(&file, package_region(&file).start + 9000, 0);
     let mut out = Vec::new();
-    let opts = DecryptOptions { skip_integrity_check_dangerous: true, ..DecryptOptions::default() };
-    let r = docseal::decrypt(Cursor::new(&bad), &mut out, &Credentials::password("pw"), &opts).unwrap();
+    let opts = DecryptOptions {
+        skip_integrity_check_dangerous: true,
+        ..DecryptOptions::default()
+    };
+    let r = docseal::decrypt(
+        Cursor::new(&bad),
+        &mut out,
+        &Credentials::password("pw"),
+        &opts,
+    )
+    .unwrap();
     assert_eq!(r.integrity, docseal::IntegrityStatus::Skipped);
     assert_eq!(out.len(), pkg.len());
-    assert_eq!(&out[..8000], &pkg[..8000], "segments before the damaged one are intact");
+    assert_eq!(
+        &out[..8000],
+        &pkg[..8000],
+        "segments before the damaged one are intact"
+    );
 }
 
 fn replace_once(file: &[u8], from: &str, to: &str) -> Vec<u8> {
     assert_eq!(from.len(), to.len());
-    let pos = file.windows(from.len()).position(|w| w == from.as_bytes()).expect("pattern present");
+    let pos = file
+        .windows(from.len())
+        .position(|w| w == from.as_bytes())
+        .expect("pattern present");
     let mut v = file.to_vec();
     v[pos..pos + to.len()].copy_from_slice(to.as_bytes());
     v
@@ -147,7 +233,11 @@ fn replace_once(file: &[u8], from: &str, to: &str) -> Vec<u8> {
 
 #[test]
 fn other_ciphers_and_chaining_are_named_unsupported() {
-    let file = encrypt(b"data", "pw", &quick(Cipher::Aes256, HashAlgorithm::Sha512, 6));
+    let file = encrypt(
+        b"data",
+        "pw",
+        &quick(Cipher::Aes256, HashAlgorithm::Sha512, 6),
+    );
     for (from, to, name) in [
         ("cipherAlgorithm=\"AES\"", "cipherAlgorithm=\"RC2\"", "RC2"),
         ("cipherAlgorithm=\"AES\"", "cipherAlgorithm=\"DES\"", "DES"),
@@ -165,21 +255,47 @@ fn other_ciphers_and_chaining_are_named_unsupported() {
 
 #[test]
 fn spin_count_limit_is_enforced() {
-    let file = encrypt(b"data", "pw", &EncryptOptions::default().spin_count(5000).seeded_for_tests(1));
+    let file = encrypt(
+        b"data",
+        "pw",
+        &EncryptOptions::default()
+            .spin_count(5000)
+            .seeded_for_tests(1),
+    );
     let mut opts = DecryptOptions::default();
     opts.limits.max_spin_count = 4999;
     let r = docseal::verify(Cursor::new(&file), &Credentials::password("pw"), &opts);
-    assert!(matches!(r, Err(Error::LimitExceeded { ref what, .. }) if what == "spin count"), "{r:?}");
+    assert!(
+        matches!(r, Err(Error::LimitExceeded { ref what, .. }) if what == "spin count"),
+        "{r:?}"
+    );
 }
 
 #[test]
 fn plain_and_garbage_inputs_get_specific_errors() {
-    assert!(matches!(decrypt(b"PK\x03\x04 a zip", "pw"), Err(Error::NotEncrypted)));
-    assert!(matches!(decrypt(b"hello world", "pw"), Err(Error::Malformed { .. })));
+    assert!(matches!(
+        decrypt(b"PK\x03\x04 a zip", "pw"),
+        Err(Error::NotEncrypted)
+    ));
+    assert!(matches!(
+        decrypt(b"hello world", "pw"),
+        Err(Error::Malformed { .. })
+    ));
     assert!(matches!(decrypt(b"", "pw"), Err(Error::Malformed { .. })));
-    let legacy = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/fetched/msoffcrypto-tool/plain.doc")).unwrap();
-    assert!(matches!(decrypt(&legacy, "pw"), Err(Error::Unsupported { .. }) | Err(Error::NotEncrypted)));
-    let irm = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/fetched/tika/testWORD_protected_drm.doc")).unwrap();
+    let legacy = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../corpus/fetched/msoffcrypto-tool/plain.doc"
+    ))
+    .unwrap();
+    assert!(matches!(
+        decrypt(&legacy, "pw"),
+        Err(Error::Unsupported { .. }) | Err(Error::NotEncrypted)
+    ));
+    let irm = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../corpus/fetched/tika/testWORD_protected_drm.doc"
+    ))
+    .unwrap();
     match decrypt(&irm, "pw") {
         Err(Error::Unsupported { what }) => assert!(what.contains("rights-managed"), "{what}"),
         other => panic!("{other:?}"),
@@ -189,9 +305,25 @@ fn plain_and_garbage_inputs_get_specific_errors() {
 #[test]
 fn truncated_files_are_malformed_not_panics() {
     let package = vec![5u8; 9000];
-    let file = encrypt(&package, "pw", &quick(Cipher::Aes256, HashAlgorithm::Sha1, 8));
+    let file = encrypt(
+        &package,
+        "pw",
+        &quick(Cipher::Aes256, HashAlgorithm::Sha1, 8),
+    );
     let region = package_region(&file);
-    for len in [0, 7, 8, 511, 512, 513, 4608, 5120, 5200, region.end - 1, region.end + 1] {
+    for len in [
+        0,
+        7,
+        8,
+        511,
+        512,
+        513,
+        4608,
+        5120,
+        5200,
+        region.end - 1,
+        region.end + 1,
+    ] {
         let r = decrypt(&file[..len], "pw");
         assert!(r.is_err(), "truncated to {len} bytes decrypted");
     }
