@@ -69,8 +69,7 @@ pub struct Layout {
     version: Version,
     header: Header,
     directory: Vec<DirEntry>,
-    roles: Vec<(Role, u64)>,
-    fat: Vec<u32>,
+    runs: Runs,
     mini_fat: Vec<u32>,
     /// (entry id, first mini sector) in allocation order.
     mini_streams: Vec<(usize, u32)>,
@@ -220,13 +219,8 @@ impl Layout {
         }
 
         // Lay the roles out: Office's prefix, then regular streams, then what is left.
-        let mut remaining = [
-            (Role::Fat, fat_count),
-            (Role::Dir, dir_sectors),
-            (Role::MiniFat, mini_fat_sectors),
-            (Role::Mini, mini_hosts),
-        ];
-        let mut counters = [0u64; 4];
+        let mut runs = Runs::default();
+        let mut remaining = [fat_count, dir_sectors, mini_fat_sectors, mini_hosts];
         let kind_index = |r: Role| match r {
             Role::Fat => 0,
             Role::Dir => 1,
@@ -247,70 +241,33 @@ impl Layout {
             ],
             Version::V4 => &[Role::Fat, Role::Dir, Role::MiniFat, Role::Mini],
         };
-        let mut roles: Vec<(Role, u64)> = Vec::with_capacity(total as usize);
-        let mut take = |roles: &mut Vec<(Role, u64)>, r: Role| {
-            let k = kind_index(r);
-            if remaining[k].1 > 0 {
-                remaining[k].1 -= 1;
-                roles.push((r, counters[k]));
-                counters[k] += 1;
-            }
-        };
         for &r in prefix {
-            take(&mut roles, r);
+            let k = kind_index(r);
+            if remaining[k] > 0 {
+                remaining[k] -= 1;
+                runs.push(r, 1);
+            }
         }
         let mut streamed_first = None;
         for &(id, size) in &regular {
             if Some(id) == streamed {
-                streamed_first = Some(roles.len() as u32);
+                streamed_first = Some(runs.len as u32);
             }
-            for k in 0..size.div_ceil(ss as u64) {
-                roles.push((Role::Stream(id), k));
-            }
+            runs.push(Role::Stream(id), size.div_ceil(ss as u64));
         }
-        for (r, count) in [
-            (Role::Mini, mini_hosts),
-            (Role::MiniFat, mini_fat_sectors),
-            (Role::Dir, dir_sectors),
-            (Role::Fat, fat_count),
-        ] {
-            // `take` does nothing once a kind is used up, so `count` calls always suffice.
-            for _ in 0..count {
-                take(&mut roles, r);
-            }
+        for r in [Role::Mini, Role::MiniFat, Role::Dir, Role::Fat] {
+            runs.push(r, remaining[kind_index(r)]);
         }
-        for k in 0..difat_count {
-            roles.push((Role::Difat, k));
-        }
-        debug_assert_eq!(roles.len() as u64, total);
+        runs.push(Role::Difat, difat_count);
+        debug_assert_eq!(runs.len, total);
 
-        // FAT chains.
-        let mut fat = vec![FREESECT; (fat_count * per_sector) as usize];
-        let mut last_of: std::collections::HashMap<Role, u32> = Default::default();
-        let mut first_of: std::collections::HashMap<Role, u32> = Default::default();
-        for (i, &(role, _)) in roles.iter().enumerate() {
-            let i = i as u32;
-            match role {
-                Role::Fat => fat[i as usize] = FATSECT,
-                Role::Difat => fat[i as usize] = DIFSECT,
-                _ => {
-                    if let Some(&prev) = last_of.get(&role) {
-                        fat[prev as usize] = i;
-                    } else {
-                        first_of.insert(role, i);
-                    }
-                    fat[i as usize] = ENDOFCHAIN;
-                    last_of.insert(role, i);
-                }
-            }
-        }
-        for (role, first) in &first_of {
-            if let Role::Stream(id) = role {
-                directory[*id].start_sector = *first;
+        for id in 1..n {
+            if let Some(first) = runs.sector_of(Role::Stream(id), 0) {
+                directory[id].start_sector = first;
             }
         }
         if mini_used > 0 {
-            directory[0].start_sector = first_of[&Role::Mini];
+            directory[0].start_sector = runs.sector_of(Role::Mini, 0).unwrap_or(ENDOFCHAIN);
             directory[0].size = u64::from(mini_used) * MINI_SECTOR_SIZE as u64;
         }
         let per_dir = ss / DIR_ENTRY_SIZE;
@@ -318,39 +275,28 @@ impl Layout {
             directory.push(DirEntry::unused());
         }
 
-        let positions = |want: Role| -> Vec<u32> {
-            roles
-                .iter()
-                .enumerate()
-                .filter(|(_, (r, _))| *r == want)
-                .map(|(i, _)| i as u32)
-                .collect()
-        };
-        let fat_positions = positions(Role::Fat);
-        let difat_positions = positions(Role::Difat);
         let mut header = Header::new(version);
         header.fat_sector_count = fat_count as u32;
-        header.first_directory_sector = first_of[&Role::Dir];
+        header.first_directory_sector = runs.sector_of(Role::Dir, 0).unwrap_or(ENDOFCHAIN);
         if version == Version::V4 {
             header.directory_sector_count = dir_sectors as u32;
         }
         if mini_fat_sectors > 0 {
-            header.first_mini_fat_sector = first_of[&Role::MiniFat];
+            header.first_mini_fat_sector = runs.sector_of(Role::MiniFat, 0).unwrap_or(ENDOFCHAIN);
             header.mini_fat_sector_count = mini_fat_sectors as u32;
         }
-        for (slot, &p) in header.difat.iter_mut().zip(fat_positions.iter()) {
-            *slot = p;
+        for (k, slot) in header.difat.iter_mut().enumerate() {
+            *slot = runs.sector_of(Role::Fat, k as u64).unwrap_or(FREESECT);
         }
-        if let Some(&first) = difat_positions.first() {
-            header.first_difat_sector = first;
+        if difat_count > 0 {
+            header.first_difat_sector = runs.sector_of(Role::Difat, 0).unwrap_or(ENDOFCHAIN);
             header.difat_sector_count = difat_count as u32;
         }
         Ok(Layout {
             version,
             header,
             directory,
-            roles,
-            fat,
+            runs,
             mini_fat,
             mini_streams,
             mini_used,
@@ -368,7 +314,7 @@ impl Layout {
     /// Total file length.
     pub fn file_len(&self) -> u64 {
         let ss = self.version.sector_size() as u64;
-        (self.roles.len() as u64 + 1) * ss
+        (self.runs.len + 1) * ss
     }
 
     /// The directory as it will be written.
@@ -388,7 +334,7 @@ impl Layout {
         let mut head = vec![0u8; ss];
         head[..512].copy_from_slice(&self.header.to_bytes());
         w.write_all(&head)?;
-        let end = self.streamed_first.map_or(self.roles.len(), |s| s as usize);
+        let end = self.streamed_first.map_or(self.runs.len, u64::from);
         self.write_sectors(w, 0..end, contents)
     }
 
@@ -405,70 +351,64 @@ impl Layout {
         let size = self.directory[id].size;
         let pad = size.div_ceil(ss) * ss - size;
         w.write_all(&vec![0u8; pad as usize])?;
-        let start = first as usize + size.div_ceil(ss) as usize;
-        self.write_sectors(w, start..self.roles.len(), contents)
+        let start = u64::from(first) + size.div_ceil(ss);
+        self.write_sectors(w, start..self.runs.len, contents)
     }
 
     fn write_sectors<'a, W: Write>(
         &self,
         w: &mut W,
-        range: std::ops::Range<usize>,
+        range: std::ops::Range<u64>,
         contents: &dyn Fn(usize) -> &'a [u8],
     ) -> io::Result<()> {
         let ss = self.version.sector_size();
-        let per = ss / 4;
+        let per = (ss / 4) as u64;
         let mut buf = vec![0u8; ss];
         let mut mini_stream: Option<Vec<u8>> = None;
         for i in range {
             buf.fill(0);
-            let (role, k) = self.roles[i];
-            let k = k as usize;
+            let Some((role, k)) = self.runs.role_at(i) else {
+                continue;
+            };
             match role {
-                Role::Fat => put_u32s(&mut buf, &self.fat[k * per..(k + 1) * per], FREESECT),
+                Role::Fat => {
+                    for (j, chunk) in buf.chunks_exact_mut(4).enumerate() {
+                        let entry = self.runs.fat_entry(k * per + j as u64);
+                        chunk.copy_from_slice(&entry.to_le_bytes());
+                    }
+                }
                 Role::MiniFat => {
-                    let end = ((k + 1) * per).min(self.mini_fat.len());
-                    put_u32s(&mut buf, &self.mini_fat[k * per..end], FREESECT)
+                    let start = (k * per) as usize;
+                    let end = (start + per as usize).min(self.mini_fat.len());
+                    put_u32s(&mut buf, &self.mini_fat[start.min(end)..end], FREESECT)
                 }
                 Role::Difat => {
-                    let fats: Vec<u32> = self
-                        .roles
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, (r, _))| *r == Role::Fat)
-                        .map(|(i, _)| i as u32)
-                        .skip(HEADER_DIFAT_ENTRIES + k * (per - 1))
-                        .take(per - 1)
-                        .collect();
-                    put_u32s(&mut buf[..ss - 4], &fats, FREESECT);
-                    let next = self.roles[i + 1..]
-                        .iter()
-                        .position(|(r, _)| *r == Role::Difat)
-                        .map_or(ENDOFCHAIN, |p| (i + 1 + p) as u32);
+                    for j in 0..per - 1 {
+                        let fat_k = HEADER_DIFAT_ENTRIES as u64 + k * (per - 1) + j;
+                        let at = self.runs.sector_of(Role::Fat, fat_k).unwrap_or(FREESECT);
+                        buf[4 * j as usize..4 * j as usize + 4].copy_from_slice(&at.to_le_bytes());
+                    }
+                    let next = self.runs.sector_of(Role::Difat, k + 1).unwrap_or(ENDOFCHAIN);
                     buf[ss - 4..].copy_from_slice(&next.to_le_bytes());
                 }
                 Role::Dir => {
                     let per_dir = ss / DIR_ENTRY_SIZE;
-                    for (j, e) in self.directory[k * per_dir..(k + 1) * per_dir]
-                        .iter()
-                        .enumerate()
-                    {
-                        buf[j * DIR_ENTRY_SIZE..(j + 1) * DIR_ENTRY_SIZE]
-                            .copy_from_slice(&e.to_bytes());
+                    let k = k as usize;
+                    for (j, e) in self.directory[k * per_dir..(k + 1) * per_dir].iter().enumerate() {
+                        buf[j * DIR_ENTRY_SIZE..(j + 1) * DIR_ENTRY_SIZE].copy_from_slice(&e.to_bytes());
                     }
                 }
                 Role::Mini => {
                     let ms = mini_stream.get_or_insert_with(|| self.build_mini_stream(contents));
-                    let start = k * ss;
+                    let start = k as usize * ss;
                     let end = (start + ss).min(ms.len());
                     buf[..end - start].copy_from_slice(&ms[start..end]);
                 }
                 Role::Stream(id) => {
                     let data = contents(id);
-                    let start = k * ss;
+                    let start = (k as usize).saturating_mul(ss).min(data.len());
                     let end = (start + ss).min(data.len());
-                    if start < end {
-                        buf[..end - start].copy_from_slice(&data[start..end]);
-                    }
+                    buf[..end - start].copy_from_slice(&data[start..end]);
                 }
             }
             w.write_all(&buf)?;
@@ -485,6 +425,59 @@ impl Layout {
             ms[start..start + len].copy_from_slice(&data[..len]);
         }
         ms
+    }
+}
+
+/// The file's sectors as runs of one role each, in file order: memory independent of size.
+#[derive(Clone, Debug, Default)]
+struct Runs {
+    /// (role, first sector, sector count, index of the first sector within its role).
+    runs: Vec<(Role, u64, u64, u64)>,
+    /// Total sectors.
+    len: u64,
+}
+
+impl Runs {
+    fn push(&mut self, role: Role, count: u64) {
+        if count == 0 {
+            return;
+        }
+        let first_k = self
+            .runs
+            .iter()
+            .filter(|r| r.0 == role)
+            .map(|r| r.2)
+            .sum::<u64>();
+        match self.runs.last_mut() {
+            Some(last) if last.0 == role => last.2 += count,
+            _ => self.runs.push((role, self.len, count, first_k)),
+        }
+        self.len += count;
+    }
+
+    /// The role of sector `i` and its index within the role.
+    fn role_at(&self, i: u64) -> Option<(Role, u64)> {
+        let pos = self.runs.partition_point(|r| r.1 + r.2 <= i);
+        let r = self.runs.get(pos)?;
+        (r.1 <= i).then(|| (r.0, r.3 + (i - r.1)))
+    }
+
+    /// Where the `k`-th sector of `role` lies.
+    fn sector_of(&self, role: Role, k: u64) -> Option<u32> {
+        self.runs
+            .iter()
+            .find(|r| r.0 == role && r.3 <= k && k < r.3 + r.2)
+            .map(|r| (r.1 + (k - r.3)) as u32)
+    }
+
+    /// The FAT entry of sector `i`.
+    fn fat_entry(&self, i: u64) -> u32 {
+        match self.role_at(i) {
+            None => FREESECT,
+            Some((Role::Fat, _)) => FATSECT,
+            Some((Role::Difat, _)) => DIFSECT,
+            Some((role, k)) => self.sector_of(role, k + 1).unwrap_or(ENDOFCHAIN),
+        }
     }
 }
 
