@@ -5,7 +5,7 @@
 //! 8 a limit exceeded.
 
 use std::fs::File;
-use std::io::{self, IsTerminal, Read, Seek, Write};
+use std::io::{self, IsTerminal, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -229,6 +229,17 @@ fn run(command: Command) -> Result<(), Failure> {
             let mut source = open_input(&input)?;
             check_encryptable(&mut source)?;
             let pw = password.resolve(true)?;
+            if output == "-" {
+                // Stream to stdout in order (two AES passes, no temporary file).
+                let stdout = io::stdout();
+                docseal::encrypt_to_writer(
+                    &mut source,
+                    io::BufWriter::new(stdout.lock()),
+                    &pw,
+                    &options,
+                )?;
+                return Ok(());
+            }
             write_output(&output, |out| {
                 docseal::encrypt(&mut source, out, &pw, &options)?;
                 Ok(())
@@ -344,22 +355,11 @@ fn check_encryptable(source: &mut File) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes to a path atomically, or to stdout through a temporary file (the envelope needs a
-/// seekable sink).
+/// Writes to a path atomically: a temporary file beside it, renamed when complete.
 fn write_output(
     output: &str,
     write: impl FnOnce(&mut File) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
-    if output == "-" {
-        let mut tmp = tempfile::tempfile()?;
-        write(&mut tmp)?;
-        tmp.rewind()?;
-        let stdout = io::stdout();
-        let mut lock = stdout.lock();
-        io::copy(&mut tmp, &mut lock)?;
-        lock.flush()?;
-        return Ok(());
-    }
     let mut failure = None;
     let result = docseal::write_atomically(Path::new(output), |f| {
         write(f).map_err(|e| {

@@ -10,7 +10,9 @@ fn bin() -> Command {
 }
 
 fn corpus(p: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../corpus").join(p)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpus")
+        .join(p)
 }
 
 fn run(args: &[&str]) -> Output {
@@ -27,8 +29,15 @@ fn s(p: &Path) -> &str {
 
 fn one_line_stderr(o: &Output) {
     let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(err.trim_end().lines().count(), 1, "stderr is not one line: {err:?}");
-    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "stderr is not one line: {err:?}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -37,14 +46,25 @@ fn encrypt_inspect_verify_decrypt() {
     let enc = dir.path().join("enc.docx");
     let dec = dir.path().join("dec.docx");
     let plain = corpus("generated/pydocx.docx");
-    let o = run(&["encrypt", s(&plain), s(&enc), "-p", "pässwörd🔒", "--spin-count", "1000"]);
+    let o = run(&[
+        "encrypt",
+        s(&plain),
+        s(&enc),
+        "-p",
+        "pässwörd🔒",
+        "--spin-count",
+        "1000",
+    ]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let o = run(&["inspect", s(&enc), "--json"]);
     assert_eq!(code(&o), 0);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["scheme"], "agile");
     assert_eq!(v["encryption_info"]["key_data"]["hash_algorithm"], "SHA512");
-    assert_eq!(v["encryption_info"]["key_encryptors"][0]["spin_count"], 1000);
+    assert_eq!(
+        v["encryption_info"]["key_encryptors"][0]["spin_count"],
+        1000
+    );
     let o = run(&["verify", s(&enc), "-p", "pässwörd🔒"]);
     assert_eq!(code(&o), 0);
     assert!(String::from_utf8_lossy(&o.stdout).contains("integrity verified"));
@@ -58,11 +78,29 @@ fn every_cipher_and_hash_flag() {
     let dir = tempfile::tempdir().unwrap();
     let plain = corpus("generated/minimal.docx");
     for (cipher, bits) in [("aes128", 128), ("aes192", 192), ("aes256", 256)] {
-        for (hash, name) in [("sha1", "SHA1"), ("sha256", "SHA256"), ("sha384", "SHA384"), ("sha512", "SHA512")] {
+        for (hash, name) in [
+            ("sha1", "SHA1"),
+            ("sha256", "SHA256"),
+            ("sha384", "SHA384"),
+            ("sha512", "SHA512"),
+        ] {
             let enc = dir.path().join(format!("{cipher}-{hash}.docx"));
-            let o = run(&["encrypt", s(&plain), s(&enc), "-p", "pw", "--cipher", cipher, "--hash", hash, "--spin-count", "10"]);
+            let o = run(&[
+                "encrypt",
+                s(&plain),
+                s(&enc),
+                "-p",
+                "pw",
+                "--cipher",
+                cipher,
+                "--hash",
+                hash,
+                "--spin-count",
+                "10",
+            ]);
             assert_eq!(code(&o), 0);
-            let v: serde_json::Value = serde_json::from_slice(&run(&["inspect", s(&enc), "--json"]).stdout).unwrap();
+            let v: serde_json::Value =
+                serde_json::from_slice(&run(&["inspect", s(&enc), "--json"]).stdout).unwrap();
             assert_eq!(v["encryption_info"]["key_data"]["key_bits"], bits);
             assert_eq!(v["encryption_info"]["key_data"]["hash_algorithm"], name);
             assert_eq!(code(&run(&["verify", s(&enc), "-p", "pw"])), 0);
@@ -76,7 +114,18 @@ fn exit_codes_and_no_output_on_failure() {
     let enc = dir.path().join("enc.xlsx");
     let out = dir.path().join("out.xlsx");
     let plain = corpus("generated/openpyxl.xlsx");
-    assert_eq!(code(&run(&["encrypt", s(&plain), s(&enc), "-p", "right", "--spin-count", "1000"])), 0);
+    assert_eq!(
+        code(&run(&[
+            "encrypt",
+            s(&plain),
+            s(&enc),
+            "-p",
+            "right",
+            "--spin-count",
+            "1000"
+        ])),
+        0
+    );
     let before = std::fs::read(&enc).unwrap();
 
     // 3: wrong password; nothing written, input untouched.
@@ -99,14 +148,26 @@ fn exit_codes_and_no_output_on_failure() {
 
     // An existing output survives a failed run unchanged.
     std::fs::write(&out, b"keep me").unwrap();
-    assert_eq!(code(&run(&["decrypt", s(&tampered), s(&out), "-p", "right"])), 4);
+    assert_eq!(
+        code(&run(&["decrypt", s(&tampered), s(&out), "-p", "right"])),
+        4
+    );
     assert_eq!(std::fs::read(&out).unwrap(), b"keep me");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".docseal-")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".docseal-"))
+        .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
 
     // 5: unsupported (rights-managed), named.
-    let o = run(&["decrypt", s(&corpus("fetched/tika/testWORD_protected_drm.doc")), s(&out), "-p", "x"]);
+    let o = run(&[
+        "decrypt",
+        s(&corpus("fetched/tika/testWORD_protected_drm.doc")),
+        s(&out),
+        "-p",
+        "x",
+    ]);
     assert_eq!(code(&o), 5);
     assert!(String::from_utf8_lossy(&o.stderr).contains("rights-managed"));
 
@@ -123,7 +184,10 @@ fn exit_codes_and_no_output_on_failure() {
     let mut cut = before.clone();
     cut.truncate(5000);
     std::fs::write(&junk, &cut).unwrap();
-    assert_eq!(code(&run(&["decrypt", s(&junk), s(&out), "-p", "right"])), 7);
+    assert_eq!(
+        code(&run(&["decrypt", s(&junk), s(&out), "-p", "right"])),
+        7
+    );
 
     // 8: a limit.
     let o = run(&["verify", s(&enc), "-p", "right", "--max-spin-count", "999"]);
@@ -131,9 +195,28 @@ fn exit_codes_and_no_output_on_failure() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("spin count"));
 
     // 2: usage.
-    assert_eq!(code(&run(&["decrypt", s(&enc), s(&out)])), 2, "no password and no terminal");
-    assert_eq!(code(&run(&["encrypt", s(&plain), s(&out), "-p", "x", "--cipher", "rc4"])), 2);
-    assert_eq!(code(&run(&["encrypt", s(&plain), s(&plain), "-p", "x"])), 2, "OUT = IN");
+    assert_eq!(
+        code(&run(&["decrypt", s(&enc), s(&out)])),
+        2,
+        "no password and no terminal"
+    );
+    assert_eq!(
+        code(&run(&[
+            "encrypt",
+            s(&plain),
+            s(&out),
+            "-p",
+            "x",
+            "--cipher",
+            "rc4"
+        ])),
+        2
+    );
+    assert_eq!(
+        code(&run(&["encrypt", s(&plain), s(&plain), "-p", "x"])),
+        2,
+        "OUT = IN"
+    );
     assert_eq!(code(&run(&["frobnicate"])), 2);
 
     // 5: encrypting something already encrypted.
@@ -155,7 +238,10 @@ fn stdin_and_stdout() {
     let enc = child.wait_with_output().unwrap();
     writer.join().unwrap().unwrap();
     assert!(enc.status.success());
-    assert_eq!(&enc.stdout[..8], &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    assert_eq!(
+        &enc.stdout[..8],
+        &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+    );
 
     let mut child = bin()
         .args(["decrypt", "-", "-", "--password-env", "DOCSEAL_TEST_PW"])
@@ -180,21 +266,56 @@ fn password_file_and_env() {
     let pwfile = dir.path().join("pw.txt");
     std::fs::write(&pwfile, "密码 with space\n").unwrap();
     let plain = corpus("generated/minimal.docx");
-    assert_eq!(code(&run(&["encrypt", s(&plain), s(&enc), "--password-file", s(&pwfile), "--spin-count", "10"])), 0);
-    let o = bin().args(["verify", s(&enc), "--password-env", "PW"]).env("PW", "密码 with space").output().unwrap();
+    assert_eq!(
+        code(&run(&[
+            "encrypt",
+            s(&plain),
+            s(&enc),
+            "--password-file",
+            s(&pwfile),
+            "--spin-count",
+            "10"
+        ])),
+        0
+    );
+    let o = bin()
+        .args(["verify", s(&enc), "--password-env", "PW"])
+        .env("PW", "密码 with space")
+        .output()
+        .unwrap();
     assert_eq!(code(&o), 0);
-    assert_eq!(code(&run(&["verify", s(&enc), "-p", "密码 with space\n"])), 3, "the newline is not part of the password");
+    assert_eq!(
+        code(&run(&["verify", s(&enc), "-p", "密码 with space\n"])),
+        3,
+        "the newline is not part of the password"
+    );
 }
 
 #[test]
 fn standard_files_verify_without_claiming_integrity() {
-    let o = run(&["verify", s(&corpus("fetched/msoffcrypto-tool/ecma376standard_password.docx")), "-p", "Password1234_"]);
+    let o = run(&[
+        "verify",
+        s(&corpus(
+            "fetched/msoffcrypto-tool/ecma376standard_password.docx",
+        )),
+        "-p",
+        "Password1234_",
+    ]);
     assert_eq!(code(&o), 0);
     assert!(String::from_utf8_lossy(&o.stdout).contains("NOT verified"));
-    let o = run(&["inspect", s(&corpus("fetched/msoffcrypto-tool/ecma376standard_password.docx")), "--json"]);
+    let o = run(&[
+        "inspect",
+        s(&corpus(
+            "fetched/msoffcrypto-tool/ecma376standard_password.docx",
+        )),
+        "--json",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["scheme"], "standard");
-    assert!(v["encryption_info"]["csp_name"].as_str().unwrap().contains("Microsoft"));
+    assert!(v["encryption_info"]["csp_name"]
+        .as_str()
+        .unwrap()
+        .contains("Microsoft"));
 }
 
 #[test]

@@ -388,14 +388,21 @@ impl Layout {
                         let at = self.runs.sector_of(Role::Fat, fat_k).unwrap_or(FREESECT);
                         buf[4 * j as usize..4 * j as usize + 4].copy_from_slice(&at.to_le_bytes());
                     }
-                    let next = self.runs.sector_of(Role::Difat, k + 1).unwrap_or(ENDOFCHAIN);
+                    let next = self
+                        .runs
+                        .sector_of(Role::Difat, k + 1)
+                        .unwrap_or(ENDOFCHAIN);
                     buf[ss - 4..].copy_from_slice(&next.to_le_bytes());
                 }
                 Role::Dir => {
                     let per_dir = ss / DIR_ENTRY_SIZE;
                     let k = k as usize;
-                    for (j, e) in self.directory[k * per_dir..(k + 1) * per_dir].iter().enumerate() {
-                        buf[j * DIR_ENTRY_SIZE..(j + 1) * DIR_ENTRY_SIZE].copy_from_slice(&e.to_bytes());
+                    for (j, e) in self.directory[k * per_dir..(k + 1) * per_dir]
+                        .iter()
+                        .enumerate()
+                    {
+                        buf[j * DIR_ENTRY_SIZE..(j + 1) * DIR_ENTRY_SIZE]
+                            .copy_from_slice(&e.to_bytes());
                     }
                 }
                 Role::Mini => {

@@ -166,8 +166,54 @@ pub fn encrypted_package_len(size: u64) -> u64 {
 /// assert_eq!(plain, package);
 /// ```
 pub fn encrypt<R: Read + Seek, W: Write + Seek>(
+    package: R,
+    out: W,
+    password: &Password,
+    options: &EncryptOptions,
+) -> Result<EncryptReport> {
+    encrypt_impl(
+        package,
+        Sink::<W, std::io::Sink>::Seekable(out),
+        password,
+        options,
+    )
+}
+
+/// Like [`encrypt`], for a sink that cannot seek (a pipe, a socket, an HTTP body).
+///
+/// The file is written strictly in order. Because the integrity tag sits near the start of the
+/// file, the package is encrypted twice: once to compute the tag, once to write. Memory stays
+/// bounded; the cost is a second pass of AES over the package.
+///
+/// ```
+/// use std::io::Cursor;
+/// let mut out = Vec::new(); // Vec<u8> is Write but not Seek
+/// let opts = docseal::EncryptOptions::default().spin_count(1000);
+/// docseal::encrypt_to_writer(Cursor::new(vec![7u8; 10_000]), &mut out, &docseal::Password::new("pw"), &opts).unwrap();
+/// assert_eq!(&out[..4], &[0xD0, 0xCF, 0x11, 0xE0]);
+/// ```
+pub fn encrypt_to_writer<R: Read + Seek, W: Write>(
+    package: R,
+    out: W,
+    password: &Password,
+    options: &EncryptOptions,
+) -> Result<EncryptReport> {
+    encrypt_impl(
+        package,
+        Sink::<std::io::Cursor<Vec<u8>>, W>::Sequential(out),
+        password,
+        options,
+    )
+}
+
+enum Sink<S, Q> {
+    Seekable(S),
+    Sequential(Q),
+}
+
+fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
     mut package: R,
-    mut out: W,
+    mut sink: Sink<S, Q>,
     password: &Password,
     options: &EncryptOptions,
 ) -> Result<EncryptReport> {
@@ -201,13 +247,18 @@ pub fn encrypt<R: Read + Seek, W: Write + Seek>(
     let cipher = SegmentCipher::new(&info.key_data, &secrets.key)?;
     let mut hmac = HmacState::new(options.profile.hash, &secrets.hmac_key);
 
+    // First (or only) pass: encrypt and hash. A seekable sink gets the package in place now;
+    // a sequential one gets nothing yet; a package small enough for the mini stream is kept.
     let mut small_package = Vec::new();
-    match layout.streamed_offset() {
-        Some(offset) => {
+    match (layout.streamed_offset(), &mut sink) {
+        (None, _) => encrypt_stream(&mut package, size, &cipher, &mut hmac, &mut small_package)?,
+        (Some(offset), Sink::Seekable(out)) => {
             out.seek(SeekFrom::Start(offset))?;
-            encrypt_stream(&mut package, size, &cipher, &mut hmac, &mut out)?;
+            encrypt_stream(&mut package, size, &cipher, &mut hmac, out)?;
         }
-        None => encrypt_stream(&mut package, size, &cipher, &mut hmac, &mut small_package)?,
+        (Some(_), Sink::Sequential(_)) => {
+            encrypt_stream(&mut package, size, &cipher, &mut hmac, &mut std::io::sink())?
+        }
     }
     let tag = hmac.finalize();
     info.data_integrity = Some(seal_integrity(
@@ -217,7 +268,6 @@ pub fn encrypt<R: Read + Seek, W: Write + Seek>(
         tag.as_slice(),
     )?);
     let info_bytes = agile_stream(&info);
-    debug_assert_eq!(info_bytes.len(), info_len);
     if info_bytes.len() != info_len {
         return Err(Error::Io(std::io::Error::other(
             "EncryptionInfo length changed after sealing",
@@ -235,12 +285,27 @@ pub fn encrypt<R: Read + Seek, W: Write + Seek>(
             _ => &[],
         }
     };
-    if layout.streamed_offset().is_some() {
-        layout.write_suffix(&mut out, &contents)?;
-        out.seek(SeekFrom::Start(0))?;
+    match sink {
+        Sink::Seekable(mut out) => {
+            if layout.streamed_offset().is_some() {
+                layout.write_suffix(&mut out, &contents)?;
+                out.seek(SeekFrom::Start(0))?;
+            }
+            layout.write_prefix(&mut out, &contents)?;
+            out.flush()?;
+        }
+        Sink::Sequential(mut out) => {
+            layout.write_prefix(&mut out, &contents)?;
+            if layout.streamed_offset().is_some() {
+                package.seek(SeekFrom::Start(0))?;
+                // Same key and IVs, so the same ciphertext; its HMAC was taken in pass one.
+                let mut unused = HmacState::new(options.profile.hash, &[]);
+                encrypt_stream(&mut package, size, &cipher, &mut unused, &mut out)?;
+                layout.write_suffix(&mut out, &contents)?;
+            }
+            out.flush()?;
+        }
     }
-    layout.write_prefix(&mut out, &contents)?;
-    out.flush()?;
     Ok(EncryptReport {
         package_size: size,
         output_size: layout.file_len(),
@@ -257,6 +322,10 @@ fn placeholder_len(info: &AgileEncryptionInfo, key: &[u8], hash: HashAlgorithm) 
 }
 
 /// Writes `EncryptedPackage`: the size prefix, then each segment encrypted, feeding the HMAC.
+///
+/// Two stages overlap: a worker thread encrypts batch `k + 1` (its segments spread over the
+/// remaining cores) while this thread feeds batch `k` to the HMAC, writes it and reads the next
+/// one. Three batch buffers circulate, so memory stays at 768 KiB whatever the size.
 fn encrypt_stream<R: Read, W: Write>(
     package: &mut R,
     size: u64,
@@ -267,27 +336,65 @@ fn encrypt_stream<R: Read, W: Write>(
     let prefix = size.to_le_bytes();
     hmac.update(&prefix);
     out.write_all(&prefix)?;
-    let mut buf = vec![0u8; BATCH_SEGMENTS * SEGMENT_SIZE];
-    let mut done = 0u64;
-    let mut segment = 0u32;
-    while done < size {
-        let want = (size - done).min(buf.len() as u64) as usize;
-        package.read_exact(&mut buf[..want]).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                Error::Io(std::io::Error::other(
-                    "the package became shorter while it was read",
-                ))
-            } else {
-                Error::Io(e)
-            }
-        })?;
-        let padded = want.div_ceil(16) * 16;
-        buf[want..padded].fill(0);
-        crate::parallel::encrypt_segments(cipher, segment, &mut buf[..padded]);
-        hmac.update(&buf[..padded]);
-        out.write_all(&buf[..padded])?;
-        done += want as u64;
-        segment += padded.div_ceil(SEGMENT_SIZE) as u32;
+    if size == 0 {
+        return Ok(());
     }
-    Ok(())
+    let batch = BATCH_SEGMENTS * SEGMENT_SIZE;
+    let (to_worker, work) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize, u32)>(2);
+    let (to_main, done) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize)>(2);
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || {
+            for (mut buf, len, segment) in work {
+                crate::parallel::encrypt_segments_beside_one(cipher, segment, &mut buf[..len]);
+                if to_main.send((buf, len)).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut free: Vec<Vec<u8>> = (0..3).map(|_| vec![0u8; batch]).collect();
+        let mut read_so_far = 0u64;
+        let mut segment = 0u32;
+        let mut in_flight = 0usize;
+        let mut result = Ok(());
+        loop {
+            // Keep the worker fed: read ahead while buffers are free.
+            while read_so_far < size && in_flight < 2 {
+                let Some(mut buf) = free.pop() else { break };
+                let want = (size - read_so_far).min(batch as u64) as usize;
+                if let Err(e) = package.read_exact(&mut buf[..want]) {
+                    result = Err(if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                        Error::Io(std::io::Error::other(
+                            "the package became shorter while it was read",
+                        ))
+                    } else {
+                        Error::Io(e)
+                    });
+                    break;
+                }
+                let padded = want.div_ceil(16) * 16;
+                buf[want..padded].fill(0);
+                if to_worker.send((buf, padded, segment)).is_err() {
+                    break;
+                }
+                read_so_far += want as u64;
+                segment += padded.div_ceil(SEGMENT_SIZE) as u32;
+                in_flight += 1;
+            }
+            if in_flight == 0 || result.is_err() {
+                break;
+            }
+            let Ok((buf, len)) = done.recv() else { break };
+            in_flight -= 1;
+            hmac.update(&buf[..len]);
+            if let Err(e) = out.write_all(&buf[..len]) {
+                result = Err(e.into());
+                break;
+            }
+            free.push(buf);
+        }
+        // Hang up both ways so a worker blocked on either channel ends before the scope joins.
+        drop(to_worker);
+        drop(done);
+        result
+    })
 }

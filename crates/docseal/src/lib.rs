@@ -44,7 +44,9 @@ mod sniff;
 
 pub use decrypt::{decrypt, verify, Credentials, DecryptOptions, DecryptReport, IntegrityStatus};
 pub use docseal_crypto::{HashAlgorithm, Password};
-pub use encrypt::{encrypt, encrypted_package_len, Cipher, EncryptOptions, EncryptReport};
+pub use encrypt::{
+    encrypt, encrypt_to_writer, encrypted_package_len, Cipher, EncryptOptions, EncryptReport,
+};
 pub use error::{Error, Result};
 pub use fs::{spool, write_atomically};
 pub use inspect::inspect;

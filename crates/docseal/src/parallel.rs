@@ -19,8 +19,7 @@ fn threads() -> usize {
     })
 }
 
-fn split(first: u32, buf: &mut [u8], f: &(dyn Fn(u32, &mut [u8]) + Sync)) {
-    let n = threads();
+fn split(first: u32, buf: &mut [u8], n: usize, f: &(dyn Fn(u32, &mut [u8]) + Sync)) {
     if n <= 1 || buf.len() < 2 * MIN_PIECE {
         f(first, buf);
         return;
@@ -36,11 +35,14 @@ fn split(first: u32, buf: &mut [u8], f: &(dyn Fn(u32, &mut [u8]) + Sync)) {
 }
 
 /// Encrypts consecutive segments starting at index `first`.
-pub(crate) fn encrypt_segments(cipher: &SegmentCipher, first: u32, buf: &mut [u8]) {
-    split(first, buf, &|i, b| cipher.encrypt_segments(i, b));
+/// Encrypts consecutive segments on every core but one (that one hashes and writes).
+pub(crate) fn encrypt_segments_beside_one(cipher: &SegmentCipher, first: u32, buf: &mut [u8]) {
+    split(first, buf, threads().saturating_sub(1), &|i, b| {
+        cipher.encrypt_segments(i, b)
+    });
 }
 
 /// Decrypts consecutive segments starting at index `first`.
 pub(crate) fn decrypt_segments(cipher: &SegmentCipher, first: u32, buf: &mut [u8]) {
-    split(first, buf, &|i, b| cipher.decrypt_segments(i, b));
+    split(first, buf, threads(), &|i, b| cipher.decrypt_segments(i, b));
 }

@@ -106,6 +106,24 @@ fn envelope_holds_office_dataspaces_and_encryption_info() {
 }
 
 #[test]
+fn sequential_sink_writes_the_same_bytes_as_a_seekable_one() {
+    for size in [0usize, 100, 4095, 5000, 300_000] {
+        let pkg: Vec<u8> = (0..size).map(|i| (i % 199) as u8).collect();
+        let opts = quick(Cipher::Aes192, HashAlgorithm::Sha384, 77);
+        let seekable = encrypt(&pkg, "pw", &opts);
+        let mut sequential = Vec::new();
+        docseal::encrypt_to_writer(
+            Cursor::new(&pkg),
+            &mut sequential,
+            &Password::new("pw"),
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(sequential, seekable, "size {size}");
+    }
+}
+
+#[test]
 fn seeded_output_is_reproducible_and_os_output_is_not() {
     let pkg = vec![9u8; 5000];
     let a = encrypt(&pkg, "pw", &quick(Cipher::Aes256, HashAlgorithm::Sha512, 5));
