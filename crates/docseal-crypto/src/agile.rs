@@ -378,25 +378,53 @@ pub fn new_password_info(
     password: &Password,
     rng: &mut Rng,
 ) -> Result<(AgileEncryptionInfo, AgileSecrets)> {
+    new_agile_info(profile, Some(password), &[], rng)
+}
+
+/// Creates a fresh Agile descriptor with an optional password encryptor followed by one
+/// certificate encryptor per recipient, all wrapping one new intermediate key.
+pub fn new_agile_info(
+    profile: &AgileProfile,
+    password: Option<&Password>,
+    recipients: &[crate::RecipientCertificate],
+    rng: &mut Rng,
+) -> Result<(AgileEncryptionInfo, AgileSecrets)> {
+    if password.is_none() && recipients.is_empty() {
+        return Err(Error::Unsupported {
+            what: "a file with no key encryptor (give a password or a recipient)".into(),
+        });
+    }
     let key = Zeroizing::new(rng.bytes(profile.key_bits as usize / 8)?);
-    let key_data = KeyParams::aes(
-        profile.key_bits,
-        profile.hash,
-        rng.bytes(profile.salt_size as usize)?,
-    );
+    let key_data = KeyParams::aes(profile.key_bits, profile.hash, rng.bytes(profile.salt_size as usize)?);
     key_data.suite("EncryptionInfo keyData")?;
     let hmac_key = Zeroizing::new(rng.bytes(profile.hash.size())?);
-    let template = KeyParams::aes(
-        profile.key_bits,
-        profile.hash,
-        vec![0; profile.salt_size as usize],
-    );
-    let pke = PasswordKeyEncryptor::create(&template, profile.spin_count, password, &key, rng)?;
-    let info = AgileEncryptionInfo {
+    let mut info = AgileEncryptionInfo {
         key_data,
         data_integrity: None,
-        key_encryptors: vec![KeyEncryptor::Password(pke)],
+        key_encryptors: Vec::new(),
         declares_certificate_ns: true,
     };
+    if let Some(pw) = password {
+        info.key_encryptors.push(KeyEncryptor::Password(password_encryptor(profile, pw, &key, rng)?));
+    }
+    for r in recipients {
+        info.key_encryptors.push(KeyEncryptor::Certificate(CertificateKeyEncryptor::create(
+            r,
+            &info.key_data,
+            &key,
+            rng,
+        )?));
+    }
     Ok((info, AgileSecrets { key, hmac_key }))
+}
+
+/// A password key encryptor with `profile`'s parameters wrapping `key`.
+pub fn password_encryptor(
+    profile: &AgileProfile,
+    password: &Password,
+    key: &[u8],
+    rng: &mut Rng,
+) -> Result<PasswordKeyEncryptor> {
+    let template = KeyParams::aes(profile.key_bits, profile.hash, vec![0; profile.salt_size as usize]);
+    PasswordKeyEncryptor::create(&template, profile.spin_count, password, key, rng)
 }

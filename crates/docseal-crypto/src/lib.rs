@@ -18,6 +18,7 @@
 mod agile;
 mod agile_info;
 mod algorithm;
+mod certificate;
 pub mod dataspaces;
 mod encryption_info;
 mod error;
@@ -27,6 +28,7 @@ mod standard;
 
 pub use agile::*;
 pub use agile_info::*;
+pub use certificate::{describe_certificate, CertificateInfo, RecipientCertificate, RecipientKey, RECIPIENT_KEY_BITS};
 pub use algorithm::{fit, AesKey, DigestBytes, HashAlgorithm, HmacState, MAX_DIGEST};
 pub use encryption_info::{agile_stream, EncryptionInfo, AGILE_HEADER};
 pub use error::{Error, Result};

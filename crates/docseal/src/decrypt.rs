@@ -3,7 +3,8 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    AesKey, EncryptionInfo, Integrity, KeyEncryptor, Password, SegmentCipher, SEGMENT_SIZE,
+    AesKey, EncryptionInfo, Integrity, KeyEncryptor, Password, RecipientKey, SegmentCipher,
+    SEGMENT_SIZE,
 };
 use docseal_ole::CompoundFile;
 use zeroize::Zeroizing;
@@ -19,9 +20,10 @@ const BATCH: usize = 64 * SEGMENT_SIZE;
 /// ```
 /// let creds = docseal::Credentials::password("secret");
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Credentials {
     password: Option<Password>,
+    private_key: Option<std::sync::Arc<RecipientKey>>,
 }
 
 impl Credentials {
@@ -29,12 +31,27 @@ impl Credentials {
     pub fn password(text: &str) -> Credentials {
         Credentials {
             password: Some(Password::new(text)),
+            private_key: None,
         }
+    }
+
+    /// A recipient's RSA private key (for files with certificate key encryptors).
+    pub fn private_key(key: RecipientKey) -> Credentials {
+        Credentials {
+            password: None,
+            private_key: Some(std::sync::Arc::new(key)),
+        }
+    }
+
+    /// Adds a password to these credentials (tried when the private key does not fit).
+    pub fn with_password(mut self, text: &str) -> Credentials {
+        self.password = Some(Password::new(text));
+        self
     }
 
     /// No credentials (for files that need none, or to get a precise error).
     pub fn none() -> Credentials {
-        Credentials { password: None }
+        Credentials::default()
     }
 }
 
@@ -135,44 +152,87 @@ pub(crate) fn open_container<R: Read + Seek>(
     })
 }
 
+/// Unwraps the intermediate key of an Agile file with the given credentials: the private key
+/// against the certificate encryptors whose certificate it matches, the password against the
+/// password encryptors.
+pub(crate) fn unlock_agile(
+    agile: &docseal_crypto::AgileEncryptionInfo,
+    credentials: &Credentials,
+    limits: &Limits,
+) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    let mut last = None;
+    if let Some(key) = &credentials.private_key {
+        let certs: Vec<_> = agile
+            .key_encryptors
+            .iter()
+            .filter_map(|k| match k {
+                KeyEncryptor::Certificate(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let matching: Vec<_> = certs.iter().filter(|c| c.matches(key)).collect();
+        for c in &matching {
+            match c.unlock(key, &agile.key_data) {
+                Ok(k) => return Ok(k),
+                Err(e) => last = Some(Error::from(e)),
+            }
+        }
+        if matching.is_empty() {
+            last = Some(Error::NoUsableKey {
+                detail: format!(
+                    "the private key matches none of the file's {} certificate key encryptor(s)",
+                    certs.len()
+                ),
+            });
+        }
+    }
+    if let Some(password) = &credentials.password {
+        let encryptors: Vec<_> = agile
+            .key_encryptors
+            .iter()
+            .filter_map(|k| match k {
+                KeyEncryptor::Password(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        if encryptors.is_empty() {
+            last = last.or(Some(Error::NoUsableKey {
+                detail: "the file has no password key encryptor (it is protected for certificate holders only)".into(),
+            }));
+        }
+        for pke in encryptors {
+            match pke.unlock(&agile.key_data, password, limits.max_spin_count) {
+                Ok(key) => return Ok(key),
+                Err(docseal_crypto::Error::WrongPassword) => last = Some(Error::WrongPassword),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| Error::NoUsableKey {
+        detail: describe_needs(agile),
+    }))
+}
+
+fn describe_needs(agile: &docseal_crypto::AgileEncryptionInfo) -> String {
+    let pw = agile.key_encryptors.iter().any(|k| matches!(k, KeyEncryptor::Password(_)));
+    let certs = agile.key_encryptors.iter().filter(|k| matches!(k, KeyEncryptor::Certificate(_))).count();
+    match (pw, certs) {
+        (true, 0) => "a password is needed".into(),
+        (true, n) => format!("a password or the private key of one of {n} recipient certificate(s) is needed"),
+        (false, n) => format!("the private key of one of {n} recipient certificate(s) is needed"),
+    }
+}
+
 fn unlock(info: &EncryptionInfo, credentials: &Credentials, limits: &Limits) -> Result<Unlocked> {
     match info {
         EncryptionInfo::Agile(agile) => {
-            let password = credentials.password.as_ref();
-            let encryptors: Vec<_> = agile
-                .key_encryptors
-                .iter()
-                .filter_map(|k| match k {
-                    KeyEncryptor::Password(p) => Some(p),
-                    _ => None,
-                })
-                .collect();
-            let Some(password) = password else {
-                return Err(Error::NoUsableKey {
-                    detail: "a password is needed".into(),
-                });
+            let key = unlock_agile(agile, credentials, limits)?;
+            let cipher = SegmentCipher::new(&agile.key_data, &key)?;
+            let integrity = match &agile.data_integrity {
+                Some(di) => Some(Integrity::open(&agile.key_data, di, &key)?),
+                None => None,
             };
-            if encryptors.is_empty() {
-                return Err(Error::NoUsableKey {
-                    detail: "the file has no password key encryptor (certificate or other encryptors only)".into(),
-                });
-            }
-            let mut last = Error::WrongPassword;
-            for pke in encryptors {
-                match pke.unlock(&agile.key_data, password, limits.max_spin_count) {
-                    Ok(key) => {
-                        let cipher = SegmentCipher::new(&agile.key_data, &key)?;
-                        let integrity = match &agile.data_integrity {
-                            Some(di) => Some(Integrity::open(&agile.key_data, di, &key)?),
-                            None => None,
-                        };
-                        return Ok(Unlocked::Agile { cipher, integrity });
-                    }
-                    Err(docseal_crypto::Error::WrongPassword) => last = Error::WrongPassword,
-                    Err(e) => last = e.into(),
-                }
-            }
-            Err(last)
+            Ok(Unlocked::Agile { cipher, integrity })
         }
         EncryptionInfo::Standard(std) => {
             let password = credentials

@@ -3,7 +3,7 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    agile_stream, dataspaces, new_password_info, seal_integrity, AgileEncryptionInfo, AgileProfile,
+    agile_stream, dataspaces, new_agile_info, seal_integrity, RecipientCertificate, AgileEncryptionInfo, AgileProfile,
     HashAlgorithm, HmacState, Password, Rng, SegmentCipher, MAX_PASSWORD_UNITS, SEGMENT_SIZE,
 };
 use docseal_ole::{EntrySpec, Layout, Version};
@@ -25,6 +25,7 @@ pub struct EncryptOptions {
     profile: AgileProfile,
     rng: Rng,
     timestamp: Option<u64>,
+    recipients: Vec<RecipientCertificate>,
 }
 
 /// The AES variants docseal writes.
@@ -57,6 +58,7 @@ impl Default for EncryptOptions {
             profile: AgileProfile::default(),
             rng: Rng::os(),
             timestamp: None,
+            recipients: Vec::new(),
         }
     }
 }
@@ -71,6 +73,13 @@ impl EncryptOptions {
     /// Chooses the hash.
     pub fn hash(mut self, hash: HashAlgorithm) -> Self {
         self.profile.hash = hash;
+        self
+    }
+
+    /// Adds a recipient: the file's key is also wrapped to this certificate's RSA key, so the
+    /// holder of the private key opens the file (with or without a password).
+    pub fn recipient(mut self, certificate: RecipientCertificate) -> Self {
+        self.recipients.push(certificate);
         self
     }
 
@@ -174,7 +183,7 @@ pub fn encrypt<R: Read + Seek, W: Write + Seek>(
     encrypt_impl(
         package,
         Sink::<W, std::io::Sink>::Seekable(out),
-        password,
+        Some(password),
         options,
     )
 }
@@ -189,13 +198,13 @@ pub fn encrypt<R: Read + Seek, W: Write + Seek>(
 /// use std::io::Cursor;
 /// let mut out = Vec::new(); // Vec<u8> is Write but not Seek
 /// let opts = docseal::EncryptOptions::default().spin_count(1000);
-/// docseal::encrypt_to_writer(Cursor::new(vec![7u8; 10_000]), &mut out, &docseal::Password::new("pw"), &opts).unwrap();
+/// docseal::encrypt_to_writer(Cursor::new(vec![7u8; 10_000]), &mut out, Some(&docseal::Password::new("pw")), &opts).unwrap();
 /// assert_eq!(&out[..4], &[0xD0, 0xCF, 0x11, 0xE0]);
 /// ```
 pub fn encrypt_to_writer<R: Read + Seek, W: Write>(
     package: R,
     out: W,
-    password: &Password,
+    password: Option<&Password>,
     options: &EncryptOptions,
 ) -> Result<EncryptReport> {
     encrypt_impl(
@@ -206,6 +215,28 @@ pub fn encrypt_to_writer<R: Read + Seek, W: Write>(
     )
 }
 
+/// Like [`encrypt`], with an optional password: the recipients of
+/// [`EncryptOptions::recipient`] alone can protect a file.
+pub fn encrypt_for<R: Read + Seek, W: Write + Seek>(
+    package: R,
+    out: W,
+    password: Option<&Password>,
+    options: &EncryptOptions,
+) -> Result<EncryptReport> {
+    encrypt_impl(package, Sink::<W, std::io::Sink>::Seekable(out), password, options)
+}
+
+/// Refuses passwords Office cannot take.
+pub(crate) fn check_password(password: &Password) -> Result<()> {
+    if password.code_units() > MAX_PASSWORD_UNITS {
+        return Err(Error::InvalidArgument(format!(
+            "password of {} UTF-16 code units; Office accepts at most {MAX_PASSWORD_UNITS}",
+            password.code_units()
+        )));
+    }
+    Ok(())
+}
+
 enum Sink<S, Q> {
     Seekable(S),
     Sequential(Q),
@@ -214,14 +245,14 @@ enum Sink<S, Q> {
 fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
     mut package: R,
     mut sink: Sink<S, Q>,
-    password: &Password,
+    password: Option<&Password>,
     options: &EncryptOptions,
 ) -> Result<EncryptReport> {
-    if password.code_units() > MAX_PASSWORD_UNITS {
-        return Err(Error::InvalidArgument(format!(
-            "password of {} UTF-16 code units; Office accepts at most {MAX_PASSWORD_UNITS}",
-            password.code_units()
-        )));
+    if let Some(password) = password {
+        check_password(password)?;
+    }
+    if password.is_none() && options.recipients.is_empty() {
+        return Err(Error::InvalidArgument("give a password, a recipient, or both".into()));
     }
     if options.profile.spin_count > docseal_crypto::DEFAULT_MAX_SPIN_COUNT {
         return Err(Error::InvalidArgument(format!(
@@ -233,7 +264,7 @@ fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
     let size = package.seek(SeekFrom::End(0))?;
     package.seek(SeekFrom::Start(0))?;
     let mut rng = options.rng.clone();
-    let (mut info, secrets) = new_password_info(&options.profile, password, &mut rng)?;
+    let (mut info, secrets) = new_agile_info(&options.profile, password, &options.recipients, &mut rng)?;
     let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
     let stream_len = encrypted_package_len(size);
     let time = options.timestamp.unwrap_or_else(now_filetime);

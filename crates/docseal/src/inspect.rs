@@ -150,12 +150,28 @@ fn describe_info(info: &EncryptionInfo) -> Value {
                         v["encrypted_key_value"] = json!(b64(&p.encrypted_key_value));
                         v
                     }
-                    KeyEncryptor::Certificate(c) => json!({
-                        "type": "certificate",
-                        "encrypted_key_value": b64(&c.encrypted_key_value),
-                        "x509_certificate_size": c.x509_certificate.len(),
-                        "cert_verifier": b64(&c.cert_verifier),
-                    }),
+                    KeyEncryptor::Certificate(c) => {
+                        let mut v = json!({
+                            "type": "certificate",
+                            "encrypted_key_value": b64(&c.encrypted_key_value),
+                            "x509_certificate_size": c.x509_certificate.len(),
+                            "cert_verifier": b64(&c.cert_verifier),
+                        });
+                        match c.certificate_info() {
+                            Ok(i) => {
+                                v["subject"] = json!(i.subject);
+                                v["issuer"] = json!(i.issuer);
+                                v["serial"] = json!(i.serial);
+                                v["not_before"] = json!(i.not_before);
+                                v["not_after"] = json!(i.not_after);
+                                v["expired"] = json!(i.expired);
+                                v["sha256_fingerprint"] = json!(i.sha256_fingerprint);
+                                v["rsa_key_bits"] = json!(i.key_bits);
+                            }
+                            Err(e) => v["certificate_error"] = json!(e.to_string()),
+                        }
+                        v
+                    }
                     KeyEncryptor::Unknown { uri } => json!({"type": "unknown", "uri": uri}),
                     _ => json!({"type": "unknown"}),
                 })

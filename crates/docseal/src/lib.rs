@@ -40,17 +40,19 @@ mod fs;
 mod inspect;
 mod limits;
 mod parallel;
+mod passwd;
 mod sniff;
 
 pub use decrypt::{decrypt, verify, Credentials, DecryptOptions, DecryptReport, IntegrityStatus};
-pub use docseal_crypto::{HashAlgorithm, Password};
+pub use docseal_crypto::{CertificateInfo, HashAlgorithm, Password, RecipientCertificate, RecipientKey};
 pub use encrypt::{
-    encrypt, encrypt_to_writer, encrypted_package_len, Cipher, EncryptOptions, EncryptReport,
+    encrypt, encrypt_for, encrypt_to_writer, encrypted_package_len, Cipher, EncryptOptions, EncryptReport,
 };
 pub use error::{Error, Result};
 pub use fs::{spool, write_atomically};
 pub use inspect::inspect;
 pub use limits::Limits;
+pub use passwd::{change_key_encryptors, normalize_fingerprint, KeyChanges, PasswdReport};
 pub use sniff::{sniff, Kind};
 
 /// The lower layers, for callers who need records or the compound-file reader directly.

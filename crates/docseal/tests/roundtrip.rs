@@ -115,7 +115,7 @@ fn sequential_sink_writes_the_same_bytes_as_a_seekable_one() {
         docseal::encrypt_to_writer(
             Cursor::new(&pkg),
             &mut sequential,
-            &Password::new("pw"),
+            Some(&Password::new("pw")),
             &opts,
         )
         .unwrap();

@@ -1,0 +1,275 @@
+//! Changing who can open a file without touching its encrypted package: only the key
+//! encryptors in `EncryptionInfo` change; `EncryptedPackage`, the data-integrity values, the
+//! DataSpaces and every other stream are copied byte for byte.
+
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use docseal_crypto::{
+    agile_stream, password_encryptor, AgileProfile, CertificateKeyEncryptor, EncryptionInfo,
+    HashAlgorithm, KeyEncryptor, Password, RecipientCertificate, Rng,
+};
+use docseal_ole::{CompoundFile, EntrySpec, Layout, ObjectType};
+
+use crate::decrypt::{open_container, unlock_agile, Container};
+use crate::{Credentials, Error, Limits, Result};
+
+/// Most bytes of streams other than `EncryptedPackage` held in memory while rewriting.
+const MAX_SIDE_STREAMS: u64 = 64 << 20;
+
+/// What to change. Applied in this order: remove the password, set a new one, remove
+/// recipients, add recipients.
+///
+/// ```
+/// let changes = docseal::KeyChanges::default().new_password("n3w");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct KeyChanges {
+    new_password: Option<Password>,
+    remove_password: bool,
+    add_recipients: Vec<RecipientCertificate>,
+    remove_recipients: Vec<String>,
+    spin_count: Option<u32>,
+    rng: Option<Rng>,
+}
+
+impl KeyChanges {
+    /// Replaces the password encryptor (or adds one).
+    pub fn new_password(mut self, text: &str) -> Self {
+        self.new_password = Some(Password::new(text));
+        self
+    }
+
+    /// Removes every password encryptor.
+    pub fn remove_password(mut self) -> Self {
+        self.remove_password = true;
+        self
+    }
+
+    /// Adds a recipient certificate.
+    pub fn add_recipient(mut self, certificate: RecipientCertificate) -> Self {
+        self.add_recipients.push(certificate);
+        self
+    }
+
+    /// Removes the recipient whose certificate has this SHA-256 fingerprint (hex; colons and
+    /// case do not matter).
+    pub fn remove_recipient(mut self, sha256_fingerprint: &str) -> Self {
+        self.remove_recipients.push(normalize_fingerprint(sha256_fingerprint));
+        self
+    }
+
+    /// Spin count for a new password (default: the old password's, else 100,000).
+    pub fn spin_count(mut self, spin_count: u32) -> Self {
+        self.spin_count = Some(spin_count);
+        self
+    }
+
+    /// Reproducible salts for tests only.
+    pub fn seeded_for_tests(mut self, seed: u64) -> Self {
+        self.rng = Some(Rng::seeded_for_tests(seed));
+        self
+    }
+}
+
+/// Lowercase hex without separators.
+pub fn normalize_fingerprint(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_hexdigit())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// What [`change_key_encryptors`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PasswdReport {
+    /// Key encryptors after the change: `"password"` or `"certificate <fingerprint>"`.
+    pub encryptors: Vec<String>,
+    /// Whether the encrypted package was copied unchanged (always, for Agile).
+    pub package_untouched: bool,
+}
+
+/// Rewrites the key encryptors of an Agile file. `credentials` unlock the current key.
+///
+/// The output holds the same compound-file entries in the same order; only `EncryptionInfo`
+/// differs. Standard files derive their key from the password, so changing it means
+/// re-encrypting the package: that is refused here (`Unsupported`).
+pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
+    input: R,
+    mut out: W,
+    credentials: &Credentials,
+    changes: &KeyChanges,
+    limits: &Limits,
+) -> Result<PasswdReport> {
+    let Container { mut cf, info, package_id } = open_container(input, limits)?;
+    let EncryptionInfo::Agile(mut agile) = info else {
+        return Err(Error::Unsupported {
+            what: "changing the password of a Standard-encrypted file (its key is derived from the password, so the package would have to be re-encrypted; decrypt and encrypt instead)".into(),
+        });
+    };
+    let key = unlock_agile(&agile, credentials, limits)?;
+    let mut rng = changes.rng.clone().unwrap_or_else(Rng::os);
+
+    let old_password = agile.key_encryptors.iter().find_map(|k| match k {
+        KeyEncryptor::Password(p) => Some(p.clone()),
+        _ => None,
+    });
+    if changes.remove_password || changes.new_password.is_some() {
+        agile.key_encryptors.retain(|k| !matches!(k, KeyEncryptor::Password(_)));
+    }
+    if let Some(pw) = &changes.new_password {
+        crate::encrypt::check_password(pw)?;
+        let profile = match &old_password {
+            Some(old) => AgileProfile {
+                key_bits: old.params.key_bits,
+                hash: HashAlgorithm::from_name(&old.params.hash_algorithm)?,
+                spin_count: changes.spin_count.unwrap_or(old.spin_count),
+                salt_size: old.params.salt_size,
+            },
+            None => AgileProfile {
+                key_bits: agile.key_data.key_bits,
+                hash: HashAlgorithm::from_name(&agile.key_data.hash_algorithm)?,
+                spin_count: changes.spin_count.unwrap_or(100_000),
+                salt_size: 16,
+            },
+        };
+        let pke = password_encryptor(&profile, pw, &key, &mut rng)?;
+        agile.key_encryptors.insert(0, KeyEncryptor::Password(pke));
+    }
+    for fp in &changes.remove_recipients {
+        let before = agile.key_encryptors.len();
+        agile.key_encryptors.retain(|k| match k {
+            KeyEncryptor::Certificate(c) => c.certificate_info().map(|i| &i.sha256_fingerprint != fp).unwrap_or(true),
+            _ => true,
+        });
+        if agile.key_encryptors.len() == before {
+            return Err(Error::InvalidArgument(format!("no recipient with SHA-256 fingerprint {fp}")));
+        }
+    }
+    for cert in &changes.add_recipients {
+        let fp = &cert.info().sha256_fingerprint;
+        let present = agile.key_encryptors.iter().any(|k| match k {
+            KeyEncryptor::Certificate(c) => c.certificate_info().map(|i| &i.sha256_fingerprint == fp).unwrap_or(false),
+            _ => false,
+        });
+        if !present {
+            agile.key_encryptors.push(KeyEncryptor::Certificate(CertificateKeyEncryptor::create(
+                cert,
+                &agile.key_data,
+                &key,
+                &mut rng,
+            )?));
+        }
+    }
+    if agile.key_encryptors.is_empty() {
+        return Err(Error::InvalidArgument(
+            "the change would leave no way to open the file (no password and no recipient)".into(),
+        ));
+    }
+    if !agile.key_encryptors.iter().all(|k| matches!(k, KeyEncryptor::Password(_))) {
+        agile.declares_certificate_ns = true;
+    }
+    let encryptors = agile
+        .key_encryptors
+        .iter()
+        .map(|k| match k {
+            KeyEncryptor::Password(_) => "password".to_string(),
+            KeyEncryptor::Certificate(c) => format!(
+                "certificate {}",
+                c.certificate_info().map(|i| i.sha256_fingerprint).unwrap_or_default()
+            ),
+            _ => "unknown".to_string(),
+        })
+        .collect();
+    let new_info = agile_stream(&agile);
+    rewrite(&mut cf, package_id, new_info, &mut out)?;
+    Ok(PasswdReport {
+        encryptors,
+        package_untouched: true,
+    })
+}
+
+/// Writes a copy of `cf` with `EncryptionInfo` replaced, streaming `EncryptedPackage`.
+fn rewrite<R: Read + Seek, W: Write + Seek>(
+    cf: &mut CompoundFile<R>,
+    package_id: usize,
+    new_info: Vec<u8>,
+    out: &mut W,
+) -> Result<()> {
+    // Entries in their original order (Office's creation order), with parents remapped.
+    let mut parent_of: HashMap<usize, usize> = HashMap::new();
+    let mut stack = vec![0usize];
+    let mut guard = 0;
+    while let Some(s) = stack.pop() {
+        guard += 1;
+        if guard > cf.entries().len() {
+            return Err(Error::malformed("compound file directory", "storage tree loops"));
+        }
+        for kid in cf.children(s)? {
+            parent_of.insert(kid, s);
+            if cf.entries()[kid].object_type == ObjectType::Storage {
+                stack.push(kid);
+            }
+        }
+    }
+    let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
+    let old_ids: Vec<usize> = (1..cf.entries().len()).filter(|id| parent_of.contains_key(id)).collect();
+    let new_index: HashMap<usize, usize> = old_ids.iter().enumerate().map(|(i, &id)| (id, i + 1)).collect();
+    let mut specs = Vec::new();
+    let mut contents: HashMap<usize, Vec<u8>> = HashMap::new();
+    let mut side_bytes = 0u64;
+    for &id in &old_ids {
+        let e = cf.entries()[id].clone();
+        let parent = new_index.get(&parent_of[&id]).copied().unwrap_or(0);
+        let spec = if e.object_type == ObjectType::Storage {
+            EntrySpec { name: e.name.clone(), stream_size: None, parent, created: e.created, modified: e.modified }
+        } else {
+            let size = if id == info_id {
+                new_info.len() as u64
+            } else if id == package_id {
+                cf.open_stream(id)?.len()
+            } else {
+                let data = cf.read_stream(id, MAX_SIDE_STREAMS - side_bytes)?;
+                side_bytes += data.len() as u64;
+                let n = data.len() as u64;
+                contents.insert(new_index[&id], data);
+                n
+            };
+            EntrySpec { name: e.name.clone(), stream_size: Some(size), parent, created: e.created, modified: e.modified }
+        };
+        specs.push(spec);
+    }
+    let new_package = new_index[&package_id];
+    let new_info_id = new_index[&info_id];
+    let root_modified = cf.entries()[0].modified;
+    let version = cf.header().version;
+    let layout = Layout::plan(version, root_modified, &specs, Some(new_package))?;
+    let mut package_bytes = Vec::new();
+    match layout.streamed_offset() {
+        Some(offset) => {
+            out.seek(SeekFrom::Start(offset))?;
+            let mut s = cf.open_stream(package_id)?;
+            std::io::copy(&mut s, out)?;
+        }
+        None => {
+            cf.open_stream(package_id)?.read_to_end(&mut package_bytes)?;
+        }
+    }
+    let lookup = |id: usize| -> &[u8] {
+        if id == new_info_id {
+            &new_info
+        } else if id == new_package {
+            &package_bytes
+        } else {
+            contents.get(&id).map_or(&[], |v| v.as_slice())
+        }
+    };
+    if layout.streamed_offset().is_some() {
+        layout.write_suffix(out, &lookup)?;
+        out.seek(SeekFrom::Start(0))?;
+    }
+    layout.write_prefix(out, &lookup)?;
+    out.flush()?;
+    Ok(())
+}
