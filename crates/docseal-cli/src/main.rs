@@ -12,8 +12,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use docseal::{
     Cipher, Credentials, DecryptOptions, EncryptOptions, Error, HashAlgorithm, Limits, Password,
+    RecipientCertificate, RecipientKey,
 };
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 mod demo;
 
@@ -47,6 +49,10 @@ enum Command {
         /// Password hashing rounds (Office: 100000).
         #[arg(long, default_value_t = 100_000)]
         spin_count: u32,
+        /// Also let the holder of this certificate's private key open the file (PEM or DER, RSA
+        /// 2048-4096 bits; repeatable). With recipients, the password is optional.
+        #[arg(long = "recipient", value_name = "CERT")]
+        recipients: Vec<PathBuf>,
         /// Reproducible salts and keys from this seed. For tests only: the output is not secret.
         #[arg(long, hide = true)]
         insecure_seed_for_tests: Option<u64>,
@@ -59,6 +65,8 @@ enum Command {
         output: String,
         #[command(flatten)]
         password: PasswordArgs,
+        #[command(flatten)]
+        key: KeyArgs,
         /// DANGEROUS: write the plaintext even if the integrity check fails (damaged-file recovery).
         #[arg(long)]
         skip_integrity_check_dangerous: bool,
@@ -72,7 +80,46 @@ enum Command {
         #[command(flatten)]
         password: PasswordArgs,
         #[command(flatten)]
+        key: KeyArgs,
+        #[command(flatten)]
         limits: LimitArgs,
+    },
+    /// Change who can open a file (password, recipients) without re-encrypting the package.
+    Passwd {
+        /// The encrypted file.
+        input: String,
+        /// Where to write the changed file.
+        output: String,
+        /// Unlock with the password in this environment variable.
+        #[arg(long, value_name = "VAR")]
+        old_password_env: Option<String>,
+        /// Unlock with the password in this file.
+        #[arg(long, value_name = "FILE")]
+        old_password_file: Option<PathBuf>,
+        /// Unlock with this recipient's private key (PEM or DER, PKCS #1 or #8).
+        #[arg(long, value_name = "KEY")]
+        old_private_key: Option<PathBuf>,
+        /// Password of an encrypted --old-private-key, from this environment variable.
+        #[arg(long, value_name = "VAR")]
+        old_private_key_password_env: Option<String>,
+        /// Set this password (from an environment variable), replacing any old one.
+        #[arg(long, value_name = "VAR")]
+        new_password_env: Option<String>,
+        /// Set this password (from a file), replacing any old one.
+        #[arg(long, value_name = "FILE")]
+        new_password_file: Option<PathBuf>,
+        /// Remove the password: only recipients can open the file afterwards.
+        #[arg(long)]
+        remove_password: bool,
+        /// Add a recipient certificate (repeatable).
+        #[arg(long = "add-recipient", value_name = "CERT")]
+        add_recipients: Vec<PathBuf>,
+        /// Remove the recipient with this SHA-256 certificate fingerprint (hex, colons optional; repeatable).
+        #[arg(long = "remove-recipient", value_name = "SHA256")]
+        remove_recipients: Vec<String>,
+        /// Spin count for the new password (default: the old password's).
+        #[arg(long)]
+        spin_count: Option<u32>,
     },
     /// Describe a file: container, scheme and every EncryptionInfo parameter. No password needed.
     Inspect {
@@ -97,6 +144,53 @@ struct PasswordArgs {
     /// Read the password from this file (one trailing newline is ignored).
     #[arg(long = "password-file", value_name = "FILE", group = "pw")]
     file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct KeyArgs {
+    /// Open with this recipient's private key (PEM or DER, PKCS #1 or PKCS #8).
+    #[arg(long = "private-key", value_name = "KEY")]
+    private_key: Option<PathBuf>,
+    /// Password of an encrypted private key, from this environment variable.
+    #[arg(long = "private-key-password-env", value_name = "VAR")]
+    private_key_password_env: Option<String>,
+}
+
+impl KeyArgs {
+    fn load(&self) -> Result<Option<RecipientKey>, Failure> {
+        let Some(path) = &self.private_key else {
+            return Ok(None);
+        };
+        load_private_key(path, self.private_key_password_env.as_deref()).map(Some)
+    }
+}
+
+fn load_private_key(path: &Path, password_env: Option<&str>) -> Result<RecipientKey, Failure> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| usage(format!("cannot read private key {}: {e}", path.display())))?;
+    let pw = match password_env {
+        Some(var) => Some(
+            std::env::var(var)
+                .map_err(|_| usage(format!("environment variable {var} is not set")))?,
+        ),
+        None => None,
+    };
+    RecipientKey::from_bytes(&bytes, pw.as_deref()).map_err(|e| Error::from(e).into())
+}
+
+fn load_certificate(path: &Path) -> Result<RecipientCertificate, Failure> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| usage(format!("cannot read certificate {}: {e}", path.display())))?;
+    let cert =
+        RecipientCertificate::from_bytes(&bytes).map_err(|e| Failure::from(Error::from(e)))?;
+    if cert.info().expired {
+        eprintln!(
+            "docseal: warning: the certificate of {} expired on {} (Office does not check validity; the file is still protected for it)",
+            cert.info().subject,
+            cert.info().not_after
+        );
+    }
+    Ok(cert)
 }
 
 #[derive(Args)]
@@ -205,6 +299,7 @@ fn run(command: Command) -> Result<(), Failure> {
             cipher,
             hash,
             spin_count,
+            recipients,
             insecure_seed_for_tests,
         } => {
             let cipher = match cipher {
@@ -222,26 +317,34 @@ fn run(command: Command) -> Result<(), Failure> {
                 .cipher(cipher)
                 .hash(hash)
                 .spin_count(spin_count);
+            for path in &recipients {
+                options = options.recipient(load_certificate(path)?);
+            }
             if let Some(seed) = insecure_seed_for_tests {
                 options = options.seeded_for_tests(seed);
             }
             check_distinct(&input, &output)?;
             let mut source = open_input(&input)?;
             check_encryptable(&mut source)?;
-            let pw = password.resolve(true)?;
+            // With recipients and no password flag, the file is for the recipients only.
+            let pw = if recipients.is_empty() || password.given() {
+                Some(Password::new(&password.resolve(true)?))
+            } else {
+                None
+            };
             if output == "-" {
                 // Stream to stdout in order (two AES passes, no temporary file).
                 let stdout = io::stdout();
                 docseal::encrypt_to_writer(
                     &mut source,
                     io::BufWriter::new(stdout.lock()),
-                    &pw,
+                    pw.as_ref(),
                     &options,
                 )?;
                 return Ok(());
             }
             write_output(&output, |out| {
-                docseal::encrypt(&mut source, out, &pw, &options)?;
+                docseal::encrypt_for(&mut source, out, pw.as_ref(), &options)?;
                 Ok(())
             })
         }
@@ -249,12 +352,13 @@ fn run(command: Command) -> Result<(), Failure> {
             input,
             output,
             password,
+            key,
             skip_integrity_check_dangerous,
             limits,
         } => {
             check_distinct(&input, &output)?;
             let mut source = open_input(&input)?;
-            let creds = credentials(&password, &mut source)?;
+            let creds = credentials(&password, &key, &mut source)?;
             let options = DecryptOptions {
                 limits: limits.limits(),
                 skip_integrity_check_dangerous,
@@ -277,10 +381,11 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Verify {
             input,
             password,
+            key,
             limits,
         } => {
             let mut source = open_input(&input)?;
-            let creds = credentials(&password, &mut source)?;
+            let creds = credentials(&password, &key, &mut source)?;
             let options = DecryptOptions {
                 limits: limits.limits(),
                 ..DecryptOptions::default()
@@ -288,14 +393,97 @@ fn run(command: Command) -> Result<(), Failure> {
             let report = docseal::verify(&mut source, &creds, &options)?;
             match report.integrity {
                 docseal::IntegrityStatus::Verified => say!(
-                    "ok: password correct, integrity verified ({} scheme, {} byte package)",
-                    report.scheme, report.package_size
+                    "ok: key correct, integrity verified ({} scheme, {} byte package)",
+                    report.scheme,
+                    report.package_size
                 ),
                 _ => say!(
                     "ok: password correct; {} encryption has no integrity check, so integrity was NOT verified ({} byte package)",
-                    report.scheme, report.package_size
+                    report.scheme,
+                    report.package_size
                 ),
             }
+            Ok(())
+        }
+        Command::Passwd {
+            input,
+            output,
+            old_password_env,
+            old_password_file,
+            old_private_key,
+            old_private_key_password_env,
+            new_password_env,
+            new_password_file,
+            remove_password,
+            add_recipients,
+            remove_recipients,
+            spin_count,
+        } => {
+            check_distinct(&input, &output)?;
+            let mut creds = Credentials::none();
+            if let Some(path) = &old_private_key {
+                creds = Credentials::private_key(load_private_key(
+                    path,
+                    old_private_key_password_env.as_deref(),
+                )?);
+            }
+            let old = PasswordArgs {
+                text: None,
+                env: old_password_env,
+                file: old_password_file,
+            };
+            if old.given() {
+                creds = creds.with_password(&old.resolve(false)?);
+            }
+            if old_private_key.is_none() && !old.given() {
+                return Err(usage("give the current key: --old-password-env, --old-password-file or --old-private-key"));
+            }
+            let mut changes = docseal::KeyChanges::default();
+            let new = PasswordArgs {
+                text: None,
+                env: new_password_env,
+                file: new_password_file,
+            };
+            if new.given() {
+                changes = changes.new_password(&new.resolve(false)?);
+            }
+            if remove_password {
+                if new.given() {
+                    return Err(usage(
+                        "--remove-password and a new password contradict each other",
+                    ));
+                }
+                changes = changes.remove_password();
+            }
+            for path in &add_recipients {
+                changes = changes.add_recipient(load_certificate(path)?);
+            }
+            for fp in &remove_recipients {
+                if docseal::normalize_fingerprint(fp).len() != 64 {
+                    return Err(usage(format!(
+                        "{fp:?} is not a SHA-256 fingerprint (64 hex digits)"
+                    )));
+                }
+                changes = changes.remove_recipient(fp);
+            }
+            if let Some(n) = spin_count {
+                changes = changes.spin_count(n);
+            }
+            if !new.given()
+                && !remove_password
+                && add_recipients.is_empty()
+                && remove_recipients.is_empty()
+            {
+                return Err(usage("nothing to change: give a new password, --remove-password, --add-recipient or --remove-recipient"));
+            }
+            let source = open_input(&input)?;
+            let report = docseal::write_atomically(Path::new(&output), |f| {
+                docseal::change_key_encryptors(&source, f, &creds, &changes, &Limits::default())
+            })?;
+            say!(
+                "ok: key encryptors now: {}; the encrypted package was copied unchanged",
+                report.encryptors.join(", ")
+            );
             Ok(())
         }
         Command::Inspect { input, json } => {
@@ -377,9 +565,9 @@ fn write_output(
 
 impl PasswordArgs {
     /// The password from -p, --password-env, --password-file, or a prompt on a terminal.
-    fn resolve(&self, confirm: bool) -> Result<Password, Failure> {
+    fn resolve(&self, confirm: bool) -> Result<Zeroizing<String>, Failure> {
         if let Some(t) = &self.text {
-            return Ok(Password::new(t));
+            return Ok(Zeroizing::new(t.clone()));
         }
         if let Some(var) = &self.env {
             let v = std::env::var(var).map_err(|_| {
@@ -387,30 +575,31 @@ impl PasswordArgs {
                     "environment variable {var} is not set or not UTF-8"
                 ))
             })?;
-            return Ok(Password::new(&v));
+            return Ok(Zeroizing::new(v));
         }
         if let Some(path) = &self.file {
             let bytes = std::fs::read(path)
                 .map_err(|e| usage(format!("cannot read password file {}: {e}", path.display())))?;
-            let mut text =
-                String::from_utf8(bytes).map_err(|_| usage("the password file is not UTF-8"))?;
+            let mut text = Zeroizing::new(
+                String::from_utf8(bytes).map_err(|_| usage("the password file is not UTF-8"))?,
+            );
             if text.ends_with('\n') {
                 text.pop();
                 if text.ends_with('\r') {
                     text.pop();
                 }
             }
-            return Ok(Password::new(&text));
+            return Ok(text);
         }
         if io::stdin().is_terminal() && io::stderr().is_terminal() {
-            let first = rpassword::prompt_password("Password: ")?;
+            let first = Zeroizing::new(rpassword::prompt_password("Password: ")?);
             if confirm {
-                let second = rpassword::prompt_password("Repeat password: ")?;
-                if first != second {
+                let second = Zeroizing::new(rpassword::prompt_password("Repeat password: ")?);
+                if *first != *second {
                     return Err(usage("the passwords do not match"));
                 }
             }
-            return Ok(Password::new(&first));
+            return Ok(first);
         }
         Err(usage(
             "no password given: use -p TEXT, --password-env VAR or --password-file FILE",
@@ -424,29 +613,34 @@ impl PasswordArgs {
 
 /// Credentials for reading: a password when one is given or can be prompted for; none when
 /// the file needs none (so the error names what is missing).
-fn credentials(password: &PasswordArgs, source: &mut File) -> Result<Credentials, Failure> {
+fn credentials(
+    password: &PasswordArgs,
+    key: &KeyArgs,
+    source: &mut File,
+) -> Result<Credentials, Failure> {
+    let mut creds = match key.load()? {
+        Some(k) => Credentials::private_key(k),
+        None => Credentials::none(),
+    };
     if !password.given() {
+        if key.private_key.is_some() {
+            return Ok(creds);
+        }
         // Only prompt when the file is a password-encrypted package.
         let kind = docseal::sniff(&mut *source);
         source.rewind()?;
         match kind {
             Ok(docseal::Kind::EncryptedPackage { .. }) => {}
-            _ => return Ok(Credentials::none()),
+            _ => return Ok(creds),
         }
         if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
             return Err(usage(
-                "no password given: use -p TEXT, --password-env VAR or --password-file FILE",
+                "no password given: use -p TEXT, --password-env VAR, --password-file FILE or --private-key KEY",
             ));
         }
     }
-    let pw = password.resolve(false)?;
-    let text = String::from_utf16_lossy(
-        &pw.utf16le()
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect::<Vec<_>>(),
-    );
-    Ok(Credentials::password(&text))
+    creds = creds.with_password(&password.resolve(false)?);
+    Ok(creds)
 }
 
 fn print_inspection(v: &serde_json::Value) {
@@ -486,6 +680,16 @@ fn print_inspection(v: &serde_json::Value) {
                         k["key_bits"],
                         k["hash_algorithm"].as_str().unwrap_or("?"),
                         k["spin_count"]
+                    ),
+                    Some("certificate") => say!(
+                        "encryptor:  certificate {} (issuer {}, serial {}, valid {} to {}{}), sha256 {}",
+                        k["subject"].as_str().unwrap_or("?"),
+                        k["issuer"].as_str().unwrap_or("?"),
+                        k["serial"].as_str().unwrap_or("?"),
+                        k["not_before"].as_str().unwrap_or("?"),
+                        k["not_after"].as_str().unwrap_or("?"),
+                        if k["expired"] == true { ", EXPIRED" } else { "" },
+                        k["sha256_fingerprint"].as_str().unwrap_or("?")
                     ),
                     other => say!("encryptor:  {}", other.unwrap_or("unknown")),
                 }

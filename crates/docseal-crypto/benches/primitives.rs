@@ -6,9 +6,17 @@ use docseal_crypto::*;
 /// The spin loop written as plainly as possible with `sha2`, for comparison with ours.
 fn bare_sha512_loop(salt: &[u8], pw: &[u8], n: u32) -> [u8; 64] {
     use sha2::Digest;
-    let mut h: [u8; 64] = sha2::Sha512::new().chain_update(salt).chain_update(pw).finalize().into();
+    let mut h: [u8; 64] = sha2::Sha512::new()
+        .chain_update(salt)
+        .chain_update(pw)
+        .finalize()
+        .into();
     for i in 0..n {
-        h = sha2::Sha512::new().chain_update(i.to_le_bytes()).chain_update(h).finalize().into();
+        h = sha2::Sha512::new()
+            .chain_update(i.to_le_bytes())
+            .chain_update(h)
+            .finalize()
+            .into();
     }
     h
 }

@@ -395,7 +395,11 @@ pub fn new_agile_info(
         });
     }
     let key = Zeroizing::new(rng.bytes(profile.key_bits as usize / 8)?);
-    let key_data = KeyParams::aes(profile.key_bits, profile.hash, rng.bytes(profile.salt_size as usize)?);
+    let key_data = KeyParams::aes(
+        profile.key_bits,
+        profile.hash,
+        rng.bytes(profile.salt_size as usize)?,
+    );
     key_data.suite("EncryptionInfo keyData")?;
     let hmac_key = Zeroizing::new(rng.bytes(profile.hash.size())?);
     let mut info = AgileEncryptionInfo {
@@ -405,15 +409,19 @@ pub fn new_agile_info(
         declares_certificate_ns: true,
     };
     if let Some(pw) = password {
-        info.key_encryptors.push(KeyEncryptor::Password(password_encryptor(profile, pw, &key, rng)?));
+        info.key_encryptors
+            .push(KeyEncryptor::Password(password_encryptor(
+                profile, pw, &key, rng,
+            )?));
     }
     for r in recipients {
-        info.key_encryptors.push(KeyEncryptor::Certificate(CertificateKeyEncryptor::create(
-            r,
-            &info.key_data,
-            &key,
-            rng,
-        )?));
+        info.key_encryptors
+            .push(KeyEncryptor::Certificate(CertificateKeyEncryptor::create(
+                r,
+                &info.key_data,
+                &key,
+                rng,
+            )?));
     }
     Ok((info, AgileSecrets { key, hmac_key }))
 }
@@ -425,6 +433,10 @@ pub fn password_encryptor(
     key: &[u8],
     rng: &mut Rng,
 ) -> Result<PasswordKeyEncryptor> {
-    let template = KeyParams::aes(profile.key_bits, profile.hash, vec![0; profile.salt_size as usize]);
+    let template = KeyParams::aes(
+        profile.key_bits,
+        profile.hash,
+        vec![0; profile.salt_size as usize],
+    );
     PasswordKeyEncryptor::create(&template, profile.spin_count, password, key, rng)
 }

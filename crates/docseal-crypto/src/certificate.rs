@@ -56,18 +56,26 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Parses a DER or PEM certificate and describes it; the key need not be RSA.
-pub fn describe_certificate(bytes: &[u8]) -> Result<(CertificateInfo, Option<RsaPublicKey>, Vec<u8>)> {
+pub fn describe_certificate(
+    bytes: &[u8],
+) -> Result<(CertificateInfo, Option<RsaPublicKey>, Vec<u8>)> {
     const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
     const END: &[u8] = b"-----END CERTIFICATE-----";
     let find = |needle: &[u8]| bytes.windows(needle.len()).position(|w| w == needle);
     let cert = if let (Some(b), Some(e)) = (find(BEGIN), find(END)) {
         // The first certificate of a PEM file, whatever text surrounds it.
-        let block = bytes.get(b..e + END.len()).ok_or_else(|| malformed("certificate", "END before BEGIN"))?;
-        x509_cert::Certificate::from_pem(block).map_err(|e| malformed("certificate", format!("PEM: {e}")))?
+        let block = bytes
+            .get(b..e + END.len())
+            .ok_or_else(|| malformed("certificate", "END before BEGIN"))?;
+        x509_cert::Certificate::from_pem(block)
+            .map_err(|e| malformed("certificate", format!("PEM: {e}")))?
     } else {
-        x509_cert::Certificate::from_der(bytes).map_err(|e| malformed("certificate", format!("DER: {e}")))?
+        x509_cert::Certificate::from_der(bytes)
+            .map_err(|e| malformed("certificate", format!("DER: {e}")))?
     };
-    let der = cert.to_der().map_err(|e| malformed("certificate", e.to_string()))?;
+    let der = cert
+        .to_der()
+        .map_err(|e| malformed("certificate", e.to_string()))?;
     let tbs = &cert.tbs_certificate;
     let spki = tbs
         .subject_public_key_info
@@ -97,12 +105,22 @@ impl RecipientCertificate {
     pub fn from_bytes(bytes: &[u8]) -> Result<RecipientCertificate> {
         let (info, public_key, der) = describe_certificate(bytes)?;
         let public_key = public_key.ok_or_else(|| {
-            unsupported(format!("certificate of {:?} has no RSA key (only RSA recipients are possible)", info.subject))
+            unsupported(format!(
+                "certificate of {:?} has no RSA key (only RSA recipients are possible)",
+                info.subject
+            ))
         })?;
         if !RECIPIENT_KEY_BITS.contains(&info.key_bits) {
-            return Err(unsupported(format!("RSA key of {} bits (2048 to 4096 are accepted)", info.key_bits)));
+            return Err(unsupported(format!(
+                "RSA key of {} bits (2048 to 4096 are accepted)",
+                info.key_bits
+            )));
         }
-        Ok(RecipientCertificate { der, public_key, info })
+        Ok(RecipientCertificate {
+            der,
+            public_key,
+            info,
+        })
     }
 
     /// What the certificate says.
@@ -130,18 +148,24 @@ impl std::fmt::Debug for RecipientKey {
 impl RecipientKey {
     /// Reads a PKCS #1 or PKCS #8 key, PEM or DER, encrypted PKCS #8 with `password`.
     pub fn from_bytes(bytes: &[u8], password: Option<&str>) -> Result<RecipientKey> {
-        let text = std::str::from_utf8(bytes).ok().filter(|t| t.contains("-----BEGIN"));
+        let text = std::str::from_utf8(bytes)
+            .ok()
+            .filter(|t| t.contains("-----BEGIN"));
         let key = if let Some(pem) = text {
             if pem.contains("BEGIN ENCRYPTED PRIVATE KEY") {
                 let pw = password.ok_or_else(|| Error::Malformed {
                     structure: "private key",
                     detail: "the key is encrypted: give its password".into(),
                 })?;
-                RsaPrivateKey::from_pkcs8_encrypted_pem(pem, pw.as_bytes()).map_err(|_| Error::WrongPassword)?
+                RsaPrivateKey::from_pkcs8_encrypted_pem(pem, pw.as_bytes())
+                    .map_err(|_| Error::WrongPassword)?
             } else if pem.contains("BEGIN RSA PRIVATE KEY") {
-                RsaPrivateKey::from_pkcs1_pem(pem).map_err(|e| malformed("private key", e.to_string()))?
+                RsaPrivateKey::from_pkcs1_pem(pem)
+                    .map_err(|e| malformed("private key", e.to_string()))?
             } else if pem.contains("BEGIN PRIVATE KEY") {
-                RsaPrivateKey::from_pkcs8_pem(pem).map_err(|e| unsupported(format!("private key: {e} (only RSA keys are possible)")))?
+                RsaPrivateKey::from_pkcs8_pem(pem).map_err(|e| {
+                    unsupported(format!("private key: {e} (only RSA keys are possible)"))
+                })?
             } else {
                 return Err(malformed("private key", "no PRIVATE KEY block in the PEM"));
             }
@@ -150,7 +174,8 @@ impl RecipientKey {
         } else if let Ok(k) = RsaPrivateKey::from_pkcs1_der(bytes) {
             k
         } else if let Some(pw) = password {
-            RsaPrivateKey::from_pkcs8_encrypted_der(bytes, pw.as_bytes()).map_err(|_| Error::WrongPassword)?
+            RsaPrivateKey::from_pkcs8_encrypted_der(bytes, pw.as_bytes())
+                .map_err(|_| Error::WrongPassword)?
         } else {
             return Err(malformed("private key", "neither PKCS #1 nor PKCS #8"));
         };
@@ -187,7 +212,9 @@ impl rand_core::RngCore for RandAdapter<'_> {
         }
     }
     fn try_fill_bytes(&mut self, dest: &mut [u8]) -> std::result::Result<(), rand_core::Error> {
-        self.0.fill(dest).map_err(|_| rand_core::Error::new("random source failed"))
+        self.0
+            .fill(dest)
+            .map_err(|_| rand_core::Error::new("random source failed"))
     }
 }
 

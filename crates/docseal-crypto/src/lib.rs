@@ -28,8 +28,10 @@ mod standard;
 
 pub use agile::*;
 pub use agile_info::*;
-pub use certificate::{describe_certificate, CertificateInfo, RecipientCertificate, RecipientKey, RECIPIENT_KEY_BITS};
 pub use algorithm::{fit, AesKey, DigestBytes, HashAlgorithm, HmacState, MAX_DIGEST};
+pub use certificate::{
+    describe_certificate, CertificateInfo, RecipientCertificate, RecipientKey, RECIPIENT_KEY_BITS,
+};
 pub use encryption_info::{agile_stream, EncryptionInfo, AGILE_HEADER};
 pub use error::{Error, Result};
 pub use password::{Password, MAX_PASSWORD_UNITS};

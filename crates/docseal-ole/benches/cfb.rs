@@ -17,9 +17,16 @@ fn entries() -> Vec<EntrySpec> {
 fn write_ours(data: &[u8]) -> Vec<u8> {
     let layout = Layout::plan(Version::V3, 0, &entries(), Some(1)).unwrap();
     let info = [1u8; 1289];
-    let contents = |id: usize| -> &[u8] { if id == 2 { &info } else { &[] } };
+    let contents = |id: usize| -> &[u8] {
+        if id == 2 {
+            &info
+        } else {
+            &[]
+        }
+    };
     let mut out = Cursor::new(Vec::with_capacity(SIZE + 65536));
-    out.seek(SeekFrom::Start(layout.streamed_offset().unwrap())).unwrap();
+    out.seek(SeekFrom::Start(layout.streamed_offset().unwrap()))
+        .unwrap();
     out.write_all(data).unwrap();
     layout.write_suffix(&mut out, &contents).unwrap();
     out.seek(SeekFrom::Start(0)).unwrap();
@@ -32,12 +39,24 @@ fn cfb_bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("cfb");
     g.throughput(Throughput::Bytes(SIZE as u64));
     g.sample_size(20);
-    g.bench_function(BenchmarkId::new("write_docseal", SIZE), |b| b.iter(|| write_ours(&data)));
+    g.bench_function(BenchmarkId::new("write_docseal", SIZE), |b| {
+        b.iter(|| write_ours(&data))
+    });
     g.bench_function(BenchmarkId::new("write_cfb_crate", SIZE), |b| {
         b.iter(|| {
-            let mut cf = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::with_capacity(SIZE + 65536))).unwrap();
-            cf.create_stream("/EncryptedPackage").unwrap().write_all(&data).unwrap();
-            cf.create_stream("/EncryptionInfo").unwrap().write_all(&[1u8; 1289]).unwrap();
+            let mut cf = cfb::CompoundFile::create_with_version(
+                cfb::Version::V3,
+                Cursor::new(Vec::with_capacity(SIZE + 65536)),
+            )
+            .unwrap();
+            cf.create_stream("/EncryptedPackage")
+                .unwrap()
+                .write_all(&data)
+                .unwrap();
+            cf.create_stream("/EncryptionInfo")
+                .unwrap()
+                .write_all(&[1u8; 1289])
+                .unwrap();
             cf.flush().unwrap();
             cf.into_inner()
         })

@@ -18,7 +18,9 @@ fn sizes() -> Vec<usize> {
 }
 
 fn package(size: usize) -> Vec<u8> {
-    (0..size).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect()
+    (0..size)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect()
 }
 
 /// Office's default profile (spin count 100,000), as both peers use it.
@@ -40,7 +42,12 @@ fn end_to_end(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("ms_offcrypto_writer_encrypt", size), |b| {
             b.iter(|| {
                 let mut rng = rand::rng();
-                let mut w = ms_offcrypto_writer::Ecma376AgileWriter::create(&mut rng, "pw", Cursor::new(Vec::with_capacity(size + 65536))).unwrap();
+                let mut w = ms_offcrypto_writer::Ecma376AgileWriter::create(
+                    &mut rng,
+                    "pw",
+                    Cursor::new(Vec::with_capacity(size + 65536)),
+                )
+                .unwrap();
                 w.write_all(&package).unwrap();
                 w.into_inner().unwrap()
             })
@@ -52,7 +59,13 @@ fn end_to_end(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("docseal_decrypt_verify", size), |b| {
             b.iter(|| {
                 let mut plain = Vec::with_capacity(size);
-                docseal::decrypt(Cursor::new(&file), &mut plain, &creds, &DecryptOptions::default()).unwrap();
+                docseal::decrypt(
+                    Cursor::new(&file),
+                    &mut plain,
+                    &creds,
+                    &DecryptOptions::default(),
+                )
+                .unwrap();
                 plain
             })
         });
@@ -86,7 +99,13 @@ fn per_byte(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("decrypt_verify", size), |b| {
             b.iter(|| {
                 let mut plain = Vec::with_capacity(size);
-                docseal::decrypt(Cursor::new(&file), &mut plain, &creds, &DecryptOptions::default()).unwrap();
+                docseal::decrypt(
+                    Cursor::new(&file),
+                    &mut plain,
+                    &creds,
+                    &DecryptOptions::default(),
+                )
+                .unwrap();
                 plain
             })
         });
@@ -115,7 +134,13 @@ fn per_byte(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("decrypt_verify_file", size), |b| {
             b.iter(|| {
                 enc.seek(SeekFrom::Start(0)).unwrap();
-                docseal::decrypt(&mut enc, &mut std::io::sink(), &creds, &DecryptOptions::default()).unwrap();
+                docseal::decrypt(
+                    &mut enc,
+                    &mut std::io::sink(),
+                    &creds,
+                    &DecryptOptions::default(),
+                )
+                .unwrap();
             })
         });
     }

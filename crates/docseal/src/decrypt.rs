@@ -214,11 +214,20 @@ pub(crate) fn unlock_agile(
 }
 
 fn describe_needs(agile: &docseal_crypto::AgileEncryptionInfo) -> String {
-    let pw = agile.key_encryptors.iter().any(|k| matches!(k, KeyEncryptor::Password(_)));
-    let certs = agile.key_encryptors.iter().filter(|k| matches!(k, KeyEncryptor::Certificate(_))).count();
+    let pw = agile
+        .key_encryptors
+        .iter()
+        .any(|k| matches!(k, KeyEncryptor::Password(_)));
+    let certs = agile
+        .key_encryptors
+        .iter()
+        .filter(|k| matches!(k, KeyEncryptor::Certificate(_)))
+        .count();
     match (pw, certs) {
         (true, 0) => "a password is needed".into(),
-        (true, n) => format!("a password or the private key of one of {n} recipient certificate(s) is needed"),
+        (true, n) => format!(
+            "a password or the private key of one of {n} recipient certificate(s) is needed"
+        ),
         (false, n) => format!("the private key of one of {n} recipient certificate(s) is needed"),
     }
 }

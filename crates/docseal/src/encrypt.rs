@@ -3,8 +3,9 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    agile_stream, dataspaces, new_agile_info, seal_integrity, RecipientCertificate, AgileEncryptionInfo, AgileProfile,
-    HashAlgorithm, HmacState, Password, Rng, SegmentCipher, MAX_PASSWORD_UNITS, SEGMENT_SIZE,
+    agile_stream, dataspaces, new_agile_info, seal_integrity, AgileEncryptionInfo, AgileProfile,
+    HashAlgorithm, HmacState, Password, RecipientCertificate, Rng, SegmentCipher,
+    MAX_PASSWORD_UNITS, SEGMENT_SIZE,
 };
 use docseal_ole::{EntrySpec, Layout, Version};
 
@@ -223,7 +224,12 @@ pub fn encrypt_for<R: Read + Seek, W: Write + Seek>(
     password: Option<&Password>,
     options: &EncryptOptions,
 ) -> Result<EncryptReport> {
-    encrypt_impl(package, Sink::<W, std::io::Sink>::Seekable(out), password, options)
+    encrypt_impl(
+        package,
+        Sink::<W, std::io::Sink>::Seekable(out),
+        password,
+        options,
+    )
 }
 
 /// Refuses passwords Office cannot take.
@@ -252,7 +258,9 @@ fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
         check_password(password)?;
     }
     if password.is_none() && options.recipients.is_empty() {
-        return Err(Error::InvalidArgument("give a password, a recipient, or both".into()));
+        return Err(Error::InvalidArgument(
+            "give a password, a recipient, or both".into(),
+        ));
     }
     if options.profile.spin_count > docseal_crypto::DEFAULT_MAX_SPIN_COUNT {
         return Err(Error::InvalidArgument(format!(
@@ -264,7 +272,8 @@ fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
     let size = package.seek(SeekFrom::End(0))?;
     package.seek(SeekFrom::Start(0))?;
     let mut rng = options.rng.clone();
-    let (mut info, secrets) = new_agile_info(&options.profile, password, &options.recipients, &mut rng)?;
+    let (mut info, secrets) =
+        new_agile_info(&options.profile, password, &options.recipients, &mut rng)?;
     let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
     let stream_len = encrypted_package_len(size);
     let time = options.timestamp.unwrap_or_else(now_filetime);

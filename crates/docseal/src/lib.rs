@@ -44,9 +44,12 @@ mod passwd;
 mod sniff;
 
 pub use decrypt::{decrypt, verify, Credentials, DecryptOptions, DecryptReport, IntegrityStatus};
-pub use docseal_crypto::{CertificateInfo, HashAlgorithm, Password, RecipientCertificate, RecipientKey};
+pub use docseal_crypto::{
+    CertificateInfo, HashAlgorithm, Password, RecipientCertificate, RecipientKey,
+};
 pub use encrypt::{
-    encrypt, encrypt_for, encrypt_to_writer, encrypted_package_len, Cipher, EncryptOptions, EncryptReport,
+    encrypt, encrypt_for, encrypt_to_writer, encrypted_package_len, Cipher, EncryptOptions,
+    EncryptReport,
 };
 pub use error::{Error, Result};
 pub use fs::{spool, write_atomically};

@@ -55,7 +55,8 @@ impl KeyChanges {
     /// Removes the recipient whose certificate has this SHA-256 fingerprint (hex; colons and
     /// case do not matter).
     pub fn remove_recipient(mut self, sha256_fingerprint: &str) -> Self {
-        self.remove_recipients.push(normalize_fingerprint(sha256_fingerprint));
+        self.remove_recipients
+            .push(normalize_fingerprint(sha256_fingerprint));
         self
     }
 
@@ -102,7 +103,11 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
     changes: &KeyChanges,
     limits: &Limits,
 ) -> Result<PasswdReport> {
-    let Container { mut cf, info, package_id } = open_container(input, limits)?;
+    let Container {
+        mut cf,
+        info,
+        package_id,
+    } = open_container(input, limits)?;
     let EncryptionInfo::Agile(mut agile) = info else {
         return Err(Error::Unsupported {
             what: "changing the password of a Standard-encrypted file (its key is derived from the password, so the package would have to be re-encrypted; decrypt and encrypt instead)".into(),
@@ -116,7 +121,9 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
         _ => None,
     });
     if changes.remove_password || changes.new_password.is_some() {
-        agile.key_encryptors.retain(|k| !matches!(k, KeyEncryptor::Password(_)));
+        agile
+            .key_encryptors
+            .retain(|k| !matches!(k, KeyEncryptor::Password(_)));
     }
     if let Some(pw) = &changes.new_password {
         crate::encrypt::check_password(pw)?;
@@ -140,26 +147,36 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
     for fp in &changes.remove_recipients {
         let before = agile.key_encryptors.len();
         agile.key_encryptors.retain(|k| match k {
-            KeyEncryptor::Certificate(c) => c.certificate_info().map(|i| &i.sha256_fingerprint != fp).unwrap_or(true),
+            KeyEncryptor::Certificate(c) => c
+                .certificate_info()
+                .map(|i| &i.sha256_fingerprint != fp)
+                .unwrap_or(true),
             _ => true,
         });
         if agile.key_encryptors.len() == before {
-            return Err(Error::InvalidArgument(format!("no recipient with SHA-256 fingerprint {fp}")));
+            return Err(Error::InvalidArgument(format!(
+                "no recipient with SHA-256 fingerprint {fp}"
+            )));
         }
     }
     for cert in &changes.add_recipients {
         let fp = &cert.info().sha256_fingerprint;
         let present = agile.key_encryptors.iter().any(|k| match k {
-            KeyEncryptor::Certificate(c) => c.certificate_info().map(|i| &i.sha256_fingerprint == fp).unwrap_or(false),
+            KeyEncryptor::Certificate(c) => c
+                .certificate_info()
+                .map(|i| &i.sha256_fingerprint == fp)
+                .unwrap_or(false),
             _ => false,
         });
         if !present {
-            agile.key_encryptors.push(KeyEncryptor::Certificate(CertificateKeyEncryptor::create(
-                cert,
-                &agile.key_data,
-                &key,
-                &mut rng,
-            )?));
+            agile
+                .key_encryptors
+                .push(KeyEncryptor::Certificate(CertificateKeyEncryptor::create(
+                    cert,
+                    &agile.key_data,
+                    &key,
+                    &mut rng,
+                )?));
         }
     }
     if agile.key_encryptors.is_empty() {
@@ -167,7 +184,11 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
             "the change would leave no way to open the file (no password and no recipient)".into(),
         ));
     }
-    if !agile.key_encryptors.iter().all(|k| matches!(k, KeyEncryptor::Password(_))) {
+    if !agile
+        .key_encryptors
+        .iter()
+        .all(|k| matches!(k, KeyEncryptor::Password(_)))
+    {
         agile.declares_certificate_ns = true;
     }
     let encryptors = agile
@@ -177,7 +198,9 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
             KeyEncryptor::Password(_) => "password".to_string(),
             KeyEncryptor::Certificate(c) => format!(
                 "certificate {}",
-                c.certificate_info().map(|i| i.sha256_fingerprint).unwrap_or_default()
+                c.certificate_info()
+                    .map(|i| i.sha256_fingerprint)
+                    .unwrap_or_default()
             ),
             _ => "unknown".to_string(),
         })
@@ -204,7 +227,10 @@ fn rewrite<R: Read + Seek, W: Write + Seek>(
     while let Some(s) = stack.pop() {
         guard += 1;
         if guard > cf.entries().len() {
-            return Err(Error::malformed("compound file directory", "storage tree loops"));
+            return Err(Error::malformed(
+                "compound file directory",
+                "storage tree loops",
+            ));
         }
         for kid in cf.children(s)? {
             parent_of.insert(kid, s);
@@ -214,8 +240,14 @@ fn rewrite<R: Read + Seek, W: Write + Seek>(
         }
     }
     let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
-    let old_ids: Vec<usize> = (1..cf.entries().len()).filter(|id| parent_of.contains_key(id)).collect();
-    let new_index: HashMap<usize, usize> = old_ids.iter().enumerate().map(|(i, &id)| (id, i + 1)).collect();
+    let old_ids: Vec<usize> = (1..cf.entries().len())
+        .filter(|id| parent_of.contains_key(id))
+        .collect();
+    let new_index: HashMap<usize, usize> = old_ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, i + 1))
+        .collect();
     let mut specs = Vec::new();
     let mut contents: HashMap<usize, Vec<u8>> = HashMap::new();
     let mut side_bytes = 0u64;
@@ -223,7 +255,13 @@ fn rewrite<R: Read + Seek, W: Write + Seek>(
         let e = cf.entries()[id].clone();
         let parent = new_index.get(&parent_of[&id]).copied().unwrap_or(0);
         let spec = if e.object_type == ObjectType::Storage {
-            EntrySpec { name: e.name.clone(), stream_size: None, parent, created: e.created, modified: e.modified }
+            EntrySpec {
+                name: e.name.clone(),
+                stream_size: None,
+                parent,
+                created: e.created,
+                modified: e.modified,
+            }
         } else {
             let size = if id == info_id {
                 new_info.len() as u64
@@ -236,7 +274,13 @@ fn rewrite<R: Read + Seek, W: Write + Seek>(
                 contents.insert(new_index[&id], data);
                 n
             };
-            EntrySpec { name: e.name.clone(), stream_size: Some(size), parent, created: e.created, modified: e.modified }
+            EntrySpec {
+                name: e.name.clone(),
+                stream_size: Some(size),
+                parent,
+                created: e.created,
+                modified: e.modified,
+            }
         };
         specs.push(spec);
     }
@@ -253,7 +297,8 @@ fn rewrite<R: Read + Seek, W: Write + Seek>(
             std::io::copy(&mut s, out)?;
         }
         None => {
-            cf.open_stream(package_id)?.read_to_end(&mut package_bytes)?;
+            cf.open_stream(package_id)?
+                .read_to_end(&mut package_bytes)?;
         }
     }
     let lookup = |id: usize| -> &[u8] {

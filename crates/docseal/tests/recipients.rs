@@ -17,7 +17,9 @@ fn package(n: usize) -> Vec<u8> {
 
 fn protect(pkg: &[u8], password: Option<&str>, who: &[usize], seed: u64) -> Vec<u8> {
     let ids = identities();
-    let mut opts = EncryptOptions::default().spin_count(100).seeded_for_tests(seed);
+    let mut opts = EncryptOptions::default()
+        .spin_count(100)
+        .seeded_for_tests(seed);
     for &i in who {
         opts = opts.recipient(ids[i].recipient());
     }
@@ -29,7 +31,12 @@ fn protect(pkg: &[u8], password: Option<&str>, who: &[usize], seed: u64) -> Vec<
 
 fn open(file: &[u8], creds: &Credentials) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
-    docseal::decrypt(Cursor::new(file), &mut out, creds, &DecryptOptions::default())?;
+    docseal::decrypt(
+        Cursor::new(file),
+        &mut out,
+        creds,
+        &DecryptOptions::default(),
+    )?;
     Ok(out)
 }
 
@@ -40,7 +47,8 @@ fn stream(file: &[u8], path: &[&str]) -> Vec<u8> {
 }
 
 fn agile(file: &[u8]) -> docseal::layers::crypto::AgileEncryptionInfo {
-    match EncryptionInfo::parse(&stream(file, &["EncryptionInfo"]), &XmlLimits::default()).unwrap() {
+    match EncryptionInfo::parse(&stream(file, &["EncryptionInfo"]), &XmlLimits::default()).unwrap()
+    {
         EncryptionInfo::Agile(a) => a,
         other => panic!("{other:?}"),
     }
@@ -54,7 +62,10 @@ fn one_two_and_five_recipients_with_and_without_a_password() {
         for password in [None, Some("pässwörd")] {
             let file = protect(&pkg, password, &who, who.len() as u64);
             for &i in &who {
-                assert_eq!(open(&file, &Credentials::private_key(ids[i].private_key())).unwrap(), pkg);
+                assert_eq!(
+                    open(&file, &Credentials::private_key(ids[i].private_key())).unwrap(),
+                    pkg
+                );
             }
             let outsider = if who.len() < 5 { Some(&ids[4]) } else { None };
             if let Some(o) = outsider {
@@ -65,10 +76,17 @@ fn one_two_and_five_recipients_with_and_without_a_password() {
             }
             match password {
                 Some(pw) => assert_eq!(open(&file, &Credentials::password(pw)).unwrap(), pkg),
-                None => assert!(matches!(open(&file, &Credentials::password("x")), Err(Error::NoUsableKey { .. }))),
+                None => assert!(matches!(
+                    open(&file, &Credentials::password("x")),
+                    Err(Error::NoUsableKey { .. })
+                )),
             }
             let info = agile(&file);
-            let certs = info.key_encryptors.iter().filter(|k| matches!(k, KeyEncryptor::Certificate(_))).count();
+            let certs = info
+                .key_encryptors
+                .iter()
+                .filter(|k| matches!(k, KeyEncryptor::Certificate(_)))
+                .count();
             assert_eq!(certs, who.len());
         }
     }
@@ -82,14 +100,23 @@ fn every_key_format_is_read() {
         docseal::RecipientKey::from_bytes(id.pkcs8_pem().as_bytes(), None).unwrap(),
         docseal::RecipientKey::from_bytes(id.pkcs1_pem().as_bytes(), None).unwrap(),
         docseal::RecipientKey::from_bytes(&id.pkcs8_der(), None).unwrap(),
-        docseal::RecipientKey::from_bytes(id.encrypted_pkcs8_pem("kp").as_bytes(), Some("kp")).unwrap(),
+        docseal::RecipientKey::from_bytes(id.encrypted_pkcs8_pem("kp").as_bytes(), Some("kp"))
+            .unwrap(),
     ] {
-        assert_eq!(open(&file, &Credentials::private_key(key)).unwrap(), package(100));
+        assert_eq!(
+            open(&file, &Credentials::private_key(key)).unwrap(),
+            package(100)
+        );
     }
-    assert!(docseal::RecipientKey::from_bytes(id.encrypted_pkcs8_pem("kp").as_bytes(), Some("no")).is_err());
+    assert!(
+        docseal::RecipientKey::from_bytes(id.encrypted_pkcs8_pem("kp").as_bytes(), Some("no"))
+            .is_err()
+    );
     // DER certificates work as well as PEM.
     assert_eq!(
-        docseal::RecipientCertificate::from_bytes(&id.cert_der).unwrap().info(),
+        docseal::RecipientCertificate::from_bytes(&id.cert_der)
+            .unwrap()
+            .info(),
         id.recipient().info()
     );
 }
@@ -99,7 +126,9 @@ fn cert_verifier_binds_the_certificate() {
     let ids = identities();
     let file = protect(&package(5000), None, &[0], 4);
     let info = agile(&file);
-    let KeyEncryptor::Certificate(c) = &info.key_encryptors[0] else { panic!() };
+    let KeyEncryptor::Certificate(c) = &info.key_encryptors[0] else {
+        panic!()
+    };
     let key = ids[0].private_key();
     assert!(c.unlock(&key, &info.key_data).is_ok());
     let mut forged = c.clone();
@@ -118,7 +147,10 @@ fn inspect_describes_each_certificate() {
     assert!(encs[1]["subject"].as_str().unwrap().contains("CN=Alice"));
     assert!(encs[2]["subject"].as_str().unwrap().contains("CN=Carol"));
     assert_eq!(encs[2]["issuer"], encs[2]["subject"]);
-    assert_eq!(encs[1]["sha256_fingerprint"], ids[0].recipient().info().sha256_fingerprint.as_str());
+    assert_eq!(
+        encs[1]["sha256_fingerprint"],
+        ids[0].recipient().info().sha256_fingerprint.as_str()
+    );
     assert_eq!(encs[1]["serial"], "03e8");
     assert_eq!(encs[1]["rsa_key_bits"], 2048);
     assert!(encs[1]["not_after"].as_str().unwrap().ends_with('Z'));
@@ -129,7 +161,9 @@ fn inspect_describes_each_certificate() {
 fn unsuitable_certificates_are_refused_by_name() {
     let small = make_identity("Tiny", 1024, 7, 3600);
     match docseal::RecipientCertificate::from_bytes(small.cert_pem.as_bytes()) {
-        Err(docseal::layers::crypto::Error::Unsupported { what }) => assert!(what.contains("1024"), "{what}"),
+        Err(docseal::layers::crypto::Error::Unsupported { what }) => {
+            assert!(what.contains("1024"), "{what}")
+        }
         other => panic!("{other:?}"),
     }
     assert!(docseal::RecipientCertificate::from_bytes(b"not a certificate").is_err());
@@ -137,18 +171,32 @@ fn unsuitable_certificates_are_refused_by_name() {
 
 fn passwd(file: &[u8], creds: &Credentials, changes: &KeyChanges) -> Result<Vec<u8>, Error> {
     let mut out = Cursor::new(Vec::new());
-    docseal::change_key_encryptors(Cursor::new(file), &mut out, creds, changes, &Limits::default())?;
+    docseal::change_key_encryptors(
+        Cursor::new(file),
+        &mut out,
+        creds,
+        changes,
+        &Limits::default(),
+    )?;
     Ok(out.into_inner())
 }
 
 fn assert_package_untouched(before: &[u8], after: &[u8]) {
-    assert_eq!(stream(before, &["EncryptedPackage"]), stream(after, &["EncryptedPackage"]));
+    assert_eq!(
+        stream(before, &["EncryptedPackage"]),
+        stream(after, &["EncryptedPackage"])
+    );
     assert_eq!(agile(before).data_integrity, agile(after).data_integrity);
     assert_eq!(agile(before).key_data, agile(after).key_data);
     for path in [
         &["\u{6}DataSpaces", "Version"][..],
         &["\u{6}DataSpaces", "DataSpaceMap"],
-        &["\u{6}DataSpaces", "TransformInfo", "StrongEncryptionTransform", "\u{6}Primary"],
+        &[
+            "\u{6}DataSpaces",
+            "TransformInfo",
+            "StrongEncryptionTransform",
+            "\u{6}Primary",
+        ],
     ] {
         assert_eq!(stream(before, path), stream(after, path));
     }
@@ -160,46 +208,131 @@ fn passwd_changes_only_the_key_encryptors() {
     let pkg = package(20_000);
     let file = protect(&pkg, Some("old"), &[], 11);
 
-    let changed = passwd(&file, &Credentials::password("old"), &KeyChanges::default().new_password("new").seeded_for_tests(1)).unwrap();
+    let changed = passwd(
+        &file,
+        &Credentials::password("old"),
+        &KeyChanges::default()
+            .new_password("new")
+            .seeded_for_tests(1),
+    )
+    .unwrap();
     assert_package_untouched(&file, &changed);
     assert_eq!(open(&changed, &Credentials::password("new")).unwrap(), pkg);
-    assert!(matches!(open(&changed, &Credentials::password("old")), Err(Error::WrongPassword)));
-    assert_eq!(agile(&changed).password_encryptor().unwrap().spin_count, 100, "old spin count kept");
+    assert!(matches!(
+        open(&changed, &Credentials::password("old")),
+        Err(Error::WrongPassword)
+    ));
+    assert_eq!(
+        agile(&changed).password_encryptor().unwrap().spin_count,
+        100,
+        "old spin count kept"
+    );
 
-    let shared = passwd(&changed, &Credentials::password("new"), &KeyChanges::default().add_recipient(ids[0].recipient()).add_recipient(ids[1].recipient())).unwrap();
+    let shared = passwd(
+        &changed,
+        &Credentials::password("new"),
+        &KeyChanges::default()
+            .add_recipient(ids[0].recipient())
+            .add_recipient(ids[1].recipient()),
+    )
+    .unwrap();
     assert_package_untouched(&file, &shared);
-    assert_eq!(open(&shared, &Credentials::private_key(ids[1].private_key())).unwrap(), pkg);
+    assert_eq!(
+        open(&shared, &Credentials::private_key(ids[1].private_key())).unwrap(),
+        pkg
+    );
 
     let fp = ids[0].recipient().info().sha256_fingerprint.clone();
-    let colons: String = fp.to_uppercase().as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(":");
-    let fewer = passwd(&shared, &Credentials::private_key(ids[1].private_key()), &KeyChanges::default().remove_recipient(&colons).remove_password()).unwrap();
+    let colons: String = fp
+        .to_uppercase()
+        .as_bytes()
+        .chunks(2)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join(":");
+    let fewer = passwd(
+        &shared,
+        &Credentials::private_key(ids[1].private_key()),
+        &KeyChanges::default()
+            .remove_recipient(&colons)
+            .remove_password(),
+    )
+    .unwrap();
     assert_package_untouched(&file, &fewer);
-    assert!(matches!(open(&fewer, &Credentials::private_key(ids[0].private_key())), Err(Error::NoUsableKey { .. })));
-    assert!(matches!(open(&fewer, &Credentials::password("new")), Err(Error::NoUsableKey { .. })));
-    assert_eq!(open(&fewer, &Credentials::private_key(ids[1].private_key())).unwrap(), pkg);
+    assert!(matches!(
+        open(&fewer, &Credentials::private_key(ids[0].private_key())),
+        Err(Error::NoUsableKey { .. })
+    ));
+    assert!(matches!(
+        open(&fewer, &Credentials::password("new")),
+        Err(Error::NoUsableKey { .. })
+    ));
+    assert_eq!(
+        open(&fewer, &Credentials::private_key(ids[1].private_key())).unwrap(),
+        pkg
+    );
 
     // Nothing left to open it with: refused.
     let fp1 = ids[1].recipient().info().sha256_fingerprint.clone();
     assert!(matches!(
-        passwd(&fewer, &Credentials::private_key(ids[1].private_key()), &KeyChanges::default().remove_recipient(&fp1)),
+        passwd(
+            &fewer,
+            &Credentials::private_key(ids[1].private_key()),
+            &KeyChanges::default().remove_recipient(&fp1)
+        ),
         Err(Error::InvalidArgument(_))
     ));
     // Wrong credentials: refused before anything is written.
-    assert!(matches!(passwd(&file, &Credentials::password("nope"), &KeyChanges::default().new_password("x")), Err(Error::WrongPassword)));
+    assert!(matches!(
+        passwd(
+            &file,
+            &Credentials::password("nope"),
+            &KeyChanges::default().new_password("x")
+        ),
+        Err(Error::WrongPassword)
+    ));
     // Standard files: the package would have to be re-encrypted, which passwd never does.
-    let standard = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/fetched/msoffcrypto-tool/ecma376standard_password.docx")).unwrap();
-    assert!(matches!(passwd(&standard, &Credentials::password("Password1234_"), &KeyChanges::default().new_password("x")), Err(Error::Unsupported { .. })));
+    let standard = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../corpus/fetched/msoffcrypto-tool/ecma376standard_password.docx"
+    ))
+    .unwrap();
+    assert!(matches!(
+        passwd(
+            &standard,
+            &Credentials::password("Password1234_"),
+            &KeyChanges::default().new_password("x")
+        ),
+        Err(Error::Unsupported { .. })
+    ));
 }
 
 #[test]
 fn passwd_keeps_office_files_openable_and_their_package_intact() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/fetched/msoffcrypto-tool/example_password.docx");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../corpus/fetched/msoffcrypto-tool/example_password.docx"
+    );
     let office = std::fs::read(path).unwrap();
-    let changed = passwd(&office, &Credentials::password("Password1234_"), &KeyChanges::default().new_password("changed")).unwrap();
+    let changed = passwd(
+        &office,
+        &Credentials::password("Password1234_"),
+        &KeyChanges::default().new_password("changed"),
+    )
+    .unwrap();
     assert_package_untouched(&office, &changed);
     let mut plain = Vec::new();
-    docseal::decrypt(Cursor::new(&office), &mut plain, &Credentials::password("Password1234_"), &DecryptOptions::default()).unwrap();
-    assert_eq!(open(&changed, &Credentials::password("changed")).unwrap(), plain);
+    docseal::decrypt(
+        Cursor::new(&office),
+        &mut plain,
+        &Credentials::password("Password1234_"),
+        &DecryptOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        open(&changed, &Credentials::password("changed")).unwrap(),
+        plain
+    );
     assert_eq!(changed.len(), office.len(), "same layout, same size");
     let mut cf = docseal::layers::ole::CompoundFile::open(Cursor::new(&changed)).unwrap();
     let mut s = Vec::new();

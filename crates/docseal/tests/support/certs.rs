@@ -55,8 +55,15 @@ pub fn make_identity(name: &str, bits: usize, serial: u32, valid_secs: u64) -> I
     let spki = SubjectPublicKeyInfoOwned::from_der(spki_der.as_bytes()).unwrap();
     let subject = Name::from_str(&format!("CN={name},O=docseal tests")).unwrap();
     let validity = Validity::from_now(Duration::from_secs(valid_secs)).unwrap();
-    let builder =
-        CertificateBuilder::new(Profile::Root, SerialNumber::from(serial), validity, subject, spki, &signer).unwrap();
+    let builder = CertificateBuilder::new(
+        Profile::Root,
+        SerialNumber::from(serial),
+        validity,
+        subject,
+        spki,
+        &signer,
+    )
+    .unwrap();
     let cert = builder.build::<rsa::pkcs1v15::Signature>().unwrap();
     Identity {
         cert_der: cert.to_der().unwrap(),
