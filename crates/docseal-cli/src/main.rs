@@ -53,6 +53,10 @@ enum Command {
         /// 2048-4096 bits; repeatable). With recipients, the password is optional.
         #[arg(long = "recipient", value_name = "CERT")]
         recipients: Vec<PathBuf>,
+        /// With recipients and a password: write the password encryptor last, for LibreOffice 7.x
+        /// (which reads only the last one) at the cost of Apache POI (which needs it first).
+        #[arg(long)]
+        password_last: bool,
         /// Reproducible salts and keys from this seed. For tests only: the output is not secret.
         #[arg(long, hide = true)]
         insecure_seed_for_tests: Option<u64>,
@@ -300,6 +304,7 @@ fn run(command: Command) -> Result<(), Failure> {
             hash,
             spin_count,
             recipients,
+            password_last,
             insecure_seed_for_tests,
         } => {
             let cipher = match cipher {
@@ -316,7 +321,8 @@ fn run(command: Command) -> Result<(), Failure> {
             let mut options = EncryptOptions::default()
                 .cipher(cipher)
                 .hash(hash)
-                .spin_count(spin_count);
+                .spin_count(spin_count)
+                .password_encryptor_last(password_last);
             for path in &recipients {
                 options = options.recipient(load_certificate(path)?);
             }

@@ -261,9 +261,9 @@ impl Layout {
         runs.push(Role::Difat, difat_count);
         debug_assert_eq!(runs.len, total);
 
-        for id in 1..n {
+        for (id, entry) in directory.iter_mut().enumerate().skip(1) {
             if let Some(first) = runs.sector_of(Role::Stream(id), 0) {
-                directory[id].start_sector = first;
+                entry.start_sector = first;
             }
         }
         if mini_used > 0 {

@@ -27,6 +27,7 @@ pub struct EncryptOptions {
     rng: Rng,
     timestamp: Option<u64>,
     recipients: Vec<RecipientCertificate>,
+    password_last: bool,
 }
 
 /// The AES variants docseal writes.
@@ -60,6 +61,7 @@ impl Default for EncryptOptions {
             rng: Rng::os(),
             timestamp: None,
             recipients: Vec::new(),
+            password_last: false,
         }
     }
 }
@@ -81,6 +83,16 @@ impl EncryptOptions {
     /// holder of the private key opens the file (with or without a password).
     pub fn recipient(mut self, certificate: RecipientCertificate) -> Self {
         self.recipients.push(certificate);
+        self
+    }
+
+    /// Writes the password key encryptor after the certificate ones instead of first.
+    ///
+    /// With recipients and a password, readers disagree: Apache POI requires the password
+    /// encryptor to come first (the default, as the schema lists it), while LibreOffice 7.x
+    /// takes the `encryptedKeyValue` of the *last* encryptor and fails on a certificate's.
+    pub fn password_encryptor_last(mut self, last: bool) -> Self {
+        self.password_last = last;
         self
     }
 
@@ -274,6 +286,10 @@ fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
     let mut rng = options.rng.clone();
     let (mut info, secrets) =
         new_agile_info(&options.profile, password, &options.recipients, &mut rng)?;
+    if options.password_last && !options.recipients.is_empty() {
+        info.key_encryptors
+            .rotate_left(usize::from(password.is_some()));
+    }
     let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
     let stream_len = encrypted_package_len(size);
     let time = options.timestamp.unwrap_or_else(now_filetime);

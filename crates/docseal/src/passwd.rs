@@ -120,6 +120,13 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
         KeyEncryptor::Password(p) => Some(p.clone()),
         _ => None,
     });
+    // A new password takes the old one's place, so the encryptor order (which readers care
+    // about, see `EncryptOptions::password_encryptor_last`) is kept.
+    let password_slot = agile
+        .key_encryptors
+        .iter()
+        .position(|k| matches!(k, KeyEncryptor::Password(_)))
+        .unwrap_or(0);
     if changes.remove_password || changes.new_password.is_some() {
         agile
             .key_encryptors
@@ -142,7 +149,10 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
             },
         };
         let pke = password_encryptor(&profile, pw, &key, &mut rng)?;
-        agile.key_encryptors.insert(0, KeyEncryptor::Password(pke));
+        let slot = password_slot.min(agile.key_encryptors.len());
+        agile
+            .key_encryptors
+            .insert(slot, KeyEncryptor::Password(pke));
     }
     for fp in &changes.remove_recipients {
         let before = agile.key_encryptors.len();

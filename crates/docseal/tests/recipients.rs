@@ -93,6 +93,48 @@ fn one_two_and_five_recipients_with_and_without_a_password() {
 }
 
 #[test]
+fn password_encryptor_order_is_chosen_and_kept_by_passwd() {
+    let ids = identities();
+    let first = protect(&package(10), Some("pw"), &[0], 21);
+    assert!(matches!(
+        agile(&first).key_encryptors[0],
+        KeyEncryptor::Password(_)
+    ));
+    let opts = EncryptOptions::default()
+        .spin_count(10)
+        .seeded_for_tests(2)
+        .recipient(ids[0].recipient())
+        .password_encryptor_last(true);
+    let mut out = Cursor::new(Vec::new());
+    docseal::encrypt(
+        Cursor::new(package(10)),
+        &mut out,
+        &Password::new("pw"),
+        &opts,
+    )
+    .unwrap();
+    let last = out.into_inner();
+    assert!(matches!(
+        agile(&last).key_encryptors[1],
+        KeyEncryptor::Password(_)
+    ));
+    assert_eq!(
+        open(&last, &Credentials::password("pw")).unwrap(),
+        package(10)
+    );
+    let changed = passwd(
+        &last,
+        &Credentials::password("pw"),
+        &KeyChanges::default().new_password("pw2"),
+    )
+    .unwrap();
+    assert!(
+        matches!(agile(&changed).key_encryptors[1], KeyEncryptor::Password(_)),
+        "new password keeps the old slot"
+    );
+}
+
+#[test]
 fn every_key_format_is_read() {
     let id = &identities()[1];
     let file = protect(&package(100), None, &[1], 9);
