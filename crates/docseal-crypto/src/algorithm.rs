@@ -147,45 +147,86 @@ impl HashAlgorithm {
 }
 
 /// An HMAC over one of the four hashes, fed incrementally.
-#[derive(Clone)]
-pub enum HmacState {
-    /// HMAC-SHA1.
+///
+/// Pure Rust (`hmac` + `sha1`/`sha2`) by default. With the `openssl` feature the inner hash runs
+/// in OpenSSL's assembly: measured on the 2-core CI machine (AMD EPYC, 64 MiB, one core),
+/// HMAC-SHA512 is 610 MB/s with `sha2` (with or without its `asm` feature), 611 with `ring`,
+/// 612 with `aws-lc-rs`, and 874 with OpenSSL 3.0. See `ARCHITECTURE.md`.
+pub struct HmacState(HmacImpl);
+
+enum HmacImpl {
     Sha1(Hmac<sha1::Sha1>),
-    /// HMAC-SHA256.
     Sha256(Hmac<sha2::Sha256>),
-    /// HMAC-SHA384.
     Sha384(Hmac<sha2::Sha384>),
-    /// HMAC-SHA512.
     Sha512(Hmac<sha2::Sha512>),
+    #[cfg(feature = "openssl")]
+    Ossl {
+        inner: openssl::hash::Hasher,
+        outer_key: Vec<u8>,
+        digest: openssl::hash::MessageDigest,
+    },
 }
 
 impl HmacState {
     /// Starts an HMAC keyed with `key` (any length).
     pub fn new(hash: HashAlgorithm, key: &[u8]) -> HmacState {
+        #[cfg(feature = "openssl")]
+        if let Some(state) = Self::new_openssl(hash, key) {
+            return state;
+        }
         // new_from_slice accepts every key length for HMAC; the fallback is unreachable.
-        match hash {
-            HashAlgorithm::Sha1 => HmacState::Sha1(
+        HmacState(match hash {
+            HashAlgorithm::Sha1 => HmacImpl::Sha1(
                 <Hmac<sha1::Sha1> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
             ),
-            HashAlgorithm::Sha256 => HmacState::Sha256(
+            HashAlgorithm::Sha256 => HmacImpl::Sha256(
                 <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
             ),
-            HashAlgorithm::Sha384 => HmacState::Sha384(
+            HashAlgorithm::Sha384 => HmacImpl::Sha384(
                 <Hmac<sha2::Sha384> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
             ),
-            HashAlgorithm::Sha512 => HmacState::Sha512(
+            HashAlgorithm::Sha512 => HmacImpl::Sha512(
                 <Hmac<sha2::Sha512> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
             ),
-        }
+        })
+    }
+
+    /// RFC 2104 over OpenSSL's hash; `None` if OpenSSL refuses (then pure Rust is used).
+    #[cfg(feature = "openssl")]
+    fn new_openssl(hash: HashAlgorithm, key: &[u8]) -> Option<HmacState> {
+        use openssl::hash::{Hasher, MessageDigest};
+        let (digest, block) = match hash {
+            HashAlgorithm::Sha1 => (MessageDigest::sha1(), 64),
+            HashAlgorithm::Sha256 => (MessageDigest::sha256(), 64),
+            HashAlgorithm::Sha384 => (MessageDigest::sha384(), 128),
+            HashAlgorithm::Sha512 => (MessageDigest::sha512(), 128),
+        };
+        let mut k = if key.len() > block {
+            hash.digest(&[key]).as_slice().to_vec()
+        } else {
+            key.to_vec()
+        };
+        k.resize(block, 0);
+        let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
+        let outer_key: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
+        zeroize::Zeroize::zeroize(&mut k);
+        let mut inner = Hasher::new(digest).ok()?;
+        inner.update(&ipad).ok()?;
+        Some(HmacState(HmacImpl::Ossl { inner, outer_key, digest }))
     }
 
     /// Feeds bytes.
     pub fn update(&mut self, data: &[u8]) {
-        match self {
-            HmacState::Sha1(m) => m.update(data),
-            HmacState::Sha256(m) => m.update(data),
-            HmacState::Sha384(m) => m.update(data),
-            HmacState::Sha512(m) => m.update(data),
+        match &mut self.0 {
+            HmacImpl::Sha1(m) => m.update(data),
+            HmacImpl::Sha256(m) => m.update(data),
+            HmacImpl::Sha384(m) => m.update(data),
+            HmacImpl::Sha512(m) => m.update(data),
+            #[cfg(feature = "openssl")]
+            HmacImpl::Ossl { inner, .. } => {
+                // OpenSSL's update fails only on misuse (after finish), which this type prevents.
+                let _ = inner.update(data);
+            }
         }
     }
 
@@ -194,16 +235,27 @@ impl HmacState {
         fn pack(out: &[u8]) -> DigestBytes {
             let mut bytes = [0u8; MAX_DIGEST];
             bytes[..out.len()].copy_from_slice(out);
-            DigestBytes {
-                bytes,
-                len: out.len(),
-            }
+            DigestBytes { bytes, len: out.len() }
         }
-        match self {
-            HmacState::Sha1(m) => pack(&m.finalize().into_bytes()),
-            HmacState::Sha256(m) => pack(&m.finalize().into_bytes()),
-            HmacState::Sha384(m) => pack(&m.finalize().into_bytes()),
-            HmacState::Sha512(m) => pack(&m.finalize().into_bytes()),
+        match self.0 {
+            HmacImpl::Sha1(m) => pack(&m.finalize().into_bytes()),
+            HmacImpl::Sha256(m) => pack(&m.finalize().into_bytes()),
+            HmacImpl::Sha384(m) => pack(&m.finalize().into_bytes()),
+            HmacImpl::Sha512(m) => pack(&m.finalize().into_bytes()),
+            #[cfg(feature = "openssl")]
+            HmacImpl::Ossl { mut inner, mut outer_key, digest } => {
+                let inner_digest = inner.finish().map(|d| d.to_vec()).unwrap_or_default();
+                let tag = openssl::hash::Hasher::new(digest)
+                    .and_then(|mut h| {
+                        h.update(&outer_key)?;
+                        h.update(&inner_digest)?;
+                        h.finish()
+                    })
+                    .map(|d| d.to_vec())
+                    .unwrap_or_default();
+                zeroize::Zeroize::zeroize(&mut outer_key);
+                pack(&tag)
+            }
         }
     }
 }

@@ -134,3 +134,25 @@ fn strong_encryption_dataspaces_match_office_bytes() {
     let ti = dataspaces::TransformInfo::parse(&streams[3].1).unwrap();
     assert_eq!(ti.to_bytes(), streams[3].1);
 }
+
+#[test]
+fn hmac_matches_the_reference_implementation_for_every_hash_and_key_length() {
+    use hmac::Mac;
+    let data: Vec<u8> = (0..10_000u32).map(|i| (i * 7) as u8).collect();
+    for key_len in [0usize, 1, 20, 64, 127, 128, 129, 300] {
+        let key = vec![0x5Au8; key_len];
+        for hash in HashAlgorithm::ALL {
+            let mut ours = HmacState::new(hash, &key);
+            ours.update(&data[..3333]);
+            ours.update(&data[3333..]);
+            let ours = ours.finalize();
+            let reference = match hash {
+                HashAlgorithm::Sha1 => hmac::Hmac::<sha1::Sha1>::new_from_slice(&key).unwrap().chain_update(&data).finalize().into_bytes().to_vec(),
+                HashAlgorithm::Sha256 => hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap().chain_update(&data).finalize().into_bytes().to_vec(),
+                HashAlgorithm::Sha384 => hmac::Hmac::<sha2::Sha384>::new_from_slice(&key).unwrap().chain_update(&data).finalize().into_bytes().to_vec(),
+                _ => hmac::Hmac::<sha2::Sha512>::new_from_slice(&key).unwrap().chain_update(&data).finalize().into_bytes().to_vec(),
+            };
+            assert_eq!(ours.as_slice(), &reference[..], "{hash:?} key {key_len}");
+        }
+    }
+}
