@@ -40,12 +40,15 @@ enum Command {
         output: String,
         #[command(flatten)]
         password: PasswordArgs,
-        /// AES key size.
-        #[arg(long, value_enum, default_value_t = CipherArg::Aes256)]
-        cipher: CipherArg,
-        /// Hash for key derivation, IVs and the integrity HMAC.
-        #[arg(long, value_enum, default_value_t = HashArg::Sha512)]
-        hash: HashArg,
+        /// Encryption scheme: agile (Office 2010+, integrity-checked) or standard (Office 2007).
+        #[arg(long, value_enum, default_value_t = SchemeArg::Agile)]
+        scheme: SchemeArg,
+        /// AES key size [default: aes256 for agile, aes128 for standard].
+        #[arg(long, value_enum)]
+        cipher: Option<CipherArg>,
+        /// Hash for key derivation, IVs and the integrity HMAC [default: sha512; standard: sha1 only].
+        #[arg(long, value_enum)]
+        hash: Option<HashArg>,
         /// Password hashing rounds (Office: 100000).
         #[arg(long, default_value_t = 100_000)]
         spin_count: u32,
@@ -213,6 +216,12 @@ impl LimitArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum SchemeArg {
+    Agile,
+    Standard,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum CipherArg {
     Aes128,
     Aes192,
@@ -300,6 +309,7 @@ fn run(command: Command) -> Result<(), Failure> {
             input,
             output,
             password,
+            scheme,
             cipher,
             hash,
             spin_count,
@@ -307,20 +317,26 @@ fn run(command: Command) -> Result<(), Failure> {
             password_last,
             insecure_seed_for_tests,
         } => {
-            let cipher = match cipher {
-                CipherArg::Aes128 => Cipher::Aes128,
-                CipherArg::Aes192 => Cipher::Aes192,
-                CipherArg::Aes256 => Cipher::Aes256,
-            };
-            let hash = match hash {
-                HashArg::Sha1 => HashAlgorithm::Sha1,
-                HashArg::Sha256 => HashAlgorithm::Sha256,
-                HashArg::Sha384 => HashAlgorithm::Sha384,
-                HashArg::Sha512 => HashAlgorithm::Sha512,
-            };
-            let mut options = EncryptOptions::default()
-                .cipher(cipher)
-                .hash(hash)
+            let mut options = EncryptOptions::default();
+            if let SchemeArg::Standard = scheme {
+                options = options.scheme(docseal::Scheme::Standard);
+            }
+            if let Some(cipher) = cipher {
+                options = options.cipher(match cipher {
+                    CipherArg::Aes128 => Cipher::Aes128,
+                    CipherArg::Aes192 => Cipher::Aes192,
+                    CipherArg::Aes256 => Cipher::Aes256,
+                });
+            }
+            if let Some(hash) = hash {
+                options = options.hash(match hash {
+                    HashArg::Sha1 => HashAlgorithm::Sha1,
+                    HashArg::Sha256 => HashAlgorithm::Sha256,
+                    HashArg::Sha384 => HashAlgorithm::Sha384,
+                    HashArg::Sha512 => HashAlgorithm::Sha512,
+                });
+            }
+            let mut options = options
                 .spin_count(spin_count)
                 .password_encryptor_last(password_last);
             for path in &recipients {
@@ -486,10 +502,14 @@ fn run(command: Command) -> Result<(), Failure> {
             let report = docseal::write_atomically(Path::new(&output), |f| {
                 docseal::change_key_encryptors(&source, f, &creds, &changes, &Limits::default())
             })?;
-            say!(
-                "ok: key encryptors now: {}; the encrypted package was copied unchanged",
-                report.encryptors.join(", ")
-            );
+            if report.package_untouched {
+                say!(
+                    "ok: key encryptors now: {}; the encrypted package was copied unchanged",
+                    report.encryptors.join(", ")
+                );
+            } else {
+                say!("ok: new password set; Standard encryption derives its key from the password, so the package was re-encrypted");
+            }
             Ok(())
         }
         Command::Inspect { input, json } => {

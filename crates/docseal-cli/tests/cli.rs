@@ -324,3 +324,81 @@ fn demo_runs() {
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("demo passed"));
 }
+
+#[test]
+fn standard_scheme() {
+    let dir = tempfile::tempdir().unwrap();
+    let enc = dir.path().join("std.docx");
+    let plain = corpus("generated/pydocx.docx");
+    assert_eq!(
+        code(&run(&[
+            "encrypt",
+            s(&plain),
+            s(&enc),
+            "-p",
+            "pw",
+            "--scheme",
+            "standard"
+        ])),
+        0
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&run(&["inspect", s(&enc), "--json"]).stdout).unwrap();
+    assert_eq!(v["scheme"], "standard");
+    assert_eq!(v["encryption_info"]["version"], "4.2");
+    assert_eq!(v["encryption_info"]["key_size"], 128);
+    assert_eq!(
+        v["encryption_info"]["csp_name"],
+        "Microsoft Enhanced RSA and AES Cryptographic Provider (Prototype)"
+    );
+    let o = run(&["verify", s(&enc), "-p", "pw"]);
+    assert_eq!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("NOT verified"));
+    let dec = dir.path().join("dec.docx");
+    assert_eq!(code(&run(&["decrypt", s(&enc), s(&dec), "-p", "pw"])), 0);
+    assert_eq!(std::fs::read(&dec).unwrap(), std::fs::read(&plain).unwrap());
+    assert_eq!(
+        code(&run(&[
+            "encrypt",
+            s(&plain),
+            s(&dir.path().join("x")),
+            "-p",
+            "pw",
+            "--scheme",
+            "standard",
+            "--cipher",
+            "aes256"
+        ])),
+        0
+    );
+    assert_eq!(
+        code(&run(&[
+            "encrypt",
+            s(&plain),
+            s(&dir.path().join("y")),
+            "-p",
+            "pw",
+            "--scheme",
+            "standard",
+            "--hash",
+            "sha512"
+        ])),
+        2
+    );
+    // passwd re-encrypts Standard files and says so.
+    std::fs::write(dir.path().join("old"), "pw").unwrap();
+    std::fs::write(dir.path().join("new"), "pw2").unwrap();
+    let re = dir.path().join("re.docx");
+    let o = run(&[
+        "passwd",
+        s(&enc),
+        s(&re),
+        "--old-password-file",
+        s(&dir.path().join("old")),
+        "--new-password-file",
+        s(&dir.path().join("new")),
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("re-encrypted"));
+    assert_eq!(code(&run(&["verify", s(&re), "-p", "pw2"])), 0);
+}

@@ -212,7 +212,11 @@ impl HmacState {
         zeroize::Zeroize::zeroize(&mut k);
         let mut inner = Hasher::new(digest).ok()?;
         inner.update(&ipad).ok()?;
-        Some(HmacState(HmacImpl::Ossl { inner, outer_key, digest }))
+        Some(HmacState(HmacImpl::Ossl {
+            inner,
+            outer_key,
+            digest,
+        }))
     }
 
     /// Feeds bytes.
@@ -235,7 +239,10 @@ impl HmacState {
         fn pack(out: &[u8]) -> DigestBytes {
             let mut bytes = [0u8; MAX_DIGEST];
             bytes[..out.len()].copy_from_slice(out);
-            DigestBytes { bytes, len: out.len() }
+            DigestBytes {
+                bytes,
+                len: out.len(),
+            }
         }
         match self.0 {
             HmacImpl::Sha1(m) => pack(&m.finalize().into_bytes()),
@@ -243,7 +250,11 @@ impl HmacState {
             HmacImpl::Sha384(m) => pack(&m.finalize().into_bytes()),
             HmacImpl::Sha512(m) => pack(&m.finalize().into_bytes()),
             #[cfg(feature = "openssl")]
-            HmacImpl::Ossl { mut inner, mut outer_key, digest } => {
+            HmacImpl::Ossl {
+                mut inner,
+                mut outer_key,
+                digest,
+            } => {
                 let inner_digest = inner.finish().map(|d| d.to_vec()).unwrap_or_default();
                 let tag = openssl::hash::Hasher::new(digest)
                     .and_then(|mut h| {

@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 
 use crate::algorithm::AesKey;
 use crate::error::{malformed, unsupported, Error, Result};
-use crate::{HashAlgorithm, Password};
+use crate::{HashAlgorithm, Password, Rng};
 
 /// `AlgID` values.
 pub const ALG_AES128: u32 = 0x660E;
@@ -167,19 +167,7 @@ impl StandardEncryptionInfo {
                 self.alg_id_hash
             )));
         }
-        let h = HashAlgorithm::Sha1.iterate(&self.salt, password.utf16le(), STANDARD_SPIN_COUNT);
-        let hfinal = HashAlgorithm::Sha1.digest(&[h.as_slice(), &0u32.to_le_bytes()]);
-        let mut buf1 = [0x36u8; 64];
-        let mut buf2 = [0x5Cu8; 64];
-        for (i, b) in hfinal.as_slice().iter().enumerate() {
-            buf1[i] ^= b;
-            buf2[i] ^= b;
-        }
-        let x1 = HashAlgorithm::Sha1.digest(&[&buf1]);
-        let x2 = HashAlgorithm::Sha1.digest(&[&buf2]);
-        let mut x3 = Zeroizing::new(x1.as_slice().to_vec());
-        x3.extend_from_slice(x2.as_slice());
-        x3.truncate(key_len);
+        let x3 = derive_standard_key(&self.salt, password, key_len);
         let aes = AesKey::new(&x3)?;
         let mut verifier = Zeroizing::new(self.encrypted_verifier.clone());
         aes.ecb_decrypt(&mut verifier);
@@ -190,5 +178,114 @@ impl StandardEncryptionInfo {
             return Err(Error::WrongPassword);
         }
         Ok(x3)
+    }
+}
+
+/// [MS-OFFCRYPTO] 2.3.4.7: the Standard key from password and salt (SHA-1, 50,000 rounds, then
+/// the CryptDeriveKey expansion with 0x36/0x5C).
+pub fn derive_standard_key(salt: &[u8], password: &Password, key_len: usize) -> Zeroizing<Vec<u8>> {
+    let h = HashAlgorithm::Sha1.iterate(salt, password.utf16le(), STANDARD_SPIN_COUNT);
+    let hfinal = HashAlgorithm::Sha1.digest(&[h.as_slice(), &0u32.to_le_bytes()]);
+    let mut buf1 = [0x36u8; 64];
+    let mut buf2 = [0x5Cu8; 64];
+    for (i, b) in hfinal.as_slice().iter().enumerate() {
+        buf1[i] ^= b;
+        buf2[i] ^= b;
+    }
+    let x1 = HashAlgorithm::Sha1.digest(&[&buf1]);
+    let x2 = HashAlgorithm::Sha1.digest(&[&buf2]);
+    let mut x3 = Zeroizing::new(x1.as_slice().to_vec());
+    x3.extend_from_slice(x2.as_slice());
+    x3.truncate(key_len);
+    x3
+}
+
+/// The CSP name Office 2010 and later write into Standard (4.2) headers.
+pub const OFFICE_STANDARD_CSP: &str =
+    "Microsoft Enhanced RSA and AES Cryptographic Provider (Prototype)";
+
+impl StandardEncryptionInfo {
+    /// A fresh Standard header and verifier for `password`, as Office 2010+ writes them
+    /// (version 4.2, flags fCryptoAPI|fAES, PROV_RSA_AES, the "(Prototype)" CSP name), and the key.
+    pub fn new_password(
+        key_bits: u32,
+        password: &Password,
+        rng: &mut Rng,
+    ) -> Result<(StandardEncryptionInfo, Zeroizing<Vec<u8>>)> {
+        let alg_id = match key_bits {
+            128 => ALG_AES128,
+            192 => ALG_AES192,
+            256 => ALG_AES256,
+            n => {
+                return Err(unsupported(format!(
+                    "Standard encryption with a {n}-bit key"
+                )))
+            }
+        };
+        let salt = rng.bytes(16)?;
+        let key = derive_standard_key(&salt, password, key_bits as usize / 8);
+        let aes = AesKey::new(&key)?;
+        let verifier = Zeroizing::new(rng.bytes(16)?);
+        let mut encrypted_verifier = verifier.to_vec();
+        aes.ecb_encrypt(&mut encrypted_verifier);
+        let mut hash = HashAlgorithm::Sha1.digest(&[&verifier]).as_slice().to_vec();
+        hash.resize(32, 0);
+        aes.ecb_encrypt(&mut hash);
+        let info = StandardEncryptionInfo {
+            major: 4,
+            minor: 2,
+            flags: 0x24,
+            header_flags: 0x24,
+            size_extra: 0,
+            alg_id,
+            alg_id_hash: ALG_SHA1,
+            key_size: key_bits,
+            provider_type: 0x18,
+            reserved1: 0,
+            reserved2: 0,
+            csp_name: OFFICE_STANDARD_CSP.into(),
+            csp_name_terminated: true,
+            salt,
+            encrypted_verifier,
+            verifier_hash_size: 20,
+            encrypted_verifier_hash: hash,
+        };
+        Ok((info, key))
+    }
+
+    /// Serializes the whole stream (version header, header, verifier).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut csp: Vec<u8> = self
+            .csp_name
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        if self.csp_name_terminated {
+            csp.extend_from_slice(&[0, 0]);
+        }
+        let mut out = Vec::with_capacity(64 + csp.len() + 76);
+        out.extend_from_slice(&self.major.to_le_bytes());
+        out.extend_from_slice(&self.minor.to_le_bytes());
+        out.extend_from_slice(&self.flags.to_le_bytes());
+        out.extend_from_slice(&((32 + csp.len()) as u32).to_le_bytes());
+        for v in [
+            self.header_flags,
+            self.size_extra,
+            self.alg_id,
+            self.alg_id_hash,
+            self.key_size,
+            self.provider_type,
+            self.reserved1,
+            self.reserved2,
+        ] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&csp);
+        out.extend_from_slice(&(self.salt.len() as u32).to_le_bytes());
+        out.extend_from_slice(&self.salt);
+        out.extend_from_slice(&self.encrypted_verifier);
+        out.extend_from_slice(&self.verifier_hash_size.to_le_bytes());
+        out.extend_from_slice(&self.encrypted_verifier_hash);
+        out
     }
 }

@@ -147,10 +147,30 @@ fn hmac_matches_the_reference_implementation_for_every_hash_and_key_length() {
             ours.update(&data[3333..]);
             let ours = ours.finalize();
             let reference = match hash {
-                HashAlgorithm::Sha1 => hmac::Hmac::<sha1::Sha1>::new_from_slice(&key).unwrap().chain_update(&data).finalize().into_bytes().to_vec(),
-                HashAlgorithm::Sha256 => hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap().chain_update(&data).finalize().into_bytes().to_vec(),
-                HashAlgorithm::Sha384 => hmac::Hmac::<sha2::Sha384>::new_from_slice(&key).unwrap().chain_update(&data).finalize().into_bytes().to_vec(),
-                _ => hmac::Hmac::<sha2::Sha512>::new_from_slice(&key).unwrap().chain_update(&data).finalize().into_bytes().to_vec(),
+                HashAlgorithm::Sha1 => hmac::Hmac::<sha1::Sha1>::new_from_slice(&key)
+                    .unwrap()
+                    .chain_update(&data)
+                    .finalize()
+                    .into_bytes()
+                    .to_vec(),
+                HashAlgorithm::Sha256 => hmac::Hmac::<sha2::Sha256>::new_from_slice(&key)
+                    .unwrap()
+                    .chain_update(&data)
+                    .finalize()
+                    .into_bytes()
+                    .to_vec(),
+                HashAlgorithm::Sha384 => hmac::Hmac::<sha2::Sha384>::new_from_slice(&key)
+                    .unwrap()
+                    .chain_update(&data)
+                    .finalize()
+                    .into_bytes()
+                    .to_vec(),
+                _ => hmac::Hmac::<sha2::Sha512>::new_from_slice(&key)
+                    .unwrap()
+                    .chain_update(&data)
+                    .finalize()
+                    .into_bytes()
+                    .to_vec(),
             };
             assert_eq!(ours.as_slice(), &reference[..], "{hash:?} key {key_len}");
         }

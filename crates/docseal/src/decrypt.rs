@@ -314,7 +314,9 @@ fn run<R: Read + Seek>(
             limit: limits.max_package_size,
         });
     }
-    let needed = size.div_ceil(16) * 16;
+    // The size prefix is untrusted: an absurd value must not overflow (fuzz regression
+    // tests/fuzz-regressions/decrypt/size-prefix-u64-max-*).
+    let needed = size.div_ceil(16).checked_mul(16).unwrap_or(u64::MAX);
     if needed > stream_len - 8 {
         return Err(Error::malformed(
             "EncryptedPackage",

@@ -1,11 +1,11 @@
-//! Writing Agile-encrypted packages in Office's envelope.
+//! Writing encrypted packages (Agile or Standard) in Office's envelope.
 
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    agile_stream, dataspaces, new_agile_info, seal_integrity, AgileEncryptionInfo, AgileProfile,
-    HashAlgorithm, HmacState, Password, RecipientCertificate, Rng, SegmentCipher,
-    MAX_PASSWORD_UNITS, SEGMENT_SIZE,
+    agile_stream, dataspaces, new_agile_info, seal_integrity, AesKey, AgileEncryptionInfo,
+    AgileProfile, HashAlgorithm, HmacState, Password, RecipientCertificate, Rng, SegmentCipher,
+    StandardEncryptionInfo, MAX_PASSWORD_UNITS, SEGMENT_SIZE,
 };
 use docseal_ole::{EntrySpec, Layout, Version};
 
@@ -28,6 +28,24 @@ pub struct EncryptOptions {
     timestamp: Option<u64>,
     recipients: Vec<RecipientCertificate>,
     password_last: bool,
+    scheme: Scheme,
+}
+
+/// The package cipher of the scheme being written.
+enum PackageCipher {
+    Agile(SegmentCipher),
+    Standard(AesKey),
+}
+
+/// Which [MS-OFFCRYPTO] scheme to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Scheme {
+    /// Agile (4.4): Office 2010 and later; integrity-checked. The default.
+    Agile,
+    /// Standard (4.2): Office 2007's AES-ECB scheme with SHA-1 and no integrity check, for readers
+    /// that accept nothing else.
+    Standard,
 }
 
 /// The AES variants docseal writes.
@@ -62,6 +80,7 @@ impl Default for EncryptOptions {
             timestamp: None,
             recipients: Vec::new(),
             password_last: false,
+            scheme: Scheme::Agile,
         }
     }
 }
@@ -76,6 +95,17 @@ impl EncryptOptions {
     /// Chooses the hash.
     pub fn hash(mut self, hash: HashAlgorithm) -> Self {
         self.profile.hash = hash;
+        self
+    }
+
+    /// Chooses the scheme. `Scheme::Standard` also selects what Office 2007 writes: AES-128 and
+    /// SHA-1 (a later [`EncryptOptions::cipher`] may pick AES-192 or AES-256).
+    pub fn scheme(mut self, scheme: Scheme) -> Self {
+        self.scheme = scheme;
+        if scheme == Scheme::Standard {
+            self.profile.key_bits = 128;
+            self.profile.hash = HashAlgorithm::Sha1;
+        }
         self
     }
 
@@ -167,7 +197,7 @@ pub(crate) const INFO_ID: usize = 10;
 
 /// Length of the `EncryptedPackage` stream for a package of `size` bytes.
 pub fn encrypted_package_len(size: u64) -> u64 {
-    8 + size.div_ceil(16) * 16
+    size.div_ceil(16).saturating_mul(16).saturating_add(8)
 }
 
 /// Encrypts the OOXML package read from `package` with `password` into `out`.
@@ -284,13 +314,6 @@ fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
     let size = package.seek(SeekFrom::End(0))?;
     package.seek(SeekFrom::Start(0))?;
     let mut rng = options.rng.clone();
-    let (mut info, secrets) =
-        new_agile_info(&options.profile, password, &options.recipients, &mut rng)?;
-    if options.password_last && !options.recipients.is_empty() {
-        info.key_encryptors
-            .rotate_left(usize::from(password.is_some()));
-    }
-    let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
     let stream_len = encrypted_package_len(size);
     let time = options.timestamp.unwrap_or_else(now_filetime);
     let version = if stream_len >= 1 << 31 {
@@ -298,32 +321,94 @@ fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
     } else {
         Version::V3
     };
+
+    // The scheme decides the package cipher, whether there is an HMAC, and how EncryptionInfo
+    // is finished once the package has been through the cipher.
+    let agile_setup;
+    let (cipher, mut hmac, info_len, standard_info) = match options.scheme {
+        Scheme::Agile => {
+            let (mut info, secrets) =
+                new_agile_info(&options.profile, password, &options.recipients, &mut rng)?;
+            if options.password_last && !options.recipients.is_empty() {
+                info.key_encryptors
+                    .rotate_left(usize::from(password.is_some()));
+            }
+            let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
+            let cipher = PackageCipher::Agile(SegmentCipher::new(&info.key_data, &secrets.key)?);
+            let hmac = HmacState::new(options.profile.hash, &secrets.hmac_key);
+            agile_setup = Some((info, secrets));
+            (cipher, Some(hmac), info_len, None)
+        }
+        Scheme::Standard => {
+            let password = password.ok_or_else(|| {
+                Error::InvalidArgument("Standard encryption needs a password".into())
+            })?;
+            if !options.recipients.is_empty() {
+                return Err(Error::InvalidArgument(
+                    "Standard encryption has no certificate key encryptors; use Agile for recipients".into(),
+                ));
+            }
+            if options.profile.hash != HashAlgorithm::Sha1 {
+                return Err(Error::InvalidArgument(
+                    "Standard encryption always hashes with SHA-1".into(),
+                ));
+            }
+            let (info, key) =
+                StandardEncryptionInfo::new_password(options.profile.key_bits, password, &mut rng)?;
+            let bytes = info.to_bytes();
+            agile_setup = None;
+            (
+                PackageCipher::Standard(AesKey::new(&key)?),
+                None,
+                bytes.len(),
+                Some(bytes),
+            )
+        }
+    };
     let entries = envelope_entries(stream_len, info_len as u64, time);
     let layout = Layout::plan(version, time, &entries, Some(PACKAGE_ID))?;
-    let cipher = SegmentCipher::new(&info.key_data, &secrets.key)?;
-    let mut hmac = HmacState::new(options.profile.hash, &secrets.hmac_key);
 
     // First (or only) pass: encrypt and hash. A seekable sink gets the package in place now;
     // a sequential one gets nothing yet; a package small enough for the mini stream is kept.
     let mut small_package = Vec::new();
     match (layout.streamed_offset(), &mut sink) {
-        (None, _) => encrypt_stream(&mut package, size, &cipher, &mut hmac, &mut small_package)?,
+        (None, _) => encrypt_stream(
+            &mut package,
+            size,
+            &cipher,
+            hmac.as_mut(),
+            &mut small_package,
+        )?,
         (Some(offset), Sink::Seekable(out)) => {
             out.seek(SeekFrom::Start(offset))?;
-            encrypt_stream(&mut package, size, &cipher, &mut hmac, out)?;
+            encrypt_stream(&mut package, size, &cipher, hmac.as_mut(), out)?;
         }
-        (Some(_), Sink::Sequential(_)) => {
-            encrypt_stream(&mut package, size, &cipher, &mut hmac, &mut std::io::sink())?
-        }
+        (Some(_), Sink::Sequential(_)) => encrypt_stream(
+            &mut package,
+            size,
+            &cipher,
+            hmac.as_mut(),
+            &mut std::io::sink(),
+        )?,
     }
-    let tag = hmac.finalize();
-    info.data_integrity = Some(seal_integrity(
-        &info.key_data,
-        &secrets.key,
-        &secrets.hmac_key,
-        tag.as_slice(),
-    )?);
-    let info_bytes = agile_stream(&info);
+    let info_bytes = match (agile_setup, hmac, standard_info) {
+        (Some((mut info, secrets)), Some(hmac), _) => {
+            let tag = hmac.finalize();
+            info.data_integrity = Some(seal_integrity(
+                &info.key_data,
+                &secrets.key,
+                &secrets.hmac_key,
+                tag.as_slice(),
+            )?);
+            agile_stream(&info)
+        }
+        (_, _, Some(bytes)) => bytes,
+        _ => {
+            return Err(Error::Io(std::io::Error::other(
+                "inconsistent encryption setup",
+            )))
+        }
+    };
     if info_bytes.len() != info_len {
         return Err(Error::Io(std::io::Error::other(
             "EncryptionInfo length changed after sealing",
@@ -355,8 +440,7 @@ fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
             if layout.streamed_offset().is_some() {
                 package.seek(SeekFrom::Start(0))?;
                 // Same key and IVs, so the same ciphertext; its HMAC was taken in pass one.
-                let mut unused = HmacState::new(options.profile.hash, &[]);
-                encrypt_stream(&mut package, size, &cipher, &mut unused, &mut out)?;
+                encrypt_stream(&mut package, size, &cipher, None, &mut out)?;
                 layout.write_suffix(&mut out, &contents)?;
             }
             out.flush()?;
@@ -385,12 +469,14 @@ fn placeholder_len(info: &AgileEncryptionInfo, key: &[u8], hash: HashAlgorithm) 
 fn encrypt_stream<R: Read, W: Write>(
     package: &mut R,
     size: u64,
-    cipher: &SegmentCipher,
-    hmac: &mut HmacState,
+    cipher: &PackageCipher,
+    mut hmac: Option<&mut HmacState>,
     out: &mut W,
 ) -> Result<()> {
     let prefix = size.to_le_bytes();
-    hmac.update(&prefix);
+    if let Some(h) = hmac.as_mut() {
+        h.update(&prefix);
+    }
     out.write_all(&prefix)?;
     if size == 0 {
         return Ok(());
@@ -401,7 +487,12 @@ fn encrypt_stream<R: Read, W: Write>(
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
             for (mut buf, len, segment) in work {
-                crate::parallel::encrypt_segments_beside_one(cipher, segment, &mut buf[..len]);
+                match cipher {
+                    PackageCipher::Agile(c) => {
+                        crate::parallel::encrypt_segments_beside_one(c, segment, &mut buf[..len])
+                    }
+                    PackageCipher::Standard(key) => key.ecb_encrypt(&mut buf[..len]),
+                }
                 if to_main.send((buf, len)).is_err() {
                     break;
                 }
@@ -441,7 +532,9 @@ fn encrypt_stream<R: Read, W: Write>(
             }
             let Ok((buf, len)) = done.recv() else { break };
             in_flight -= 1;
-            hmac.update(&buf[..len]);
+            if let Some(h) = hmac.as_mut() {
+                h.update(&buf[..len]);
+            }
             if let Err(e) = out.write_all(&buf[..len]) {
                 result = Err(e.into());
                 break;

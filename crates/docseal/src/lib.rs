@@ -49,7 +49,7 @@ pub use docseal_crypto::{
 };
 pub use encrypt::{
     encrypt, encrypt_for, encrypt_to_writer, encrypted_package_len, Cipher, EncryptOptions,
-    EncryptReport,
+    EncryptReport, Scheme,
 };
 pub use error::{Error, Result};
 pub use fs::{spool, write_atomically};

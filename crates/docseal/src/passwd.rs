@@ -93,9 +93,11 @@ pub struct PasswdReport {
 
 /// Rewrites the key encryptors of an Agile file. `credentials` unlock the current key.
 ///
-/// The output holds the same compound-file entries in the same order; only `EncryptionInfo`
-/// differs. Standard files derive their key from the password, so changing it means
-/// re-encrypting the package: that is refused here (`Unsupported`).
+/// A Standard file's key is derived from its password, so a new password means a new key and
+/// the package is re-encrypted (the report says so); recipients do not exist there.
+///
+/// For Agile files the output holds the same compound-file entries in the same order; only
+/// `EncryptionInfo` differs.
 pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
     input: R,
     mut out: W,
@@ -108,10 +110,23 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
         info,
         package_id,
     } = open_container(input, limits)?;
-    let EncryptionInfo::Agile(mut agile) = info else {
-        return Err(Error::Unsupported {
-            what: "changing the password of a Standard-encrypted file (its key is derived from the password, so the package would have to be re-encrypted; decrypt and encrypt instead)".into(),
-        });
+    let mut agile = match info {
+        EncryptionInfo::Agile(agile) => agile,
+        EncryptionInfo::Standard(standard) => {
+            return rekey_standard(
+                cf.into_inner(),
+                out,
+                &standard,
+                credentials,
+                changes,
+                limits,
+            )
+        }
+        _ => {
+            return Err(Error::Unsupported {
+                what: "this EncryptionInfo version".into(),
+            })
+        }
     };
     let key = unlock_agile(&agile, credentials, limits)?;
     let mut rng = changes.rng.clone().unwrap_or_else(Rng::os);
@@ -327,4 +342,46 @@ fn rewrite<R: Read + Seek, W: Write + Seek>(
     layout.write_prefix(out, &lookup)?;
     out.flush()?;
     Ok(())
+}
+
+/// Standard: decrypt to a temporary file, encrypt again with the new password.
+fn rekey_standard<R: Read + Seek, W: Write + Seek>(
+    input: R,
+    out: W,
+    standard: &docseal_crypto::StandardEncryptionInfo,
+    credentials: &Credentials,
+    changes: &KeyChanges,
+    limits: &Limits,
+) -> Result<PasswdReport> {
+    if !changes.add_recipients.is_empty()
+        || !changes.remove_recipients.is_empty()
+        || changes.remove_password
+    {
+        return Err(Error::InvalidArgument(
+            "Standard encryption has exactly one password and no recipients: only a new password is possible".into(),
+        ));
+    }
+    let Some(new_password) = &changes.new_password else {
+        return Err(Error::InvalidArgument("give the new password".into()));
+    };
+    let mut plain = tempfile::tempfile()?;
+    let options = crate::DecryptOptions {
+        limits: limits.clone(),
+        ..crate::DecryptOptions::default()
+    };
+    crate::decrypt(input, &mut plain, credentials, &options)?;
+    plain.seek(SeekFrom::Start(0))?;
+    let cipher = match standard.key_size {
+        192 => crate::Cipher::Aes192,
+        256 => crate::Cipher::Aes256,
+        _ => crate::Cipher::Aes128,
+    };
+    let opts = crate::EncryptOptions::default()
+        .scheme(crate::Scheme::Standard)
+        .cipher(cipher);
+    crate::encrypt(plain, out, new_password, &opts)?;
+    Ok(PasswdReport {
+        encryptors: vec!["password".into()],
+        package_untouched: false,
+    })
 }

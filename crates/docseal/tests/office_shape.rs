@@ -110,3 +110,65 @@ fn envelope_matches_offices_layout() {
     assert_eq!(ours.fat(), office.fat());
     assert_eq!(ours.mini_fat(), office.mini_fat());
 }
+
+/// Office-made Standard files (2007: 3.2; 2010+: 4.2).
+const OFFICE_STANDARD: &[&str] = &[
+    "fetched/poi/protect.xlsx",
+    "fetched/tika/testWORD_protected_passtika.docx",
+    "fetched/poi/58616.xlsx",
+    "fetched/msoffcrypto-tool/ecma376standard_password.docx",
+    "fetched/tika/testPPT_protected_passtika.pptx",
+    "fetched/poi/protected_passtika.xlsx",
+];
+
+#[test]
+fn standard_encryption_info_reserializes_to_offices_bytes() {
+    for path in OFFICE_STANDARD {
+        let original = info_stream(&corpus(path));
+        let EncryptionInfo::Standard(info) =
+            EncryptionInfo::parse(&original, &XmlLimits::default()).unwrap()
+        else {
+            panic!("{path} is not Standard")
+        };
+        assert_eq!(info.to_bytes(), original, "{path}");
+    }
+}
+
+#[test]
+fn standard_output_has_office_2010s_header_and_envelope() {
+    let package = vec![0x42u8; 10087];
+    let opts = EncryptOptions::default()
+        .scheme(docseal::Scheme::Standard)
+        .timestamp(1);
+    let mut out = Cursor::new(Vec::new());
+    docseal::encrypt(
+        Cursor::new(&package),
+        &mut out,
+        &Password::new("tika"),
+        &opts,
+    )
+    .unwrap();
+    let ours = out.into_inner();
+    let office = corpus("fetched/tika/testWORD_protected_passtika.docx");
+    let (a, b) = (info_stream(&ours), info_stream(&office));
+    assert_eq!(a.len(), 248);
+    assert_eq!(a[..12], b[..12], "version, flags and header size");
+    assert_eq!(a[12..44], b[12..44], "the EncryptionHeader fields");
+    assert_eq!(a[44..44 + 132], b[44..44 + 132], "CSP name");
+    let mut plain = Vec::new();
+    let r = docseal::decrypt(
+        Cursor::new(&ours),
+        &mut plain,
+        &docseal::Credentials::password("tika"),
+        &docseal::DecryptOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(plain, package);
+    assert_eq!(r.integrity, docseal::IntegrityStatus::NotAvailable);
+    let cf = CompoundFile::open(Cursor::new(&ours)).unwrap();
+    let size = cf.entries()[cf.find(&["EncryptedPackage"]).unwrap()].size;
+    assert_eq!(
+        size, 10104,
+        "8 + the package padded to 16, as Office writes it"
+    );
+}

@@ -333,19 +333,41 @@ fn passwd_changes_only_the_key_encryptors() {
         ),
         Err(Error::WrongPassword)
     ));
-    // Standard files: the package would have to be re-encrypted, which passwd never does.
+    // Standard files derive the key from the password: passwd re-encrypts and says so.
     let standard = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../corpus/fetched/msoffcrypto-tool/ecma376standard_password.docx"
     ))
     .unwrap();
+    let mut before = Vec::new();
+    docseal::decrypt(
+        Cursor::new(&standard),
+        &mut before,
+        &Credentials::password("Password1234_"),
+        &DecryptOptions::default(),
+    )
+    .unwrap();
+    let mut out = Cursor::new(Vec::new());
+    let report = docseal::change_key_encryptors(
+        Cursor::new(&standard),
+        &mut out,
+        &Credentials::password("Password1234_"),
+        &KeyChanges::default().new_password("x"),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert!(!report.package_untouched);
+    assert_eq!(
+        open(&out.into_inner(), &Credentials::password("x")).unwrap(),
+        before
+    );
     assert!(matches!(
         passwd(
             &standard,
             &Credentials::password("Password1234_"),
-            &KeyChanges::default().new_password("x")
+            &KeyChanges::default().add_recipient(ids[0].recipient())
         ),
-        Err(Error::Unsupported { .. })
+        Err(Error::InvalidArgument(_))
     ));
 }
 

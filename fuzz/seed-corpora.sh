@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Fills fuzz/corpus/<target>/ (gitignored) with seeds made from ../corpus/ and from docseal
+# itself. Safe to rerun: seeds are named by content and never duplicated; libFuzzer's own
+# additions in the same folders are left alone.
+#
+#   fuzz/seed-corpora.sh                 # all targets
+#   MAX_SEED_BYTES=32768 fuzz/seed-corpora.sh
+#
+# Needs: cargo and a C++ compiler (the seed_tool example links libfuzzer-sys like the targets).
+set -euo pipefail
+
+FUZZ_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$FUZZ_DIR")"
+SRC="${SEED_SOURCE:-$ROOT/corpus}"
+OUT="$FUZZ_DIR/corpus"
+MAX_SEED_BYTES="${MAX_SEED_BYTES:-65536}"
+
+for t in encryption_info compound_file decrypt roundtrip; do mkdir -p "$OUT/$t"; done
+
+# Classify the source files by their first bytes.
+cfb=() zip=()
+while IFS= read -r -d '' f; do
+    magic=$(head -c 4 "$f" | od -An -tx1 | tr -d ' \n')
+    case "$magic" in
+        d0cf11e0) cfb+=("$f") ;;
+        504b0304) zip+=("$f") ;;
+    esac
+done < <(find "$SRC" -type f ! -name '*.tsv' ! -name '*.md' -print0 | sort -z)
+echo "source: ${#cfb[@]} compound files, ${#zip[@]} zip packages in $SRC"
+
+small() { for f in "$@"; do [ "$(stat -c %s "$f")" -le "$MAX_SEED_BYTES" ] && printf '%s\n' "$f"; done; return 0; }
+copy_hashed() { # dir files...
+    local dir=$1; shift
+    local n=0
+    for f in "$@"; do
+        local h; h=$(sha1sum "$f" | cut -c1-16)
+        if [ ! -e "$dir/file-$h" ]; then cp "$f" "$dir/file-$h"; n=$((n + 1)); fi
+    done
+    echo "  $n new files copied into $dir"
+}
+
+echo "building seed_tool (release, no sanitizer)"
+cargo build --quiet --release --manifest-path "$FUZZ_DIR/Cargo.toml" --example seed_tool
+TOOL="$FUZZ_DIR/target/release/examples/seed_tool"
+
+mapfile -t small_cfb < <(small "${cfb[@]}")
+mapfile -t small_zip < <(small "${zip[@]}")
+
+# Encrypted seeds that the decrypt target's password opens, at spin counts under its cap.
+GEN="$(mktemp -d)"
+trap 'rm -rf "$GEN"' EXIT
+"$TOOL" encrypt-seeds "$GEN" "${small_zip[@]}"
+
+echo "compound_file:"
+copy_hashed "$OUT/compound_file" "${small_cfb[@]}"
+copy_hashed "$OUT/compound_file" "$GEN"/*
+
+echo "decrypt:"
+copy_hashed "$OUT/decrypt" "${small_cfb[@]}"
+copy_hashed "$OUT/decrypt" "$GEN"/*
+# A plain package and a non-Office file exercise the early exits.
+[ "${#small_zip[@]}" -gt 0 ] && copy_hashed "$OUT/decrypt" "${small_zip[0]}"
+
+echo "encryption_info:"
+"$TOOL" extract-info "$OUT/encryption_info" "${cfb[@]}" "$GEN"/*
+
+echo "roundtrip:"
+"$TOOL" roundtrip-seeds "$OUT/roundtrip" "${small_zip[@]}"
+
+for t in encryption_info compound_file decrypt roundtrip; do
+    printf '%-16s %5d files\n' "$t" "$(find "$OUT/$t" -type f | wc -l)"
+done
