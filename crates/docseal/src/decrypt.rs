@@ -12,8 +12,8 @@ use zeroize::Zeroizing;
 use crate::sniff::{classify, starts_like_zip, Kind};
 use crate::{Error, Limits, Result};
 
-/// Read batch: 256 KiB.
-const BATCH: usize = 64 * SEGMENT_SIZE;
+/// Read batch: 1 MiB.
+const BATCH: usize = 256 * SEGMENT_SIZE;
 
 /// How to open a file.
 ///
@@ -316,7 +316,7 @@ fn run<R: Read + Seek>(
     }
     // The size prefix is untrusted: an absurd value must not overflow (fuzz regression
     // tests/fuzz-regressions/decrypt/size-prefix-u64-max-*).
-    let needed = size.div_ceil(16).checked_mul(16).unwrap_or(u64::MAX);
+    let needed = size.div_ceil(16).saturating_mul(16);
     if needed > stream_len - 8 {
         return Err(Error::malformed(
             "EncryptedPackage",
@@ -370,22 +370,30 @@ fn run<R: Read + Seek>(
         return Ok(report);
     };
     stream.seek(SeekFrom::Start(8))?;
-    let mut done = 0u64;
-    let mut segment = 0u32;
-    while done < size {
-        let plain = (size - done).min(BATCH as u64) as usize;
-        let padded = plain.div_ceil(16) * 16;
-        stream.read_exact(&mut buf[..padded])?;
-        match &unlocked {
-            Unlocked::Agile { cipher, .. } => {
-                crate::parallel::decrypt_segments(cipher, segment, &mut buf[..padded])
+    let mut left = size;
+    crate::parallel::pipeline(
+        BATCH,
+        |buf| {
+            if left == 0 {
+                return Ok(None);
             }
-            Unlocked::Standard { key } => key.ecb_decrypt(&mut buf[..padded]),
-        }
-        out.write_all(&buf[..plain])?;
-        done += plain as u64;
-        segment += padded.div_ceil(SEGMENT_SIZE) as u32;
-    }
+            let plain = left.min(buf.len() as u64) as usize;
+            let padded = plain.div_ceil(16) * 16;
+            stream.read_exact(&mut buf[..padded]).map_err(Error::from)?;
+            left -= plain as u64;
+            Ok(Some(crate::parallel::Filled {
+                len: padded,
+                keep: plain,
+            }))
+        },
+        &|segment, buf| match &unlocked {
+            Unlocked::Agile { cipher, .. } => {
+                crate::parallel::decrypt_segments_beside_one(cipher, segment, buf)
+            }
+            Unlocked::Standard { key } => key.ecb_decrypt(buf),
+        },
+        |bytes| out.write_all(bytes).map_err(Error::from),
+    )?;
     out.flush()?;
     Ok(report)
 }

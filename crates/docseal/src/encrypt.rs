@@ -11,8 +11,8 @@ use docseal_ole::{EntrySpec, Layout, Version};
 
 use crate::{Error, Result};
 
-/// Segments handled per batch: 256 KiB of package at a time.
-const BATCH_SEGMENTS: usize = 64;
+/// Segments handled per batch: 1 MiB of package at a time.
+const BATCH_SEGMENTS: usize = 256;
 
 /// Options for [`encrypt`].
 ///
@@ -481,69 +481,42 @@ fn encrypt_stream<R: Read, W: Write>(
     if size == 0 {
         return Ok(());
     }
-    let batch = BATCH_SEGMENTS * SEGMENT_SIZE;
-    let (to_worker, work) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize, u32)>(2);
-    let (to_main, done) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize)>(2);
-    std::thread::scope(|scope| -> Result<()> {
-        scope.spawn(move || {
-            for (mut buf, len, segment) in work {
-                match cipher {
-                    PackageCipher::Agile(c) => {
-                        crate::parallel::encrypt_segments_beside_one(c, segment, &mut buf[..len])
-                    }
-                    PackageCipher::Standard(key) => key.ecb_encrypt(&mut buf[..len]),
-                }
-                if to_main.send((buf, len)).is_err() {
-                    break;
-                }
+    let mut left = size;
+    crate::parallel::pipeline(
+        BATCH_SEGMENTS * SEGMENT_SIZE,
+        |buf| {
+            if left == 0 {
+                return Ok(None);
             }
-        });
-        let mut free: Vec<Vec<u8>> = (0..3).map(|_| vec![0u8; batch]).collect();
-        let mut read_so_far = 0u64;
-        let mut segment = 0u32;
-        let mut in_flight = 0usize;
-        let mut result = Ok(());
-        loop {
-            // Keep the worker fed: read ahead while buffers are free.
-            while read_so_far < size && in_flight < 2 {
-                let Some(mut buf) = free.pop() else { break };
-                let want = (size - read_so_far).min(batch as u64) as usize;
-                if let Err(e) = package.read_exact(&mut buf[..want]) {
-                    result = Err(if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                        Error::Io(std::io::Error::other(
-                            "the package became shorter while it was read",
-                        ))
-                    } else {
-                        Error::Io(e)
-                    });
-                    break;
+            let want = left.min(buf.len() as u64) as usize;
+            package.read_exact(&mut buf[..want]).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                    Error::Io(std::io::Error::other(
+                        "the package became shorter while it was read",
+                    ))
+                } else {
+                    Error::Io(e)
                 }
-                let padded = want.div_ceil(16) * 16;
-                buf[want..padded].fill(0);
-                if to_worker.send((buf, padded, segment)).is_err() {
-                    break;
-                }
-                read_so_far += want as u64;
-                segment += padded.div_ceil(SEGMENT_SIZE) as u32;
-                in_flight += 1;
+            })?;
+            left -= want as u64;
+            let padded = want.div_ceil(16) * 16;
+            buf[want..padded].fill(0);
+            Ok(Some(crate::parallel::Filled {
+                len: padded,
+                keep: padded,
+            }))
+        },
+        &|segment, buf| match cipher {
+            PackageCipher::Agile(c) => {
+                crate::parallel::encrypt_segments_beside_one(c, segment, buf)
             }
-            if in_flight == 0 || result.is_err() {
-                break;
-            }
-            let Ok((buf, len)) = done.recv() else { break };
-            in_flight -= 1;
+            PackageCipher::Standard(key) => key.ecb_encrypt(buf),
+        },
+        |bytes| {
             if let Some(h) = hmac.as_mut() {
-                h.update(&buf[..len]);
+                h.update(bytes);
             }
-            if let Err(e) = out.write_all(&buf[..len]) {
-                result = Err(e.into());
-                break;
-            }
-            free.push(buf);
-        }
-        // Hang up both ways so a worker blocked on either channel ends before the scope joins.
-        drop(to_worker);
-        drop(done);
-        result
-    })
+            out.write_all(bytes).map_err(Error::from)
+        },
+    )
 }
