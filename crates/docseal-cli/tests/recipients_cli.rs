@@ -251,6 +251,39 @@ fn unsuitable_and_expired_certificates() {
     assert_eq!(code(&o), 5, "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!out.exists());
 
+    // An expired certificate: a warning, and the file is still made for it (Office does not
+    // check validity).
+    let old = certs::make_expired_identity("Old");
+    std::fs::write(dir.path().join("old.pem"), &old.cert_pem).unwrap();
+    std::fs::write(dir.path().join("old.key"), old.pkcs8_pem()).unwrap();
+    let o = run(&[
+        "encrypt",
+        s(&sample()),
+        s(&out),
+        "--recipient",
+        s(&dir.path().join("old.pem")),
+        "--spin-count",
+        "10",
+    ]);
+    assert_eq!(code(&o), 0);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("expired"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        code(&run(&[
+            "verify",
+            s(&out),
+            "--private-key",
+            s(&dir.path().join("old.key"))
+        ])),
+        0
+    );
+    let v = String::from_utf8_lossy(&run(&["inspect", s(&out)]).stdout).to_string();
+    assert!(v.contains("EXPIRED"), "{v}");
+    std::fs::remove_file(&out).unwrap();
+
     // An EC certificate (openssl, when present): exit 5 naming RSA.
     let ec = dir.path().join("ec.pem");
     let made = Command::new("openssl")

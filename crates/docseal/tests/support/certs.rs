@@ -49,12 +49,31 @@ impl Identity {
 }
 
 pub fn make_identity(name: &str, bits: usize, serial: u32, valid_secs: u64) -> Identity {
+    let validity = Validity::from_now(Duration::from_secs(valid_secs)).unwrap();
+    make_identity_valid(name, bits, serial, validity)
+}
+
+/// A certificate that expired a year ago.
+pub fn make_expired_identity(name: &str) -> Identity {
+    use x509_cert::der::asn1::UtcTime;
+    use x509_cert::time::Time;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let year = Duration::from_secs(365 * 86_400);
+    let validity = Validity {
+        not_before: Time::UtcTime(UtcTime::from_unix_duration(now - 2 * year).unwrap()),
+        not_after: Time::UtcTime(UtcTime::from_unix_duration(now - year).unwrap()),
+    };
+    make_identity_valid(name, 2048, 99, validity)
+}
+
+fn make_identity_valid(name: &str, bits: usize, serial: u32, validity: Validity) -> Identity {
     let key = RsaPrivateKey::new(&mut rand_core::OsRng, bits).unwrap();
     let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key.clone());
     let spki_der = key.to_public_key().to_public_key_der().unwrap();
     let spki = SubjectPublicKeyInfoOwned::from_der(spki_der.as_bytes()).unwrap();
     let subject = Name::from_str(&format!("CN={name},O=docseal tests")).unwrap();
-    let validity = Validity::from_now(Duration::from_secs(valid_secs)).unwrap();
     let builder = CertificateBuilder::new(
         Profile::Root,
         SerialNumber::from(serial),
