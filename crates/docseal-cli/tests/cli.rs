@@ -402,3 +402,49 @@ fn standard_scheme() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("re-encrypted"));
     assert_eq!(code(&run(&["verify", s(&re), "-p", "pw2"])), 0);
 }
+
+/// A process killed mid-write leaves the destination absent (or the previous file), never
+/// partial; at most a `.docseal-*.tmp` file remains beside it.
+#[test]
+#[cfg(unix)]
+fn sigkill_mid_write_never_leaves_a_partial_destination() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.bin");
+    let mut f = std::fs::File::create(&big).unwrap();
+    let chunk: Vec<u8> = (0..1 << 20).map(|i| (i % 251) as u8).collect();
+    for _ in 0..96 {
+        f.write_all(&chunk).unwrap();
+    }
+    drop(f);
+    let out = dir.path().join("out.docx");
+    for (i, delay_ms) in [30u64, 80, 150, 300].iter().enumerate() {
+        if i % 2 == 1 {
+            std::fs::write(&out, b"previous").unwrap();
+        } else {
+            let _ = std::fs::remove_file(&out);
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_docseal"))
+            .args(["encrypt", s(&big), s(&out), "-p", "pw", "--spin-count", "1"])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(*delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let status = child.wait().unwrap();
+        match std::fs::read(&out) {
+            Err(_) => assert!(i % 2 == 0, "the previous file vanished"),
+            Ok(bytes) if bytes == b"previous" => {}
+            Ok(bytes) => {
+                // The run finished before the kill: then the file must be complete.
+                assert!(
+                    status.success(),
+                    "partial output after a kill ({} bytes)",
+                    bytes.len()
+                );
+                assert_eq!(code(&run(&["verify", s(&out), "-p", "pw"])), 0);
+            }
+        }
+    }
+}
