@@ -200,8 +200,21 @@ pub struct AgileEncryptionInfo {
 impl AgileEncryptionInfo {
     /// The first password key encryptor, if any.
     pub fn password_encryptor(&self) -> Option<&PasswordKeyEncryptor> {
-        self.key_encryptors.iter().find_map(|k| match k {
+        self.password_encryptors().next()
+    }
+
+    /// Every password key encryptor, in document order.
+    pub fn password_encryptors(&self) -> impl Iterator<Item = &PasswordKeyEncryptor> {
+        self.key_encryptors.iter().filter_map(|k| match k {
             KeyEncryptor::Password(p) => Some(p),
+            _ => None,
+        })
+    }
+
+    /// Every certificate key encryptor, in document order.
+    pub fn certificate_encryptors(&self) -> impl Iterator<Item = &CertificateKeyEncryptor> {
+        self.key_encryptors.iter().filter_map(|k| match k {
+            KeyEncryptor::Certificate(c) => Some(c),
             _ => None,
         })
     }

@@ -105,6 +105,11 @@ impl<R: Read + Seek> CompoundFile<R> {
         &self.mini_fat
     }
 
+    /// The regular sectors holding the mini stream, in order.
+    pub fn mini_stream_sectors(&self) -> &[u32] {
+        &self.mini_stream_sectors
+    }
+
     /// Length of the underlying file.
     pub fn file_len(&self) -> u64 {
         self.file_len

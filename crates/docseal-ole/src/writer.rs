@@ -305,6 +305,12 @@ impl Layout {
         })
     }
 
+    /// Renames the root entry (Office writes `Root Entry`; a few writers leave it empty).
+    pub fn with_root_name(mut self, name: &str) -> Self {
+        self.directory[0].name = name.into();
+        self
+    }
+
     /// File offset at which the caller writes the streamed stream, if it lives in regular sectors.
     pub fn streamed_offset(&self) -> Option<u64> {
         let ss = self.version.sector_size() as u64;

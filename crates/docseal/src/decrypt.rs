@@ -49,6 +49,11 @@ impl Credentials {
         self
     }
 
+    /// The password, if any.
+    pub(crate) fn password_ref(&self) -> Option<&Password> {
+        self.password.as_ref()
+    }
+
     /// No credentials (for files that need none, or to get a precise error).
     pub fn none() -> Credentials {
         Credentials::default()
@@ -162,14 +167,7 @@ pub(crate) fn unlock_agile(
 ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     let mut last = None;
     if let Some(key) = &credentials.private_key {
-        let certs: Vec<_> = agile
-            .key_encryptors
-            .iter()
-            .filter_map(|k| match k {
-                KeyEncryptor::Certificate(c) => Some(c),
-                _ => None,
-            })
-            .collect();
+        let certs: Vec<_> = agile.certificate_encryptors().collect();
         let matching: Vec<_> = certs.iter().filter(|c| c.matches(key)).collect();
         for c in &matching {
             match c.unlock(key, &agile.key_data) {
@@ -187,14 +185,7 @@ pub(crate) fn unlock_agile(
         }
     }
     if let Some(password) = &credentials.password {
-        let encryptors: Vec<_> = agile
-            .key_encryptors
-            .iter()
-            .filter_map(|k| match k {
-                KeyEncryptor::Password(p) => Some(p),
-                _ => None,
-            })
-            .collect();
+        let encryptors: Vec<_> = agile.password_encryptors().collect();
         if encryptors.is_empty() {
             last = last.or(Some(Error::NoUsableKey {
                 detail: "the file has no password key encryptor (it is protected for certificate holders only)".into(),

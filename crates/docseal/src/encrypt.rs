@@ -223,12 +223,7 @@ pub fn encrypt<R: Read + Seek, W: Write + Seek>(
     password: &Password,
     options: &EncryptOptions,
 ) -> Result<EncryptReport> {
-    encrypt_impl(
-        package,
-        Sink::<W, std::io::Sink>::Seekable(out),
-        Some(password),
-        options,
-    )
+    encrypt_for(package, out, Some(password), options)
 }
 
 /// Like [`encrypt`], for a sink that cannot seek (a pipe, a socket, an HTTP body).

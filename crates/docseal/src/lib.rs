@@ -33,6 +33,7 @@
 //! assert_eq!(report.integrity, docseal::IntegrityStatus::Verified);
 //! ```
 
+mod conform;
 mod decrypt;
 mod encrypt;
 mod error;
@@ -43,6 +44,7 @@ mod parallel;
 mod passwd;
 mod sniff;
 
+pub use conform::{conform, ConformReport, Difference};
 pub use decrypt::{decrypt, verify, Credentials, DecryptOptions, DecryptReport, IntegrityStatus};
 pub use docseal_crypto::{
     CertificateInfo, HashAlgorithm, Password, RecipientCertificate, RecipientKey,

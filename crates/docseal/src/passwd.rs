@@ -131,10 +131,7 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
     let key = unlock_agile(&agile, credentials, limits)?;
     let mut rng = changes.rng.clone().unwrap_or_else(Rng::os);
 
-    let old_password = agile.key_encryptors.iter().find_map(|k| match k {
-        KeyEncryptor::Password(p) => Some(p.clone()),
-        _ => None,
-    });
+    let old_password = agile.password_encryptor().cloned();
     // A new password takes the old one's place, so the encryptor order (which readers care
     // about, see `EncryptOptions::password_encryptor_last`) is kept.
     let password_slot = agile

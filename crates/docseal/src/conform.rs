@@ -1,0 +1,430 @@
+//! Reproduction mode: recover every parameter and secret of an encrypted file, encrypt its
+//! plaintext again with them, and compare with the original, structure by structure and then
+//! byte for byte. This is how "byte-compatible with Office" is proven rather than claimed.
+
+use std::io::{Cursor, Read, Seek, SeekFrom};
+
+use docseal_crypto::{
+    agile_stream, dataspaces, derive_iv, AesKey, DataIntegrity, EncryptionInfo, HashAlgorithm,
+    HmacState, KeyEncryptor, PasswordHash, SegmentCipher, BLOCK_HMAC_KEY, BLOCK_HMAC_VALUE,
+    BLOCK_KEY_VALUE, BLOCK_VERIFIER_INPUT, BLOCK_VERIFIER_VALUE, SEGMENT_SIZE,
+};
+use docseal_ole::{CompoundFile, EntrySpec, Layout, ObjectType};
+use serde_json::{json, Value};
+
+use crate::decrypt::{open_container, unlock_agile, Container};
+use crate::{Credentials, Error, Limits, Result};
+
+/// One place where the reproduction differs from the original.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    /// The structure (`"EncryptionInfo"`, `"EncryptedPackage"`, `"compound file"`, …).
+    pub structure: String,
+    /// Offset of the first differing byte within it.
+    pub offset: u64,
+    /// What differs.
+    pub detail: String,
+}
+
+/// The outcome of [`conform`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConformReport {
+    /// `"agile"` or `"standard"`.
+    pub scheme: &'static str,
+    /// `EncryptionInfo`, every `\x06DataSpaces` stream and `EncryptedPackage` are identical.
+    pub streams_identical: bool,
+    /// The whole compound file is identical.
+    pub container_identical: bool,
+    /// Every difference found, first one first.
+    pub differences: Vec<Difference>,
+}
+
+impl ConformReport {
+    /// The report as one JSON object.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "scheme": self.scheme,
+            "streams_identical": self.streams_identical,
+            "container_identical": self.container_identical,
+            "differences": self.differences.iter().map(|d| json!({
+                "structure": d.structure, "offset": d.offset, "detail": d.detail,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn first_difference(structure: &str, ours: &[u8], theirs: &[u8]) -> Option<Difference> {
+    let at = ours.iter().zip(theirs).position(|(a, b)| a != b);
+    match at {
+        Some(i) => Some(Difference {
+            structure: structure.into(),
+            offset: i as u64,
+            detail: format!(
+                "byte {i}: ours {:#04x}, original {:#04x}",
+                ours[i], theirs[i]
+            ),
+        }),
+        None if ours.len() != theirs.len() => Some(Difference {
+            structure: structure.into(),
+            offset: ours.len().min(theirs.len()) as u64,
+            detail: format!("length: ours {}, original {}", ours.len(), theirs.len()),
+        }),
+        None => None,
+    }
+}
+
+/// Decrypts a CBC blob and returns (plaintext, padding after `keep` bytes).
+fn open_blob(aes: &AesKey, iv: &[u8; 16], blob: &[u8]) -> Vec<u8> {
+    let mut v = blob.to_vec();
+    aes.cbc_decrypt(iv, &mut v);
+    v
+}
+
+/// Re-encrypts `value` followed by the padding bytes recovered from `recovered` (the original
+/// blob decrypted), so the padding Office chose is reproduced too.
+fn seal_blob(aes: &AesKey, iv: &[u8; 16], value: &[u8], recovered: &[u8]) -> Vec<u8> {
+    let mut v = value.to_vec();
+    if recovered.len() > v.len() {
+        v.extend_from_slice(&recovered[v.len()..]);
+    }
+    v.resize(v.len().div_ceil(16) * 16, 0);
+    aes.cbc_encrypt(iv, &mut v);
+    v
+}
+
+/// Reproduces `input` (an Agile or Standard file) from its plaintext and recovered secrets and
+/// compares. Needs the password (or a private key) that opens it.
+pub fn conform<R: Read + Seek>(
+    input: R,
+    credentials: &Credentials,
+    limits: &Limits,
+) -> Result<ConformReport> {
+    let Container {
+        mut cf,
+        info,
+        package_id,
+    } = open_container(input, limits)?;
+    let original_info = {
+        let id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
+        cf.read_stream(id, limits.max_encryption_info_size)?
+    };
+    let original_package = {
+        let mut s = cf.open_stream(package_id)?;
+        let mut v = Vec::with_capacity(s.len() as usize);
+        s.read_to_end(&mut v)?;
+        v
+    };
+    if original_package.len() < 8 {
+        return Err(Error::malformed("EncryptedPackage", "no size prefix"));
+    }
+    let size = u64::from_le_bytes(original_package[..8].try_into().unwrap_or_default());
+    let body = &original_package[8..];
+    let padded = (size.div_ceil(16) * 16) as usize;
+    if body.len() < padded {
+        return Err(Error::malformed(
+            "EncryptedPackage",
+            "shorter than its declared size",
+        ));
+    }
+    let mut differences = Vec::new();
+
+    let (scheme, our_info, our_package) = match info {
+        EncryptionInfo::Agile(agile) => {
+            let key = unlock_agile(&agile, credentials, limits)?;
+            let suite = agile.key_data.suite("EncryptionInfo keyData")?;
+            let cipher = SegmentCipher::new(&agile.key_data, &key)?;
+            // Plaintext, with the padding bytes of the last segment as Office left them.
+            let mut plain = body[..padded].to_vec();
+            cipher.decrypt_segments(0, &mut plain);
+            let mut ours_body = plain.clone();
+            cipher.encrypt_segments(0, &mut ours_body);
+            ours_body.extend_from_slice(&body[padded..]);
+            let mut our_package = original_package[..8].to_vec();
+            our_package.extend_from_slice(&ours_body);
+
+            // HMAC key recovered; the tag recomputed over our package.
+            let aes = AesKey::new(&key)?;
+            let mut rebuilt = agile.clone();
+            if let Some(di) = &agile.data_integrity {
+                let iv_k = derive_iv(suite.hash, &agile.key_data.salt, Some(&BLOCK_HMAC_KEY));
+                let iv_v = derive_iv(suite.hash, &agile.key_data.salt, Some(&BLOCK_HMAC_VALUE));
+                let hmac_plain = open_blob(&aes, &iv_k, &di.encrypted_hmac_key);
+                let hmac_key = &hmac_plain[..suite.hash.size().min(hmac_plain.len())];
+                let mut mac = HmacState::new(suite.hash, hmac_key);
+                mac.update(&our_package);
+                let tag = mac.finalize();
+                let value_plain = open_blob(&aes, &iv_v, &di.encrypted_hmac_value);
+                rebuilt.data_integrity = Some(DataIntegrity {
+                    encrypted_hmac_key: seal_blob(&aes, &iv_k, hmac_key, &hmac_plain),
+                    encrypted_hmac_value: seal_blob(&aes, &iv_v, tag.as_slice(), &value_plain),
+                });
+            }
+            // Password encryptors: verifier input recovered, its hash recomputed, key re-wrapped.
+            if let Some(pw) = &credentials_password(credentials) {
+                for enc in rebuilt.key_encryptors.iter_mut() {
+                    let KeyEncryptor::Password(p) = enc else {
+                        continue;
+                    };
+                    let s = p.params.suite("EncryptionInfo p:encryptedKey")?;
+                    let ph = PasswordHash::derive(s.hash, &p.params.salt, pw, p.spin_count);
+                    let iv = derive_iv(s.hash, &p.params.salt, None);
+                    let k1 = AesKey::new(&ph.key_for(&BLOCK_VERIFIER_INPUT, s.key_len))?;
+                    let k2 = AesKey::new(&ph.key_for(&BLOCK_VERIFIER_VALUE, s.key_len))?;
+                    let k3 = AesKey::new(&ph.key_for(&BLOCK_KEY_VALUE, s.key_len))?;
+                    let input_plain = open_blob(&k1, &iv, &p.encrypted_verifier_hash_input);
+                    let verifier =
+                        &input_plain[..(p.params.salt_size as usize).min(input_plain.len())];
+                    let value_plain = open_blob(&k2, &iv, &p.encrypted_verifier_hash_value);
+                    let key_plain = open_blob(&k3, &iv, &p.encrypted_key_value);
+                    p.encrypted_verifier_hash_input = seal_blob(&k1, &iv, verifier, &input_plain);
+                    p.encrypted_verifier_hash_value = seal_blob(
+                        &k2,
+                        &iv,
+                        s.hash.digest(&[verifier]).as_slice(),
+                        &value_plain,
+                    );
+                    p.encrypted_key_value = seal_blob(&k3, &iv, &key, &key_plain);
+                }
+            }
+            ("agile", agile_stream(&rebuilt), our_package)
+        }
+        EncryptionInfo::Standard(standard) => {
+            let pw = credentials_password(credentials).ok_or_else(|| Error::NoUsableKey {
+                detail: "a password is needed".into(),
+            })?;
+            let key = standard.unlock(&pw)?;
+            let aes = AesKey::new(&key)?;
+            let mut plain = body[..padded].to_vec();
+            aes.ecb_decrypt(&mut plain);
+            let mut ours = plain;
+            aes.ecb_encrypt(&mut ours);
+            ours.extend_from_slice(&body[padded..]);
+            let mut our_package = original_package[..8].to_vec();
+            our_package.extend_from_slice(&ours);
+            // The verifier recovered, its SHA-1 recomputed.
+            let mut rebuilt = standard.clone();
+            let mut verifier = standard.encrypted_verifier.clone();
+            aes.ecb_decrypt(&mut verifier);
+            let mut hash_plain = standard.encrypted_verifier_hash.clone();
+            aes.ecb_decrypt(&mut hash_plain);
+            let mut hash = HashAlgorithm::Sha1.digest(&[&verifier]).as_slice().to_vec();
+            hash.extend_from_slice(&hash_plain[hash.len().min(hash_plain.len())..]);
+            let mut v = verifier.clone();
+            aes.ecb_encrypt(&mut v);
+            aes.ecb_encrypt(&mut hash);
+            rebuilt.encrypted_verifier = v;
+            rebuilt.encrypted_verifier_hash = hash;
+            ("standard", rebuilt.to_bytes(), our_package)
+        }
+        _ => {
+            return Err(Error::Unsupported {
+                what: "this EncryptionInfo version".into(),
+            })
+        }
+    };
+    differences.extend(first_difference(
+        "EncryptionInfo",
+        &our_info,
+        &original_info,
+    ));
+    differences.extend(first_difference(
+        "EncryptedPackage",
+        &our_package,
+        &original_package,
+    ));
+    let office = dataspaces::strong_encryption_streams();
+    for (path, bytes) in &office {
+        let mut full = vec!["\u{6}DataSpaces"];
+        full.extend(path.iter().copied());
+        let name = format!(
+            "\\x06DataSpaces/{}",
+            path.join("/").replace('\u{6}', "\\x06")
+        );
+        match cf.find(&full) {
+            Some(id) => {
+                let theirs = cf.read_stream(id, 1 << 20)?;
+                differences.extend(first_difference(&name, bytes, &theirs));
+            }
+            None => differences.push(Difference {
+                structure: name,
+                offset: 0,
+                detail: "missing in the original".into(),
+            }),
+        }
+    }
+    let streams_identical = differences.is_empty();
+
+    // The whole file: the original's entries, order and times, our layout and contents.
+    let ours_file = rebuild_container(&mut cf, package_id, &our_info, &our_package)?;
+    let original_file = {
+        let mut inner = cf.into_inner();
+        inner.seek(SeekFrom::Start(0))?;
+        let mut v = Vec::new();
+        inner.read_to_end(&mut v)?;
+        v
+    };
+    // Office leaves whatever was in memory in the unused tail of the last sector of
+    // EncryptedPackage and of the mini stream. Those slack bytes are recovered like the other
+    // padding, where both files put the stream in the same sector.
+    let mut ours_file = ours_file;
+    let slack = slack_regions(&ours_file);
+    if slack == slack_regions(&original_file) {
+        for range in slack {
+            if range.end <= ours_file.len() && range.end <= original_file.len() {
+                ours_file[range.clone()].copy_from_slice(&original_file[range]);
+            }
+        }
+    }
+    let container = first_difference("compound file", &ours_file, &original_file);
+    let container_identical = container.is_none();
+    if let Some(mut d) = container {
+        d.detail = format!(
+            "{} ({})",
+            d.detail,
+            describe_offset(&original_file, d.offset)
+        );
+        differences.push(d);
+    }
+    Ok(ConformReport {
+        scheme,
+        streams_identical,
+        container_identical,
+        differences,
+    })
+}
+
+/// The unused tails of the last sector of `EncryptedPackage` (when in regular sectors) and of
+/// the mini stream.
+fn slack_regions(file: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let Ok(mut cf) = CompoundFile::open(Cursor::new(file)) else {
+        return Vec::new();
+    };
+    let ss = cf.header().version.sector_size() as u64;
+    let mut out = Vec::new();
+    let mut tail = |last_sector: u32, len: u64| {
+        if len % ss != 0 {
+            let start = (u64::from(last_sector) + 1) * ss;
+            out.push((start + len % ss) as usize..(start + ss) as usize);
+        }
+    };
+    if let Some(id) = cf.find(&["EncryptedPackage"]) {
+        let len = cf.entries()[id].size;
+        if len >= 4096 {
+            if let Ok(s) = cf.open_stream(id) {
+                if let Some(&last) = s.sectors().last() {
+                    tail(last, len);
+                }
+            }
+        }
+    }
+    let root_len = cf.entries()[0].size;
+    if let Some(&last) = cf.mini_stream_sectors().last() {
+        tail(last, root_len);
+    }
+    // The unused tail of the last mini sector of each stream in the mini stream.
+    let hosts = cf.mini_stream_sectors().to_vec();
+    for id in 1..cf.entries().len() {
+        let e = &cf.entries()[id];
+        if e.object_type != ObjectType::Stream || e.size >= 4096 || e.size % 64 == 0 {
+            continue;
+        }
+        let size = e.size;
+        let Some(last_mini) = cf
+            .open_stream(id)
+            .ok()
+            .and_then(|s| s.sectors().last().copied())
+        else {
+            continue;
+        };
+        let at = u64::from(last_mini) * 64 + size % 64;
+        let Some(&host) = hosts.get((at / ss) as usize) else {
+            continue;
+        };
+        let start = (u64::from(host) + 1) * ss + at % ss;
+        out.push(start as usize..(start + 64 - size % 64) as usize);
+    }
+    out
+}
+
+fn credentials_password(c: &Credentials) -> Option<docseal_crypto::Password> {
+    c.password_ref().cloned()
+}
+
+fn describe_offset(file: &[u8], offset: u64) -> String {
+    if offset < 512 {
+        return "header".into();
+    }
+    let sector = offset / 512 - 1;
+    let _ = file;
+    format!("sector {sector}, byte {} of it", offset % 512)
+}
+
+fn rebuild_container<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    package_id: usize,
+    info: &[u8],
+    package: &[u8],
+) -> Result<Vec<u8>> {
+    let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
+    let mut parent_of = std::collections::HashMap::new();
+    let mut stack = vec![0usize];
+    let mut guard = 0;
+    while let Some(s) = stack.pop() {
+        guard += 1;
+        if guard > cf.entries().len() {
+            return Err(Error::malformed(
+                "compound file directory",
+                "storage tree loops",
+            ));
+        }
+        for kid in cf.children(s)? {
+            parent_of.insert(kid, s);
+            if cf.entries()[kid].object_type == ObjectType::Storage {
+                stack.push(kid);
+            }
+        }
+    }
+    let ids: Vec<usize> = (1..cf.entries().len())
+        .filter(|id| parent_of.contains_key(id))
+        .collect();
+    let index: std::collections::HashMap<usize, usize> =
+        ids.iter().enumerate().map(|(i, &id)| (id, i + 1)).collect();
+    let mut specs = Vec::new();
+    let mut contents: std::collections::HashMap<usize, Vec<u8>> = Default::default();
+    for &id in &ids {
+        let e = cf.entries()[id].clone();
+        let parent = index.get(&parent_of[&id]).copied().unwrap_or(0);
+        let size = if e.object_type == ObjectType::Storage {
+            None
+        } else if id == info_id {
+            contents.insert(index[&id], info.to_vec());
+            Some(info.len() as u64)
+        } else if id == package_id {
+            contents.insert(index[&id], package.to_vec());
+            Some(package.len() as u64)
+        } else {
+            let data = cf.read_stream(id, 64 << 20)?;
+            let n = data.len() as u64;
+            contents.insert(index[&id], data);
+            Some(n)
+        };
+        specs.push(EntrySpec {
+            name: e.name,
+            stream_size: size,
+            parent,
+            created: e.created,
+            modified: e.modified,
+        });
+    }
+    let layout = Layout::plan(cf.header().version, cf.entries()[0].modified, &specs, None)?
+        .with_root_name(&cf.entries()[0].name);
+    let mut out = Cursor::new(Vec::new());
+    layout.write_prefix(&mut out, &|id| {
+        contents.get(&id).map_or(&[][..], |v| v.as_slice())
+    })?;
+    Ok(out.into_inner())
+}
+
+#[allow(dead_code)]
+const _: usize = SEGMENT_SIZE;
