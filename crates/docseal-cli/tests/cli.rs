@@ -448,3 +448,50 @@ fn sigkill_mid_write_never_leaves_a_partial_destination() {
         }
     }
 }
+
+#[test]
+fn lint_and_conform_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let enc = dir.path().join("e.docx");
+    assert_eq!(
+        code(&run(&[
+            "encrypt",
+            s(&corpus("generated/pydocx.docx")),
+            s(&enc),
+            "-p",
+            "pw",
+            "--spin-count",
+            "100"
+        ])),
+        0
+    );
+    assert_eq!(code(&run(&["lint", s(&enc)])), 0);
+    assert_eq!(code(&run(&["lint", s(&enc), "-p", "pw"])), 0);
+    let o = run(&[
+        "lint",
+        s(&corpus("fetched/excelize/encryptSHA512.xlsx")),
+        "--json",
+    ]);
+    assert_eq!(code(&o), 9);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["findings"][0]["rule"], "dataspaces-missing");
+    let o = run(&[
+        "conform",
+        s(&corpus("fetched/msoffcrypto-tool/example_password.docx")),
+        "-p",
+        "Password1234_",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["streams_identical"], true);
+    assert_eq!(v["container_identical"], true);
+    let o = run(&[
+        "conform",
+        s(&corpus("fetched/poi/protect.xlsx")),
+        "-p",
+        "VelvetSweatshop",
+    ]);
+    assert_eq!(code(&o), 9);
+    assert_eq!(code(&run(&["conform", s(&enc), "-p", "wrong"])), 3);
+}

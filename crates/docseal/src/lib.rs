@@ -40,6 +40,7 @@ mod error;
 mod fs;
 mod inspect;
 mod limits;
+mod lint;
 mod parallel;
 mod passwd;
 mod sniff;
@@ -57,6 +58,7 @@ pub use error::{Error, Result};
 pub use fs::{spool, write_atomically};
 pub use inspect::inspect;
 pub use limits::Limits;
+pub use lint::{findings_json, lint, Finding, RULES};
 pub use passwd::{change_key_encryptors, normalize_fingerprint, KeyChanges, PasswdReport};
 pub use sniff::{sniff, Kind};
 

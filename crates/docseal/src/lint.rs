@@ -1,0 +1,292 @@
+//! The Office-shape linter: what in an encrypted file differs from what Office writes, or from
+//! what the readers that matter accept. Each rule has an id, so findings can be matched and
+//! counted; [`RULES`] lists them.
+
+use std::io::{Read, Seek};
+
+use docseal_crypto::{
+    agile_stream, dataspaces, AgileEncryptionInfo, EncryptionInfo, StandardEncryptionInfo,
+    OFFICE_STANDARD_CSP,
+};
+use docseal_ole::{CompoundFile, Layout, ObjectType, Version};
+use serde_json::{json, Value};
+
+use crate::decrypt::{open_container, unlock_agile, Container};
+use crate::encrypt::{envelope_entries, PACKAGE_ID};
+use crate::{Credentials, Limits, Result};
+
+/// One thing the linter found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule (see [`RULES`]).
+    pub rule: &'static str,
+    /// What it found, in one line.
+    pub message: String,
+}
+
+/// Every rule: (id, what it checks).
+pub const RULES: &[(&str, &str)] = &[
+    ("cfb-version", "compound-file version 3 (512-byte sectors) for packages under 2 GiB, as Office writes"),
+    ("cfb-minor-version", "minor version 0x003E, as Office writes"),
+    ("cfb-layout", "header, FAT and mini FAT laid out as Office 2013+ lays out this set of streams"),
+    ("directory-shape", "directory entries in Office's order, with Office's colours and links"),
+    ("stream-overlap", "no two streams claim the same sector or mini sector"),
+    ("dataspaces-missing", "the \\x06DataSpaces storage is present (LibreOffice and WPS need it)"),
+    ("dataspaces-bytes", "each \\x06DataSpaces stream holds Office's bytes"),
+    ("encryption-info-serialization", "EncryptionInfo serialized exactly as Office serializes it"),
+    ("data-integrity-missing", "Agile files carry dataIntegrity"),
+    ("hmac-key-length", "the encrypted HMAC key is hashSize bytes (Office), not saltSize"),
+    ("libreoffice-parameters", "Agile ciphers and hashes LibreOffice 7.x opens: AES-128/256 with SHA-1/SHA-512"),
+    ("standard-csp", "Standard CSP name is one Office writes, NUL-terminated"),
+    ("weak-intermediate-key", "the intermediate key is full-entropy (needs the password): not 16 random bytes padded with 0x36"),
+];
+
+/// Lints an encrypted OOXML file. With credentials, also the rules that need the key.
+pub fn lint<R: Read + Seek>(
+    input: R,
+    credentials: Option<&Credentials>,
+    limits: &Limits,
+) -> Result<Vec<Finding>> {
+    let Container {
+        mut cf,
+        info,
+        package_id,
+    } = open_container(input, limits)?;
+    let mut findings = Vec::new();
+    let mut add = |rule: &'static str, message: String| findings.push(Finding { rule, message });
+
+    let original_info = {
+        let id = cf.find(&["EncryptionInfo"]).unwrap_or_default();
+        cf.read_stream(id, limits.max_encryption_info_size)?
+    };
+    let package_len = cf.open_stream(package_id)?.len();
+    container_rules(&mut cf, package_len, original_info.len() as u64, &mut add)?;
+    match &info {
+        EncryptionInfo::Agile(agile) => {
+            agile_rules(agile, &original_info, &mut add);
+            if let Some(creds) = credentials {
+                if let Ok(key) = unlock_agile(agile, creds, limits) {
+                    if key.len() == 32 && key[16..].iter().all(|&b| b == 0x36) {
+                        add(
+                            "weak-intermediate-key",
+                            "the 32-byte intermediate key is 16 random bytes padded with 0x36 (as msoffcrypto-tool and herumi/msoffice write): 128 bits of entropy for AES-256".into(),
+                        );
+                    }
+                }
+            }
+        }
+        EncryptionInfo::Standard(standard) => standard_rules(standard, &original_info, &mut add),
+        _ => {}
+    }
+    Ok(findings)
+}
+
+fn container_rules<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    package_len: u64,
+    info_len: u64,
+    add: &mut impl FnMut(&'static str, String),
+) -> Result<()> {
+    let header = cf.header().clone();
+    if header.version != Version::V3 && package_len < 1 << 31 {
+        add("cfb-version", format!("compound-file version {} with {}-byte sectors for a {package_len}-byte package; Office writes version 3", header.version.major(), header.version.sector_size()));
+    }
+    if header.minor_version != 0x3E {
+        add(
+            "cfb-minor-version",
+            format!(
+                "minor version {:#06x}; Office writes 0x003e",
+                header.minor_version
+            ),
+        );
+    }
+    // Streams sharing sectors.
+    let mut seen_regular = std::collections::HashMap::new();
+    let mut seen_mini = std::collections::HashMap::new();
+    for id in 1..cf.entries().len() {
+        let e = cf.entries()[id].clone();
+        if e.object_type != ObjectType::Stream || e.size == 0 {
+            continue;
+        }
+        let mini = e.size < 4096;
+        let Ok(s) = cf.open_stream(id) else { continue };
+        let sectors = s.sectors().to_vec();
+        let seen = if mini {
+            &mut seen_mini
+        } else {
+            &mut seen_regular
+        };
+        for sector in sectors {
+            if let Some(other) = seen.insert(sector, e.name.clone()) {
+                add("stream-overlap", format!(
+                    "{:?} and {:?} both claim {} {sector} (a broken writer, such as msoffcrypto-tool's for packages under 4 KiB)",
+                    other, e.name, if mini { "mini sector" } else { "sector" }
+                ));
+                break;
+            }
+        }
+    }
+    // DataSpaces.
+    let ds = dataspaces::DATASPACES;
+    if cf.find(&[ds]).is_none() {
+        add("dataspaces-missing", "no \\x06DataSpaces storage; Office always writes one and some readers require it (files without it come from LibreOffice, excelize, umya-spreadsheet)".into());
+    } else {
+        for (path, bytes) in dataspaces::strong_encryption_streams() {
+            let mut full = vec![ds];
+            full.extend(path.iter().copied());
+            let name = path.join("/").replace('\u{6}', "\\x06");
+            match cf.find(&full) {
+                None => add(
+                    "dataspaces-bytes",
+                    format!("\\x06DataSpaces/{name} is missing"),
+                ),
+                Some(id) => {
+                    let theirs = cf.read_stream(id, 1 << 20)?;
+                    if theirs != bytes {
+                        add(
+                            "dataspaces-bytes",
+                            format!(
+                                "\\x06DataSpaces/{name}: {} bytes that differ from Office's {}",
+                                theirs.len(),
+                                bytes.len()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // Directory and allocation against the layout Office uses for the same streams.
+    let names: Vec<String> = cf
+        .entries()
+        .iter()
+        .skip(1)
+        .filter(|e| e.object_type != ObjectType::Unused)
+        .map(|e| e.name.clone())
+        .collect();
+    let expected = envelope_entries(package_len, info_len, 0);
+    let expected_names: Vec<String> = expected.iter().map(|e| e.name.clone()).collect();
+    if names != expected_names {
+        if names.len() == expected_names.len() {
+            add(
+                "directory-shape",
+                format!(
+                    "entries in the order {:?}; Office creates them as {:?}",
+                    names, expected_names
+                ),
+            );
+        }
+        return Ok(());
+    }
+    if let Ok(layout) = Layout::plan(header.version, 0, &expected, Some(PACKAGE_ID)) {
+        for (ours, theirs) in layout.directory().iter().zip(cf.entries()) {
+            if (ours.color, ours.left, ours.right, ours.child)
+                != (theirs.color, theirs.left, theirs.right, theirs.child)
+            {
+                add("directory-shape", format!("entry {:?}: colour/links {:?} {:x}/{:x}/{:x}; Office writes {:?} {:x}/{:x}/{:x}",
+                    theirs.name, theirs.color, theirs.left, theirs.right, theirs.child, ours.color, ours.left, ours.right, ours.child));
+                break;
+            }
+        }
+        let mut probe = std::io::Cursor::new(Vec::new());
+        if layout.write_prefix(&mut probe, &|_| &[]).is_ok() {
+            let planned = probe.into_inner();
+            if let Ok(ours) = CompoundFile::open(std::io::Cursor::new(planned)) {
+                let mut h1 = ours.header().clone();
+                let mut h2 = header.clone();
+                h1.minor_version = 0;
+                h2.minor_version = 0;
+                if h1 != h2
+                    || ours.mini_fat() != cf.mini_fat()
+                    || cf.fat().get(..ours.fat().len().min(cf.fat().len()))
+                        != ours.fat().get(..ours.fat().len().min(cf.fat().len()))
+                {
+                    add("cfb-layout", format!(
+                        "sectors not laid out as Office 2013+ lays them out ({} FAT sector(s) at {:?}, directory at sector {}; Office: {} at {:?}, directory at {})",
+                        h2.fat_sector_count, &h2.difat[..(h2.fat_sector_count as usize).min(4)], h2.first_directory_sector,
+                        h1.fat_sector_count, &h1.difat[..(h1.fat_sector_count as usize).min(4)], h1.first_directory_sector
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rules on an Agile descriptor (sans I/O).
+pub fn agile_rules(
+    agile: &AgileEncryptionInfo,
+    original: &[u8],
+    add: &mut impl FnMut(&'static str, String),
+) {
+    let ours = agile_stream(agile);
+    if ours != original {
+        let at = ours
+            .iter()
+            .zip(original)
+            .position(|(a, b)| a != b)
+            .unwrap_or(ours.len().min(original.len()));
+        add("encryption-info-serialization", format!("EncryptionInfo differs from Office's serialization of the same values at byte {at} ({} vs {} bytes)", original.len(), ours.len()));
+    }
+    match &agile.data_integrity {
+        None => add(
+            "data-integrity-missing",
+            "no dataIntegrity: tampering cannot be detected, and Office refuses such files".into(),
+        ),
+        Some(di) => {
+            let want = (agile.key_data.hash_size as usize).div_ceil(16) * 16;
+            if di.encrypted_hmac_key.len() != want {
+                add("hmac-key-length", format!("encryptedHmacKey is {} bytes; Office encrypts a hashSize ({}) key into {want}", di.encrypted_hmac_key.len(), agile.key_data.hash_size));
+            }
+        }
+    }
+    let mut params = vec![("keyData", &agile.key_data)];
+    for p in agile.password_encryptors() {
+        params.push(("p:encryptedKey", &p.params));
+    }
+    for (where_, p) in params {
+        let lo_ok = p.cipher_algorithm == "AES"
+            && matches!(p.key_bits, 128 | 256)
+            && matches!(p.hash_algorithm.as_str(), "SHA1" | "SHA512");
+        if !lo_ok {
+            add("libreoffice-parameters", format!("{where_}: {}-{} with {} — LibreOffice 7.x opens only AES-128/256 with SHA-1 or SHA-512", p.cipher_algorithm, p.key_bits, p.hash_algorithm));
+        }
+    }
+}
+
+fn standard_rules(
+    standard: &StandardEncryptionInfo,
+    original: &[u8],
+    add: &mut impl FnMut(&'static str, String),
+) {
+    const OFFICE_2007_CSP: &str = "Microsoft Enhanced RSA and AES Cryptographic Provider";
+    if !standard.csp_name_terminated
+        || (standard.csp_name != OFFICE_STANDARD_CSP && standard.csp_name != OFFICE_2007_CSP)
+    {
+        add(
+            "standard-csp",
+            format!(
+                "CSP name {:?}{}; Office writes {:?} (2010+) or {:?} (2007), NUL-terminated",
+                standard.csp_name,
+                if standard.csp_name_terminated {
+                    ""
+                } else {
+                    " without its NUL"
+                },
+                OFFICE_STANDARD_CSP,
+                OFFICE_2007_CSP
+            ),
+        );
+    }
+    if standard.to_bytes() != original {
+        add("encryption-info-serialization", "Standard EncryptionInfo has bytes beyond or besides the header and verifier Office writes".into());
+    }
+}
+
+/// Findings as one JSON object.
+pub fn findings_json(findings: &[Finding]) -> Value {
+    json!({
+        "clean": findings.is_empty(),
+        "findings": findings.iter().map(|f| json!({"rule": f.rule, "message": f.message})).collect::<Vec<_>>(),
+    })
+}

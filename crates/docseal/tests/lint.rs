@@ -1,0 +1,209 @@
+//! Every lint rule with a file that passes it and a file that fails it.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+
+use docseal::layers::crypto::{agile_stream, EncryptionInfo, XmlLimits};
+use docseal::layers::ole::{CompoundFile, EntrySpec, Layout, ObjectType, Version};
+use docseal::{lint, Credentials, EncryptOptions, Limits, Password};
+
+fn corpus(p: &str) -> Vec<u8> {
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../corpus")
+            .join(p),
+    )
+    .unwrap()
+}
+
+fn rules(file: &[u8], password: Option<&str>) -> Vec<&'static str> {
+    let creds = password.map(Credentials::password);
+    lint(Cursor::new(file), creds.as_ref(), &Limits::default())
+        .unwrap()
+        .into_iter()
+        .map(|f| f.rule)
+        .collect()
+}
+
+fn ours() -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    let opts = EncryptOptions::default().spin_count(1000);
+    docseal::encrypt(
+        Cursor::new(corpus("generated/pydocx.docx")),
+        &mut out,
+        &Password::new("pw"),
+        &opts,
+    )
+    .unwrap();
+    out.into_inner()
+}
+
+/// Rebuilds `file` with another compound-file version and/or another EncryptionInfo.
+fn rebuild(file: &[u8], version: Version, info: Option<Vec<u8>>) -> Vec<u8> {
+    let mut cf = CompoundFile::open(Cursor::new(file)).unwrap();
+    let mut parent = HashMap::new();
+    let mut stack = vec![0usize];
+    while let Some(s) = stack.pop() {
+        for k in cf.children(s).unwrap() {
+            parent.insert(k, s);
+            if cf.entries()[k].object_type == ObjectType::Storage {
+                stack.push(k);
+            }
+        }
+    }
+    let ids: Vec<usize> = (1..cf.entries().len())
+        .filter(|i| parent.contains_key(i))
+        .collect();
+    let index: HashMap<usize, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i + 1)).collect();
+    let mut specs = Vec::new();
+    let mut contents = HashMap::new();
+    for &id in &ids {
+        let e = cf.entries()[id].clone();
+        let p = index.get(&parent[&id]).copied().unwrap_or(0);
+        if e.object_type == ObjectType::Storage {
+            specs.push(EntrySpec::storage(&e.name, p, e.modified));
+        } else {
+            let mut data = cf.read_stream(id, u64::MAX).unwrap();
+            if e.name == "EncryptionInfo" {
+                if let Some(i) = &info {
+                    data = i.clone();
+                }
+            }
+            specs.push(EntrySpec::stream(&e.name, p, data.len() as u64));
+            contents.insert(index[&id], data);
+        }
+    }
+    let layout = Layout::plan(version, 0, &specs, None).unwrap();
+    let mut out = Cursor::new(Vec::new());
+    layout
+        .write_prefix(&mut out, &|id| {
+            contents.get(&id).map_or(&[][..], |v| v.as_slice())
+        })
+        .unwrap();
+    out.seek(SeekFrom::End(0)).unwrap();
+    out.flush().unwrap();
+    out.into_inner()
+}
+
+fn agile_info(file: &[u8]) -> docseal::layers::crypto::AgileEncryptionInfo {
+    let mut cf = CompoundFile::open(Cursor::new(file)).unwrap();
+    let id = cf.find(&["EncryptionInfo"]).unwrap();
+    match EncryptionInfo::parse(&cf.read_stream(id, 1 << 20).unwrap(), &XmlLimits::default())
+        .unwrap()
+    {
+        EncryptionInfo::Agile(a) => a,
+        _ => panic!(),
+    }
+}
+
+#[test]
+fn our_output_and_offices_are_clean() {
+    assert_eq!(rules(&ours(), Some("pw")), Vec::<&str>::new());
+    assert_eq!(
+        rules(
+            &corpus("fetched/msoffcrypto-tool/example_password.docx"),
+            Some("Password1234_")
+        ),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        rules(&corpus("fetched/poi/58616.xlsx"), None),
+        Vec::<&str>::new()
+    );
+    let mut std_out = Cursor::new(Vec::new());
+    docseal::encrypt(
+        Cursor::new(vec![1u8; 5000]),
+        &mut std_out,
+        &Password::new("pw"),
+        &EncryptOptions::default().scheme(docseal::Scheme::Standard),
+    )
+    .unwrap();
+    assert_eq!(rules(&std_out.into_inner(), Some("pw")), Vec::<&str>::new());
+}
+
+#[test]
+fn each_rule_fires_on_its_defect() {
+    let cases: Vec<(&str, Vec<u8>, Option<&str>)> = vec![
+        ("cfb-version", rebuild(&ours(), Version::V4, None), None),
+        (
+            "cfb-minor-version",
+            corpus("generated/agile-poi-aes256sha512-pydocx.docx"),
+            None,
+        ),
+        (
+            "cfb-layout",
+            corpus("fetched/tika/protected_normal_case.docx"),
+            None,
+        ),
+        (
+            "directory-shape",
+            corpus("generated/agile-poi-aes256sha512-pydocx.docx"),
+            None,
+        ),
+        (
+            "stream-overlap",
+            corpus("generated/agile-msoffcrypto-empty-minimal.docx"),
+            None,
+        ),
+        (
+            "dataspaces-missing",
+            corpus("fetched/excelize/encryptSHA512.xlsx"),
+            None,
+        ),
+        ("dataspaces-bytes", corpus("fetched/poi/protect.xlsx"), None),
+        (
+            "encryption-info-serialization",
+            corpus("generated/agile-msoffcrypto-openpyxl.xlsx"),
+            None,
+        ),
+        (
+            "libreoffice-parameters",
+            corpus("generated/agile-poi-aes192sha384-lo-impress.pptx"),
+            None,
+        ),
+        (
+            "standard-csp",
+            corpus("generated/standard-node-lo-calc.xlsx"),
+            None,
+        ),
+        (
+            "weak-intermediate-key",
+            corpus("generated/agile-msoffcrypto-openpyxl.xlsx"),
+            Some("密码"),
+        ),
+    ];
+    for (rule, file, pw) in cases {
+        let found = rules(&file, pw);
+        assert!(found.contains(&rule), "{rule} not reported: {found:?}");
+    }
+    // Crafted: no dataIntegrity; an HMAC key of saltSize bytes.
+    let base = ours();
+    let mut info = agile_info(&base);
+    let mut no_di = info.clone();
+    no_di.data_integrity = None;
+    assert!(rules(
+        &rebuild(&base, Version::V3, Some(agile_stream(&no_di))),
+        None
+    )
+    .contains(&"data-integrity-missing"));
+    if let Some(di) = info.data_integrity.as_mut() {
+        di.encrypted_hmac_key.truncate(16);
+    }
+    assert!(rules(
+        &rebuild(&base, Version::V3, Some(agile_stream(&info))),
+        None
+    )
+    .contains(&"hmac-key-length"));
+}
+
+#[test]
+fn every_rule_has_a_test_above() {
+    let src = include_str!("lint.rs");
+    for (rule, _) in docseal::RULES {
+        assert!(
+            src.matches(&format!("\"{rule}\"")).count() >= 1,
+            "{rule} has no fixture"
+        );
+    }
+}
