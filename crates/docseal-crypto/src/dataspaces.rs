@@ -285,6 +285,8 @@ pub struct TransformInfo {
     pub encryption: Option<(Option<String>, u32, u32, u32)>,
     /// Whatever follows (IRM: extensibility header and licence).
     pub rest: Vec<u8>,
+    /// `TransformLength` when it is not the computed one (Office 2007 wrote 0x6C).
+    pub declared_length: Option<u32>,
 }
 
 /// Class id of the password encryption transform.
@@ -299,10 +301,12 @@ impl TransformInfo {
         let transform_len = c.u32()? as usize;
         let transform_type = c.u32()?;
         let id = c.unicode()?;
-        if c.pos != transform_len {
+        // Office 2007 counted TransformLength differently (0x6C); keep what was written.
+        let declared_length = (c.pos != transform_len).then_some(transform_len as u32);
+        if transform_len > b.len() {
             return Err(malformed(
                 "TransformInfo \\x06Primary",
-                format!("TransformLength {transform_len}, ID ends at {}", c.pos),
+                format!("TransformLength {transform_len} beyond the stream"),
             ));
         }
         let name = c.unicode()?;
@@ -319,6 +323,7 @@ impl TransformInfo {
             versions,
             encryption,
             rest: b[c.pos..].to_vec(),
+            declared_length,
         })
     }
 
@@ -327,7 +332,8 @@ impl TransformInfo {
         let mut id = Vec::new();
         put_unicode(&mut id, &self.id);
         let mut out = Vec::new();
-        out.extend_from_slice(&((8 + id.len()) as u32).to_le_bytes());
+        let length = self.declared_length.unwrap_or((8 + id.len()) as u32);
+        out.extend_from_slice(&length.to_le_bytes());
         out.extend_from_slice(&self.transform_type.to_le_bytes());
         out.extend_from_slice(&id);
         put_unicode(&mut out, &self.name);
@@ -367,6 +373,7 @@ pub fn strong_encryption_streams() -> Vec<(Vec<&'static str>, Vec<u8>)> {
         versions: [(1, 0); 3],
         encryption: Some((None, 0, 0, 4)),
         rest: Vec::new(),
+        declared_length: None,
     };
     vec![
         (vec!["Version"], DataSpaceVersionInfo::default().to_bytes()),
@@ -380,6 +387,21 @@ pub fn strong_encryption_streams() -> Vec<(Vec<&'static str>, Vec<u8>)> {
             primary.to_bytes(),
         ),
     ]
+}
+
+/// The `\x06Primary` stream Office 2007 wrote (208 bytes: EncryptionName `"AES 128"`, block
+/// size 16); every later Office writes the 200-byte form of [`strong_encryption_streams`].
+pub fn office_2007_primary() -> Vec<u8> {
+    TransformInfo {
+        transform_type: 1,
+        id: STRONG_ENCRYPTION_TRANSFORM_ID.into(),
+        name: "Microsoft.Container.EncryptionTransform".into(),
+        versions: [(1, 0); 3],
+        encryption: Some((Some("AES 128".into()), 16, 0, 4)),
+        rest: Vec::new(),
+        declared_length: Some(0x6C),
+    }
+    .to_bytes()
 }
 
 /// Classifies a DataSpaceMap by the data spaces it names.

@@ -22,7 +22,7 @@ pub use directory::{compare_names, names_equal, Color, DirEntry, ObjectType};
 pub use error::{Error, Result};
 pub use header::{Header, Version};
 pub use reader::{CompoundFile, Limits, Stream};
-pub use writer::{EntrySpec, Layout};
+pub use writer::{EntrySpec, Layout, LayoutStyle};
 
 #[doc(hidden)]
 pub mod tests_support {

@@ -63,6 +63,20 @@ enum Role {
     Stream(usize),
 }
 
+/// The sector order of an Office era, learned from Office-made files (`ARCHITECTURE.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LayoutStyle {
+    /// Office 2013 and later: FAT, dir, mini FAT, mini, dir, dir, mini, FAT, FAT, package…
+    /// (three FAT sectors reserved even when one would do). What docseal writes.
+    Office2013,
+    /// Office 2010's Standard writer and Excel 2011: the same order with one FAT sector, so the
+    /// package starts at sector 7.
+    Office2010,
+    /// Office 2007: FAT, dir, mini FAT, mini, dir, mini, dir, package…
+    Office2007,
+}
+
 /// A complete plan of every sector of the file.
 #[derive(Clone, Debug)]
 pub struct Layout {
@@ -90,6 +104,27 @@ impl Layout {
         entries: &[EntrySpec],
         streamed: Option<usize>,
     ) -> Result<Layout> {
+        Self::plan_styled(
+            version,
+            LayoutStyle::Office2013,
+            root_modified,
+            entries,
+            streamed,
+        )
+    }
+
+    /// Like [`Layout::plan`] in the sector order of another Office era (see [`LayoutStyle`]).
+    pub fn plan_styled(
+        version: Version,
+        style: LayoutStyle,
+        root_modified: u64,
+        entries: &[EntrySpec],
+        streamed: Option<usize>,
+    ) -> Result<Layout> {
+        let min_fat: u64 = match (version, style) {
+            (Version::V3, LayoutStyle::Office2013) => 3,
+            _ => 1,
+        };
         let ss = version.sector_size();
         let per_sector = (ss / 4) as u64;
         let n = entries.len() + 1;
@@ -181,7 +216,7 @@ impl Layout {
         let dir_sectors = ((n * DIR_ENTRY_SIZE) as u64)
             .div_ceil(ss as u64)
             .max(dir_min);
-        let fat_min = if version == Version::V3 { 3 } else { 1 };
+        let fat_min = min_fat.max(1);
 
         // Regular streams: the streamed one first, then the rest in creation order.
         let mut regular: Vec<(usize, u64)> = Vec::new();
@@ -227,8 +262,17 @@ impl Layout {
             Role::MiniFat => 2,
             _ => 3,
         };
-        let prefix: &[Role] = match version {
-            Version::V3 => &[
+        let prefix: &[Role] = match (version, style) {
+            (Version::V3, LayoutStyle::Office2007) => &[
+                Role::Fat,
+                Role::Dir,
+                Role::MiniFat,
+                Role::Mini,
+                Role::Dir,
+                Role::Mini,
+                Role::Dir,
+            ],
+            (Version::V3, _) => &[
                 Role::Fat,
                 Role::Dir,
                 Role::MiniFat,
@@ -239,7 +283,7 @@ impl Layout {
                 Role::Fat,
                 Role::Fat,
             ],
-            Version::V4 => &[Role::Fat, Role::Dir, Role::MiniFat, Role::Mini],
+            (_, _) => &[Role::Fat, Role::Dir, Role::MiniFat, Role::Mini],
         };
         for &r in prefix {
             let k = kind_index(r);

@@ -37,7 +37,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_entries: 65_535, max_central_directory: 16 << 20, max_part_size: 256 << 20, max_ratio: 1000 }
+        Limits {
+            max_entries: 65_535,
+            max_central_directory: 16 << 20,
+            max_part_size: 256 << 20,
+            max_ratio: 1000,
+        }
     }
 }
 
@@ -100,7 +105,9 @@ fn malformed(what: impl Into<String>) -> Error {
 }
 
 fn u16_at(b: &[u8], o: usize) -> Result<u16> {
-    b.get(o..o + 2).map(|s| u16::from_le_bytes([s[0], s[1]])).ok_or_else(|| malformed(format!("record truncated at {o}")))
+    b.get(o..o + 2)
+        .map(|s| u16::from_le_bytes([s[0], s[1]]))
+        .ok_or_else(|| malformed(format!("record truncated at {o}")))
 }
 
 fn u32_at(b: &[u8], o: usize) -> Result<u32> {
@@ -141,7 +148,10 @@ pub struct Entry {
 impl Entry {
     /// Offset and length of the whole local record (header, data, descriptor).
     fn local_span(&self) -> (u64, u64) {
-        (self.local_offset, self.local_header_len + self.compressed_size + self.descriptor_len)
+        (
+            self.local_offset,
+            self.local_header_len + self.compressed_size + self.descriptor_len,
+        )
     }
 }
 
@@ -195,7 +205,8 @@ impl<R: Read + Seek> Package<R> {
         let mut cd_offset = u64::from(u32_at(e, 16)?);
         let mut zip64 = false;
         let mut tail_start = eocd_abs;
-        if (count == 0xFFFF || cd_size == 0xFFFF_FFFF || cd_offset == 0xFFFF_FFFF) && eocd_abs >= 20 {
+        if (count == 0xFFFF || cd_size == 0xFFFF_FFFF || cd_offset == 0xFFFF_FFFF) && eocd_abs >= 20
+        {
             let mut loc = [0u8; 20];
             inner.seek(SeekFrom::Start(eocd_abs - 20))?;
             inner.read_exact(&mut loc)?;
@@ -215,12 +226,19 @@ impl<R: Read + Seek> Package<R> {
             }
         }
         if count > limits.max_entries as u64 {
-            return Err(Error::LimitExceeded { what: "zip entry count" });
+            return Err(Error::LimitExceeded {
+                what: "zip entry count",
+            });
         }
         if cd_size > limits.max_central_directory {
-            return Err(Error::LimitExceeded { what: "zip central directory size" });
+            return Err(Error::LimitExceeded {
+                what: "zip central directory size",
+            });
         }
-        if cd_offset.checked_add(cd_size).is_none_or(|end| end > tail_start) {
+        if cd_offset
+            .checked_add(cd_size)
+            .is_none_or(|end| end > tail_start)
+        {
             return Err(malformed("central directory outside the archive"));
         }
         let mut cd = vec![0u8; cd_size as usize];
@@ -230,7 +248,10 @@ impl<R: Read + Seek> Package<R> {
         let mut pos = 0usize;
         for _ in 0..count {
             if u32_at(&cd, pos)? != CENTRAL_SIG {
-                return Err(malformed(format!("central directory record {} has no signature", entries.len())));
+                return Err(malformed(format!(
+                    "central directory record {} has no signature",
+                    entries.len()
+                )));
             }
             let flags = u16_at(&cd, pos + 8)?;
             let method = u16_at(&cd, pos + 10)?;
@@ -242,7 +263,9 @@ impl<R: Read + Seek> Package<R> {
             let comment_len = usize::from(u16_at(&cd, pos + 32)?);
             let mut local_offset = u64::from(u32_at(&cd, pos + 42)?);
             let rec_len = 46 + name_len + extra_len + comment_len;
-            let rec = cd.get(pos..pos + rec_len).ok_or_else(|| malformed("central directory record truncated"))?;
+            let rec = cd
+                .get(pos..pos + rec_len)
+                .ok_or_else(|| malformed("central directory record truncated"))?;
             let name = String::from_utf8_lossy(&rec[46..46 + name_len]).into_owned();
             // ZIP64 extra field: the 0xFFFFFFFF fields, in order.
             let extra = &rec[46 + name_len..46 + name_len + extra_len];
@@ -284,9 +307,14 @@ impl<R: Read + Seek> Package<R> {
         for e in &mut entries {
             let mut lh = [0u8; 30];
             inner.seek(SeekFrom::Start(e.local_offset))?;
-            inner.read_exact(&mut lh).map_err(|_| malformed(format!("local header of {:?} beyond the end", e.name)))?;
+            inner
+                .read_exact(&mut lh)
+                .map_err(|_| malformed(format!("local header of {:?} beyond the end", e.name)))?;
             if u32_at(&lh, 0)? != LOCAL_SIG {
-                return Err(malformed(format!("local header of {:?} has no signature", e.name)));
+                return Err(malformed(format!(
+                    "local header of {:?} has no signature",
+                    e.name
+                )));
             }
             e.local_header_len = 30 + u64::from(u16_at(&lh, 26)?) + u64::from(u16_at(&lh, 28)?);
             if e.flags & 0x0008 != 0 {
@@ -295,19 +323,38 @@ impl<R: Read + Seek> Package<R> {
                 inner.seek(SeekFrom::Start(after))?;
                 inner.read_exact(&mut d)?;
                 let sig = u32::from_le_bytes(d) == DESCRIPTOR_SIG;
-                let body = if zip64 || e.size > 0xFFFF_FFFF { 20 } else { 12 };
+                let body = if zip64 || e.size > 0xFFFF_FFFF {
+                    20
+                } else {
+                    12
+                };
                 e.descriptor_len = body + if sig { 4 } else { 0 };
             }
             let (start, span) = e.local_span();
             if start.checked_add(span).is_none_or(|end| end > cd_offset) {
-                return Err(malformed(format!("entry {:?} overruns the central directory", e.name)));
+                return Err(malformed(format!(
+                    "entry {:?} overruns the central directory",
+                    e.name
+                )));
             }
         }
         let mut tail = vec![0u8; (len - cd_offset - cd_size) as usize];
         inner.seek(SeekFrom::Start(cd_offset + cd_size))?;
         inner.read_exact(&mut tail)?;
-        let prefix_len = entries.iter().map(|e| e.local_offset).min().unwrap_or(cd_offset);
-        Ok(Package { inner, entries, tail, central_offset: cd_offset, prefix_len, zip64, limits })
+        let prefix_len = entries
+            .iter()
+            .map(|e| e.local_offset)
+            .min()
+            .unwrap_or(cd_offset);
+        Ok(Package {
+            inner,
+            entries,
+            tail,
+            central_offset: cd_offset,
+            prefix_len,
+            zip64,
+            limits,
+        })
     }
 
     /// The entries in central-directory order.
@@ -318,32 +365,53 @@ impl<R: Read + Seek> Package<R> {
     /// Finds a part by name, ASCII case-insensitively as OPC compares part names.
     pub fn find(&self, name: &str) -> Option<usize> {
         let name = name.trim_start_matches('/');
-        self.entries.iter().position(|e| e.name.eq_ignore_ascii_case(name))
+        self.entries
+            .iter()
+            .position(|e| e.name.eq_ignore_ascii_case(name))
     }
 
     /// Decompresses entry `index` (bounded by the limits, CRC checked).
     pub fn read_part(&mut self, index: usize) -> Result<Vec<u8>> {
-        let e = self.entries.get(index).ok_or_else(|| malformed("no such entry"))?.clone();
+        let e = self
+            .entries
+            .get(index)
+            .ok_or_else(|| malformed("no such entry"))?
+            .clone();
         if e.size > self.limits.max_part_size {
             return Err(Error::LimitExceeded { what: "part size" });
         }
         if e.compressed_size > 0 && e.size / e.compressed_size.max(1) > self.limits.max_ratio {
-            return Err(Error::LimitExceeded { what: "compression ratio (zip bomb)" });
+            return Err(Error::LimitExceeded {
+                what: "compression ratio (zip bomb)",
+            });
         }
-        self.inner.seek(SeekFrom::Start(e.local_offset + e.local_header_len))?;
+        self.inner
+            .seek(SeekFrom::Start(e.local_offset + e.local_header_len))?;
         let raw = (&mut self.inner).take(e.compressed_size);
         let mut out = Vec::with_capacity(e.size as usize);
         match e.method {
             0 => {
-                raw.take(self.limits.max_part_size + 1).read_to_end(&mut out)?;
+                raw.take(self.limits.max_part_size + 1)
+                    .read_to_end(&mut out)?;
             }
             8 => {
-                flate2::read::DeflateDecoder::new(raw).take(self.limits.max_part_size + 1).read_to_end(&mut out)?;
+                flate2::read::DeflateDecoder::new(raw)
+                    .take(self.limits.max_part_size + 1)
+                    .read_to_end(&mut out)?;
             }
-            m => return Err(Error::Unsupported { what: format!("compression method {m} for {:?}", e.name) }),
+            m => {
+                return Err(Error::Unsupported {
+                    what: format!("compression method {m} for {:?}", e.name),
+                })
+            }
         }
         if out.len() as u64 != e.size {
-            return Err(malformed(format!("{:?}: {} bytes, the directory says {}", e.name, out.len(), e.size)));
+            return Err(malformed(format!(
+                "{:?}: {} bytes, the directory says {}",
+                e.name,
+                out.len(),
+                e.size
+            )));
         }
         if crc32fast::hash(&out) != e.crc32 {
             return Err(malformed(format!("{:?}: CRC mismatch", e.name)));
@@ -354,24 +422,39 @@ impl<R: Read + Seek> Package<R> {
     /// Writes the archive: entries in their original order; those named in `replace` get the
     /// new content (deflated, with the entry's own header fields otherwise kept), the rest are
     /// copied raw. The central directory is rewritten; ZIP64 archives are refused for changes.
-    pub fn write<W: Write>(&mut self, out: &mut W, replace: &HashMap<String, Vec<u8>>) -> Result<()> {
+    pub fn write<W: Write>(
+        &mut self,
+        out: &mut W,
+        replace: &HashMap<String, Vec<u8>>,
+    ) -> Result<()> {
         if !replace.is_empty() && self.zip64 {
-            return Err(Error::Unsupported { what: "changing a ZIP64 package".into() });
+            return Err(Error::Unsupported {
+                what: "changing a ZIP64 package".into(),
+            });
         }
-        let replace: HashMap<String, &Vec<u8>> = replace.iter().map(|(k, v)| (k.trim_start_matches('/').to_ascii_lowercase(), v)).collect();
+        let replace: HashMap<String, &Vec<u8>> = replace
+            .iter()
+            .map(|(k, v)| (k.trim_start_matches('/').to_ascii_lowercase(), v))
+            .collect();
         // Local records in file order (usually central order too).
         let mut order: Vec<usize> = (0..self.entries.len()).collect();
         order.sort_by_key(|&i| self.entries[i].local_offset);
         let mut written = 0u64;
         // Whatever precedes the first local record.
         written += copy_range(&mut self.inner, out, 0, self.prefix_len)?;
-        let mut new_central: Vec<Vec<u8>> = self.entries.iter().map(|e| e.central.clone()).collect();
+        let mut new_central: Vec<Vec<u8>> =
+            self.entries.iter().map(|e| e.central.clone()).collect();
         let mut next_expected = self.prefix_len;
         for &i in &order {
             let e = self.entries[i].clone();
             // Bytes between records (rare) are kept.
             if e.local_offset > next_expected {
-                written += copy_range(&mut self.inner, out, next_expected, e.local_offset - next_expected)?;
+                written += copy_range(
+                    &mut self.inner,
+                    out,
+                    next_expected,
+                    e.local_offset - next_expected,
+                )?;
             }
             let new_offset = written;
             if let Some(content) = replace.get(&e.name.to_ascii_lowercase()) {
@@ -407,7 +490,12 @@ impl<R: Read + Seek> Package<R> {
             next_expected = start + span;
         }
         if self.central_offset > next_expected {
-            written += copy_range(&mut self.inner, out, next_expected, self.central_offset - next_expected)?;
+            written += copy_range(
+                &mut self.inner,
+                out,
+                next_expected,
+                self.central_offset - next_expected,
+            )?;
         }
         let cd_offset = written;
         let mut cd_size = 0u64;
@@ -417,7 +505,10 @@ impl<R: Read + Seek> Package<R> {
         }
         let mut tail = self.tail.clone();
         if !self.zip64 {
-            if let Some(p) = (0..tail.len().saturating_sub(21)).rev().find(|&i| u32_at(&tail, i).ok() == Some(EOCD_SIG)) {
+            if let Some(p) = (0..tail.len().saturating_sub(21))
+                .rev()
+                .find(|&i| u32_at(&tail, i).ok() == Some(EOCD_SIG))
+            {
                 tail[p + 12..p + 16].copy_from_slice(&(cd_size as u32).to_le_bytes());
                 tail[p + 16..p + 20].copy_from_slice(&(cd_offset as u32).to_le_bytes());
             }

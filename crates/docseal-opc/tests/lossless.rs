@@ -30,12 +30,18 @@ fn unchanged_packages_come_back_identical() {
     assert!(files.len() >= 20, "{} plain packages", files.len());
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
-        let mut pkg = Package::open(Cursor::new(&bytes)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut pkg = Package::open(Cursor::new(&bytes))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let mut out = Vec::new();
         pkg.write(&mut out, &HashMap::new()).unwrap();
-        assert!(out == bytes, "{} differs after a round trip", path.display());
+        assert!(
+            out == bytes,
+            "{} differs after a round trip",
+            path.display()
+        );
         for i in 0..pkg.entries().len() {
-            pkg.read_part(i).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            pkg.read_part(i)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
     }
 }
@@ -45,12 +51,15 @@ fn replacing_a_part_touches_only_that_entry() {
     for path in plain_packages() {
         let bytes = std::fs::read(&path).unwrap();
         let mut pkg = Package::open(Cursor::new(&bytes)).unwrap();
-        let Some(target) = pkg.find("/[Content_Types].xml") else { continue };
+        let Some(target) = pkg.find("/[Content_Types].xml") else {
+            continue;
+        };
         let name = pkg.entries()[target].name.clone();
         let mut new = pkg.read_part(target).unwrap();
         new.extend_from_slice(b"<!-- docseal -->");
         let mut out = Vec::new();
-        pkg.write(&mut out, &HashMap::from([(name.clone(), new.clone())])).unwrap();
+        pkg.write(&mut out, &HashMap::from([(name.clone(), new.clone())]))
+            .unwrap();
 
         let mut theirs = zip::ZipArchive::new(Cursor::new(&out)).unwrap();
         let mut original = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
@@ -65,7 +74,11 @@ fn replacing_a_part_touches_only_that_entry() {
                 assert_eq!(a, new, "{}", path.display());
             } else {
                 let mut b = Vec::new();
-                original.by_name(&fname).unwrap().read_to_end(&mut b).unwrap();
+                original
+                    .by_name(&fname)
+                    .unwrap()
+                    .read_to_end(&mut b)
+                    .unwrap();
                 assert_eq!(a, b, "{}: {fname}", path.display());
             }
         }
@@ -78,7 +91,13 @@ fn replacing_a_part_touches_only_that_entry() {
             let span = |e: &docseal_opc::Entry, data: &[u8]| {
                 data[e.local_offset as usize..(e.local_offset + 30) as usize].to_vec()
             };
-            assert_eq!(span(e_old, &bytes), span(e_new, &out), "{}: {}", path.display(), e_old.name);
+            assert_eq!(
+                span(e_old, &bytes),
+                span(e_new, &out),
+                "{}: {}",
+                path.display(),
+                e_old.name
+            );
         }
     }
 }

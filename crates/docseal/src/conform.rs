@@ -7,9 +7,9 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use docseal_crypto::{
     agile_stream, dataspaces, derive_iv, AesKey, DataIntegrity, EncryptionInfo, HashAlgorithm,
     HmacState, KeyEncryptor, PasswordHash, SegmentCipher, BLOCK_HMAC_KEY, BLOCK_HMAC_VALUE,
-    BLOCK_KEY_VALUE, BLOCK_VERIFIER_INPUT, BLOCK_VERIFIER_VALUE, SEGMENT_SIZE,
+    BLOCK_KEY_VALUE, BLOCK_VERIFIER_INPUT, BLOCK_VERIFIER_VALUE,
 };
-use docseal_ole::{CompoundFile, EntrySpec, Layout, ObjectType};
+use docseal_ole::{CompoundFile, EntrySpec, Layout, LayoutStyle, ObjectType};
 use serde_json::{json, Value};
 
 use crate::decrypt::{open_container, unlock_agile, Container};
@@ -233,7 +233,19 @@ pub fn conform<R: Read + Seek>(
         &our_package,
         &original_package,
     ));
-    let office = dataspaces::strong_encryption_streams();
+    let mut office = dataspaces::strong_encryption_streams();
+    // Office 2007 (Standard 3.2) wrote the 208-byte \x06Primary; reproduce that era's form.
+    if let Some(id) = cf.find(&[
+        "\u{6}DataSpaces",
+        "TransformInfo",
+        "StrongEncryptionTransform",
+        "\u{6}Primary",
+    ]) {
+        let theirs = cf.read_stream(id, 1 << 20)?;
+        if theirs == dataspaces::office_2007_primary() {
+            office[3].1 = theirs;
+        }
+    }
     for (path, bytes) in &office {
         let mut full = vec!["\u{6}DataSpaces"];
         full.extend(path.iter().copied());
@@ -275,6 +287,14 @@ pub fn conform<R: Read + Seek>(
                 ours_file[range.clone()].copy_from_slice(&original_file[range]);
             }
         }
+    }
+    // Office 2007 ends the file where the last stream's data ends, inside the final sector.
+    let short = original_file.len();
+    if short < ours_file.len()
+        && ours_file.len() - short < 512
+        && ours_file[short..].iter().all(|&b| b == 0)
+    {
+        ours_file.truncate(short);
     }
     let container = first_difference("compound file", &ours_file, &original_file);
     let container_identical = container.is_none();
@@ -417,14 +437,34 @@ fn rebuild_container<R: Read + Seek>(
             modified: e.modified,
         });
     }
-    let layout = Layout::plan(cf.header().version, cf.entries()[0].modified, &specs, None)?
+    // Every era's sector order; the one whose header and FAT match the original's is Office's
+    // layout for this file (default: 2013+).
+    let mut built = Vec::new();
+    for style in [
+        LayoutStyle::Office2013,
+        LayoutStyle::Office2010,
+        LayoutStyle::Office2007,
+    ] {
+        let layout = Layout::plan_styled(
+            cf.header().version,
+            style,
+            cf.entries()[0].modified,
+            &specs,
+            None,
+        )?
         .with_root_name(&cf.entries()[0].name);
-    let mut out = Cursor::new(Vec::new());
-    layout.write_prefix(&mut out, &|id| {
-        contents.get(&id).map_or(&[][..], |v| v.as_slice())
-    })?;
-    Ok(out.into_inner())
+        let mut out = Cursor::new(Vec::new());
+        layout.write_prefix(&mut out, &|id| {
+            contents.get(&id).map_or(&[][..], |v| v.as_slice())
+        })?;
+        let bytes = out.into_inner();
+        let same_allocation = CompoundFile::open(Cursor::new(&bytes))
+            .map(|c| c.header() == cf.header() && c.fat() == cf.fat())
+            .unwrap_or(false);
+        if same_allocation {
+            return Ok(bytes);
+        }
+        built.push(bytes);
+    }
+    Ok(built.swap_remove(0))
 }
-
-#[allow(dead_code)]
-const _: usize = SEGMENT_SIZE;

@@ -8,7 +8,7 @@ use docseal_crypto::{
     agile_stream, dataspaces, AgileEncryptionInfo, EncryptionInfo, StandardEncryptionInfo,
     OFFICE_STANDARD_CSP,
 };
-use docseal_ole::{CompoundFile, Layout, ObjectType, Version};
+use docseal_ole::{CompoundFile, Layout, LayoutStyle, ObjectType, Version};
 use serde_json::{json, Value};
 
 use crate::decrypt::{open_container, unlock_agile, Container};
@@ -28,7 +28,7 @@ pub struct Finding {
 pub const RULES: &[(&str, &str)] = &[
     ("cfb-version", "compound-file version 3 (512-byte sectors) for packages under 2 GiB, as Office writes"),
     ("cfb-minor-version", "minor version 0x003E, as Office writes"),
-    ("cfb-layout", "header, FAT and mini FAT laid out as Office 2013+ lays out this set of streams"),
+    ("cfb-layout", "header, FAT and mini FAT laid out as Office lays out this set of streams (2013+: three FAT sectors; 2010/2011: one)"),
     ("directory-shape", "directory entries in Office's order, with Office's colours and links"),
     ("stream-overlap", "no two streams claim the same sector or mini sector"),
     ("dataspaces-missing", "the \\x06DataSpaces storage is present (LibreOffice and WPS need it)"),
@@ -178,7 +178,13 @@ fn container_rules<R: Read + Seek>(
         }
         return Ok(());
     }
-    if let Ok(layout) = Layout::plan(header.version, 0, &expected, Some(PACKAGE_ID)) {
+    // Office 2013+ reserves three FAT sectors; Office 2010's Standard writer and Excel 2011 one.
+    let style = if header.fat_sector_count == 1 {
+        LayoutStyle::Office2010
+    } else {
+        LayoutStyle::Office2013
+    };
+    if let Ok(layout) = Layout::plan_styled(header.version, style, 0, &expected, Some(PACKAGE_ID)) {
         for (ours, theirs) in layout.directory().iter().zip(cf.entries()) {
             if (ours.color, ours.left, ours.right, ours.child)
                 != (theirs.color, theirs.left, theirs.right, theirs.child)
@@ -202,7 +208,7 @@ fn container_rules<R: Read + Seek>(
                         != ours.fat().get(..ours.fat().len().min(cf.fat().len()))
                 {
                     add("cfb-layout", format!(
-                        "sectors not laid out as Office 2013+ lays them out ({} FAT sector(s) at {:?}, directory at sector {}; Office: {} at {:?}, directory at {})",
+                        "sectors not laid out as Office lays them out ({} FAT sector(s) at {:?}, directory at sector {}; Office: {} at {:?}, directory at {})",
                         h2.fat_sector_count, &h2.difat[..(h2.fat_sector_count as usize).min(4)], h2.first_directory_sector,
                         h1.fat_sector_count, &h1.difat[..(h1.fat_sector_count as usize).min(4)], h1.first_directory_sector
                     ));
