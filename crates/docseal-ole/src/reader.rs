@@ -365,6 +365,43 @@ impl<R: Read + Seek> CompoundFile<R> {
         Ok(out)
     }
 
+    /// Every entry reachable from the root as `(id, parent id)`, parents before children. An
+    /// entry linked from two places, or storages nested deeper than the limit, are `Malformed`
+    /// (hostile files can otherwise make a walk exponential).
+    pub fn tree(&self) -> Result<Vec<(usize, usize)>> {
+        let mut out = Vec::new();
+        let mut seen = vec![false; self.entries.len()];
+        seen[0] = true;
+        let mut level = vec![0usize];
+        let mut depth = 0u32;
+        while !level.is_empty() {
+            depth += 1;
+            if depth > self.limits.max_storage_depth + 1 {
+                return Err(Error::LimitExceeded {
+                    what: "storage depth",
+                    limit: u64::from(self.limits.max_storage_depth),
+                });
+            }
+            let mut next = Vec::new();
+            for storage in level {
+                for kid in self.children(storage)? {
+                    if std::mem::replace(&mut seen[kid], true) {
+                        return Err(malformed(
+                            "directory tree",
+                            format!("entry {kid} is linked from two places"),
+                        ));
+                    }
+                    out.push((kid, storage));
+                    if matches!(self.entries[kid].object_type, ObjectType::Storage) {
+                        next.push(kid);
+                    }
+                }
+            }
+            level = next;
+        }
+        Ok(out)
+    }
+
     /// Finds an entry by path from the root (`&["\u{6}DataSpaces", "Version"]`).
     pub fn find(&self, path: &[&str]) -> Option<usize> {
         let mut cur = 0usize;

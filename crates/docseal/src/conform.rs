@@ -387,24 +387,7 @@ fn rebuild_container<R: Read + Seek>(
     package: &[u8],
 ) -> Result<Vec<u8>> {
     let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
-    let mut parent_of = std::collections::HashMap::new();
-    let mut stack = vec![0usize];
-    let mut guard = 0;
-    while let Some(s) = stack.pop() {
-        guard += 1;
-        if guard > cf.entries().len() {
-            return Err(Error::malformed(
-                "compound file directory",
-                "storage tree loops",
-            ));
-        }
-        for kid in cf.children(s)? {
-            parent_of.insert(kid, s);
-            if cf.entries()[kid].object_type == ObjectType::Storage {
-                stack.push(kid);
-            }
-        }
-    }
+    let parent_of: std::collections::HashMap<usize, usize> = cf.tree()?.into_iter().collect();
     let ids: Vec<usize> = (1..cf.entries().len())
         .filter(|id| parent_of.contains_key(id))
         .collect();

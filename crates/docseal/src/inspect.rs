@@ -214,28 +214,36 @@ fn describe_info(info: &EncryptionInfo) -> Value {
 fn describe_cfb<R: Read + Seek>(cf: &CompoundFile<R>) -> Value {
     let h = cf.header();
     let mut paths = Vec::new();
-    let mut stack = vec![(0usize, String::new(), 0u32)];
-    while let Some((id, prefix, depth)) = stack.pop() {
-        if depth > 32 {
-            continue;
-        }
-        for kid in cf.children(id).unwrap_or_default() {
-            let e = &cf.entries()[kid];
-            let path = format!(
-                "{prefix}/{}",
-                e.name.replace(|c: char| c.is_control(), "\u{fffd}")
-            );
-            let path = path.replace(
-                '\u{fffd}',
-                &format!("\\x{:02x}", e.name.chars().next().map_or(0, |c| c as u32)),
-            );
-            match e.object_type {
-                ObjectType::Storage => {
-                    paths.push(json!({"path": path, "type": "storage"}));
-                    stack.push((kid, path, depth + 1));
+    let mut path_of: std::collections::HashMap<usize, String> = Default::default();
+    path_of.insert(0, String::new());
+    let tree = match cf.tree() {
+        Ok(t) => t,
+        Err(e) => return json!({"error": e.to_string()}),
+    };
+    for (kid, parent) in tree {
+        let e = &cf.entries()[kid];
+        let name: String = e
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_control() {
+                    format!("\\x{:02x}", c as u32)
+                } else {
+                    c.to_string()
                 }
-                _ => paths.push(json!({"path": path, "type": "stream", "size": e.size})),
+            })
+            .collect();
+        let path = format!(
+            "{}/{}",
+            path_of.get(&parent).cloned().unwrap_or_default(),
+            name
+        );
+        match e.object_type {
+            ObjectType::Storage => {
+                paths.push(json!({"path": path, "type": "storage"}));
+                path_of.insert(kid, path);
             }
+            _ => paths.push(json!({"path": path, "type": "stream", "size": e.size})),
         }
     }
     json!({

@@ -243,24 +243,7 @@ fn rewrite<R: Read + Seek, W: Write + Seek>(
     out: &mut W,
 ) -> Result<()> {
     // Entries in their original order (Office's creation order), with parents remapped.
-    let mut parent_of: HashMap<usize, usize> = HashMap::new();
-    let mut stack = vec![0usize];
-    let mut guard = 0;
-    while let Some(s) = stack.pop() {
-        guard += 1;
-        if guard > cf.entries().len() {
-            return Err(Error::malformed(
-                "compound file directory",
-                "storage tree loops",
-            ));
-        }
-        for kid in cf.children(s)? {
-            parent_of.insert(kid, s);
-            if cf.entries()[kid].object_type == ObjectType::Storage {
-                stack.push(kid);
-            }
-        }
-    }
+    let parent_of: std::collections::HashMap<usize, usize> = cf.tree()?.into_iter().collect();
     let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
     let old_ids: Vec<usize> = (1..cf.entries().len())
         .filter(|id| parent_of.contains_key(id))
