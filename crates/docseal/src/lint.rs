@@ -31,6 +31,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("cfb-layout", "header, FAT and mini FAT laid out as Office lays out this set of streams (2013+: three FAT sectors; 2010/2011: one)"),
     ("directory-shape", "directory entries in Office's order, with Office's colours and links"),
     ("stream-overlap", "no two streams claim the same sector or mini sector"),
+    ("small-stream-outside-mini-stream", "streams under 4096 bytes live in the mini stream, as MS-CFB requires"),
     ("dataspaces-missing", "the \\x06DataSpaces storage is present (LibreOffice and WPS need it)"),
     ("dataspaces-bytes", "each \\x06DataSpaces stream holds Office's bytes"),
     ("encryption-info-serialization", "EncryptionInfo serialized exactly as Office serializes it"),
@@ -103,6 +104,7 @@ fn container_rules<R: Read + Seek>(
     // Streams sharing sectors.
     let mut seen_regular = std::collections::HashMap::new();
     let mut seen_mini = std::collections::HashMap::new();
+    let mut overlapping = Vec::new();
     for id in 1..cf.entries().len() {
         let e = cf.entries()[id].clone();
         if e.object_type != ObjectType::Stream || e.size == 0 {
@@ -118,12 +120,37 @@ fn container_rules<R: Read + Seek>(
         };
         for sector in sectors {
             if let Some(other) = seen.insert(sector, e.name.clone()) {
+                overlapping.push(id);
+                if let Some(o) = cf.entries().iter().position(|x| x.name == other) {
+                    overlapping.push(o);
+                }
                 add("stream-overlap", format!(
                     "{:?} and {:?} both claim {} {sector} (a broken writer, such as msoffcrypto-tool's for packages under 4 KiB)",
                     other, e.name, if mini { "mini sector" } else { "sector" }
                 ));
                 break;
             }
+        }
+    }
+    // A small stream whose start sector makes sense only as a regular sector: the writer put it
+    // outside the mini stream (msoffcrypto-tool does for packages under 4 KiB).
+    for id in overlapping {
+        let e = cf.entries()[id].clone();
+        if e.size >= 4096 {
+            continue;
+        }
+        let fat = cf.fat();
+        let mut cur = e.start_sector;
+        let mut n = 0u64;
+        while (cur as usize) < fat.len() && n <= 8 {
+            n += 1;
+            cur = fat[cur as usize];
+        }
+        if cur == docseal_ole::ENDOFCHAIN && n == e.size.div_ceil(512) {
+            add("small-stream-outside-mini-stream", format!(
+                "{:?} ({} bytes) is stored in regular sectors from {}, but streams under 4096 bytes live in the mini stream: readers see other bytes",
+                e.name, e.size, e.start_sector
+            ));
         }
     }
     // DataSpaces.

@@ -147,6 +147,11 @@ fn each_rule_fires_on_its_defect() {
             None,
         ),
         (
+            "small-stream-outside-mini-stream",
+            corpus("generated/agile-msoffcrypto-empty-minimal.docx"),
+            None,
+        ),
+        (
             "dataspaces-missing",
             corpus("fetched/excelize/encryptSHA512.xlsx"),
             None,
@@ -206,4 +211,71 @@ fn every_rule_has_a_test_above() {
             "{rule} has no fixture"
         );
     }
+}
+
+/// Everything docseal writes lints clean, except the one rule about a reader's limits when the
+/// caller chose a cipher or hash that reader lacks.
+#[test]
+fn everything_docseal_writes_lints_clean() {
+    use docseal::{Cipher, HashAlgorithm};
+    for size in [0usize, 1, 17, 4095, 4096, 8193, 70_000] {
+        for (i, cipher) in [Cipher::Aes128, Cipher::Aes192, Cipher::Aes256]
+            .into_iter()
+            .enumerate()
+        {
+            for hash in HashAlgorithm::ALL {
+                let opts = EncryptOptions::default()
+                    .cipher(cipher)
+                    .hash(hash)
+                    .spin_count(10)
+                    .seeded_for_tests(size as u64 + i as u64);
+                let mut out = Cursor::new(Vec::new());
+                docseal::encrypt(
+                    Cursor::new(vec![7u8; size]),
+                    &mut out,
+                    &Password::new("pw"),
+                    &opts,
+                )
+                .unwrap();
+                let found = rules(&out.into_inner(), Some("pw"));
+                let lo_ok = cipher != Cipher::Aes192
+                    && matches!(hash, HashAlgorithm::Sha1 | HashAlgorithm::Sha512);
+                let expected: Vec<&str> = if lo_ok {
+                    vec![]
+                } else {
+                    vec!["libreoffice-parameters", "libreoffice-parameters"]
+                };
+                assert_eq!(found, expected, "size {size} {cipher:?} {hash:?}");
+            }
+        }
+        let mut out = Cursor::new(Vec::new());
+        let opts = EncryptOptions::default().scheme(docseal::Scheme::Standard);
+        docseal::encrypt(
+            Cursor::new(vec![7u8; size]),
+            &mut out,
+            &Password::new("pw"),
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(
+            rules(&out.into_inner(), Some("pw")),
+            Vec::<&str>::new(),
+            "Standard, size {size}"
+        );
+    }
+    // A password change keeps it clean.
+    let base = ours();
+    let mut changed = Cursor::new(Vec::new());
+    docseal::change_key_encryptors(
+        Cursor::new(&base),
+        &mut changed,
+        &Credentials::password("pw"),
+        &docseal::KeyChanges::default().new_password("new"),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        rules(&changed.into_inner(), Some("new")),
+        Vec::<&str>::new()
+    );
 }
