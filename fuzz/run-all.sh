@@ -29,11 +29,14 @@ flags_for() {
         compound_file)   echo "-dict=dict/cfb.dict -max_len=65536" ;;
         decrypt)         echo "-dict=dict/cfb.dict -max_len=65536" ;;
         roundtrip)       echo "-max_len=20100" ;;
+        dataspaces)      echo "-max_len=4096" ;;
+        opc)             echo "-max_len=65536" ;;
+        keys)            echo "-max_len=8192" ;;
     esac
 }
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip)
+[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip dataspaces opc keys)
 status=0
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"

@@ -15,7 +15,7 @@ SRC="${SEED_SOURCE:-$ROOT/corpus}"
 OUT="$FUZZ_DIR/corpus"
 MAX_SEED_BYTES="${MAX_SEED_BYTES:-65536}"
 
-for t in encryption_info compound_file decrypt roundtrip; do mkdir -p "$OUT/$t"; done
+for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys; do mkdir -p "$OUT/$t"; done
 
 # Classify the source files by their first bytes.
 cfb=() zip=()
@@ -67,6 +67,35 @@ echo "encryption_info:"
 echo "roundtrip:"
 "$TOOL" roundtrip-seeds "$OUT/roundtrip" "${small_zip[@]}"
 
-for t in encryption_info compound_file decrypt roundtrip; do
+echo "opc:"
+copy_hashed "$OUT/opc" "${small_zip[@]}"
+
+echo "dataspaces:"
+# The four StrongEncryption streams and Office 2007's \x06Primary, from a docseal file and the corpus.
+python3 - "$OUT/dataspaces" "$ROOT/corpus/fetched/poi/protect.xlsx" "$ROOT/corpus/fetched/msoffcrypto-tool/example_password.docx" <<'PY' || echo "  (python3 extraction skipped)"
+import hashlib, struct, sys
+out = sys.argv[1]
+for path in sys.argv[2:]:
+    b = open(path, "rb").read()
+    # Every 4-byte-aligned window that starts with a plausible record header is a seed.
+    for off in range(0, len(b) - 8, 4):
+        head = struct.unpack_from("<II", b, off)
+        if head[0] in (8, 0x58, 0x6C, 0x3C) and head[1] in (1, 0, 4):
+            chunk = b[off:off + 256]
+            open(f"{out}/ds-{hashlib.sha1(chunk).hexdigest()[:16]}", "wb").write(chunk)
+PY
+
+echo "keys:"
+if command -v openssl >/dev/null; then
+    d="$(mktemp -d)"
+    openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=seed" -days 1 -keyout "$d/k.pem" -out "$d/c.pem" 2>/dev/null
+    openssl x509 -in "$d/c.pem" -outform DER -out "$d/c.der"
+    openssl pkcs8 -topk8 -in "$d/k.pem" -outform DER -nocrypt -out "$d/k.der"
+    openssl rsa -in "$d/k.pem" -traditional -out "$d/k1.pem" 2>/dev/null
+    copy_hashed "$OUT/keys" "$d"/*
+    rm -rf "$d"
+fi
+
+for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys; do
     printf '%-16s %5d files\n' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
