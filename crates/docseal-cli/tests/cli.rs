@@ -488,7 +488,7 @@ fn lint_and_conform_exit_codes() {
     assert_eq!(v["container_identical"], true);
     let o = run(&[
         "conform",
-        s(&corpus("fetched/poi/protect.xlsx")),
+        s(&corpus("fetched/poi/protected_agile.docx")),
         "-p",
         "VelvetSweatshop",
     ]);

@@ -2,6 +2,7 @@
 //! plaintext again with them, and compare with the original, structure by structure and then
 //! byte for byte. This is how "byte-compatible with Office" is proven rather than claimed.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use docseal_crypto::{
@@ -9,7 +10,7 @@ use docseal_crypto::{
     HmacState, KeyEncryptor, PasswordHash, SegmentCipher, BLOCK_HMAC_KEY, BLOCK_HMAC_VALUE,
     BLOCK_KEY_VALUE, BLOCK_VERIFIER_INPUT, BLOCK_VERIFIER_VALUE,
 };
-use docseal_ole::{CompoundFile, EntrySpec, Layout, LayoutStyle, ObjectType};
+use docseal_ole::{CompoundFile, Layout, LayoutStyle, ObjectType};
 use serde_json::{json, Value};
 
 use crate::decrypt::{open_container, unlock_agile, Container};
@@ -387,39 +388,12 @@ fn rebuild_container<R: Read + Seek>(
     package: &[u8],
 ) -> Result<Vec<u8>> {
     let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
-    let parent_of: std::collections::HashMap<usize, usize> = cf.tree()?.into_iter().collect();
-    let ids: Vec<usize> = (1..cf.entries().len())
-        .filter(|id| parent_of.contains_key(id))
-        .collect();
-    let index: std::collections::HashMap<usize, usize> =
-        ids.iter().enumerate().map(|(i, &id)| (id, i + 1)).collect();
-    let mut specs = Vec::new();
-    let mut contents: std::collections::HashMap<usize, Vec<u8>> = Default::default();
-    for &id in &ids {
-        let e = cf.entries()[id].clone();
-        let parent = index.get(&parent_of[&id]).copied().unwrap_or(0);
-        let size = if e.object_type == ObjectType::Storage {
-            None
-        } else if id == info_id {
-            contents.insert(index[&id], info.to_vec());
-            Some(info.len() as u64)
-        } else if id == package_id {
-            contents.insert(index[&id], package.to_vec());
-            Some(package.len() as u64)
-        } else {
-            let data = cf.read_stream(id, 64 << 20)?;
-            let n = data.len() as u64;
-            contents.insert(index[&id], data);
-            Some(n)
-        };
-        specs.push(EntrySpec {
-            name: e.name,
-            stream_size: size,
-            parent,
-            created: e.created,
-            modified: e.modified,
-        });
-    }
+    let copied = crate::copy::copy_entries(
+        cf,
+        HashMap::from([(info_id, info.to_vec()), (package_id, package.to_vec())]),
+        None,
+    )?;
+    let (specs, contents) = (copied.specs, copied.contents);
     // Every era's sector order; the one whose header and FAT match the original's is Office's
     // layout for this file (default: 2013+).
     let mut built = Vec::new();

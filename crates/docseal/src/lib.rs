@@ -34,6 +34,7 @@
 //! ```
 
 mod conform;
+mod copy;
 mod decrypt;
 mod encrypt;
 mod error;

@@ -9,13 +9,10 @@ use docseal_crypto::{
     agile_stream, password_encryptor, AgileProfile, CertificateKeyEncryptor, EncryptionInfo,
     HashAlgorithm, KeyEncryptor, Password, RecipientCertificate, Rng,
 };
-use docseal_ole::{CompoundFile, EntrySpec, Layout, ObjectType};
+use docseal_ole::{CompoundFile, Layout};
 
 use crate::decrypt::{open_container, unlock_agile, Container};
 use crate::{Credentials, Error, Limits, Result};
-
-/// Most bytes of streams other than `EncryptedPackage` held in memory while rewriting.
-const MAX_SIDE_STREAMS: u64 = 64 << 20;
 
 /// What to change. Applied in this order: remove the password, set a new one, remove
 /// recipients, add recipients.
@@ -242,64 +239,21 @@ fn rewrite<R: Read + Seek, W: Write + Seek>(
     new_info: Vec<u8>,
     out: &mut W,
 ) -> Result<()> {
-    // Entries in their original order (Office's creation order), with parents remapped.
-    let parent_of: std::collections::HashMap<usize, usize> = cf.tree()?.into_iter().collect();
     let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
-    let old_ids: Vec<usize> = (1..cf.entries().len())
-        .filter(|id| parent_of.contains_key(id))
-        .collect();
-    let new_index: HashMap<usize, usize> = old_ids
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| (id, i + 1))
-        .collect();
-    let mut specs = Vec::new();
-    let mut contents: HashMap<usize, Vec<u8>> = HashMap::new();
-    let mut side_bytes = 0u64;
-    for &id in &old_ids {
-        let e = cf.entries()[id].clone();
-        let parent = new_index.get(&parent_of[&id]).copied().unwrap_or(0);
-        let spec = if e.object_type == ObjectType::Storage {
-            EntrySpec {
-                name: e.name.clone(),
-                stream_size: None,
-                parent,
-                created: e.created,
-                modified: e.modified,
-            }
-        } else {
-            let size = if id == info_id {
-                new_info.len() as u64
-            } else if id == package_id {
-                cf.open_stream(id)?.len()
-            } else {
-                let data = cf.read_stream(id, MAX_SIDE_STREAMS - side_bytes)?;
-                side_bytes += data.len() as u64;
-                let n = data.len() as u64;
-                contents.insert(new_index[&id], data);
-                n
-            };
-            EntrySpec {
-                name: e.name.clone(),
-                stream_size: Some(size),
-                parent,
-                created: e.created,
-                modified: e.modified,
-            }
-        };
-        specs.push(spec);
-    }
-    let new_package = new_index[&package_id];
-    let new_info_id = new_index[&info_id];
-    let root_modified = cf.entries()[0].modified;
-    let version = cf.header().version;
-    let layout = Layout::plan(version, root_modified, &specs, Some(new_package))?;
+    let copied =
+        crate::copy::copy_entries(cf, HashMap::from([(info_id, new_info)]), Some(package_id))?;
+    let new_package = copied.index[&package_id];
+    let layout = Layout::plan(
+        cf.header().version,
+        cf.entries()[0].modified,
+        &copied.specs,
+        Some(new_package),
+    )?;
     let mut package_bytes = Vec::new();
     match layout.streamed_offset() {
         Some(offset) => {
             out.seek(SeekFrom::Start(offset))?;
-            let mut s = cf.open_stream(package_id)?;
-            std::io::copy(&mut s, out)?;
+            std::io::copy(&mut cf.open_stream(package_id)?, out)?;
         }
         None => {
             cf.open_stream(package_id)?
@@ -307,12 +261,10 @@ fn rewrite<R: Read + Seek, W: Write + Seek>(
         }
     }
     let lookup = |id: usize| -> &[u8] {
-        if id == new_info_id {
-            &new_info
-        } else if id == new_package {
+        if id == new_package {
             &package_bytes
         } else {
-            contents.get(&id).map_or(&[], |v| v.as_slice())
+            copied.get(id)
         }
     };
     if layout.streamed_offset().is_some() {

@@ -1,0 +1,79 @@
+//! Copying a compound file's entries into a new [`Layout`]: same entries, same order (Office's
+//! creation order), same times, with some streams replaced and one optionally streamed.
+
+use std::collections::HashMap;
+use std::io::{Read, Seek};
+
+use docseal_ole::{CompoundFile, EntrySpec, ObjectType};
+
+use crate::Result;
+
+/// Most bytes of copied streams held in memory (the streamed one is not counted).
+const MAX_HELD: u64 = 64 << 20;
+
+/// The entries of a file, ready for [`docseal_ole::Layout::plan`].
+pub(crate) struct CopiedEntries {
+    /// Specs in the original order (new ids are 1-based positions).
+    pub(crate) specs: Vec<EntrySpec>,
+    /// New id → bytes, for every stream but the streamed one.
+    pub(crate) contents: HashMap<usize, Vec<u8>>,
+    /// Old id → new id.
+    pub(crate) index: HashMap<usize, usize>,
+}
+
+impl CopiedEntries {
+    /// The bytes of new stream `id` (empty when not held).
+    pub(crate) fn get(&self, id: usize) -> &[u8] {
+        self.contents.get(&id).map_or(&[], |v| v.as_slice())
+    }
+}
+
+/// Reads the entries of `cf`. Streams in `replace` (by old id) take the given bytes; the stream
+/// `streamed` (old id) keeps its size but is not read, for the caller to copy in place.
+pub(crate) fn copy_entries<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    mut replace: HashMap<usize, Vec<u8>>,
+    streamed: Option<usize>,
+) -> Result<CopiedEntries> {
+    let parent_of: HashMap<usize, usize> = cf.tree()?.into_iter().collect();
+    let ids: Vec<usize> = (1..cf.entries().len())
+        .filter(|id| parent_of.contains_key(id))
+        .collect();
+    let index: HashMap<usize, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i + 1)).collect();
+    let mut specs = Vec::with_capacity(ids.len());
+    let mut contents = HashMap::new();
+    let mut held = 0u64;
+    for &id in &ids {
+        let e = cf.entries()[id].clone();
+        let parent = index.get(&parent_of[&id]).copied().unwrap_or(0);
+        let stream_size = if e.object_type == ObjectType::Storage {
+            None
+        } else if Some(id) == streamed {
+            Some(cf.open_stream(id)?.len())
+        } else {
+            let data = match replace.remove(&id) {
+                Some(d) => d,
+                None => {
+                    let d = cf.read_stream(id, MAX_HELD.saturating_sub(held))?;
+                    held += d.len() as u64;
+                    d
+                }
+            };
+            let n = data.len() as u64;
+            contents.insert(index[&id], data);
+            Some(n)
+        };
+        specs.push(EntrySpec {
+            name: e.name,
+            stream_size,
+            parent,
+            created: e.created,
+            modified: e.modified,
+        });
+    }
+    Ok(CopiedEntries {
+        specs,
+        contents,
+        index,
+    })
+}
