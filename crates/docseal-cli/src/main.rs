@@ -418,10 +418,8 @@ fn run(command: Command) -> Result<(), Failure> {
                 docseal::decrypt(&mut source, &mut lock, &creds, &options)?;
                 return Ok(());
             }
-            docseal::write_atomically(Path::new(&output), |f| {
-                docseal::decrypt(&mut source, f, &creds, &options)?;
-                Ok(())
-            })?;
+            // One pass into a temporary file, renamed into place only once the HMAC matched.
+            docseal::decrypt_to_file(&mut source, Path::new(&output), &creds, &options)?;
             Ok(())
         }
         Command::Verify {

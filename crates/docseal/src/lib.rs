@@ -47,7 +47,9 @@ mod passwd;
 mod sniff;
 
 pub use conform::{conform, ConformReport, Difference};
-pub use decrypt::{decrypt, verify, Credentials, DecryptOptions, DecryptReport, IntegrityStatus};
+pub use decrypt::{
+    decrypt, decrypt_to_file, verify, Credentials, DecryptOptions, DecryptReport, IntegrityStatus,
+};
 pub use docseal_crypto::{
     CertificateInfo, HashAlgorithm, Password, RecipientCertificate, RecipientKey,
 };

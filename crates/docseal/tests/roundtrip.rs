@@ -377,3 +377,43 @@ proptest! {
         prop_assert!(out.is_empty());
     }
 }
+
+#[test]
+fn decrypt_to_file_is_one_pass_and_never_leaves_unverified_plaintext() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("plain.bin");
+    for size in [0usize, 5, 4096, 70_001] {
+        let pkg: Vec<u8> = (0..size).map(|i| (i % 247) as u8).collect();
+        let file = encrypt(
+            &pkg,
+            "pw",
+            &quick(Cipher::Aes256, HashAlgorithm::Sha512, size as u64),
+        );
+        let r = docseal::decrypt_to_file(
+            Cursor::new(&file),
+            &target,
+            &Credentials::password("pw"),
+            &DecryptOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(r.integrity, docseal::IntegrityStatus::Verified);
+        assert_eq!(std::fs::read(&target).unwrap(), pkg);
+        std::fs::remove_file(&target).unwrap();
+        if size >= 4096 {
+            let bad = flip(&file, package_region(&file).end - 3, 2);
+            let r = docseal::decrypt_to_file(
+                Cursor::new(&bad),
+                &target,
+                &Credentials::password("pw"),
+                &DecryptOptions::default(),
+            );
+            assert!(matches!(r, Err(Error::IntegrityMismatch)), "{r:?}");
+            assert!(!target.exists(), "unverified plaintext left behind");
+            assert_eq!(
+                std::fs::read_dir(dir.path()).unwrap().count(),
+                0,
+                "temporary file left behind"
+            );
+        }
+    }
+}
