@@ -15,6 +15,8 @@
 //! assert_eq!(&key[..], &secrets.key[..]);
 //! ```
 
+#![warn(missing_docs)]
+
 mod agile;
 mod agile_info;
 mod algorithm;

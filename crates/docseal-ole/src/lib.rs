@@ -10,6 +10,8 @@
 //!
 //! The on-disk records ([`Header`], [`DirEntry`]) parse and serialize in the same module.
 
+#![warn(missing_docs)]
+
 mod consts;
 mod directory;
 mod error;

@@ -6,9 +6,11 @@
 //! descriptor), so an unchanged package comes back identical, and a replaced part is the only
 //! entry re-encoded; the central directory is rewritten with the new offsets.
 //!
-//! Zip records ([APPNOTE] 4.3) are parsed with bounds checks; ZIP64 archives are read
+//! Zip records (PKWARE APPNOTE 4.3) are parsed with bounds checks; ZIP64 archives are read
 //! (their EOCD locator and extra fields), and an entry count and a central-directory size limit
 //! keep hostile input bounded.
+
+#![warn(missing_docs)]
 
 use std::collections::HashMap;
 use std::fmt;

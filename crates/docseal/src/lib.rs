@@ -33,6 +33,8 @@
 //! assert_eq!(report.integrity, docseal::IntegrityStatus::Verified);
 //! ```
 
+#![warn(missing_docs)]
+
 mod conform;
 mod copy;
 mod decrypt;
