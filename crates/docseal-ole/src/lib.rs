@@ -23,7 +23,7 @@ pub use consts::*;
 pub use directory::{compare_names, names_equal, Color, DirEntry, ObjectType};
 pub use error::{Error, Result};
 pub use header::{Header, Version};
-pub use reader::{CompoundFile, Limits, Stream};
+pub use reader::{CompoundFile, Limits, OwnedStream, Stream};
 pub use writer::{EntrySpec, Layout, LayoutStyle};
 
 #[doc(hidden)]

@@ -480,6 +480,21 @@ impl<R: Read + Seek> CompoundFile<R> {
         })
     }
 
+    /// Turns the file into its stream `id`, owned (for readers that must outlive a borrow).
+    pub fn into_stream(mut self, id: usize) -> Result<OwnedStream<R>> {
+        let (sectors, mini, size) = {
+            let s = self.open_stream(id)?;
+            (s.sectors.clone(), s.mini, s.size)
+        };
+        Ok(OwnedStream {
+            file: self,
+            sectors,
+            mini,
+            size,
+            pos: 0,
+        })
+    }
+
     /// Reads a whole stream into memory, refusing streams larger than `max` bytes.
     pub fn read_stream(&mut self, id: usize, max: u64) -> Result<Vec<u8>> {
         let mut s = self.open_stream(id)?;
@@ -535,55 +550,114 @@ impl<R> Stream<'_, R> {
 
 impl<R: Read + Seek> Read for Stream<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pos >= self.size || buf.is_empty() {
-            return Ok(0);
-        }
-        let ss = self.file.sector_size() as u64;
-        let unit = if self.mini {
-            MINI_SECTOR_SIZE as u64
-        } else {
-            ss
-        };
-        let idx = (self.pos / unit) as usize;
-        let within = self.pos % unit;
-        // Read as many physically contiguous units as fit, so large streams read in big blocks.
-        let mut run = 1usize;
-        let want_units = ((buf.len() as u64 + within).div_ceil(unit)) as usize;
-        while run < want_units
-            && idx + run < self.sectors.len()
-            && self.sectors[idx + run] == self.sectors[idx + run - 1].wrapping_add(1)
-        {
-            run += 1;
-        }
-        let n = (run as u64 * unit - within)
-            .min(buf.len() as u64)
-            .min(self.size - self.pos) as usize;
-        let offset = if self.mini {
-            let mini_off = u64::from(self.sectors[idx]) * unit + within;
-            let host = (mini_off / ss) as usize;
-            let host_sector = *self.file.mini_stream_sectors.get(host).ok_or_else(|| {
-                io::Error::from(malformed(
-                    "mini stream",
-                    "mini sector beyond the mini stream",
-                ))
-            })?;
-            // A mini-sector run never crosses a host sector boundary unless the hosts are adjacent;
-            // keep it simple and stay inside one host sector.
-            let room = ss - mini_off % ss;
-            return {
-                let n = (n as u64).min(room) as usize;
-                let off = (u64::from(host_sector) + 1) * ss + mini_off % ss;
-                read_at(self.file, off, &mut buf[..n])?;
-                self.pos += n as u64;
-                Ok(n)
-            };
-        } else {
-            (u64::from(self.sectors[idx]) + 1) * ss + within
-        };
-        read_at(self.file, offset, &mut buf[..n])?;
-        self.pos += n as u64;
-        Ok(n)
+        read_chain(
+            self.file,
+            &self.sectors,
+            self.mini,
+            self.size,
+            &mut self.pos,
+            buf,
+        )
     }
+}
+
+/// Reads from a stream given by its sector (or mini sector) list, at `*pos`.
+fn read_chain<R: Read + Seek>(
+    file: &mut CompoundFile<R>,
+    sectors: &[u32],
+    mini: bool,
+    size: u64,
+    pos: &mut u64,
+    buf: &mut [u8],
+) -> io::Result<usize> {
+    if *pos >= size || buf.is_empty() {
+        return Ok(0);
+    }
+    let ss = file.sector_size() as u64;
+    let unit = if mini { MINI_SECTOR_SIZE as u64 } else { ss };
+    let idx = (*pos / unit) as usize;
+    let within = *pos % unit;
+    // Read as many physically contiguous units as fit, so large streams read in big blocks.
+    let mut run = 1usize;
+    let want_units = ((buf.len() as u64 + within).div_ceil(unit)) as usize;
+    while run < want_units
+        && idx + run < sectors.len()
+        && sectors[idx + run] == sectors[idx + run - 1].wrapping_add(1)
+    {
+        run += 1;
+    }
+    let mut n = (run as u64 * unit - within)
+        .min(buf.len() as u64)
+        .min(size - *pos) as usize;
+    let offset = if mini {
+        let mini_off = u64::from(sectors[idx]) * unit + within;
+        let host = (mini_off / ss) as usize;
+        let host_sector = *file.mini_stream_sectors.get(host).ok_or_else(|| {
+            io::Error::from(malformed(
+                "mini stream",
+                "mini sector beyond the mini stream",
+            ))
+        })?;
+        // Stay inside one host sector: consecutive mini sectors need not be in adjacent hosts.
+        n = (n as u64).min(ss - mini_off % ss) as usize;
+        (u64::from(host_sector) + 1) * ss + mini_off % ss
+    } else {
+        (u64::from(sectors[idx]) + 1) * ss + within
+    };
+    read_at(file, offset, &mut buf[..n])?;
+    *pos += n as u64;
+    Ok(n)
+}
+
+/// A stream that owns its compound file, for readers that outlive a borrow
+/// ([`CompoundFile::into_stream`]).
+pub struct OwnedStream<R> {
+    file: CompoundFile<R>,
+    sectors: Vec<u32>,
+    mini: bool,
+    size: u64,
+    pos: u64,
+}
+
+impl<R> OwnedStream<R> {
+    /// The stream's length in bytes.
+    pub fn len(&self) -> u64 {
+        self.size
+    }
+
+    /// Whether the stream is empty.
+    pub fn is_empty(&self) -> bool {
+        self.size == 0
+    }
+}
+
+impl<R: Read + Seek> Read for OwnedStream<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        read_chain(
+            &mut self.file,
+            &self.sectors,
+            self.mini,
+            self.size,
+            &mut self.pos,
+            buf,
+        )
+    }
+}
+
+impl<R: Read + Seek> Seek for OwnedStream<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.pos = seek_to(self.pos, self.size, pos)?;
+        Ok(self.pos)
+    }
+}
+
+fn seek_to(current: u64, size: u64, pos: SeekFrom) -> io::Result<u64> {
+    let new = match pos {
+        SeekFrom::Start(p) => Some(p),
+        SeekFrom::End(d) => size.checked_add_signed(d),
+        SeekFrom::Current(d) => current.checked_add_signed(d),
+    };
+    new.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before start"))
 }
 
 fn read_at<R: Read + Seek>(
@@ -600,20 +674,7 @@ fn read_at<R: Read + Seek>(
 
 impl<R: Read + Seek> Seek for Stream<'_, R> {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        let new = match pos {
-            SeekFrom::Start(p) => Some(p),
-            SeekFrom::End(d) => self.size.checked_add_signed(d),
-            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
-        };
-        match new {
-            Some(p) => {
-                self.pos = p;
-                Ok(p)
-            }
-            None => Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "seek before start",
-            )),
-        }
+        self.pos = seek_to(self.pos, self.size, pos)?;
+        Ok(self.pos)
     }
 }

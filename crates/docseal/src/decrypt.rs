@@ -95,7 +95,7 @@ pub struct DecryptReport {
 }
 
 /// The unlocked key and how to use it.
-enum Unlocked {
+pub(crate) enum Unlocked {
     Agile {
         cipher: SegmentCipher,
         integrity: Option<Integrity>,
@@ -223,7 +223,11 @@ fn describe_needs(agile: &docseal_crypto::AgileEncryptionInfo) -> String {
     }
 }
 
-fn unlock(info: &EncryptionInfo, credentials: &Credentials, limits: &Limits) -> Result<Unlocked> {
+pub(crate) fn unlock(
+    info: &EncryptionInfo,
+    credentials: &Credentials,
+    limits: &Limits,
+) -> Result<Unlocked> {
     match info {
         EncryptionInfo::Agile(agile) => {
             let key = unlock_agile(agile, credentials, limits)?;

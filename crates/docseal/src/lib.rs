@@ -46,6 +46,7 @@ mod limits;
 mod lint;
 mod parallel;
 mod passwd;
+mod reader;
 mod sniff;
 
 pub use conform::{conform, ConformReport, Difference};
@@ -65,6 +66,7 @@ pub use inspect::inspect;
 pub use limits::Limits;
 pub use lint::{findings_json, lint, Finding, RULES};
 pub use passwd::{change_key_encryptors, normalize_fingerprint, KeyChanges, PasswdReport};
+pub use reader::DecryptingReader;
 pub use sniff::{sniff, Kind};
 
 /// The lower layers, for callers who need records or the compound-file reader directly.

@@ -1,0 +1,183 @@
+//! `DecryptingReader`: the plain package as `Read + Seek`, straight from the encrypted file.
+//!
+//! The integrity HMAC is checked over the whole `EncryptedPackage` first; after that, reads
+//! decrypt only the 4096-byte segments they touch (segments are independent), so a zip reader
+//! that seeks to the central directory and then to one part decrypts just those segments, with
+//! no temporary file and one segment of memory.
+
+use std::io::{self, Read, Seek, SeekFrom};
+
+use docseal_ole::OwnedStream;
+use zeroize::Zeroizing;
+
+use crate::decrypt::{open_container, unlock, Container, Unlocked};
+use crate::{Credentials, DecryptOptions, DecryptReport, Error, IntegrityStatus, Result};
+
+const SEGMENT: u64 = docseal_crypto::SEGMENT_SIZE as u64;
+
+/// The plain package of an encrypted file, readable and seekable.
+///
+/// ```
+/// use std::io::{Cursor, Read};
+/// # let mut sealed = Cursor::new(Vec::new());
+/// # docseal::encrypt(Cursor::new(vec![42u8; 10_000]), &mut sealed, &docseal::Password::new("pw"),
+/// #     &docseal::EncryptOptions::default().spin_count(1000)).unwrap();
+/// let mut reader = docseal::DecryptingReader::new(
+///     Cursor::new(sealed.into_inner()),
+///     &docseal::Credentials::password("pw"),
+///     &docseal::DecryptOptions::default(),
+/// ).unwrap();
+/// let mut plain = Vec::new();
+/// reader.read_to_end(&mut plain).unwrap();
+/// assert_eq!(plain, vec![42u8; 10_000]);
+/// ```
+pub struct DecryptingReader<R> {
+    stream: OwnedStream<R>,
+    unlocked: Unlocked,
+    size: u64,
+    pos: u64,
+    cached: Option<u64>,
+    cache: Zeroizing<Vec<u8>>,
+    report: DecryptReport,
+}
+
+impl<R: Read + Seek> DecryptingReader<R> {
+    /// Opens `input`, unlocks it and verifies its integrity (Agile) before returning.
+    pub fn new(input: R, credentials: &Credentials, options: &DecryptOptions) -> Result<Self> {
+        let limits = &options.limits;
+        let Container {
+            cf,
+            info,
+            package_id,
+        } = open_container(input, limits)?;
+        let unlocked = unlock(&info, credentials, limits)?;
+        let mut stream = cf.into_stream(package_id)?;
+        let stream_len = stream.len();
+        if stream_len < 8 {
+            return Err(Error::malformed("EncryptedPackage", "no size prefix"));
+        }
+        let mut prefix = [0u8; 8];
+        stream.read_exact(&mut prefix)?;
+        let size = u64::from_le_bytes(prefix);
+        if size > limits.max_package_size {
+            return Err(Error::LimitExceeded {
+                what: "package size".into(),
+                limit: limits.max_package_size,
+            });
+        }
+        if size.div_ceil(16).saturating_mul(16) > stream_len - 8 {
+            return Err(Error::malformed(
+                "EncryptedPackage",
+                format!("declares {size} bytes but holds {}", stream_len - 8),
+            ));
+        }
+        let integrity = match &unlocked {
+            Unlocked::Agile {
+                integrity: Some(integ),
+                ..
+            } => {
+                let mut hmac = integ.hmac();
+                hmac.update(&prefix);
+                let mut buf = vec![0u8; 1 << 20];
+                loop {
+                    let n = stream.read(&mut buf)?;
+                    if n == 0 {
+                        break;
+                    }
+                    hmac.update(&buf[..n]);
+                }
+                match integ.verify(hmac.finalize().as_slice()) {
+                    Ok(()) => IntegrityStatus::Verified,
+                    Err(_) if options.skip_integrity_check_dangerous => IntegrityStatus::Skipped,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Unlocked::Agile {
+                integrity: None, ..
+            } if options.skip_integrity_check_dangerous => IntegrityStatus::Skipped,
+            Unlocked::Agile {
+                integrity: None, ..
+            } => {
+                return Err(Error::malformed(
+                    "EncryptionInfo",
+                    "no dataIntegrity element, so the package cannot be verified",
+                ))
+            }
+            Unlocked::Standard { .. } => IntegrityStatus::NotAvailable,
+        };
+        Ok(DecryptingReader {
+            stream,
+            unlocked,
+            size,
+            pos: 0,
+            cached: None,
+            cache: Zeroizing::new(vec![0u8; SEGMENT as usize]),
+            report: DecryptReport {
+                scheme: info.scheme(),
+                package_size: size,
+                integrity,
+            },
+        })
+    }
+
+    /// What was found while opening (scheme, size, integrity).
+    pub fn report(&self) -> &DecryptReport {
+        &self.report
+    }
+
+    /// The plain package's length.
+    pub fn len(&self) -> u64 {
+        self.size
+    }
+
+    /// Whether the package is empty.
+    pub fn is_empty(&self) -> bool {
+        self.size == 0
+    }
+
+    fn load(&mut self, segment: u64) -> io::Result<usize> {
+        let start = segment * SEGMENT;
+        let plain = (self.size - start).min(SEGMENT) as usize;
+        let padded = plain.div_ceil(16) * 16;
+        if self.cached != Some(segment) {
+            self.stream.seek(SeekFrom::Start(8 + start))?;
+            self.stream.read_exact(&mut self.cache[..padded])?;
+            match &self.unlocked {
+                Unlocked::Agile { cipher, .. } => {
+                    cipher.decrypt_segment(segment as u32, &mut self.cache[..padded])
+                }
+                Unlocked::Standard { key } => key.ecb_decrypt(&mut self.cache[..padded]),
+            }
+            self.cached = Some(segment);
+        }
+        Ok(plain)
+    }
+}
+
+impl<R: Read + Seek> Read for DecryptingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.size || buf.is_empty() {
+            return Ok(0);
+        }
+        let segment = self.pos / SEGMENT;
+        let plain = self.load(segment)?;
+        let within = (self.pos % SEGMENT) as usize;
+        let n = (plain - within).min(buf.len());
+        buf[..n].copy_from_slice(&self.cache[within..within + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Read + Seek> Seek for DecryptingReader<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        let new = match pos {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::End(d) => self.size.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos =
+            new.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before start"))?;
+        Ok(self.pos)
+    }
+}
