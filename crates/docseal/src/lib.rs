@@ -48,6 +48,7 @@ mod parallel;
 mod passwd;
 mod reader;
 mod sniff;
+mod writer;
 
 pub use conform::{conform, ConformReport, Difference};
 pub use decrypt::{
@@ -68,6 +69,7 @@ pub use lint::{findings_json, lint, Finding, RULES};
 pub use passwd::{change_key_encryptors, normalize_fingerprint, KeyChanges, PasswdReport};
 pub use reader::DecryptingReader;
 pub use sniff::{sniff, Kind};
+pub use writer::EncryptingWriter;
 
 /// The lower layers, for callers who need records or the compound-file reader directly.
 pub mod layers {
