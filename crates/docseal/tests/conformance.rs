@@ -66,6 +66,12 @@ const IDENTICAL: &[(&str, &str)] = &[
 ///   one FAT sector, in an order no learned style has);
 /// - `bug53475-password-is-solrcell.docx`: written by Word with a `WordDocument` placeholder,
 ///   `ObjectPool` and other streams around the envelope;
+/// - `agile-unicode-excel.xlsx`: the root entry coloured black (sector 1, byte 67), where every
+///   other Office file colours it red;
+/// - `agile_pass_32_buffer.pptx` (1.9 MB): 40 FAT sectors where 30 suffice — how Office lays out
+///   packages that need more than three FAT sectors, not learned yet;
+/// - `extenxls_pwd123.xlsx`: written by ExtenXLS (its own CFB writer, one FAT sector, a stream
+///   size that overstates its chain);
 /// - `protected_agile.docx`: an empty root name whose name field still holds a stray `R`
 ///   (sector 1, byte 0: 0x52; name length 2, i.e. just the terminator).
 const STREAMS_ONLY: &[(&str, &str, &str)] = &[
@@ -84,6 +90,17 @@ const STREAMS_ONLY: &[(&str, &str, &str)] = &[
         "solrcell",
         "header",
     ),
+    (
+        "fetched/formula/agile-unicode-excel.xlsx",
+        "pässwörd🔒",
+        "sector 1",
+    ),
+    (
+        "fetched/test_files/agile_pass_32_buffer.pptx",
+        "infected",
+        "header",
+    ),
+    ("fetched/poi/extenxls_pwd123.xlsx", "pwd123", "header"),
     (
         "fetched/poi/protected_agile.docx",
         "VelvetSweatshop",
