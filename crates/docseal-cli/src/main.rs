@@ -26,8 +26,39 @@ mod demo;
     about = "Encrypt, decrypt, verify and inspect protected Office files (MS-OFFCRYPTO)"
 )]
 struct Cli {
+    /// No progress bar, warnings or confirmations; errors only.
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Set once from `--quiet`.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A progress bar on a terminal for inputs over 4 MiB, nothing when piped or quiet.
+fn progress_bar(input: &File, what: &str) -> Option<(indicatif::ProgressBar, docseal::Progress)> {
+    let len = input.metadata().map(|m| m.len()).unwrap_or(0);
+    if quiet() || len < 4 << 20 || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(100);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {percent}% {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(what.to_string());
+    let b = bar.clone();
+    let cb = docseal::Progress::new(move |done, total| {
+        if let Some(pct) = done.saturating_mul(100).checked_div(total) {
+            b.set_position(pct);
+        }
+    });
+    Some((bar, cb))
 }
 
 #[derive(Subcommand)]
@@ -214,7 +245,7 @@ fn load_certificate(path: &Path) -> Result<RecipientCertificate, Failure> {
         .map_err(|e| usage(format!("cannot read certificate {}: {e}", path.display())))?;
     let cert =
         RecipientCertificate::from_bytes(&bytes).map_err(|e| Failure::from(Error::from(e)))?;
-    if cert.info().expired {
+    if cert.info().expired && !quiet() {
         eprintln!(
             "docseal: warning: the certificate of {} expired on {} (Office does not check validity; the file is still protected for it)",
             cert.info().subject,
@@ -317,6 +348,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
@@ -372,6 +404,10 @@ fn run(command: Command) -> Result<(), Failure> {
             check_distinct(&input, &output)?;
             let mut source = open_input(&input)?;
             check_encryptable(&mut source)?;
+            let bar = progress_bar(&source, "encrypting");
+            if let Some((_, cb)) = &bar {
+                options = options.progress(cb.clone());
+            }
             // With recipients and no password flag, the file is for the recipients only.
             let pw = if recipients.is_empty() || password.given() {
                 Some(Password::new(&password.resolve(true)?))
@@ -389,10 +425,14 @@ fn run(command: Command) -> Result<(), Failure> {
                 )?;
                 return Ok(());
             }
-            write_output(&output, |out| {
+            let result = write_output(&output, |out| {
                 docseal::encrypt_for(&mut source, out, pw.as_ref(), &options)?;
                 Ok(())
-            })
+            });
+            if let Some((b, _)) = bar {
+                b.finish_and_clear();
+            }
+            result
         }
         Command::Decrypt {
             input,
@@ -408,6 +448,7 @@ fn run(command: Command) -> Result<(), Failure> {
             let options = DecryptOptions {
                 limits: limits.limits(),
                 skip_integrity_check_dangerous,
+                ..DecryptOptions::default()
             };
             if skip_integrity_check_dangerous {
                 eprintln!("docseal: WARNING: integrity check disabled; the output may be damaged or forged");
@@ -419,7 +460,17 @@ fn run(command: Command) -> Result<(), Failure> {
                 return Ok(());
             }
             // One pass into a temporary file, renamed into place only once the HMAC matched.
-            docseal::decrypt_to_file(&mut source, Path::new(&output), &creds, &options)?;
+            let bar = progress_bar(&source, "decrypting");
+            let mut options = options;
+            if let Some((_, cb)) = &bar {
+                options.progress = Some(cb.clone());
+            }
+            let result =
+                docseal::decrypt_to_file(&mut source, Path::new(&output), &creds, &options);
+            if let Some((b, _)) = bar {
+                b.finish_and_clear();
+            }
+            result?;
             Ok(())
         }
         Command::Verify {
@@ -436,6 +487,7 @@ fn run(command: Command) -> Result<(), Failure> {
             };
             let report = docseal::verify(&mut source, &creds, &options)?;
             match report.integrity {
+                _ if quiet() => {}
                 docseal::IntegrityStatus::Verified => say!(
                     "ok: key correct, integrity verified ({} scheme, {} byte package)",
                     report.scheme,
@@ -524,7 +576,8 @@ fn run(command: Command) -> Result<(), Failure> {
             let report = docseal::write_atomically(Path::new(&output), |f| {
                 docseal::change_key_encryptors(&source, f, &creds, &changes, &Limits::default())
             })?;
-            if report.package_untouched {
+            if quiet() {
+            } else if report.package_untouched {
                 say!(
                     "ok: key encryptors now: {}; the encrypted package was copied unchanged",
                     report.encryptors.join(", ")
@@ -662,7 +715,8 @@ fn check_encryptable(source: &mut File) -> Result<(), Failure> {
             message: "the input is a compound file (already encrypted, or a 97-2003 binary); only OOXML packages can be encrypted".into(),
         });
     }
-    if !(head[..n].starts_with(b"PK\x03\x04") || head[..n].starts_with(b"PK\x05\x06")) {
+    let zip = head[..n].starts_with(b"PK\x03\x04") || head[..n].starts_with(b"PK\x05\x06");
+    if !zip && !quiet() {
         eprintln!(
             "docseal: warning: the input is not a zip package; encrypting its bytes as they are"
         );

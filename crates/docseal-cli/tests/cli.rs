@@ -495,3 +495,45 @@ fn lint_and_conform_exit_codes() {
     assert_eq!(code(&o), 9);
     assert_eq!(code(&run(&["conform", s(&enc), "-p", "wrong"])), 3);
 }
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let enc = dir.path().join("q.docx");
+    assert_eq!(
+        code(&run(&[
+            "encrypt",
+            s(&corpus("generated/minimal.docx")),
+            s(&enc),
+            "-p",
+            "pw",
+            "--spin-count",
+            "10"
+        ])),
+        0
+    );
+    let o = run(&["--quiet", "verify", s(&enc), "-p", "pw"]);
+    assert_eq!(code(&o), 0);
+    assert!(o.stdout.is_empty() && o.stderr.is_empty());
+    let junk = dir.path().join("junk.bin");
+    std::fs::write(&junk, b"not a zip").unwrap();
+    let o = run(&[
+        "encrypt",
+        s(&junk),
+        s(&dir.path().join("j.docx")),
+        "-p",
+        "pw",
+        "--spin-count",
+        "10",
+        "-q",
+    ]);
+    assert_eq!(code(&o), 0);
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&["-q", "verify", s(&enc), "-p", "wrong"]);
+    assert_eq!(code(&o), 3);
+    assert!(!o.stderr.is_empty(), "errors still reach stderr");
+}

@@ -68,6 +68,8 @@ pub struct DecryptOptions {
     /// **Dangerous**: release plaintext even when the integrity check fails or is absent.
     /// Only for recovering damaged files; the output may be attacker-controlled.
     pub skip_integrity_check_dangerous: bool,
+    /// Called as work proceeds (see [`crate::Progress`]).
+    pub progress: Option<crate::Progress>,
 }
 
 /// How the integrity of a package was established.
@@ -374,11 +376,15 @@ fn run<R: Read + Seek>(
             let mut hmac = integ.hmac();
             hmac.update(&prefix);
             let mut left = stream_len - 8;
+            let passes = if output.is_some() { 2 } else { 1 };
             while left > 0 {
                 let n = left.min(BATCH as u64) as usize;
                 stream.read_exact(&mut buf[..n])?;
                 hmac.update(&buf[..n]);
                 left -= n as u64;
+                if let Some(p) = &options.progress {
+                    p.report(stream_len - 8 - left, (stream_len - 8) * passes);
+                }
             }
             match integ.verify(hmac.finalize().as_slice()) {
                 Ok(()) => IntegrityStatus::Verified,
@@ -410,6 +416,8 @@ fn run<R: Read + Seek>(
     };
     stream.seek(SeekFrom::Start(8))?;
     let mut left = size;
+    let mut written = 0u64;
+    let late_hmac_for_progress = one_pass || !matches!(integrity, IntegrityStatus::Verified);
     crate::parallel::pipeline(
         BATCH,
         |buf| {
@@ -434,7 +442,18 @@ fn run<R: Read + Seek>(
             }
             Unlocked::Standard { key } => key.ecb_decrypt(buf),
         },
-        |bytes| out.write_all(bytes).map_err(Error::from),
+        |bytes| {
+            written += bytes.len() as u64;
+            if let Some(p) = &options.progress {
+                let (offset, total) = if late_hmac_for_progress {
+                    (0, size)
+                } else {
+                    (size, 2 * size)
+                };
+                p.report(offset + written, total);
+            }
+            out.write_all(bytes).map_err(Error::from)
+        },
     )?;
     out.flush()?;
     // One pass: the bytes after the last block (if any) are hashed too, then the verdict.

@@ -29,6 +29,7 @@ pub struct EncryptOptions {
     recipients: Vec<RecipientCertificate>,
     password_last: bool,
     scheme: Scheme,
+    progress: Option<crate::Progress>,
 }
 
 /// The package cipher of the scheme being written.
@@ -81,6 +82,7 @@ impl Default for EncryptOptions {
             recipients: Vec::new(),
             password_last: false,
             scheme: Scheme::Agile,
+            progress: None,
         }
     }
 }
@@ -95,6 +97,12 @@ impl EncryptOptions {
     /// Chooses the hash.
     pub fn hash(mut self, hash: HashAlgorithm) -> Self {
         self.profile.hash = hash;
+        self
+    }
+
+    /// Reports progress as the package is encrypted (see [`crate::Progress`]).
+    pub fn progress(mut self, progress: crate::Progress) -> Self {
+        self.progress = Some(progress);
         self
     }
 
@@ -373,10 +381,18 @@ fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
             &cipher,
             hmac.as_mut(),
             &mut small_package,
+            None,
         )?,
         (Some(offset), Sink::Seekable(out)) => {
             out.seek(SeekFrom::Start(offset))?;
-            encrypt_stream(&mut package, size, &cipher, hmac.as_mut(), out)?;
+            encrypt_stream(
+                &mut package,
+                size,
+                &cipher,
+                hmac.as_mut(),
+                out,
+                options.progress.as_ref(),
+            )?;
         }
         (Some(_), Sink::Sequential(_)) => encrypt_stream(
             &mut package,
@@ -384,6 +400,7 @@ fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
             &cipher,
             hmac.as_mut(),
             &mut std::io::sink(),
+            None,
         )?,
     }
     let info_bytes = match (agile_setup, hmac, standard_info) {
@@ -435,7 +452,14 @@ fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
             if layout.streamed_offset().is_some() {
                 package.seek(SeekFrom::Start(0))?;
                 // Same key and IVs, so the same ciphertext; its HMAC was taken in pass one.
-                encrypt_stream(&mut package, size, &cipher, None, &mut out)?;
+                encrypt_stream(
+                    &mut package,
+                    size,
+                    &cipher,
+                    None,
+                    &mut out,
+                    options.progress.as_ref(),
+                )?;
                 layout.write_suffix(&mut out, &contents)?;
             }
             out.flush()?;
@@ -467,7 +491,9 @@ fn encrypt_stream<R: Read, W: Write>(
     cipher: &PackageCipher,
     mut hmac: Option<&mut HmacState>,
     out: &mut W,
+    progress: Option<&crate::Progress>,
 ) -> Result<()> {
+    let mut done = 0u64;
     let prefix = size.to_le_bytes();
     if let Some(h) = hmac.as_mut() {
         h.update(&prefix);
@@ -510,6 +536,10 @@ fn encrypt_stream<R: Read, W: Write>(
         |bytes| {
             if let Some(h) = hmac.as_mut() {
                 h.update(bytes);
+            }
+            done = (done + bytes.len() as u64).min(size);
+            if let Some(p) = progress {
+                p.report(done, size);
             }
             out.write_all(bytes).map_err(Error::from)
         },

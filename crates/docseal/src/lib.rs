@@ -50,6 +50,33 @@ mod reader;
 mod sniff;
 mod writer;
 
+/// A progress callback for long operations: called with (bytes done, bytes in all) after each
+/// batch (1 MiB) of work. Decryption counts the integrity pass and the decryption pass.
+///
+/// ```
+/// let p = docseal::Progress::new(|done, total| eprintln!("{done}/{total}"));
+/// let opts = docseal::EncryptOptions::default().progress(p);
+/// ```
+#[derive(Clone)]
+pub struct Progress(std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl Progress {
+    /// Wraps a callback.
+    pub fn new(f: impl Fn(u64, u64) + Send + Sync + 'static) -> Progress {
+        Progress(std::sync::Arc::new(f))
+    }
+
+    pub(crate) fn report(&self, done: u64, total: u64) {
+        (self.0)(done, total)
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
+}
+
 pub use conform::{conform, ConformReport, Difference};
 pub use decrypt::{
     decrypt, decrypt_to_file, verify, Credentials, DecryptOptions, DecryptReport, IntegrityStatus,

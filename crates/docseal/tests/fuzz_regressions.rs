@@ -65,6 +65,7 @@ fn decrypt_regressions() {
                 let dangerous = docseal::DecryptOptions {
                     limits: limits.clone(),
                     skip_integrity_check_dangerous: true,
+                    ..Default::default()
                 };
                 let _ = docseal::decrypt(
                     Cursor::new(&data),

@@ -417,3 +417,40 @@ fn decrypt_to_file_is_one_pass_and_never_leaves_unverified_plaintext() {
         }
     }
 }
+
+#[test]
+fn progress_is_reported_to_the_end() {
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::<(u64, u64)>::new()));
+    let s2 = seen.clone();
+    let progress = docseal::Progress::new(move |d, t| s2.lock().unwrap().push((d, t)));
+    let pkg = vec![3u8; 3 << 20];
+    let mut out = Cursor::new(Vec::new());
+    let opts = quick(Cipher::Aes256, HashAlgorithm::Sha512, 1).progress(progress.clone());
+    docseal::encrypt(Cursor::new(&pkg), &mut out, &Password::new("pw"), &opts).unwrap();
+    let enc = std::mem::take(&mut *seen.lock().unwrap());
+    assert!(enc.len() >= 3, "{enc:?}");
+    assert!(enc.windows(2).all(|w| w[0].0 <= w[1].0));
+    assert_eq!(
+        enc.last().copied(),
+        Some((pkg.len() as u64, pkg.len() as u64))
+    );
+
+    let mut plain = Vec::new();
+    let dopts = DecryptOptions {
+        progress: Some(progress),
+        ..DecryptOptions::default()
+    };
+    docseal::decrypt(
+        Cursor::new(out.into_inner()),
+        &mut plain,
+        &Credentials::password("pw"),
+        &dopts,
+    )
+    .unwrap();
+    let dec = seen.lock().unwrap().clone();
+    assert!(dec.windows(2).all(|w| w[0].0 <= w[1].0), "{dec:?}");
+    let (done, total) = *dec.last().unwrap();
+    assert_eq!(done, total);
+    assert_eq!(plain, pkg);
+}
