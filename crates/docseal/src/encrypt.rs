@@ -225,7 +225,7 @@ pub fn encrypted_package_len(size: u64) -> u64 {
 /// docseal::decrypt(Cursor::new(out.into_inner()), &mut plain, &creds, &docseal::DecryptOptions::default()).unwrap();
 /// assert_eq!(plain, package);
 /// ```
-pub fn encrypt<R: Read + Seek, W: Write + Seek>(
+pub fn encrypt<R: Read + Seek + Send, W: Write + Seek>(
     package: R,
     out: W,
     password: &Password,
@@ -247,7 +247,7 @@ pub fn encrypt<R: Read + Seek, W: Write + Seek>(
 /// docseal::encrypt_to_writer(Cursor::new(vec![7u8; 10_000]), &mut out, Some(&docseal::Password::new("pw")), &opts).unwrap();
 /// assert_eq!(&out[..4], &[0xD0, 0xCF, 0x11, 0xE0]);
 /// ```
-pub fn encrypt_to_writer<R: Read + Seek, W: Write>(
+pub fn encrypt_to_writer<R: Read + Seek + Send, W: Write>(
     package: R,
     out: W,
     password: Option<&Password>,
@@ -263,7 +263,7 @@ pub fn encrypt_to_writer<R: Read + Seek, W: Write>(
 
 /// Like [`encrypt`], with an optional password: the recipients of
 /// [`EncryptOptions::recipient`] alone can protect a file.
-pub fn encrypt_for<R: Read + Seek, W: Write + Seek>(
+pub fn encrypt_for<R: Read + Seek + Send, W: Write + Seek>(
     package: R,
     out: W,
     password: Option<&Password>,
@@ -293,7 +293,7 @@ enum Sink<S, Q> {
     Sequential(Q),
 }
 
-fn encrypt_impl<R: Read + Seek, S: Write + Seek, Q: Write>(
+fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     mut package: R,
     mut sink: Sink<S, Q>,
     password: Option<&Password>,
@@ -485,7 +485,7 @@ fn placeholder_len(info: &AgileEncryptionInfo, key: &[u8], hash: HashAlgorithm) 
 /// Two stages overlap: a worker thread encrypts batch `k + 1` (its segments spread over the
 /// remaining cores) while this thread feeds batch `k` to the HMAC, writes it and reads the next
 /// one. Three batch buffers circulate, so memory stays at 768 KiB whatever the size.
-fn encrypt_stream<R: Read, W: Write>(
+fn encrypt_stream<R: Read + Send, W: Write>(
     package: &mut R,
     size: u64,
     cipher: &PackageCipher,
@@ -503,7 +503,7 @@ fn encrypt_stream<R: Read, W: Write>(
         return Ok(());
     }
     let mut left = size;
-    crate::parallel::pipeline(
+    crate::parallel::pipeline_read_ahead(
         BATCH_SEGMENTS * SEGMENT_SIZE,
         |buf| {
             if left == 0 {

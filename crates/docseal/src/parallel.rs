@@ -121,3 +121,61 @@ pub(crate) fn pipeline<E: Send>(
         result
     })
 }
+
+/// Like [`pipeline`] with the reading on the worker too: the worker fills and transforms,
+/// this thread only drains. For readers that can move to another thread.
+pub(crate) fn pipeline_read_ahead<E: Send>(
+    batch: usize,
+    mut fill: impl FnMut(&mut [u8]) -> Result<Option<Filled>, E> + Send,
+    transform: &(dyn Fn(u32, &mut [u8]) + Sync),
+    mut drain: impl FnMut(&[u8]) -> Result<(), E>,
+) -> Result<(), E> {
+    let (to_main, done) = std::sync::mpsc::sync_channel::<Result<(Vec<u8>, usize), E>>(2);
+    let (give_back, free) = std::sync::mpsc::sync_channel::<Vec<u8>>(3);
+    for _ in 0..3 {
+        let _ = give_back.send(vec![0u8; batch]);
+    }
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut segment = 0u32;
+            for mut buf in free {
+                match fill(&mut buf) {
+                    Ok(Some(Filled { len, keep })) => {
+                        transform(segment, &mut buf[..len]);
+                        segment += len.div_ceil(SEGMENT_SIZE) as u32;
+                        if to_main.send(Ok((buf, keep))).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = to_main.send(Err(e));
+                        break;
+                    }
+                }
+            }
+        });
+        let mut result = Ok(());
+        for item in &done {
+            match item {
+                Ok((buf, keep)) => {
+                    if let Err(e) = drain(&buf[..keep]) {
+                        result = Err(e);
+                        break;
+                    }
+                    if give_back.send(buf).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        // Hang up so the worker, blocked on either channel, ends before the scope joins.
+        drop(give_back);
+        drop(done);
+        result
+    })
+}
