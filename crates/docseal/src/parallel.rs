@@ -163,9 +163,9 @@ pub(crate) fn pipeline_read_ahead<E: Send>(
                         result = Err(e);
                         break;
                     }
-                    if give_back.send(buf).is_err() {
-                        break;
-                    }
+                    // The worker may already be done (it stops taking buffers once the input
+                    // ends); the batches it sent before that must still be drained.
+                    let _ = give_back.send(buf);
                 }
                 Err(e) => {
                     result = Err(e);

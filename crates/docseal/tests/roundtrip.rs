@@ -454,3 +454,39 @@ fn progress_is_reported_to_the_end() {
     assert_eq!(done, total);
     assert_eq!(plain, pkg);
 }
+
+/// Several pipeline batches (1 MiB each), with sizes around batch boundaries: every byte must
+/// arrive (a pipeline that stopped draining when its worker finished once dropped the tail).
+#[test]
+fn multi_batch_packages_round_trip_and_lay_out_completely() {
+    for size in [
+        (1usize << 20) - 1,
+        1 << 20,
+        (1 << 20) + 1,
+        3 << 20,
+        (5 << 20) + 4097,
+    ] {
+        let pkg: Vec<u8> = (0..size).map(|i| (i.wrapping_mul(31) >> 3) as u8).collect();
+        let file = encrypt(
+            &pkg,
+            "pw",
+            &quick(Cipher::Aes128, HashAlgorithm::Sha256, size as u64),
+        );
+        assert_eq!(file.len() % 512, 0);
+        let cf = cfb::CompoundFile::open(Cursor::new(&file)).expect("the cfb crate opens it");
+        assert_eq!(
+            cf.entry("/EncryptedPackage").unwrap().len(),
+            docseal::encrypted_package_len(size as u64)
+        );
+        assert_eq!(decrypt(&file, "pw").unwrap(), pkg, "size {size}");
+        let mut seq = Vec::new();
+        docseal::encrypt_to_writer(
+            Cursor::new(&pkg),
+            &mut seq,
+            Some(&Password::new("pw")),
+            &quick(Cipher::Aes128, HashAlgorithm::Sha256, size as u64),
+        )
+        .unwrap();
+        assert_eq!(seq, file, "sequential sink, size {size}");
+    }
+}
