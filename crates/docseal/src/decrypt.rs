@@ -311,6 +311,66 @@ pub fn verify<R: Read + Seek>(
     run(input, None, credentials, options, false)
 }
 
+/// The 8-byte size prefix of `EncryptedPackage`, checked against the stream's length and the
+/// limits. The prefix is untrusted: an absurd value must not overflow (fuzz regression
+/// `tests/fuzz-regressions/decrypt/size-prefix-u64-max-*`).
+pub(crate) fn read_size_prefix(
+    stream: &mut impl Read,
+    stream_len: u64,
+    limits: &Limits,
+) -> Result<([u8; 8], u64)> {
+    if stream_len < 8 {
+        return Err(Error::malformed(
+            "EncryptedPackage",
+            format!("stream of {stream_len} bytes has no size prefix"),
+        ));
+    }
+    let mut prefix = [0u8; 8];
+    stream.read_exact(&mut prefix)?;
+    let size = u64::from_le_bytes(prefix);
+    if size > limits.max_package_size {
+        return Err(Error::LimitExceeded {
+            what: "package size".into(),
+            limit: limits.max_package_size,
+        });
+    }
+    if size.div_ceil(16).saturating_mul(16) > stream_len - 8 {
+        return Err(Error::malformed(
+            "EncryptedPackage",
+            format!(
+                "declares {size} plaintext bytes but holds only {} encrypted bytes",
+                stream_len - 8
+            ),
+        ));
+    }
+    Ok((prefix, size))
+}
+
+/// The verdict on a finished HMAC, honouring the dangerous opt-out.
+pub(crate) fn integrity_verdict(
+    integ: &Integrity,
+    tag: &[u8],
+    options: &DecryptOptions,
+) -> Result<IntegrityStatus> {
+    match integ.verify(tag) {
+        Ok(()) => Ok(IntegrityStatus::Verified),
+        Err(_) if options.skip_integrity_check_dangerous => Ok(IntegrityStatus::Skipped),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An Agile file without `dataIntegrity`: refused unless the dangerous opt-out is on.
+pub(crate) fn missing_integrity(options: &DecryptOptions) -> Result<IntegrityStatus> {
+    if options.skip_integrity_check_dangerous {
+        Ok(IntegrityStatus::Skipped)
+    } else {
+        Err(Error::malformed(
+            "EncryptionInfo",
+            "no dataIntegrity element, so the package cannot be verified",
+        ))
+    }
+}
+
 /// `one_pass`: the output is private until this returns `Ok` (a temporary file), so decrypt
 /// and hash in the same pass and give the verdict at the end.
 fn run<R: Read + Seek>(
@@ -329,33 +389,8 @@ fn run<R: Read + Seek>(
     let unlocked = unlock(&info, credentials, limits)?;
     let mut stream = cf.open_stream(package_id)?;
     let stream_len = stream.len();
-    if stream_len < 8 {
-        return Err(Error::malformed(
-            "EncryptedPackage",
-            format!("stream of {stream_len} bytes has no size prefix"),
-        ));
-    }
-    let mut prefix = [0u8; 8];
-    stream.read_exact(&mut prefix)?;
-    let size = u64::from_le_bytes(prefix);
-    if size > limits.max_package_size {
-        return Err(Error::LimitExceeded {
-            what: "package size".into(),
-            limit: limits.max_package_size,
-        });
-    }
-    // The size prefix is untrusted: an absurd value must not overflow (fuzz regression
-    // tests/fuzz-regressions/decrypt/size-prefix-u64-max-*).
-    let needed = size.div_ceil(16).saturating_mul(16);
-    if needed > stream_len - 8 {
-        return Err(Error::malformed(
-            "EncryptedPackage",
-            format!(
-                "declares {size} plaintext bytes but holds only {} encrypted bytes",
-                stream_len - 8
-            ),
-        ));
-    }
+    let (prefix, size) = read_size_prefix(&mut stream, stream_len, limits)?;
+    let needed = size.div_ceil(16) * 16;
     let mut buf = Zeroizing::new(vec![0u8; BATCH]);
     let one_pass = one_pass && output.is_some();
     let mut late_hmac = None;
@@ -386,24 +421,11 @@ fn run<R: Read + Seek>(
                     p.report(stream_len - 8 - left, (stream_len - 8) * passes);
                 }
             }
-            match integ.verify(hmac.finalize().as_slice()) {
-                Ok(()) => IntegrityStatus::Verified,
-                Err(_) if options.skip_integrity_check_dangerous => IntegrityStatus::Skipped,
-                Err(e) => return Err(e.into()),
-            }
+            integrity_verdict(integ, hmac.finalize().as_slice(), options)?
         }
         Unlocked::Agile {
             integrity: None, ..
-        } => {
-            if options.skip_integrity_check_dangerous {
-                IntegrityStatus::Skipped
-            } else {
-                return Err(Error::malformed(
-                    "EncryptionInfo",
-                    "no dataIntegrity element, so the package cannot be verified",
-                ));
-            }
-        }
+        } => missing_integrity(options)?,
         Unlocked::Standard { .. } => IntegrityStatus::NotAvailable,
     };
     let report = DecryptReport {
@@ -472,15 +494,11 @@ fn run<R: Read + Seek>(
             hmac.update(&buf[..n]);
             rest -= n as u64;
         }
-        if let Err(e) = integ.verify(hmac.finalize().as_slice()) {
-            if !options.skip_integrity_check_dangerous {
-                return Err(e.into());
-            }
-            return Ok(DecryptReport {
-                integrity: IntegrityStatus::Skipped,
-                ..report
-            });
-        }
+        let integrity = integrity_verdict(integ, hmac.finalize().as_slice(), options)?;
+        return Ok(DecryptReport {
+            integrity,
+            ..report
+        });
     }
     Ok(report)
 }

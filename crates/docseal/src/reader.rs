@@ -10,8 +10,11 @@ use std::io::{self, Read, Seek, SeekFrom};
 use docseal_ole::OwnedStream;
 use zeroize::Zeroizing;
 
-use crate::decrypt::{open_container, unlock, Container, Unlocked};
-use crate::{Credentials, DecryptOptions, DecryptReport, Error, IntegrityStatus, Result};
+use crate::decrypt::{
+    integrity_verdict, missing_integrity, open_container, read_size_prefix, unlock, Container,
+    Unlocked,
+};
+use crate::{Credentials, DecryptOptions, DecryptReport, IntegrityStatus, Result};
 
 const SEGMENT: u64 = docseal_crypto::SEGMENT_SIZE as u64;
 
@@ -53,24 +56,7 @@ impl<R: Read + Seek> DecryptingReader<R> {
         let unlocked = unlock(&info, credentials, limits)?;
         let mut stream = cf.into_stream(package_id)?;
         let stream_len = stream.len();
-        if stream_len < 8 {
-            return Err(Error::malformed("EncryptedPackage", "no size prefix"));
-        }
-        let mut prefix = [0u8; 8];
-        stream.read_exact(&mut prefix)?;
-        let size = u64::from_le_bytes(prefix);
-        if size > limits.max_package_size {
-            return Err(Error::LimitExceeded {
-                what: "package size".into(),
-                limit: limits.max_package_size,
-            });
-        }
-        if size.div_ceil(16).saturating_mul(16) > stream_len - 8 {
-            return Err(Error::malformed(
-                "EncryptedPackage",
-                format!("declares {size} bytes but holds {}", stream_len - 8),
-            ));
-        }
+        let (prefix, size) = read_size_prefix(&mut stream, stream_len, limits)?;
         let integrity = match &unlocked {
             Unlocked::Agile {
                 integrity: Some(integ),
@@ -86,23 +72,11 @@ impl<R: Read + Seek> DecryptingReader<R> {
                     }
                     hmac.update(&buf[..n]);
                 }
-                match integ.verify(hmac.finalize().as_slice()) {
-                    Ok(()) => IntegrityStatus::Verified,
-                    Err(_) if options.skip_integrity_check_dangerous => IntegrityStatus::Skipped,
-                    Err(e) => return Err(e.into()),
-                }
+                integrity_verdict(integ, hmac.finalize().as_slice(), options)?
             }
             Unlocked::Agile {
                 integrity: None, ..
-            } if options.skip_integrity_check_dangerous => IntegrityStatus::Skipped,
-            Unlocked::Agile {
-                integrity: None, ..
-            } => {
-                return Err(Error::malformed(
-                    "EncryptionInfo",
-                    "no dataIntegrity element, so the package cannot be verified",
-                ))
-            }
+            } => missing_integrity(options)?,
             Unlocked::Standard { .. } => IntegrityStatus::NotAvailable,
         };
         Ok(DecryptingReader {
