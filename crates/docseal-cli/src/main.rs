@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 mod demo;
+mod label;
 
 #[derive(Parser)]
 #[command(
@@ -94,6 +95,8 @@ enum Command {
         /// Reproducible salts and keys from this seed. For tests only: the output is not secret.
         #[arg(long, hide = true)]
         insecure_seed_for_tests: Option<u64>,
+        #[command(flatten)]
+        label: label::EncryptLabelArgs,
     },
     /// Decrypt a password-protected file back into the plain package.
     Decrypt {
@@ -190,6 +193,11 @@ enum Command {
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
+    },
+    /// Show, set or remove sensitivity labels (MIP), in plain or encrypted files.
+    Label {
+        #[command(subcommand)]
+        command: label::LabelCommand,
     },
     /// Encrypt an embedded sample, inspect, verify and decrypt it, and compare.
     Demo,
@@ -372,8 +380,13 @@ fn run(command: Command) -> Result<(), Failure> {
             recipients,
             password_last,
             insecure_seed_for_tests,
+            label,
         } => {
             let mut options = EncryptOptions::default();
+            let label_changes = label.changes()?;
+            if let Some(changes) = label_changes.clone() {
+                options = options.labels(changes);
+            }
             if let SchemeArg::Standard = scheme {
                 options = options.scheme(docseal::Scheme::Standard);
             }
@@ -425,12 +438,21 @@ fn run(command: Command) -> Result<(), Failure> {
                 )?;
                 return Ok(());
             }
+            let mut report = None;
             let result = write_output(&output, |out| {
-                docseal::encrypt_for(&mut source, out, pw.as_ref(), &options)?;
+                report = Some(docseal::encrypt_for(
+                    &mut source,
+                    out,
+                    pw.as_ref(),
+                    &options,
+                )?);
                 Ok(())
             });
             if let Some((b, _)) = bar {
                 b.finish_and_clear();
+            }
+            if let Some(labels) = report.and_then(|r| r.labels) {
+                label::print_relabel(&labels, Path::new(&output));
             }
             result
         }
@@ -676,6 +698,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 })
             }
         }
+        Command::Label { command } => label::run(command),
         Command::Demo => demo::run(),
     }
 }

@@ -12,6 +12,8 @@
 
 #![warn(missing_docs)]
 
+mod parts;
+pub use parts::{package_target, ContentTypes, Relationship, Relationships, RELATIONSHIPS_NS};
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -429,26 +431,69 @@ impl<R: Read + Seek> Package<R> {
         out: &mut W,
         replace: &HashMap<String, Vec<u8>>,
     ) -> Result<()> {
-        if !replace.is_empty() && self.zip64 {
+        let edits = Edits {
+            replace: replace.clone(),
+            ..Edits::default()
+        };
+        self.write_edited(out, &edits)
+    }
+
+    /// Writes the archive with `edits` applied: replaced entries are re-encoded in place,
+    /// removed ones are left out, added ones follow the last original record (header fields
+    /// copied from the package's first entry, so a new part follows the producer's conventions:
+    /// version, flags, time stamp). Every other entry is copied raw, byte for byte.
+    ///
+    /// ```
+    /// # let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/minimal.docx")).unwrap();
+    /// use std::io::Cursor;
+    /// let mut pkg = docseal_opc::Package::open(Cursor::new(&bytes)).unwrap();
+    /// let mut edits = docseal_opc::Edits::default();
+    /// edits.add.push(("docMetadata/LabelInfo.xml".into(), b"<x/>".to_vec()));
+    /// let mut out = Vec::new();
+    /// pkg.write_edited(&mut out, &edits).unwrap();
+    /// let mut again = docseal_opc::Package::open(Cursor::new(&out)).unwrap();
+    /// let i = again.find("/docMetadata/LabelInfo.xml").unwrap();
+    /// assert_eq!(again.read_part(i).unwrap(), b"<x/>");
+    /// ```
+    pub fn write_edited<W: Write>(&mut self, out: &mut W, edits: &Edits) -> Result<()> {
+        if !edits.is_empty() && self.zip64 {
             return Err(Error::Unsupported {
                 what: "changing a ZIP64 package".into(),
             });
         }
-        let replace: HashMap<String, &Vec<u8>> = replace
+        let replace: HashMap<String, &Vec<u8>> = edits
+            .replace
             .iter()
             .map(|(k, v)| (k.trim_start_matches('/').to_ascii_lowercase(), v))
             .collect();
+        let remove: std::collections::HashSet<String> = edits
+            .remove
+            .iter()
+            .map(|k| k.trim_start_matches('/').to_ascii_lowercase())
+            .collect();
+        for (name, _) in &edits.add {
+            if self
+                .find(name)
+                .is_some_and(|i| !remove.contains(&self.entries[i].name.to_ascii_lowercase()))
+            {
+                return Err(malformed(format!("{name:?} is already in the package")));
+            }
+        }
         // Local records in file order (usually central order too).
         let mut order: Vec<usize> = (0..self.entries.len()).collect();
         order.sort_by_key(|&i| self.entries[i].local_offset);
         let mut written = 0u64;
         // Whatever precedes the first local record.
         written += copy_range(&mut self.inner, out, 0, self.prefix_len)?;
-        let mut new_central: Vec<Vec<u8>> =
-            self.entries.iter().map(|e| e.central.clone()).collect();
+        let mut new_central: Vec<Option<Vec<u8>>> = self
+            .entries
+            .iter()
+            .map(|e| Some(e.central.clone()))
+            .collect();
         let mut next_expected = self.prefix_len;
         for &i in &order {
             let e = self.entries[i].clone();
+            let key = e.name.to_ascii_lowercase();
             // Bytes between records (rare) are kept.
             if e.local_offset > next_expected {
                 written += copy_range(
@@ -458,38 +503,45 @@ impl<R: Read + Seek> Package<R> {
                     e.local_offset - next_expected,
                 )?;
             }
+            let (start, span) = e.local_span();
+            next_expected = start + span;
+            if remove.contains(&key) {
+                new_central[i] = None;
+                continue;
+            }
             let new_offset = written;
-            if let Some(content) = replace.get(&e.name.to_ascii_lowercase()) {
+            let central = new_central[i].as_mut().expect("not removed");
+            if let Some(content) = replace.get(&key) {
                 let mut header = vec![0u8; e.local_header_len as usize];
                 self.inner.seek(SeekFrom::Start(e.local_offset))?;
                 self.inner.read_exact(&mut header)?;
                 let compressed = deflate(content)?;
                 let crc = crc32fast::hash(content);
+                let (csize, usize_) = small_sizes(compressed.len(), content.len())?;
                 // Sizes and CRC in the local header; no data descriptor for the new data.
                 let flags = e.flags & !0x0008;
                 header[6..8].copy_from_slice(&flags.to_le_bytes());
                 header[8..10].copy_from_slice(&8u16.to_le_bytes());
                 header[14..18].copy_from_slice(&crc.to_le_bytes());
-                header[18..22].copy_from_slice(&(compressed.len() as u32).to_le_bytes());
-                header[22..26].copy_from_slice(&(content.len() as u32).to_le_bytes());
+                header[18..22].copy_from_slice(&csize.to_le_bytes());
+                header[22..26].copy_from_slice(&usize_.to_le_bytes());
                 out.write_all(&header)?;
                 out.write_all(&compressed)?;
                 written += header.len() as u64 + compressed.len() as u64;
-                let c = &mut new_central[i];
-                c[8..10].copy_from_slice(&flags.to_le_bytes());
-                c[10..12].copy_from_slice(&8u16.to_le_bytes());
-                c[16..20].copy_from_slice(&crc.to_le_bytes());
-                c[20..24].copy_from_slice(&(compressed.len() as u32).to_le_bytes());
-                c[24..28].copy_from_slice(&(content.len() as u32).to_le_bytes());
+                central[8..10].copy_from_slice(&flags.to_le_bytes());
+                central[10..12].copy_from_slice(&8u16.to_le_bytes());
+                central[16..20].copy_from_slice(&crc.to_le_bytes());
+                central[20..24].copy_from_slice(&csize.to_le_bytes());
+                central[24..28].copy_from_slice(&usize_.to_le_bytes());
             } else {
-                let (start, span) = e.local_span();
                 written += copy_range(&mut self.inner, out, start, span)?;
             }
             if !self.zip64 {
-                new_central[i][42..46].copy_from_slice(&(new_offset as u32).to_le_bytes());
+                let off = u32::try_from(new_offset).map_err(|_| Error::Unsupported {
+                    what: "an edited package over 4 GiB (ZIP64)".into(),
+                })?;
+                central[42..46].copy_from_slice(&off.to_le_bytes());
             }
-            let (start, span) = e.local_span();
-            next_expected = start + span;
         }
         if self.central_offset > next_expected {
             written += copy_range(
@@ -498,6 +550,47 @@ impl<R: Read + Seek> Package<R> {
                 next_expected,
                 self.central_offset - next_expected,
             )?;
+        }
+        let mut new_central: Vec<Vec<u8>> = new_central.into_iter().flatten().collect();
+        let template = self.new_entry_template()?;
+        for (name, content) in &edits.add {
+            let name = name.trim_start_matches('/');
+            let compressed = deflate(content)?;
+            let crc = crc32fast::hash(content);
+            let (csize, usize_) = small_sizes(compressed.len(), content.len())?;
+            let name_len =
+                u16::try_from(name.len()).map_err(|_| malformed("part name too long"))?;
+            let flags = template.flags | if name.is_ascii() { 0 } else { 0x0800 };
+            let mut local = Vec::with_capacity(30 + name.len());
+            local.extend_from_slice(&LOCAL_SIG.to_le_bytes());
+            local.extend_from_slice(&template.version_needed.to_le_bytes());
+            local.extend_from_slice(&flags.to_le_bytes());
+            local.extend_from_slice(&8u16.to_le_bytes());
+            local.extend_from_slice(&template.time.to_le_bytes());
+            local.extend_from_slice(&template.date.to_le_bytes());
+            local.extend_from_slice(&crc.to_le_bytes());
+            local.extend_from_slice(&csize.to_le_bytes());
+            local.extend_from_slice(&usize_.to_le_bytes());
+            local.extend_from_slice(&name_len.to_le_bytes());
+            local.extend_from_slice(&0u16.to_le_bytes());
+            local.extend_from_slice(name.as_bytes());
+            let offset = u32::try_from(written).map_err(|_| Error::Unsupported {
+                what: "an edited package over 4 GiB (ZIP64)".into(),
+            })?;
+            out.write_all(&local)?;
+            out.write_all(&compressed)?;
+            written += local.len() as u64 + compressed.len() as u64;
+            let mut c = Vec::with_capacity(46 + name.len());
+            c.extend_from_slice(&CENTRAL_SIG.to_le_bytes());
+            c.extend_from_slice(&template.version_made_by.to_le_bytes());
+            c.extend_from_slice(&local[4..30]);
+            c.extend_from_slice(&0u16.to_le_bytes()); // comment length
+            c.extend_from_slice(&0u16.to_le_bytes()); // disk number
+            c.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
+            c.extend_from_slice(&0u32.to_le_bytes()); // external attributes
+            c.extend_from_slice(&offset.to_le_bytes());
+            c.extend_from_slice(name.as_bytes());
+            new_central.push(c);
         }
         let cd_offset = written;
         let mut cd_size = 0u64;
@@ -511,6 +604,13 @@ impl<R: Read + Seek> Package<R> {
                 .rev()
                 .find(|&i| u32_at(&tail, i).ok() == Some(EOCD_SIG))
             {
+                let count = u16::try_from(new_central.len()).map_err(|_| Error::LimitExceeded {
+                    what: "zip entry count",
+                })?;
+                if !edits.add.is_empty() || !edits.remove.is_empty() {
+                    tail[p + 8..p + 10].copy_from_slice(&count.to_le_bytes());
+                    tail[p + 10..p + 12].copy_from_slice(&count.to_le_bytes());
+                }
                 tail[p + 12..p + 16].copy_from_slice(&(cd_size as u32).to_le_bytes());
                 tail[p + 16..p + 20].copy_from_slice(&(cd_offset as u32).to_le_bytes());
             }
@@ -518,6 +618,66 @@ impl<R: Read + Seek> Package<R> {
         out.write_all(&tail)?;
         out.flush()?;
         Ok(())
+    }
+
+    /// Header fields for new entries, taken from the first entry in file order.
+    fn new_entry_template(&self) -> Result<NewEntryTemplate> {
+        let first = self.entries.iter().min_by_key(|e| e.local_offset);
+        Ok(match first {
+            Some(e) => NewEntryTemplate {
+                version_made_by: u16_at(&e.central, 4)?,
+                version_needed: 20, // deflate needs 2.0 whatever the template says
+                // Keep only the deflate-option bits; no descriptor, no encryption.
+                flags: e.flags & 0x0006,
+                time: u16_at(&e.central, 12)?,
+                date: u16_at(&e.central, 14)?,
+            },
+            // Office's values (ooxml-opc notes §2).
+            None => NewEntryTemplate {
+                version_made_by: 0x002D,
+                version_needed: 20,
+                flags: 0x0006,
+                time: 0,
+                date: 0x0021,
+            },
+        })
+    }
+}
+
+/// Changes for [`Package::write_edited`]. Names are part names with or without the leading
+/// `/`, matched ASCII case-insensitively.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Edits {
+    /// Entries whose content is replaced.
+    pub replace: HashMap<String, Vec<u8>>,
+    /// New entries, written in this order after the existing ones.
+    pub add: Vec<(String, Vec<u8>)>,
+    /// Entries left out.
+    pub remove: Vec<String>,
+}
+
+impl Edits {
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.replace.is_empty() && self.add.is_empty() && self.remove.is_empty()
+    }
+}
+
+struct NewEntryTemplate {
+    version_made_by: u16,
+    version_needed: u16,
+    flags: u16,
+    time: u16,
+    date: u16,
+}
+
+fn small_sizes(compressed: usize, size: usize) -> Result<(u32, u32)> {
+    match (u32::try_from(compressed), u32::try_from(size)) {
+        (Ok(c), Ok(s)) if c < u32::MAX && s < u32::MAX => Ok((c, s)),
+        _ => Err(Error::Unsupported {
+            what: "a replaced part of 4 GiB or more (ZIP64)".into(),
+        }),
     }
 }
 

@@ -58,6 +58,11 @@ impl Credentials {
     pub fn none() -> Credentials {
         Credentials::default()
     }
+
+    /// Whether these credentials hold neither a password nor a key.
+    pub fn is_none(&self) -> bool {
+        self.password.is_none() && self.private_key.is_none()
+    }
 }
 
 /// Options for [`decrypt`] and [`verify`].

@@ -30,6 +30,23 @@ pub struct EncryptOptions {
     password_last: bool,
     scheme: Scheme,
     progress: Option<crate::Progress>,
+    /// Labels applied to the package before it is encrypted.
+    labels: Option<crate::labels::LabelChanges>,
+    /// Re-encryption of an existing file: its descriptor (key encryptors kept) and its
+    /// intermediate key.
+    reuse: Option<std::sync::Arc<ReusedKeys>>,
+}
+
+/// What [`EncryptOptions::reusing_agile_keys`] keeps.
+struct ReusedKeys {
+    info: AgileEncryptionInfo,
+    key: zeroize::Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for ReusedKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReusedKeys(..)")
+    }
 }
 
 /// The package cipher of the scheme being written.
@@ -83,11 +100,44 @@ impl Default for EncryptOptions {
             password_last: false,
             scheme: Scheme::Agile,
             progress: None,
+            labels: None,
+            reuse: None,
         }
     }
 }
 
 impl EncryptOptions {
+    /// Applies sensitivity-label changes to the package before encrypting it (the input is
+    /// not modified; the relabelled package goes through a temporary file).
+    ///
+    /// ```
+    /// use docseal::labels::{Label, LabelChanges};
+    /// let label = Label::new("3a6c1e7e-2f4b-4c8e-9d61-0123456789ab".parse().unwrap(),
+    ///                        "5e2d1c3b-4a59-4f68-8e7d-6c5b4a392817".parse().unwrap());
+    /// let opts = docseal::EncryptOptions::default().labels(LabelChanges::new().set(label));
+    /// ```
+    pub fn labels(mut self, changes: crate::labels::LabelChanges) -> Self {
+        self.labels = (!changes.is_empty()).then_some(changes);
+        self
+    }
+
+    /// Encrypts with the intermediate key and key encryptors of an existing Agile file, so
+    /// that every password and certificate that opened it opens the new file; the `keyData`
+    /// salt (hence every segment IV) and the HMAC key are fresh. For re-encrypting a changed
+    /// package (relabelling) without asking for each recipient again.
+    pub(crate) fn reusing_agile_keys(
+        mut self,
+        info: AgileEncryptionInfo,
+        key: zeroize::Zeroizing<Vec<u8>>,
+    ) -> Result<Self> {
+        self.profile.key_bits = info.key_data.key_bits;
+        self.profile.hash = HashAlgorithm::from_name(&info.key_data.hash_algorithm)?;
+        self.profile.salt_size = info.key_data.salt_size;
+        self.scheme = Scheme::Agile;
+        self.reuse = Some(std::sync::Arc::new(ReusedKeys { info, key }));
+        Ok(self)
+    }
+
     /// Chooses the cipher.
     pub fn cipher(mut self, cipher: Cipher) -> Self {
         self.profile.key_bits = cipher.key_bits();
@@ -168,6 +218,8 @@ pub struct EncryptReport {
     pub package_size: u64,
     /// Bytes of the output file.
     pub output_size: u64,
+    /// What [`EncryptOptions::labels`] changed, if it was given.
+    pub labels: Option<crate::labels::RelabelReport>,
 }
 
 /// Current time as a FILETIME (100 ns since 1601).
@@ -299,10 +351,27 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     password: Option<&Password>,
     options: &EncryptOptions,
 ) -> Result<EncryptReport> {
+    if let Some(changes) = &options.labels {
+        // Relabel into a temporary file, then encrypt that.
+        let mut relabelled = tempfile::tempfile()?;
+        package.seek(SeekFrom::Start(0))?;
+        let report = crate::labels::relabel_package(
+            &mut package,
+            &mut relabelled,
+            changes,
+            &crate::Limits::default(),
+        )?;
+        relabelled.seek(SeekFrom::Start(0))?;
+        let mut inner = options.clone();
+        inner.labels = None;
+        let mut result = encrypt_impl(relabelled, sink, password, &inner)?;
+        result.labels = Some(report);
+        return Ok(result);
+    }
     if let Some(password) = password {
         check_password(password)?;
     }
-    if password.is_none() && options.recipients.is_empty() {
+    if password.is_none() && options.recipients.is_empty() && options.reuse.is_none() {
         return Err(Error::InvalidArgument(
             "give a password, a recipient, or both".into(),
         ));
@@ -330,8 +399,19 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     let agile_setup;
     let (cipher, mut hmac, info_len, standard_info) = match options.scheme {
         Scheme::Agile => {
-            let (mut info, secrets) =
-                new_agile_info(&options.profile, password, &options.recipients, &mut rng)?;
+            let (mut info, secrets) = match &options.reuse {
+                Some(reused) => {
+                    let mut info = reused.info.clone();
+                    info.key_data.salt = rng.bytes(info.key_data.salt.len())?;
+                    info.data_integrity = None;
+                    let secrets = docseal_crypto::AgileSecrets {
+                        key: reused.key.clone(),
+                        hmac_key: zeroize::Zeroizing::new(rng.bytes(options.profile.hash.size())?),
+                    };
+                    (info, secrets)
+                }
+                None => new_agile_info(&options.profile, password, &options.recipients, &mut rng)?,
+            };
             if options.password_last && !options.recipients.is_empty() {
                 info.key_encryptors
                     .rotate_left(usize::from(password.is_some()));
@@ -468,6 +548,7 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     Ok(EncryptReport {
         package_size: size,
         output_size: layout.file_len(),
+        labels: None,
     })
 }
 

@@ -67,6 +67,7 @@ impl fmt::Display for Error {
             Error::Unsupported { what } => write!(f, "unsupported: {what}"),
             Error::NotEncrypted => f.write_str("the file is not encrypted"),
             Error::Malformed { structure, detail } => write!(f, "malformed {structure}: {detail}"),
+            Error::LimitExceeded { what, limit: 0 } => write!(f, "limit exceeded: {what}"),
             Error::LimitExceeded { what, limit } => {
                 write!(f, "limit exceeded: {what} (limit {limit})")
             }
@@ -143,6 +144,37 @@ impl From<docseal_ole::Error> for Error {
             },
             O::Unsupported { what } => Error::Unsupported { what },
             other => Error::Io(io::Error::other(other.to_string())),
+        }
+    }
+}
+
+impl From<docseal_opc::Error> for Error {
+    fn from(e: docseal_opc::Error) -> Self {
+        use docseal_opc::Error as Z;
+        match e {
+            Z::Io(e) => Error::from(e),
+            Z::Malformed { what } => Error::malformed("zip package", what),
+            Z::LimitExceeded { what } => Error::LimitExceeded {
+                what: what.into(),
+                limit: 0,
+            },
+            Z::Unsupported { what } => Error::Unsupported { what },
+            other => Error::Io(io::Error::other(other.to_string())),
+        }
+    }
+}
+
+impl From<docseal_labels::Error> for Error {
+    fn from(e: docseal_labels::Error) -> Self {
+        use docseal_labels::Error as L;
+        match e {
+            L::Malformed { what } => Error::malformed("label metadata", what),
+            L::LimitExceeded { what } => Error::LimitExceeded {
+                what: what.into(),
+                limit: 0,
+            },
+            L::Unsupported { what } => Error::Unsupported { what },
+            other => Error::malformed("label metadata", other.to_string()),
         }
     }
 }

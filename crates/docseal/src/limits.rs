@@ -23,6 +23,17 @@ pub struct Limits {
     pub max_xml_depth: usize,
     /// Most key encryptors in one file (default 256).
     pub max_key_encryptors: usize,
+    /// Most entries in a zip package (default 65,535).
+    pub max_zip_entries: usize,
+    /// Largest zip part decompressed into memory, e.g. `[Content_Types].xml` or a label part
+    /// (default 64 MiB); larger parts are only ever copied raw.
+    pub max_part_size: u64,
+    /// Highest compression ratio accepted when decompressing a part (default 1000:1).
+    pub max_compression_ratio: u64,
+    /// Largest label XML (`LabelInfo`, `docProps/custom.xml`) parsed (default 16 MiB).
+    pub max_label_xml_size: usize,
+    /// Largest `\x05DocumentSummaryInformation` property set read (default 4 MiB).
+    pub max_property_set_size: u64,
 }
 
 impl Default for Limits {
@@ -35,6 +46,11 @@ impl Default for Limits {
             max_storage_depth: 32,
             max_xml_depth: 16,
             max_key_encryptors: 256,
+            max_zip_entries: 65_535,
+            max_part_size: 64 << 20,
+            max_compression_ratio: 1000,
+            max_label_xml_size: 16 << 20,
+            max_property_set_size: 4 << 20,
         }
     }
 }
@@ -52,6 +68,21 @@ impl Limits {
         l.max_size = self.max_encryption_info_size as usize;
         l.max_depth = self.max_xml_depth;
         l.max_key_encryptors = self.max_key_encryptors;
+        l
+    }
+
+    pub(crate) fn opc(&self) -> docseal_opc::Limits {
+        let mut l = docseal_opc::Limits::default();
+        l.max_entries = self.max_zip_entries;
+        l.max_part_size = self.max_part_size;
+        l.max_ratio = self.max_compression_ratio;
+        l
+    }
+
+    pub(crate) fn label_xml(&self) -> docseal_labels::XmlLimits {
+        let mut l = docseal_labels::XmlLimits::default();
+        l.max_part_size = self.max_label_xml_size;
+        l.max_depth = self.max_xml_depth.max(16) * 4;
         l
     }
 }

@@ -1,0 +1,82 @@
+//! Small XML helpers shared by the two part formats.
+
+use quick_xml::events::BytesStart;
+
+use crate::{Error, Result};
+
+/// Limits for untrusted XML parts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct XmlLimits {
+    /// Largest part parsed (default 16 MiB).
+    pub max_part_size: usize,
+    /// Deepest element nesting (default 64).
+    pub max_depth: usize,
+    /// Most elements in one part (default 1,000,000).
+    pub max_elements: usize,
+}
+
+impl Default for XmlLimits {
+    fn default() -> Self {
+        XmlLimits {
+            max_part_size: 16 << 20,
+            max_depth: 64,
+            max_elements: 1_000_000,
+        }
+    }
+}
+
+/// The part as UTF-8 text (a UTF-8 byte-order mark is kept in the text).
+pub(crate) fn part_text<'a>(bytes: &'a [u8], part: &str, limits: &XmlLimits) -> Result<&'a str> {
+    if bytes.len() > limits.max_part_size {
+        return Err(Error::LimitExceeded {
+            what: "label metadata part size",
+        });
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::Unsupported {
+            what: format!("{part} in UTF-16"),
+        });
+    }
+    std::str::from_utf8(bytes).map_err(|e| Error::malformed(format!("{part}: not UTF-8 ({e})")))
+}
+
+pub(crate) fn xml_error(part: &str, e: impl std::fmt::Display) -> Error {
+    Error::malformed(format!("{part}: {e}"))
+}
+
+/// The unescaped value of attribute `name` (unprefixed).
+pub(crate) fn attribute(e: &BytesStart<'_>, name: &[u8], part: &str) -> Result<Option<String>> {
+    for a in e.attributes().with_checks(true) {
+        let a = a.map_err(|err| xml_error(part, err))?;
+        if a.key.as_ref() == name {
+            let v = a.unescape_value().map_err(|err| xml_error(part, err))?;
+            return Ok(Some(v.into_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// Escapes text for an attribute value in double quotes.
+pub(crate) fn escape(s: &str) -> String {
+    quick_xml::escape::escape(s).into_owned()
+}
+
+/// The prefix of a qualified name, with its colon (`"clbl:"`), or `""`.
+pub(crate) fn prefix_of(qname: &[u8]) -> String {
+    match qname.iter().position(|&b| b == b':') {
+        Some(i) => format!("{}:", String::from_utf8_lossy(&qname[..i])),
+        None => String::new(),
+    }
+}
+
+/// Parses an `xsd:boolean`.
+pub(crate) fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim() {
+        "1" => Some(true),
+        "0" => Some(false),
+        t if t.eq_ignore_ascii_case("true") => Some(true),
+        t if t.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}

@@ -1,0 +1,51 @@
+//! The error type.
+
+use std::fmt;
+use std::io;
+
+/// What can go wrong while parsing a property set stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// Not a property set stream, or a broken structure; `what` says which.
+    Malformed {
+        /// The structure and the defect.
+        what: String,
+    },
+    /// A limit of [`Limits`](crate::Limits) was exceeded.
+    LimitExceeded {
+        /// Which one.
+        what: &'static str,
+    },
+    /// A well-formed stream this crate does not read (a byte order other than 0xFFFE, a version
+    /// other than 0 and 1).
+    Unsupported {
+        /// What.
+        what: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Malformed { what } => write!(f, "malformed property set: {what}"),
+            Error::LimitExceeded { what } => write!(f, "limit exceeded: {what}"),
+            Error::Unsupported { what } => write!(f, "unsupported property set: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Error> for io::Error {
+    fn from(e: Error) -> Self {
+        io::Error::new(io::ErrorKind::InvalidData, e)
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+pub(crate) fn malformed(what: impl Into<String>) -> Error {
+    Error::Malformed { what: what.into() }
+}

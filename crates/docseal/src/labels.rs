@@ -1,0 +1,572 @@
+//! Sensitivity labels on whole files: plain packages, password-encrypted packages (given the
+//! credentials), compound files and IRM containers.
+//!
+//! Reading gathers every location ([`LabelLocations`]) and applies the [MS-OFFCRYPTO] 2.6.3
+//! precedence. Writing edits only the parts a label lives in (`docProps/custom.xml`,
+//! `docMetadata/LabelInfo.xml`, and when a part is created, `_rels/.rels` and
+//! `[Content_Types].xml` by insertion); every other entry of the zip is copied raw.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use docseal_labels::custom::labels_from_named;
+use docseal_labels::{CustomProperties, LabelInfo, XmlLimits};
+use docseal_opc::{package_target, ContentTypes, Edits, Package, Relationships};
+use serde_json::{json, Value};
+
+pub use docseal_labels::{
+    ContentBits, Found as FoundLabel, Guid, Label, LabelLocations, Location as LabelLocation,
+    Method as LabelMethod, Scheme as LabelScheme,
+};
+
+use crate::decrypt::{open_container, unlock_agile, Container};
+use crate::sniff::{classify, read_up_to, starts_like_zip};
+use crate::{Credentials, DecryptOptions, EncryptOptions, Error, Kind, Limits, Result};
+
+/// Relationship type of the LabelInfo part ([MS-OI29500] 3.4.1.5).
+pub const LABEL_INFO_RELATIONSHIP: &str =
+    "http://schemas.microsoft.com/office/2020/02/relationships/classificationlabels";
+/// Content type written for a new LabelInfo part (Open XML SDK's; `application/xml` is read too).
+pub const LABEL_INFO_CONTENT_TYPE: &str = "application/vnd.ms-office.classificationlabels+xml";
+/// Relationship type of the custom-properties part.
+pub const CUSTOM_PROPERTIES_RELATIONSHIP: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties";
+/// Content type of the custom-properties part.
+pub const CUSTOM_PROPERTIES_CONTENT_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.custom-properties+xml";
+const NEW_LABEL_INFO_PART: &str = "docMetadata/LabelInfo.xml";
+const NEW_CUSTOM_PART: &str = "docProps/custom.xml";
+const IRM_LABEL_INFO: [&str; 3] = ["\u{6}DataSpaces", "TransformInfo", "LabelInfo"];
+const DOC_SUMMARY: &str = "\u{5}DocumentSummaryInformation";
+
+/// The labels of a file, where each was found, and which are in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LabelReport {
+    /// `package`, `encrypted-package`, `rights-managed`, `legacy-binary` or `compound-file`.
+    pub container: &'static str,
+    /// Every location's labels, as read.
+    pub locations: LabelLocations,
+    /// The labels in force ([`LabelLocations::effective`]).
+    pub effective: Vec<FoundLabel>,
+    /// Label metadata that is present but incomplete or inconsistent.
+    pub warnings: Vec<String>,
+}
+
+impl LabelReport {
+    fn new(container: &'static str, locations: LabelLocations, warnings: Vec<String>) -> Self {
+        LabelReport {
+            container,
+            effective: locations.effective(),
+            locations,
+            warnings,
+        }
+    }
+
+    /// The report as JSON (the shape `docseal label show --json` prints).
+    pub fn to_json(&self) -> Value {
+        let list = |ls: &[Label]| Value::Array(ls.iter().map(label_json).collect());
+        json!({
+            "container": self.container,
+            "labels": self.effective.iter().map(|f| {
+                let mut v = label_json(&f.label);
+                v["location"] = json!(f.location.name());
+                v
+            }).collect::<Vec<_>>(),
+            "locations": {
+                "irm-labelinfo": self.locations.irm_stream.as_deref().map(list),
+                "labelinfo": self.locations.label_info_part.as_deref().map(list),
+                "custom": list(&self.locations.custom_properties),
+                "property-set": list(&self.locations.property_set),
+            },
+            "warnings": self.warnings,
+        })
+    }
+}
+
+/// A label as JSON: GUIDs lowercase without braces, absent fields `null`.
+pub fn label_json(l: &Label) -> Value {
+    json!({
+        "id": l.id.hyphenated(),
+        "tenant": l.site_id.hyphenated(),
+        "enabled": l.enabled,
+        "method": l.method.as_ref().map(|m| m.as_str().to_string()),
+        "name": l.name,
+        "set_date": l.set_date,
+        "content_bits": l.content_bits.map(|b| b.0),
+        "content_marks": l.content_bits.map(|b| b.names()).unwrap_or_default(),
+        "action_id": l.action_id,
+        "removed": l.removed,
+        "extra": l.extra.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+    })
+}
+
+/// What to change: labels to set (one per tenant: a label replaces its tenant's old one in
+/// every location) and labels to remove.
+///
+/// ```
+/// use docseal::labels::{Label, LabelChanges, LabelScheme};
+/// let label = Label::new("3a6c1e7e-2f4b-4c8e-9d61-0123456789ab".parse().unwrap(),
+///                        "5e2d1c3b-4a59-4f68-8e7d-6c5b4a392817".parse().unwrap());
+/// let changes = LabelChanges::new().set(label).scheme(LabelScheme::Both);
+/// assert!(!changes.is_empty());
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct LabelChanges {
+    set: Vec<Label>,
+    scheme: Option<LabelScheme>,
+    remove_ids: Vec<Guid>,
+    remove_tenants: Vec<Guid>,
+    remove_all: bool,
+}
+
+impl LabelChanges {
+    /// No change.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `label` for its tenant.
+    pub fn set(mut self, label: Label) -> Self {
+        self.set.push(label);
+        self
+    }
+
+    /// Writes set labels in this scheme. Without it, each goes where its tenant's label is
+    /// now, else where the file keeps labels, else both ([`LabelLocations::scheme_for`]).
+    pub fn scheme(mut self, scheme: LabelScheme) -> Self {
+        self.scheme = Some(scheme);
+        self
+    }
+
+    /// Removes labels with this id, wherever they are.
+    pub fn remove_id(mut self, id: Guid) -> Self {
+        self.remove_ids.push(id);
+        self
+    }
+
+    /// Removes this tenant's labels.
+    pub fn remove_tenant(mut self, tenant: Guid) -> Self {
+        self.remove_tenants.push(tenant);
+        self
+    }
+
+    /// Removes every label.
+    pub fn remove_all(mut self) -> Self {
+        self.remove_all = true;
+        self
+    }
+
+    /// Whether nothing would change.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+            && self.remove_ids.is_empty()
+            && self.remove_tenants.is_empty()
+            && !self.remove_all
+    }
+
+    fn removes(&self, id: Guid, tenant: Option<Guid>) -> bool {
+        self.remove_all
+            || self.remove_ids.contains(&id)
+            || tenant.is_some_and(|t| self.remove_tenants.contains(&t))
+    }
+}
+
+/// What a relabelling did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RelabelReport {
+    /// Each label set, and the scheme it was written in.
+    pub written: Vec<(Label, LabelScheme)>,
+    /// Labels removed (counted per location).
+    pub removed: usize,
+    /// Parts created (`docMetadata/LabelInfo.xml`, `docProps/custom.xml`).
+    pub created_parts: Vec<String>,
+    /// Whether the file was encrypted (and so decrypted and encrypted again).
+    pub reencrypted: bool,
+}
+
+/// Reads the labels of a file. Password-encrypted packages need `credentials` (their labels
+/// are inside the encryption); IRM containers and binary files are read without.
+///
+/// ```
+/// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/label-both.pptx");
+/// let file = std::fs::File::open(path).unwrap();
+/// let report = docseal::labels::read_labels(file, &docseal::Credentials::none(), &Default::default()).unwrap();
+/// assert_eq!(report.effective.len(), 1);
+/// assert_eq!(report.effective[0].location, docseal::labels::LabelLocation::LabelInfoPart);
+/// ```
+pub fn read_labels<R: Read + Seek>(
+    mut input: R,
+    credentials: &Credentials,
+    limits: &Limits,
+) -> Result<LabelReport> {
+    let mut head = [0u8; 8];
+    input.seek(SeekFrom::Start(0))?;
+    let n = read_up_to(&mut input, &mut head)?;
+    input.seek(SeekFrom::Start(0))?;
+    if starts_like_zip(&head[..n]) {
+        let mut pkg = Package::open_with_limits(input, limits.opc())?;
+        let state = PackageLabels::load(&mut pkg, &limits.label_xml())?;
+        return Ok(state.report("package"));
+    }
+    if n < 8 || head != docseal_ole::SIGNATURE {
+        return Err(Error::malformed(
+            "file",
+            "neither an OOXML package (zip) nor a compound file",
+        ));
+    }
+    let mut cf = docseal_ole::CompoundFile::open_with_limits(&mut input, limits.ole())?;
+    let kind = classify(&cf)?;
+    match kind {
+        Kind::EncryptedPackage { .. } => {
+            drop(cf);
+            if credentials.is_none() {
+                return Err(Error::NoUsableKey {
+                    detail: "the labels of a password-encrypted file are inside its encrypted package: give the password (or a recipient's key)".into(),
+                });
+            }
+            let mut plain = tempfile::tempfile()?;
+            let options = DecryptOptions {
+                limits: limits.clone(),
+                ..Default::default()
+            };
+            crate::decrypt(&mut input, &mut plain, credentials, &options)?;
+            plain.seek(SeekFrom::Start(0))?;
+            let mut pkg = Package::open_with_limits(plain, limits.opc())?;
+            let state = PackageLabels::load(&mut pkg, &limits.label_xml())?;
+            Ok(state.report("encrypted-package"))
+        }
+        other => {
+            let container = match other {
+                Kind::RightsManaged { .. } => "rights-managed",
+                Kind::LegacyBinary { .. } => "legacy-binary",
+                _ => "compound-file",
+            };
+            let mut locations = LabelLocations::default();
+            let mut warnings = Vec::new();
+            if let Some(id) = cf.find(&IRM_LABEL_INFO) {
+                let bytes = cf.read_stream(id, limits.label_xml().max_part_size as u64)?;
+                match LabelInfo::parse(&bytes, &limits.label_xml()) {
+                    Ok(doc) => locations.irm_stream = Some(doc.labels()),
+                    // 2.6.2: the package part is ignored only for a *valid* stream.
+                    Err(e) => warnings.push(format!("IRM LabelInfo stream ignored: {e}")),
+                }
+            }
+            if let Some(id) = cf.find(&[DOC_SUMMARY]) {
+                let bytes = cf.read_stream(id, limits.max_property_set_size)?;
+                let (labels, w) = property_set_labels(&bytes)?;
+                locations.property_set = labels;
+                warnings.extend(w);
+            }
+            Ok(LabelReport::new(container, locations, warnings))
+        }
+    }
+}
+
+/// The `MSIP_Label_*` labels in the user-defined section of a `\x05DocumentSummaryInformation`
+/// stream.
+pub fn property_set_labels(bytes: &[u8]) -> Result<(Vec<Label>, Vec<String>)> {
+    let stream = docseal_oleps::PropertySetStream::parse(bytes).map_err(|e| Error::Malformed {
+        structure: "\\x05DocumentSummaryInformation".into(),
+        detail: e.to_string(),
+    })?;
+    let Some(section) = stream.user_defined() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let codepage = section.codepage();
+    let named: Vec<(String, String)> = section
+        .named_properties()
+        .into_iter()
+        .filter_map(|(name, value)| value.as_text(codepage).map(|t| (name, t)))
+        .collect();
+    Ok(labels_from_named(
+        named.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+    ))
+}
+
+/// Applies `changes` to a plain package, writing the result to `output`.
+///
+/// ```
+/// use std::io::Cursor;
+/// use docseal::labels::{read_labels, relabel_package, Label, LabelChanges};
+/// # let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/minimal.docx")).unwrap();
+/// let label = Label::new("3a6c1e7e-2f4b-4c8e-9d61-0123456789ab".parse().unwrap(),
+///                        "5e2d1c3b-4a59-4f68-8e7d-6c5b4a392817".parse().unwrap()).with_name("Confidential");
+/// let mut out = Vec::new();
+/// let report = relabel_package(Cursor::new(&bytes), &mut out, &LabelChanges::new().set(label.clone()), &Default::default()).unwrap();
+/// assert_eq!(report.created_parts.len(), 2); // LabelInfo.xml and custom.xml
+/// let found = read_labels(Cursor::new(&out), &docseal::Credentials::none(), &Default::default()).unwrap();
+/// assert_eq!(found.locations.custom_properties, vec![label]);
+/// ```
+pub fn relabel_package<R: Read + Seek, W: Write>(
+    input: R,
+    mut output: W,
+    changes: &LabelChanges,
+    limits: &Limits,
+) -> Result<RelabelReport> {
+    let mut pkg = Package::open_with_limits(input, limits.opc())?;
+    let mut state = PackageLabels::load(&mut pkg, &limits.label_xml())?;
+    let report = state.apply(changes)?;
+    let edits = state.edits()?;
+    pkg.write_edited(&mut output, &edits)?;
+    output.flush()?;
+    Ok(report)
+}
+
+/// Applies `changes` to a plain or password-encrypted package. An encrypted one is decrypted
+/// with `credentials` (integrity checked first), relabelled, and encrypted again with the
+/// same parameters: for Agile the same intermediate key and the same key encryptors — so the
+/// same password and every recipient certificate still open it — with a fresh `keyData` salt
+/// and HMAC key; for Standard the same password and key size with a fresh salt.
+pub fn relabel<R: Read + Seek, W: Write + Seek>(
+    mut input: R,
+    output: W,
+    credentials: &Credentials,
+    changes: &LabelChanges,
+    limits: &Limits,
+) -> Result<RelabelReport> {
+    let mut head = [0u8; 8];
+    input.seek(SeekFrom::Start(0))?;
+    let n = read_up_to(&mut input, &mut head)?;
+    input.seek(SeekFrom::Start(0))?;
+    if starts_like_zip(&head[..n]) {
+        return relabel_package(input, output, changes, limits);
+    }
+    let Container { info, .. } = open_container(&mut input, limits)?;
+    let mut options = EncryptOptions::default();
+    let password = credentials.password_ref().cloned();
+    match &info {
+        docseal_crypto::EncryptionInfo::Agile(agile) => {
+            let key = unlock_agile(agile, credentials, limits)?;
+            options = options.reusing_agile_keys(agile.clone(), key)?;
+        }
+        docseal_crypto::EncryptionInfo::Standard(standard) => {
+            let cipher = match standard.key_size {
+                128 => crate::Cipher::Aes128,
+                192 => crate::Cipher::Aes192,
+                256 => crate::Cipher::Aes256,
+                other => {
+                    return Err(Error::Unsupported {
+                        what: format!("Standard encryption with a {other}-bit key"),
+                    })
+                }
+            };
+            options = options
+                .scheme(crate::Scheme::Standard)
+                .hash(crate::HashAlgorithm::Sha1)
+                .cipher(cipher);
+        }
+        _ => {
+            return Err(Error::Unsupported {
+                what: "this EncryptionInfo version".into(),
+            })
+        }
+    }
+    let mut plain = tempfile::tempfile()?;
+    let decrypt_options = DecryptOptions {
+        limits: limits.clone(),
+        ..Default::default()
+    };
+    input.seek(SeekFrom::Start(0))?;
+    crate::decrypt(&mut input, &mut plain, credentials, &decrypt_options)?;
+    plain.seek(SeekFrom::Start(0))?;
+    let mut relabelled = tempfile::tempfile()?;
+    let mut report = relabel_package(&mut plain, &mut relabelled, changes, limits)?;
+    relabelled.seek(SeekFrom::Start(0))?;
+    crate::encrypt_for(relabelled, output, password.as_ref(), &options)?;
+    report.reencrypted = true;
+    Ok(report)
+}
+
+/// A package's label parts, parsed, with what is needed to add parts.
+struct PackageLabels {
+    rels: Option<Relationships>,
+    content_types: Option<ContentTypes>,
+    /// The LabelInfo part: its item name, the document, whether it is new.
+    label_info: Option<(String, LabelInfo, bool)>,
+    custom: Option<(String, CustomProperties, bool)>,
+    warnings: Vec<String>,
+}
+
+impl PackageLabels {
+    fn load<R: Read + Seek>(pkg: &mut Package<R>, xml: &XmlLimits) -> Result<PackageLabels> {
+        let mut warnings = Vec::new();
+        let read = |pkg: &mut Package<R>, name: &str| -> Result<Option<Vec<u8>>> {
+            match pkg.find(name) {
+                Some(i) => Ok(Some(pkg.read_part(i)?)),
+                None => Ok(None),
+            }
+        };
+        let rels = match read(pkg, "_rels/.rels")? {
+            Some(b) => Some(Relationships::parse(&b)?),
+            None => None,
+        };
+        let content_types = match read(pkg, "[Content_Types].xml")? {
+            Some(b) => Some(ContentTypes::parse(&b)?),
+            None => None,
+        };
+        let target = |rel_type: &str| {
+            rels.as_ref()
+                .and_then(|r| r.by_type(rel_type))
+                .and_then(package_target)
+        };
+        let mut label_info = None;
+        let mut custom = None;
+        if let Some(name) = target(LABEL_INFO_RELATIONSHIP) {
+            match read(pkg, &name)? {
+                Some(b) => label_info = Some((name, LabelInfo::parse(&b, xml)?, false)),
+                None => warnings.push(format!(
+                    "_rels/.rels points at {name} for labels, but the package has no such part"
+                )),
+            }
+        } else if pkg.find(NEW_LABEL_INFO_PART).is_some() {
+            warnings.push(format!(
+                "{NEW_LABEL_INFO_PART} is not the target of a package relationship, so readers ignore it"
+            ));
+        }
+        if let Some(name) = target(CUSTOM_PROPERTIES_RELATIONSHIP) {
+            match read(pkg, &name)? {
+                Some(b) => custom = Some((name, CustomProperties::parse(&b, xml)?, false)),
+                None => warnings.push(format!(
+                    "_rels/.rels points at {name} for custom properties, but the package has no such part"
+                )),
+            }
+        } else if pkg.find(NEW_CUSTOM_PART).is_some() {
+            warnings.push(format!(
+                "{NEW_CUSTOM_PART} is not the target of a package relationship, so readers ignore it"
+            ));
+        }
+        Ok(PackageLabels {
+            rels,
+            content_types,
+            label_info,
+            custom,
+            warnings,
+        })
+    }
+
+    fn locations(&self) -> (LabelLocations, Vec<String>) {
+        let mut locations = LabelLocations {
+            label_info_part: self.label_info.as_ref().map(|(_, d, _)| d.labels()),
+            ..Default::default()
+        };
+        let mut warnings = self.warnings.clone();
+        if let Some((_, doc, _)) = &self.custom {
+            let (labels, w) = doc.labels();
+            locations.custom_properties = labels;
+            warnings.extend(w);
+        }
+        (locations, warnings)
+    }
+
+    fn report(&self, container: &'static str) -> LabelReport {
+        let (locations, warnings) = self.locations();
+        LabelReport::new(container, locations, warnings)
+    }
+
+    fn apply(&mut self, changes: &LabelChanges) -> Result<RelabelReport> {
+        let mut report = RelabelReport::default();
+        if let Some((_, doc, _)) = &mut self.label_info {
+            report.removed += doc.remove_where(|l| changes.removes(l.id, Some(l.site_id)));
+        }
+        if let Some((_, doc, _)) = &mut self.custom {
+            report.removed += doc.remove_labels(|id, site| changes.removes(id, site));
+        }
+        for label in &changes.set {
+            let (locations, _) = self.locations();
+            let scheme = changes
+                .scheme
+                .unwrap_or_else(|| locations.scheme_for(label.site_id));
+            // One label per tenant: the tenant's old label goes from every location.
+            let tenant = label.site_id;
+            if let Some((_, doc, _)) = &mut self.label_info {
+                doc.remove_where(|l| l.site_id == tenant);
+            }
+            if let Some((_, doc, _)) = &mut self.custom {
+                doc.remove_labels(|_, site| site == Some(tenant));
+            }
+            if scheme.label_info() {
+                self.label_info
+                    .get_or_insert_with(|| {
+                        (NEW_LABEL_INFO_PART.to_string(), LabelInfo::new_part(), true)
+                    })
+                    .1
+                    .add_label(label);
+            }
+            if scheme.custom_properties() {
+                self.custom
+                    .get_or_insert_with(|| {
+                        (
+                            NEW_CUSTOM_PART.to_string(),
+                            CustomProperties::new_part(),
+                            true,
+                        )
+                    })
+                    .1
+                    .add_label(label);
+            }
+            report.written.push((label.clone(), scheme));
+        }
+        for (name, _, new) in self.label_info.iter() {
+            if *new {
+                report.created_parts.push(name.clone());
+            }
+        }
+        for (name, _, new) in self.custom.iter() {
+            if *new {
+                report.created_parts.push(name.clone());
+            }
+        }
+        Ok(report)
+    }
+
+    fn edits(&mut self) -> Result<Edits> {
+        let mut edits = Edits::default();
+        let mut new_parts: Vec<(&str, &str, &str)> = Vec::new();
+        if let Some((name, doc, new)) = &self.label_info {
+            if *new {
+                edits.add.push((name.clone(), doc.to_bytes()));
+                new_parts.push((name, LABEL_INFO_RELATIONSHIP, LABEL_INFO_CONTENT_TYPE));
+            } else if doc.is_modified() {
+                edits.replace.insert(name.clone(), doc.to_bytes());
+            }
+        }
+        if let Some((name, doc, new)) = &self.custom {
+            if *new {
+                edits.add.push((name.clone(), doc.to_bytes()));
+                new_parts.push((
+                    name,
+                    CUSTOM_PROPERTIES_RELATIONSHIP,
+                    CUSTOM_PROPERTIES_CONTENT_TYPE,
+                ));
+            } else if doc.is_modified() {
+                edits.replace.insert(name.clone(), doc.to_bytes());
+            }
+        }
+        if new_parts.is_empty() {
+            return Ok(edits);
+        }
+        let rels = self.rels.as_mut().ok_or_else(|| {
+            Error::malformed(
+                "package",
+                "no _rels/.rels, so a new part cannot be referenced",
+            )
+        })?;
+        let types = self
+            .content_types
+            .as_mut()
+            .ok_or_else(|| Error::malformed("package", "no [Content_Types].xml"))?;
+        for (name, rel_type, content_type) in new_parts {
+            rels.add(rel_type, name);
+            let resolved = types.content_type_of(name);
+            if resolved != Some(content_type) {
+                types.add_override(name, content_type);
+            }
+        }
+        edits.replace.insert("_rels/.rels".into(), rels.to_bytes());
+        edits
+            .replace
+            .insert("[Content_Types].xml".into(), types.to_bytes());
+        Ok(edits)
+    }
+}
