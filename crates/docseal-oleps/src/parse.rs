@@ -89,12 +89,36 @@ impl<'a> Cur<'a> {
         self.array()
     }
 
-    /// Skips the padding that brings the structure begun at `start` to a multiple of 4 bytes,
-    /// or what is left of it at the end of the data.
-    pub(crate) fn pad_from(&mut self, start: usize) {
-        let pad = (4 - (self.p - start) % 4) % 4;
-        self.p += pad.min(self.remaining());
+    /// Skips the padding that brings the structure begun at `start` to a multiple of 4 bytes, as
+    /// `mode` says.
+    pub(crate) fn pad(&mut self, start: usize, mode: Pad) -> Result<()> {
+        let want = (4 - (self.p - start) % 4) % 4;
+        let have = want.min(self.remaining());
+        match mode {
+            Pad::Lenient => self.p += have,
+            Pad::Zero => {
+                if self.b[self.p..self.p + have].iter().any(|&b| b != 0) {
+                    return Err(malformed("nonzero padding between elements"));
+                }
+                self.p += have;
+            }
+            Pad::Packed => {}
+        }
+        Ok(())
     }
+}
+
+/// How the padding after a structure is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pad {
+    /// Skip up to 4-byte alignment whatever the bytes are (the end of a property value).
+    Lenient,
+    /// Skip up to 4-byte alignment; the bytes must be zero (between the elements of a vector,
+    /// where nonzero bytes mean the writer did not pad).
+    Zero,
+    /// No padding: Office writes the strings in vectors (TitlesOfParts, HeadingPairs) back to
+    /// back, unlike [MS-OLEPS].
+    Packed,
 }
 
 /// A count read from the stream, checked: `min_size` bytes per item must remain, then the limit.
@@ -119,22 +143,22 @@ fn checked_count(
     Ok(n)
 }
 
-pub(crate) fn parse_cps(c: &mut Cur<'_>) -> Result<CodePageString> {
+pub(crate) fn parse_cps(c: &mut Cur<'_>, pad: Pad) -> Result<CodePageString> {
     let start = c.p;
     let size = c.u32()? as usize;
     let s = c.take(size)?.to_vec();
-    c.pad_from(start);
+    c.pad(start, pad)?;
     Ok(CodePageString(s))
 }
 
-fn parse_ucs(c: &mut Cur<'_>) -> Result<UnicodeString> {
+fn parse_ucs(c: &mut Cur<'_>, pad: Pad) -> Result<UnicodeString> {
     let start = c.p;
     let len = c.u32()? as usize;
     let bytes = c.take(
         len.checked_mul(2)
             .ok_or_else(|| malformed("string length"))?,
     )?;
-    c.pad_from(start);
+    c.pad(start, pad)?;
     Ok(UnicodeString(
         bytes
             .chunks_exact(2)
@@ -143,15 +167,15 @@ fn parse_ucs(c: &mut Cur<'_>) -> Result<UnicodeString> {
     ))
 }
 
-fn parse_blob(c: &mut Cur<'_>) -> Result<Vec<u8>> {
+fn parse_blob(c: &mut Cur<'_>, pad: Pad) -> Result<Vec<u8>> {
     let start = c.p;
     let size = c.u32()? as usize;
     let b = c.take(size)?.to_vec();
-    c.pad_from(start);
+    c.pad(start, pad)?;
     Ok(b)
 }
 
-fn parse_cf(c: &mut Cur<'_>) -> Result<ClipboardData> {
+fn parse_cf(c: &mut Cur<'_>, pad: Pad) -> Result<ClipboardData> {
     let start = c.p;
     let size = c.u32()? as usize;
     if size < 4 {
@@ -159,7 +183,7 @@ fn parse_cf(c: &mut Cur<'_>) -> Result<ClipboardData> {
     }
     let format = c.u32()?;
     let data = c.take(size - 4)?.to_vec();
-    c.pad_from(start);
+    c.pad(start, pad)?;
     Ok(ClipboardData { format, data })
 }
 
@@ -200,7 +224,9 @@ fn parse_elements(
     count: u64,
     depth: usize,
     limits: &Limits,
+    packed: bool,
 ) -> Result<Elements> {
+    let pad = if packed { Pad::Packed } else { Pad::Zero };
     let min = min_element_size(et).ok_or_else(|| Error::Unsupported {
         what: format!("element type {et:#06x}"),
     })?;
@@ -218,7 +244,7 @@ fn parse_elements(
         vt::R8 => Elements::R8(collect(n, || c.u64().map(f64::from_bits))?),
         vt::CY => Elements::Cy(collect(n, || c.u64().map(|v| v as i64))?),
         vt::DATE => Elements::Date(collect(n, || c.u64().map(f64::from_bits))?),
-        vt::BSTR => Elements::Bstr(collect(n, || parse_cps(c))?),
+        vt::BSTR => Elements::Bstr(collect(n, || parse_cps(c, pad))?),
         vt::ERROR => Elements::Error(collect(n, || c.u32())?),
         vt::BOOL => Elements::Bool(collect(n, || c.u16().map(|v| v != 0))?),
         vt::VARIANT => {
@@ -227,7 +253,9 @@ fn parse_elements(
                     what: "VT_VARIANT nesting depth",
                 });
             }
-            Elements::Variant(collect(n, || parse_typed(c, depth + 1, limits))?)
+            Elements::Variant(collect(n, || {
+                parse_typed(c, depth + 1, limits, pad, packed)
+            })?)
         }
         vt::DECIMAL => Elements::Decimal(collect(n, || parse_decimal(c))?),
         vt::I1 => Elements::I1(collect(n, || c.u8().map(|v| v as i8))?),
@@ -238,26 +266,40 @@ fn parse_elements(
         vt::UI8 => Elements::Ui8(collect(n, || c.u64())?),
         vt::INT => Elements::Int(collect(n, || c.u32().map(|v| v as i32))?),
         vt::UINT => Elements::Uint(collect(n, || c.u32())?),
-        vt::LPSTR => Elements::Lpstr(collect(n, || parse_cps(c))?),
-        vt::LPWSTR => Elements::Lpwstr(collect(n, || parse_ucs(c))?),
+        vt::LPSTR => Elements::Lpstr(collect(n, || parse_cps(c, pad))?),
+        vt::LPWSTR => Elements::Lpwstr(collect(n, || parse_ucs(c, pad))?),
         vt::FILETIME => Elements::Filetime(collect(n, || c.u64())?),
-        vt::CF => Elements::Cf(collect(n, || parse_cf(c))?),
+        vt::CF => Elements::Cf(collect(n, || parse_cf(c, pad))?),
         vt::CLSID => Elements::Clsid(collect(n, || c.guid())?),
         _ => unreachable!("min_element_size knows only the types above"),
     })
 }
 
-/// A TypedPropertyValue: type, 2 padding bytes, value, padding to a multiple of 4.
-pub(crate) fn parse_typed(c: &mut Cur<'_>, depth: usize, limits: &Limits) -> Result<Value> {
+/// A TypedPropertyValue: type, 2 padding bytes, value, padding to a multiple of 4 read as `pad`
+/// says; `packed` reads the variable-size elements of vectors and arrays without padding.
+pub(crate) fn parse_typed(
+    c: &mut Cur<'_>,
+    depth: usize,
+    limits: &Limits,
+    pad: Pad,
+    packed: bool,
+) -> Result<Value> {
     let start = c.p;
     let t = c.u16()?;
     c.u16()?;
-    let v = parse_body(c, t, depth, limits)?;
-    c.pad_from(start);
+    let v = parse_body(c, t, depth, limits, pad, packed)?;
+    c.pad(start, pad)?;
     Ok(v)
 }
 
-fn parse_body(c: &mut Cur<'_>, t: u16, depth: usize, limits: &Limits) -> Result<Value> {
+fn parse_body(
+    c: &mut Cur<'_>,
+    t: u16,
+    depth: usize,
+    limits: &Limits,
+    pad: Pad,
+    packed: bool,
+) -> Result<Value> {
     Ok(match t {
         vt::EMPTY => Value::Empty,
         vt::NULL => Value::Null,
@@ -267,7 +309,7 @@ fn parse_body(c: &mut Cur<'_>, t: u16, depth: usize, limits: &Limits) -> Result<
         vt::R8 => Value::R8(f64::from_bits(c.u64()?)),
         vt::CY => Value::Cy(c.u64()? as i64),
         vt::DATE => Value::Date(f64::from_bits(c.u64()?)),
-        vt::BSTR => Value::Bstr(parse_cps(c)?),
+        vt::BSTR => Value::Bstr(parse_cps(c, pad)?),
         vt::ERROR => Value::Error(c.u32()?),
         vt::BOOL => Value::Bool(c.u16()? != 0),
         vt::DECIMAL => Value::Decimal(parse_decimal(c)?),
@@ -279,24 +321,31 @@ fn parse_body(c: &mut Cur<'_>, t: u16, depth: usize, limits: &Limits) -> Result<
         vt::UI8 => Value::Ui8(c.u64()?),
         vt::INT => Value::Int(c.u32()? as i32),
         vt::UINT => Value::Uint(c.u32()?),
-        vt::LPSTR => Value::Lpstr(parse_cps(c)?),
-        vt::LPWSTR => Value::Lpwstr(parse_ucs(c)?),
+        vt::LPSTR => Value::Lpstr(parse_cps(c, pad)?),
+        vt::LPWSTR => Value::Lpwstr(parse_ucs(c, pad)?),
         vt::FILETIME => Value::Filetime(c.u64()?),
-        vt::BLOB => Value::Blob(parse_blob(c)?),
-        vt::STREAM => Value::Stream(parse_cps(c)?),
-        vt::STORAGE => Value::Storage(parse_cps(c)?),
-        vt::STREAMED_OBJECT => Value::StreamedObject(parse_cps(c)?),
-        vt::STORED_OBJECT => Value::StoredObject(parse_cps(c)?),
-        vt::BLOB_OBJECT => Value::BlobObject(parse_blob(c)?),
-        vt::CF => Value::Cf(parse_cf(c)?),
+        vt::BLOB => Value::Blob(parse_blob(c, pad)?),
+        vt::STREAM => Value::Stream(parse_cps(c, pad)?),
+        vt::STORAGE => Value::Storage(parse_cps(c, pad)?),
+        vt::STREAMED_OBJECT => Value::StreamedObject(parse_cps(c, pad)?),
+        vt::STORED_OBJECT => Value::StoredObject(parse_cps(c, pad)?),
+        vt::BLOB_OBJECT => Value::BlobObject(parse_blob(c, pad)?),
+        vt::CF => Value::Cf(parse_cf(c, pad)?),
         vt::CLSID => Value::Clsid(c.guid()?),
         vt::VERSIONED_STREAM => Value::VersionedStream(Box::new(VersionedStream {
             version: c.guid()?,
-            name: parse_cps(c)?,
+            name: parse_cps(c, pad)?,
         })),
         _ if t & 0xF000 == vt::VECTOR => {
             let count = c.u32()?;
-            Value::Vector(parse_elements(c, t & 0x0FFF, count.into(), depth, limits)?)
+            Value::Vector(parse_elements(
+                c,
+                t & 0x0FFF,
+                count.into(),
+                depth,
+                limits,
+                packed,
+            )?)
         }
         _ if t & 0xF000 == vt::ARRAY => {
             c.u32()?; // ArrayHeader.Type: the element type again
@@ -312,7 +361,7 @@ fn parse_body(c: &mut Cur<'_>, t: u16, depth: usize, limits: &Limits) -> Result<
                 total = total.saturating_mul(size.into());
                 dimensions.push(ArrayDimension { size, index_offset });
             }
-            let elements = parse_elements(c, t & 0x0FFF, total, depth, limits)?;
+            let elements = parse_elements(c, t & 0x0FFF, total, depth, limits, packed)?;
             Value::Array(Box::new(Array {
                 dimensions,
                 elements,
@@ -350,7 +399,7 @@ pub(crate) fn parse_dictionary(
         let name_start = c.p;
         let name = if wide {
             let bytes = c.take(len.checked_mul(2).ok_or_else(|| malformed("name length"))?)?;
-            c.pad_from(name_start);
+            c.pad(name_start, Pad::Lenient)?;
             bytes
         } else {
             c.take(len)?
@@ -377,7 +426,16 @@ pub(crate) fn parse_property(
     let parsed = if id == crate::PID_DICTIONARY {
         parse_dictionary(extent, codepage, limits).map(Value::Dictionary)
     } else {
-        parse_typed(&mut Cur::new(extent), 0, limits)
+        let t = u16::from_le_bytes([extent[0], extent[1]]);
+        match parse_typed(&mut Cur::new(extent), 0, limits, Pad::Lenient, false) {
+            Err(e)
+                if t & (vt::VECTOR | vt::ARRAY) != 0
+                    && !matches!(e, Error::LimitExceeded { .. }) =>
+            {
+                parse_typed(&mut Cur::new(extent), 0, limits, Pad::Lenient, true)
+            }
+            r => r,
+        }
     };
     match parsed {
         Ok(v) => Ok(v),

@@ -447,6 +447,10 @@ pub struct PropertySetStream {
     /// The sections, in the order of the stream's table.
     pub sections: Vec<Section>,
     original: Option<Box<Original>>,
+    /// Length of a parsed stream that had bytes after its last section (Office pads these
+    /// streams with zeros to 4,096 bytes, keeping them out of the mini stream); a stream laid out
+    /// again is zero-padded to it.
+    min_len: usize,
 }
 
 impl Default for PropertySetStream {
@@ -490,6 +494,7 @@ impl PropertySetStream {
             clsid: [0; 16],
             sections: Vec::new(),
             original: None,
+            min_len: 0,
         }
     }
 
@@ -564,12 +569,18 @@ impl PropertySetStream {
         for (fmtid, off, size) in entries {
             sections.push(Section::parse(fmtid, &bytes[off..off + size], limits)?);
         }
+        let sections_end = ranges.last().map_or(first, |r| r.1);
         let mut stream = PropertySetStream {
             version,
             system_identifier,
             clsid,
             sections,
             original: None,
+            min_len: if bytes.len() > sections_end {
+                bytes.len()
+            } else {
+                0
+            },
         };
         let layout = stream.layout();
         if layout != bytes {
@@ -607,12 +618,19 @@ impl PropertySetStream {
         out
     }
 
-    /// The stream's bytes: exactly the parsed input if nothing changed.
+    /// The stream's bytes: exactly the parsed input if nothing changed. Otherwise header, table
+    /// and sections back to back, zero-padded to the parsed stream's length if that had bytes
+    /// after its last section (as Office's 4,096-byte streams do).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let layout = self.layout();
+        let mut layout = self.layout();
         match &self.original {
             Some(o) if o.layout == layout => o.input.clone(),
-            _ => layout,
+            _ => {
+                if layout.len() < self.min_len {
+                    layout.resize(self.min_len, 0);
+                }
+                layout
+            }
         }
     }
 

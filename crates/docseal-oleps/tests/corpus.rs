@@ -5,7 +5,7 @@
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
-use docseal_oleps::{PropertySetStream, Value, PID_DICTIONARY};
+use docseal_oleps::{pid, PropertySetStream, Section, Value, PID_DICTIONARY};
 
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const NAMES: [&str; 2] = ["\u{5}SummaryInformation", "\u{5}DocumentSummaryInformation"];
@@ -84,77 +84,141 @@ fn corpus_streams_round_trip_byte_for_byte() {
     assert!(checked > 0, "no property set stream found in the corpus");
 }
 
-#[test]
-fn corpus_survey() {
-    for (file, path, bytes) in corpus_streams() {
-        let Ok(parsed) = PropertySetStream::parse(&bytes) else {
-            continue;
-        };
-        let canonical = {
-            let mut c = parsed.clone();
-            // Force a fresh layout by touching nothing but clearing originals via a clone of values.
-            c.sections = c
-                .sections
-                .iter()
-                .map(|s| {
-                    let mut n = docseal_oleps::Section::new(s.fmtid);
-                    n.properties = s
-                        .properties
-                        .iter()
-                        .map(|p| docseal_oleps::Property::new(p.id, p.value.clone()))
-                        .collect();
-                    n
-                })
-                .collect();
-            let mut fresh = PropertySetStream::new();
-            fresh.version = c.version;
-            fresh.system_identifier = c.system_identifier;
-            fresh.clsid = c.clsid;
-            fresh.sections = c.sections;
-            fresh.to_bytes()
-        };
-        let unknown = parsed
-            .sections
-            .iter()
-            .flat_map(|s| &s.properties)
-            .filter(|p| matches!(p.value, Value::Unknown { .. }))
-            .count();
-        println!(
-            "{} {path:?}: {} bytes v{} sys={:#x} sections={} canonical={} unknown={unknown}{}",
-            file.display(),
-            bytes.len(),
-            parsed.version,
-            parsed.system_identifier,
-            parsed.sections.len(),
-            canonical == bytes,
-            if canonical != bytes {
-                format!(" canon_len={}", canonical.len())
-            } else {
-                String::new()
+/// Every property of `before` is in `after` with the same id and value, in the same order; the
+/// dictionary may have gained entries at its end.
+fn assert_kept(before: &Section, after: &Section, what: &str) {
+    let mut rest = after.properties.iter();
+    for p in &before.properties {
+        let q = rest
+            .find(|q| q.id == p.id)
+            .unwrap_or_else(|| panic!("{what}: property {:#x} lost", p.id));
+        match (&p.value, &q.value) {
+            (Value::Dictionary(a), Value::Dictionary(b)) => {
+                assert_eq!(a[..], b[..a.len()], "{what}: dictionary entries changed")
             }
-        );
-        for s in &parsed.sections {
-            let ids: Vec<String> = s
-                .properties
-                .iter()
-                .map(|p| format!("{:x}:{:x}", p.id, p.value.vt().unwrap_or(0xFFFF)))
-                .collect();
-            println!(
-                "   {} cp={:?} {}",
-                docseal_oleps::guid_to_string(&s.fmtid),
-                s.codepage(),
-                ids.join(" ")
-            );
-            for p in &s.properties {
-                if let Value::Unknown { vt, raw } = &p.value {
-                    println!(
-                        "      unknown id {:#x} vt {vt:#x} raw {} bytes",
-                        p.id,
-                        raw.len()
-                    );
-                }
-            }
-            let _ = PID_DICTIONARY;
+            (a, b) => assert_eq!(a, b, "{what}: property {:#x} changed", p.id),
         }
+    }
+}
+
+#[test]
+fn corpus_streams_survive_a_change() {
+    let mut changed = 0;
+    for (file, path, bytes) in corpus_streams() {
+        let what = format!("{} {path:?}", file.display());
+        let before = PropertySetStream::parse(&bytes).unwrap();
+        let mut after = before.clone();
+        let is_si = path.ends_with("\u{5}SummaryInformation");
+        let text = "docseal \u{2713} test";
+        if is_si {
+            let s = &mut after.sections[0];
+            let v = s.text(text);
+            s.set(pid::TITLE, v);
+        } else {
+            let s = after.user_defined_mut();
+            let v = s.text(text);
+            s.set_named("DocsealTest", v);
+        }
+        let out = after.to_bytes();
+        assert!(
+            out.len() >= bytes.len().min(4096),
+            "{what}: shrank below Office's padding"
+        );
+        let reread = PropertySetStream::parse(&out).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(
+            reread, after,
+            "{what}: the changed stream reads back differently"
+        );
+        assert_eq!(reread.to_bytes(), out, "{what}");
+        let (s, v) = if is_si {
+            let s = &reread.sections[0];
+            (s, s.get(pid::TITLE).unwrap())
+        } else {
+            let s = reread.user_defined().unwrap();
+            (s, s.get_named("docsealtest").unwrap())
+        };
+        assert_eq!(v.as_text(s.codepage()).as_deref(), Some(text), "{what}");
+        for (i, b) in before.sections.iter().enumerate() {
+            let a = &reread.sections[i];
+            assert_eq!(a.fmtid, b.fmtid);
+            if is_si {
+                let mut b = b.clone();
+                b.properties.retain(|p| p.id != pid::TITLE);
+                assert_kept(&b, a, &what);
+            } else {
+                assert_kept(b, a, &what);
+            }
+        }
+        // Sections that did not change are written back as they were.
+        if !is_si {
+            let doc = &reread.sections[0];
+            assert_eq!(doc, &before.sections[0], "{what}");
+        }
+        let _ = PID_DICTIONARY;
+        changed += 1;
+    }
+    println!("changed, wrote and re-read {changed} property set streams");
+    assert!(changed > 0);
+}
+
+#[test]
+fn every_prefix_and_many_mutations_of_corpus_streams_are_harmless() {
+    let mut streams: Vec<Vec<u8>> = corpus_streams().into_iter().map(|(_, _, b)| b).collect();
+    streams.sort();
+    streams.dedup();
+    let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let mut ok = 0;
+    for bytes in &streams {
+        // Office's 4,096-byte streams are zeros after a few hundred bytes; their prefixes past
+        // the sections only add zeros.
+        let interesting = bytes.len().min(1024);
+        for n in (0..interesting).chain([bytes.len()]) {
+            check(&bytes[..n], &mut ok);
+        }
+        for _ in 0..1000 {
+            let mut m = bytes[..interesting].to_vec();
+            for _ in 0..=(next() % 4) {
+                let i = (next() as usize) % m.len();
+                m[i] = match next() % 3 {
+                    0 => m[i] ^ (1 << (next() % 8)),
+                    1 => next() as u8,
+                    _ => [0, 0xFF, 0x7F, 0x80][(next() % 4) as usize],
+                };
+            }
+            check(&m, &mut ok);
+        }
+    }
+    println!(
+        "{} streams; {ok} prefixes and mutations parsed",
+        streams.len()
+    );
+}
+
+/// Parse; if it parses, it writes back unchanged, and a changed copy reads back.
+fn check(input: &[u8], ok: &mut usize) {
+    let Ok(parsed) = PropertySetStream::parse(input) else {
+        return;
+    };
+    *ok += 1;
+    assert_eq!(
+        parsed.to_bytes(),
+        input,
+        "an unchanged stream is written back differently"
+    );
+    let mut changed = parsed.clone();
+    changed.user_defined_mut().set_named("Zz", Value::I4(7));
+    match PropertySetStream::parse(&changed.to_bytes()) {
+        Ok(re) => assert_eq!(
+            re.user_defined().unwrap().get_named("zz"),
+            Some(&Value::I4(7))
+        ),
+        Err(docseal_oleps::Error::LimitExceeded { .. }) => {}
+        Err(e) => panic!("a changed stream does not parse: {e}"),
     }
 }

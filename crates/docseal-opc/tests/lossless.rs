@@ -120,3 +120,41 @@ fn hostile_archives_are_refused_cleanly() {
         Err(docseal_opc::Error::LimitExceeded { .. })
     ));
 }
+
+/// Added entries follow the package's own header conventions, removed ones vanish from both
+/// the records and the central directory, and the `zip` crate reads the result.
+#[test]
+fn edits_add_and_remove_entries() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../corpus/generated/lo-writer.docx"
+    ))
+    .unwrap();
+    let mut pkg = docseal_opc::Package::open(std::io::Cursor::new(&bytes)).unwrap();
+    let first = pkg.entries()[0].clone();
+    let mut edits = docseal_opc::Edits::default();
+    edits
+        .add
+        .push(("docMetadata/LabelInfo.xml".into(), b"<a/>".to_vec()));
+    edits.remove.push("/docProps/app.xml".into());
+    let mut out = Vec::new();
+    pkg.write_edited(&mut out, &edits).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&out)).unwrap();
+    assert_eq!(z.len(), pkg.entries().len());
+    assert!(z.by_name("docProps/app.xml").is_err());
+    let mut added = String::new();
+    std::io::Read::read_to_string(
+        &mut z.by_name("docMetadata/LabelInfo.xml").unwrap(),
+        &mut added,
+    )
+    .unwrap();
+    assert_eq!(added, "<a/>");
+    let again = docseal_opc::Package::open(std::io::Cursor::new(&out)).unwrap();
+    let new = again.entries().last().unwrap();
+    assert_eq!(new.name, "docMetadata/LabelInfo.xml");
+    assert_eq!(new.flags, first.flags & 0x0006);
+    // Adding a name that exists is refused.
+    let mut edits = docseal_opc::Edits::default();
+    edits.add.push(("WORD/document.xml".into(), Vec::new()));
+    assert!(pkg.write_edited(&mut Vec::new(), &edits).is_err());
+}

@@ -102,7 +102,10 @@ pub use writer::EncryptingWriter;
 /// The lower layers, for callers who need records or the compound-file reader directly.
 pub mod layers {
     pub use docseal_crypto as crypto;
+    pub use docseal_labels as labels;
     pub use docseal_ole as ole;
+    pub use docseal_oleps as oleps;
+    pub use docseal_opc as opc;
 }
 
 /// Checks whether `input` is an encrypted (password or rights-managed) Office file.
