@@ -36,7 +36,7 @@ flags_for() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip dataspaces opc keys)
+[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels)
 status=0
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"

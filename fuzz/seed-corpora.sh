@@ -15,7 +15,7 @@ SRC="${SEED_SOURCE:-$ROOT/corpus}"
 OUT="$FUZZ_DIR/corpus"
 MAX_SEED_BYTES="${MAX_SEED_BYTES:-65536}"
 
-for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys; do mkdir -p "$OUT/$t"; done
+for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels; do mkdir -p "$OUT/$t"; done
 
 # Classify the source files by their first bytes.
 cfb=() zip=()
@@ -96,6 +96,23 @@ if command -v openssl >/dev/null; then
     rm -rf "$d"
 fi
 
-for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys; do
+echo "labels:"
+# The label parts of the labelled samples, and the small packages themselves.
+python3 - "$OUT/labels" "$SRC"/generated/label-*.* <<'PY' || echo "  (python3 extraction skipped)"
+import hashlib, sys, zipfile
+out = sys.argv[1]
+for path in sys.argv[2:]:
+    try:
+        z = zipfile.ZipFile(path)
+    except Exception:
+        continue
+    for name in ("docMetadata/LabelInfo.xml", "docProps/custom.xml", "_rels/.rels", "[Content_Types].xml"):
+        if name in z.namelist():
+            b = z.read(name)
+            open(f"{out}/part-{hashlib.sha1(b).hexdigest()[:16]}", "wb").write(b)
+PY
+copy_hashed "$OUT/labels" $(small "${zip[@]}")
+
+for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels; do
     printf '%-16s %5d files\n' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done

@@ -37,6 +37,7 @@ SPEC: "id|tenant|name|method|bits|date|where", where = custom, labelinfo or both
 Name property; date "" = any ISO 8601 UTC date; bits is the ContentBits number.
 """
 import hashlib
+import io
 import json
 import os
 import re
@@ -197,13 +198,16 @@ def summary(specs):
 
 # ---- libs ------------------------------------------------------------------------------------
 def cmd_libs(path, orig, specs):
+    # the kind from the file name, else from the original's (decrypted packages have no extension)
     ext = os.path.splitext(path)[1].lower()
+    if ext not in (".docx", ".xlsx", ".pptx"):
+        ext = os.path.splitext(orig)[1].lower()
     if ext == ".xlsx":
         need("openpyxl")
         import warnings
         warnings.simplefilter("ignore")
         import openpyxl
-        wb = openpyxl.load_workbook(path)
+        wb = openpyxl.load_workbook(io.BytesIO(open(path, "rb").read()))  # no name check
         props = {p.name: p.value for p in wb.custom_doc_props.props
                  if p.name.startswith("MSIP_Label_")}
         kinds = {type(p).__name__ for p in wb.custom_doc_props.props
@@ -211,7 +215,7 @@ def cmd_libs(path, orig, specs):
         if kinds - {"StringProperty"}:
             raise Bad("openpyxl: MSIP_Label_* property types %s, want StringProperty" % kinds)
         n = check_custom(props, specs, "openpyxl custom_doc_props")
-        ow = openpyxl.load_workbook(orig)
+        ow = openpyxl.load_workbook(io.BytesIO(open(orig, "rb").read()))
         if wb.sheetnames != ow.sheetnames:
             raise Bad("openpyxl: sheets %s, original %s" % (wb.sheetnames, ow.sheetnames))
         cells = [[c.value for c in row] for ws in wb for row in ws.iter_rows()]
@@ -382,6 +386,10 @@ def cmd_zipcmp(orig, new):
 
 
 # ---- oracle-inspect.py ------------------------------------------------------------------------
+def xml_text(raw):
+    return ET.fromstring("<v>%s</v>" % raw).text or ""
+
+
 def json_objects(text):
     dec, i, out = json.JSONDecoder(), 0, []
     while True:
@@ -404,9 +412,11 @@ def cmd_inspect(jsonl, path, specs):
     err = [l for l in labels if "error" in l]
     if err:
         raise Bad("oracle-inspect.py: %s" % err)
+    # oracle-inspect.py reports the raw XML text of the values (a regex, no XML parser): decode
+    # the five predefined entities and character references before comparing
     props = {}
     for l in cu:
-        props.update(l.get("msip_props") or {})
+        props.update({k: xml_text(v) for k, v in (l.get("msip_props") or {}).items()})
     n = check_custom(props, specs, "oracle-inspect.py msip_props")
     m = check_labelinfo(li, specs, "oracle-inspect.py LabelInfo labels")
     if specs and o.get("scheme") != "label":
@@ -543,9 +553,8 @@ def main(argv):
     except Bad as e:
         print(str(e))
         return 1
-    except (zipfile.BadZipFile, ET.ParseError, KeyError, OSError, ValueError, TypeError,
-            AttributeError) as e:
-        print("%s: %s" % (type(e).__name__, e))
+    except Exception as e:  # a reader that throws is a failed check, with its reason on one line
+        print("%s: %s" % (type(e).__name__, str(e).replace("\n", " ")[:300]))
         return 1
     return 0
 

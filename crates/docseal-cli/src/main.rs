@@ -162,10 +162,15 @@ enum Command {
         #[arg(long)]
         spin_count: Option<u32>,
     },
-    /// Describe a file: container, scheme and every EncryptionInfo parameter. No password needed.
+    /// Describe a file: container, scheme, every EncryptionInfo parameter and the sensitivity
+    /// labels. No password needed, except to see the labels inside an encrypted package.
     Inspect {
         /// The file ('-' for stdin).
         input: String,
+        #[command(flatten)]
+        password: PasswordArgs,
+        #[command(flatten)]
+        key: KeyArgs,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -609,9 +614,22 @@ fn run(command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Inspect { input, json } => {
-            let source = open_input(&input)?;
-            let value = docseal::inspect(source, &Limits::default())?;
+        Command::Inspect {
+            input,
+            json,
+            password,
+            key,
+        } => {
+            let mut source = open_input(&input)?;
+            // Credentials only when given: inspecting never prompts.
+            let mut creds = match key.load()? {
+                Some(k) => Credentials::private_key(k),
+                None => Credentials::none(),
+            };
+            if password.given() {
+                creds = creds.with_password(&password.resolve(false)?);
+            }
+            let value = docseal::inspect_with(&mut source, &creds, &Limits::default())?;
             if json {
                 say!("{}", serde_json::to_string(&value).unwrap_or_default());
             } else {
@@ -912,6 +930,28 @@ fn print_inspection(v: &serde_json::Value) {
             p["declared_package_size"],
             p["stream_size"]
         );
+    }
+    if let Some(l) = v.get("labels") {
+        if let Some(e) = l["error"].as_str() {
+            say!("labels:     unreadable ({e})");
+        } else {
+            let list = l["labels"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+            if list.is_empty() {
+                say!("labels:     none");
+            }
+            for x in list {
+                say!(
+                    "label:      {} tenant {} ({}{}) from {}",
+                    x["id"].as_str().unwrap_or("?"),
+                    x["tenant"].as_str().unwrap_or("?"),
+                    if x["enabled"] == true { "enabled" } else { "disabled" },
+                    x["name"].as_str().map(|n| format!(", {n:?}")).unwrap_or_default(),
+                    x["location"].as_str().unwrap_or("?")
+                );
+            }
+        }
+    } else if v["kind"] == "encrypted-package" {
+        say!("labels:     inside the encrypted package (give the password to see them)");
     }
     if let Some(e) = s("error") {
         say!("error:      {e}");

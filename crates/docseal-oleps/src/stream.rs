@@ -1,5 +1,6 @@
 //! The stream and its sections: parsing with the original bytes kept, writing them back.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::error::{malformed, Error, Result};
@@ -191,23 +192,34 @@ impl Section {
             return Vec::new();
         };
         let cp = self.text_codepage();
+        let mut names: HashMap<u32, &CodePageString> = HashMap::with_capacity(dict.len());
+        for (id, name) in dict {
+            names.entry(*id).or_insert(name);
+        }
         self.properties
             .iter()
             .filter(|p| p.id != PID_DICTIONARY && p.id != PID_CODEPAGE)
-            .filter_map(|p| {
-                let (_, name) = dict.iter().find(|(i, _)| *i == p.id)?;
-                Some((name.decode_lossy(cp), &p.value))
-            })
+            .filter_map(|p| Some((names.get(&p.id)?.decode_lossy(cp), &p.value)))
             .collect()
     }
 
-    /// The id whose dictionary name matches `name`, ignoring case.
+    /// The id whose dictionary name matches `name`, ignoring case. Should several match, one
+    /// that has a property wins, then one that matches in case too, then the first.
     fn id_of(&self, name: &str) -> Option<u32> {
         let cp = self.text_codepage();
-        self.dictionary()?
-            .iter()
-            .find(|(_, n)| eq_ignore_case(&n.decode_lossy(cp), name))
-            .map(|(id, _)| *id)
+        let mut best: Option<(u8, u32)> = None;
+        for (id, stored) in self.dictionary()? {
+            let decoded = stored.decode_lossy(cp);
+            if !eq_ignore_case(&decoded, name) {
+                continue;
+            }
+            let has_property = self.properties.iter().any(|p| p.id == *id);
+            let score = u8::from(has_property) * 2 + u8::from(decoded == name);
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, *id));
+            }
+        }
+        best.map(|(_, id)| id)
     }
 
     /// The value of the property named `name` in the dictionary, ignoring case.

@@ -427,3 +427,23 @@ fn limits_and_errors() {
         Err(Error::Unsupported { .. })
     ));
 }
+
+#[test]
+fn get_named_prefers_a_name_with_a_property() {
+    let mut sec = Section::with_codepage(FMTID_USER_DEFINED_PROPERTIES, 1252);
+    sec.set(
+        0,
+        Value::Dictionary(vec![
+            (5, CodePageString(b"NAME\0".to_vec())),
+            (6, CodePageString(b"name\0".to_vec())),
+            (7, CodePageString(b"Name\0".to_vec())),
+        ]),
+    );
+    sec.set(6, Value::I4(6));
+    sec.set(7, Value::I4(7));
+    assert_eq!(sec.get_named("Name"), Some(&Value::I4(7)), "exact case among those with values");
+    assert_eq!(sec.get_named("NAME"), Some(&Value::I4(6)), "the first with a value");
+    sec.set_named("nAmE", Value::I4(8));
+    assert_eq!(sec.get(6), Some(&Value::I4(8)));
+    assert_eq!(sec.named_properties().len(), 2);
+}

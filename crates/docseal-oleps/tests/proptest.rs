@@ -221,7 +221,6 @@ proptest! {
     fn written_streams_parse_back_equal(s in stream()) {
         let bytes = s.to_bytes();
         let parsed = PropertySetStream::parse(&bytes).unwrap();
-        if std::env::var("SHOW").is_ok() { eprintln!("{} {:?}", bytes.len(), s.sections[0].properties.iter().map(|p| p.value.vt()).collect::<Vec<_>>()); }
         prop_assert_eq!(&parsed, &s);
         prop_assert_eq!(parsed.to_bytes(), bytes);
     }

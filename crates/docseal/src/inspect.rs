@@ -13,7 +13,31 @@ use serde_json::{json, Map, Value};
 use crate::sniff::{classify, read_up_to, starts_like_zip, Kind};
 use crate::{Limits, Result};
 
-/// Describes `input` as one JSON object (see the README for the fields).
+/// Like [`inspect`], and with `credentials` also the sensitivity labels inside an encrypted
+/// package (`labels`); a file the credentials do not open is an error.
+///
+/// ```
+/// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/agile-msoffcrypto-label-labelinfo.docx");
+/// let file = std::fs::File::open(path).unwrap();
+/// let v = docseal::inspect_with(file, &docseal::Credentials::password("password"), &Default::default()).unwrap();
+/// assert_eq!(v["labels"]["labels"][0]["location"], "labelinfo");
+/// ```
+pub fn inspect_with<R: Read + Seek>(
+    mut input: R,
+    credentials: &crate::Credentials,
+    limits: &Limits,
+) -> Result<Value> {
+    let mut v = inspect(&mut input, limits)?;
+    if v["kind"] == "encrypted-package" && !credentials.is_none() {
+        let report = crate::labels::read_labels(&mut input, credentials, limits)?;
+        v["labels"] = report.to_json();
+    }
+    Ok(v)
+}
+
+/// Describes `input` as one JSON object (see the README for the fields). Sensitivity labels
+/// readable without a password (plain packages, IRM containers, binary files) are under
+/// `labels`; for password-encrypted packages see [`inspect_with`].
 ///
 /// ```
 /// use std::io::Cursor;
@@ -22,6 +46,17 @@ use crate::{Limits, Result};
 /// assert_eq!(v["encrypted"], false);
 /// ```
 pub fn inspect<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<Value> {
+    let mut v = inspect_structure(&mut input, limits)?;
+    if v["kind"] != "encrypted-package" && v["kind"] != "unknown" {
+        v["labels"] = match crate::labels::read_labels(&mut input, &crate::Credentials::none(), limits) {
+            Ok(report) => report.to_json(),
+            Err(e) => json!({ "error": e.to_string() }),
+        };
+    }
+    Ok(v)
+}
+
+fn inspect_structure<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<Value> {
     let file_size = input.seek(SeekFrom::End(0))?;
     input.seek(SeekFrom::Start(0))?;
     let mut head = [0u8; 8];

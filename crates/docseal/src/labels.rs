@@ -332,7 +332,14 @@ pub fn relabel<R: Read + Seek, W: Write + Seek>(
     if starts_like_zip(&head[..n]) {
         return relabel_package(input, output, changes, limits);
     }
-    let Container { info, .. } = open_container(&mut input, limits)?;
+    let Container { info, .. } = match open_container(&mut input, limits) {
+        Err(Error::NotEncrypted) => {
+            return Err(Error::Unsupported {
+                what: "writing labels into a compound file that is not an encrypted package (97-2003 binary files: labels are read, not written)".into(),
+            })
+        }
+        other => other?,
+    };
     let mut options = EncryptOptions::default();
     let password = credentials.password_ref().cloned();
     match &info {

@@ -91,7 +91,7 @@ pub use encrypt::{
 };
 pub use error::{Error, Result};
 pub use fs::{spool, write_atomically};
-pub use inspect::inspect;
+pub use inspect::{inspect, inspect_with};
 pub use limits::Limits;
 pub use lint::{findings_json, lint, Finding, RULES};
 pub use passwd::{change_key_encryptors, normalize_fingerprint, KeyChanges, PasswdReport};
