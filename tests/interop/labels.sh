@@ -7,7 +7,9 @@
 #      relationships) read exactly the label; the raw parts, content types and package rels are
 #      right; oracle-inspect.py sees the label where it was asked for; LibreOffice opens every
 #      file with the text digest of the original; every other zip entry keeps its local header,
-#      compressed bytes, CRC and central record. Then `label remove` (--id, --tenant, --all).
+#      compressed bytes, CRC and central record. Then `label set` without --scheme (a tenant's
+#      label is replaced where it is, a new tenant's goes where the file keeps labels) and
+#      `label remove` (--id, --tenant, --all).
 #   2. `encrypt --label-*`: msoffcrypto-tool decrypts (dataIntegrity ok) to a package carrying the
 #      label (the other entries untouched); POI decrypts to the same package; LibreOffice opens it
 #      with the password.

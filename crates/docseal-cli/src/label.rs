@@ -385,7 +385,7 @@ pub(crate) fn print_relabel(r: &RelabelReport, output: &Path) {
     }
     if r.reencrypted {
         say!(
-            "{}: encrypted again with the same keys (every password and recipient that opened it still does)",
+            "{}: encrypted again with the same parameters (every password and recipient that opened it still does)",
             output.display()
         );
     }

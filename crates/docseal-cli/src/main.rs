@@ -944,8 +944,15 @@ fn print_inspection(v: &serde_json::Value) {
                     "label:      {} tenant {} ({}{}) from {}",
                     x["id"].as_str().unwrap_or("?"),
                     x["tenant"].as_str().unwrap_or("?"),
-                    if x["enabled"] == true { "enabled" } else { "disabled" },
-                    x["name"].as_str().map(|n| format!(", {n:?}")).unwrap_or_default(),
+                    if x["enabled"] == true {
+                        "enabled"
+                    } else {
+                        "disabled"
+                    },
+                    x["name"]
+                        .as_str()
+                        .map(|n| format!(", {n:?}"))
+                        .unwrap_or_default(),
                     x["location"].as_str().unwrap_or("?")
                 );
             }

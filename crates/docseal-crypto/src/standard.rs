@@ -253,6 +253,39 @@ impl StandardEncryptionInfo {
         Ok((info, key))
     }
 
+    /// The same descriptor (version, flags, algorithm ids, key size, provider, CSP name) for
+    /// `password` with a fresh salt and verifier, and the key that goes with it: re-encrypting
+    /// a file "with the same parameters".
+    pub fn renewed(
+        &self,
+        password: &Password,
+        rng: &mut Rng,
+    ) -> Result<(StandardEncryptionInfo, Zeroizing<Vec<u8>>)> {
+        if !matches!(self.key_size, 128 | 192 | 256) {
+            return Err(unsupported(format!(
+                "Standard encryption with a {}-bit key",
+                self.key_size
+            )));
+        }
+        let salt = rng.bytes(self.salt.len().max(16))?;
+        let key = derive_standard_key(&salt, password, self.key_size as usize / 8);
+        let aes = AesKey::new(&key)?;
+        let verifier = Zeroizing::new(rng.bytes(16)?);
+        let mut encrypted_verifier = verifier.to_vec();
+        aes.ecb_encrypt(&mut encrypted_verifier);
+        let mut hash = HashAlgorithm::Sha1.digest(&[&verifier]).as_slice().to_vec();
+        hash.resize(32, 0);
+        aes.ecb_encrypt(&mut hash);
+        let info = StandardEncryptionInfo {
+            salt,
+            encrypted_verifier,
+            verifier_hash_size: 20,
+            encrypted_verifier_hash: hash,
+            ..self.clone()
+        };
+        Ok((info, key))
+    }
+
     /// Serializes the whole stream (version header, header, verifier).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut csp: Vec<u8> = self

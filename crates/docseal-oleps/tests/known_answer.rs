@@ -441,8 +441,16 @@ fn get_named_prefers_a_name_with_a_property() {
     );
     sec.set(6, Value::I4(6));
     sec.set(7, Value::I4(7));
-    assert_eq!(sec.get_named("Name"), Some(&Value::I4(7)), "exact case among those with values");
-    assert_eq!(sec.get_named("NAME"), Some(&Value::I4(6)), "the first with a value");
+    assert_eq!(
+        sec.get_named("Name"),
+        Some(&Value::I4(7)),
+        "exact case among those with values"
+    );
+    assert_eq!(
+        sec.get_named("NAME"),
+        Some(&Value::I4(6)),
+        "the first with a value"
+    );
     sec.set_named("nAmE", Value::I4(8));
     assert_eq!(sec.get(6), Some(&Value::I4(8)));
     assert_eq!(sec.named_properties().len(), 2);

@@ -35,6 +35,8 @@ pub struct EncryptOptions {
     /// Re-encryption of an existing file: its descriptor (key encryptors kept) and its
     /// intermediate key.
     reuse: Option<std::sync::Arc<ReusedKeys>>,
+    /// Re-encryption of a Standard file: its descriptor, renewed with the same parameters.
+    reuse_standard: Option<std::sync::Arc<StandardEncryptionInfo>>,
 }
 
 /// What [`EncryptOptions::reusing_agile_keys`] keeps.
@@ -102,6 +104,7 @@ impl Default for EncryptOptions {
             progress: None,
             labels: None,
             reuse: None,
+            reuse_standard: None,
         }
     }
 }
@@ -118,6 +121,16 @@ impl EncryptOptions {
     /// ```
     pub fn labels(mut self, changes: crate::labels::LabelChanges) -> Self {
         self.labels = (!changes.is_empty()).then_some(changes);
+        self
+    }
+
+    /// Encrypts as Standard with the header of an existing Standard file (version, flags,
+    /// algorithms, key size, CSP name kept; salt and verifier fresh).
+    pub(crate) fn reusing_standard_header(mut self, info: StandardEncryptionInfo) -> Self {
+        self.profile.key_bits = info.key_size;
+        self.profile.hash = HashAlgorithm::Sha1;
+        self.scheme = Scheme::Standard;
+        self.reuse_standard = Some(std::sync::Arc::new(info));
         self
     }
 
@@ -436,8 +449,14 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
                     "Standard encryption always hashes with SHA-1".into(),
                 ));
             }
-            let (info, key) =
-                StandardEncryptionInfo::new_password(options.profile.key_bits, password, &mut rng)?;
+            let (info, key) = match &options.reuse_standard {
+                Some(old) => old.renewed(password, &mut rng)?,
+                None => StandardEncryptionInfo::new_password(
+                    options.profile.key_bits,
+                    password,
+                    &mut rng,
+                )?,
+            };
             let bytes = info.to_bytes();
             agile_setup = None;
             (

@@ -48,10 +48,11 @@ pub fn inspect_with<R: Read + Seek>(
 pub fn inspect<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<Value> {
     let mut v = inspect_structure(&mut input, limits)?;
     if v["kind"] != "encrypted-package" && v["kind"] != "unknown" {
-        v["labels"] = match crate::labels::read_labels(&mut input, &crate::Credentials::none(), limits) {
-            Ok(report) => report.to_json(),
-            Err(e) => json!({ "error": e.to_string() }),
-        };
+        v["labels"] =
+            match crate::labels::read_labels(&mut input, &crate::Credentials::none(), limits) {
+                Ok(report) => report.to_json(),
+                Err(e) => json!({ "error": e.to_string() }),
+            };
     }
     Ok(v)
 }

@@ -317,7 +317,8 @@ pub fn relabel_package<R: Read + Seek, W: Write>(
 /// with `credentials` (integrity checked first), relabelled, and encrypted again with the
 /// same parameters: for Agile the same intermediate key and the same key encryptors — so the
 /// same password and every recipient certificate still open it — with a fresh `keyData` salt
-/// and HMAC key; for Standard the same password and key size with a fresh salt.
+/// and HMAC key; for Standard the same header (algorithms, key size, CSP name) and password,
+/// with a fresh salt and verifier (the scheme derives its key from password and salt).
 pub fn relabel<R: Read + Seek, W: Write + Seek>(
     mut input: R,
     output: W,
@@ -348,20 +349,7 @@ pub fn relabel<R: Read + Seek, W: Write + Seek>(
             options = options.reusing_agile_keys(agile.clone(), key)?;
         }
         docseal_crypto::EncryptionInfo::Standard(standard) => {
-            let cipher = match standard.key_size {
-                128 => crate::Cipher::Aes128,
-                192 => crate::Cipher::Aes192,
-                256 => crate::Cipher::Aes256,
-                other => {
-                    return Err(Error::Unsupported {
-                        what: format!("Standard encryption with a {other}-bit key"),
-                    })
-                }
-            };
-            options = options
-                .scheme(crate::Scheme::Standard)
-                .hash(crate::HashAlgorithm::Sha1)
-                .cipher(cipher);
+            options = options.reusing_standard_header(standard.clone());
         }
         _ => {
             return Err(Error::Unsupported {

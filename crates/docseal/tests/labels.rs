@@ -384,6 +384,23 @@ fn relabel_standard_keeps_password() {
     let out = out.into_inner();
     let r = labels_of(&out, &Credentials::password("pässwörd"));
     assert!(r.effective.is_empty());
+    // Same header: algorithms, key size, provider name; new salt.
+    let info = |f: &[u8]| {
+        docseal::inspect(Cursor::new(f), &Limits::default()).unwrap()["encryption_info"].clone()
+    };
+    let (a, b) = (info(&file), info(&out));
+    for k in [
+        "csp_name",
+        "cipher",
+        "key_size",
+        "flags",
+        "alg_id",
+        "provider_type",
+        "version",
+    ] {
+        assert_eq!(a[k], b[k], "{k}");
+    }
+    assert_ne!(a["salt"], b["salt"]);
     assert_eq!(
         docseal::sniff(Cursor::new(&out)).unwrap().name(),
         "encrypted-package"
