@@ -68,6 +68,9 @@ pub struct CustomProperties {
     root_prefix: String,
     /// Prefix bound to [`VT_NS`] on the root, with its colon.
     vt_prefix: Option<String>,
+    /// Prefix to declare for [`VT_NS`] when the root has none: `vt`, or the first `vtN` not
+    /// already declared there.
+    free_vt_prefix: String,
     /// Where the root start tag's `>` (or `/>`) begins.
     root_tag_close: usize,
     root_empty: bool,
@@ -85,6 +88,7 @@ impl CustomProperties {
         CustomProperties {
             root_prefix: String::new(),
             vt_prefix: Some("vt:".into()),
+            free_vt_prefix: "vt".into(),
             root_tag_close: head.len(),
             root_empty: false,
             end_tag_start: head.len() + 1,
@@ -102,6 +106,7 @@ impl CustomProperties {
         let mut depth = 0usize;
         let mut elements = 0usize;
         let mut root: Option<(String, Option<String>, usize, bool)> = None;
+        let mut declared: Vec<Vec<u8>> = Vec::new();
         let mut end_tag_start = None;
         let mut items = Vec::new();
         // The property being read: start offset and fields.
@@ -151,6 +156,7 @@ impl CustomProperties {
                                 let a = a.map_err(|err| xml_error(PART, err))?;
                                 let key = a.key.as_ref();
                                 if let Some(p) = key.strip_prefix(b"xmlns:") {
+                                    declared.push(p.to_vec());
                                     if a.value.as_ref() == VT_NS.as_bytes() {
                                         vt = Some(format!("{}:", String::from_utf8_lossy(p)));
                                     }
@@ -251,7 +257,12 @@ impl CustomProperties {
             root.ok_or_else(|| Error::malformed(format!("{PART}: no root element")))?;
         let end_tag_start = end_tag_start
             .ok_or_else(|| Error::malformed(format!("{PART}: <Properties> is not closed")))?;
+        let free_vt_prefix = std::iter::once("vt".to_string())
+            .chain((1..).map(|n| format!("vt{n}")))
+            .find(|p| !declared.iter().any(|d| d == p.as_bytes()))
+            .expect("an unused prefix exists");
         Ok(CustomProperties {
+            free_vt_prefix,
             text: text.to_string(),
             root_prefix,
             vt_prefix,
@@ -391,13 +402,14 @@ impl CustomProperties {
     /// The part: the original text with removed properties cut out and added ones before the
     /// closing tag.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let vt = self.vt_prefix.as_deref().unwrap_or("vt:");
+        let free = format!("{}:", self.free_vt_prefix);
+        let vt = self.vt_prefix.as_deref().unwrap_or(&free);
         let rp = &self.root_prefix;
         let mut out = String::with_capacity(self.text.len() + 256 * self.added.len());
         // The root start tag, with the vt namespace declared if new properties need it.
         out.push_str(&self.text[..self.root_tag_close]);
         if self.vt_prefix.is_none() && !self.added.is_empty() {
-            out.push_str(&format!(" xmlns:vt=\"{VT_NS}\""));
+            out.push_str(&format!(" xmlns:{}=\"{VT_NS}\"", self.free_vt_prefix));
         }
         let mut new_properties = String::new();
         for p in &self.added {

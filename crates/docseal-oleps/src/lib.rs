@@ -18,6 +18,14 @@
 //!   changed section is laid out in table order with 4-byte padding, and in it only changed or
 //!   added properties are written anew; unchanged ones keep their stored bytes.
 //!
+//! What real files do, and this crate handles: Office writes the strings inside vectors
+//! (TitlesOfParts, HeadingPairs) back to back without the padding [MS-OLEPS] asks for, and leaves
+//! the next property at an unaligned offset; such vectors are read (padding is expected first,
+//! and the unpadded reading tried when that fails) and kept as stored. Word and Excel pad the
+//! streams with zeros to 4,096 bytes; a changed stream keeps that length. Some writers reserve
+//! empty table slots, write VT_BOOL as 4 bytes of 0xFF, or leave the dictionary unpadded; all of
+//! it is written back as found.
+//!
 //! Input is untrusted: every count and size is checked against the bytes that remain before
 //! anything is allocated, [`Limits`] bounds sections, properties, elements and nesting, and
 //! defects are [`Error`]s, never panics.

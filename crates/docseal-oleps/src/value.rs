@@ -220,32 +220,54 @@ pub struct Array {
 /// I8, UI8) and some only in arrays (DECIMAL, INT, UINT); this crate reads and writes every one
 /// in both.
 #[derive(Clone, Debug)]
-#[allow(missing_docs)]
 pub enum Elements {
+    /// VT_I2 elements (2 bytes each).
     I2(Vec<i16>),
+    /// VT_I4 elements.
     I4(Vec<i32>),
+    /// VT_R4 elements.
     R4(Vec<f32>),
+    /// VT_R8 elements.
     R8(Vec<f64>),
+    /// VT_CY elements.
     Cy(Vec<i64>),
+    /// VT_DATE elements.
     Date(Vec<f64>),
+    /// VT_BSTR elements.
     Bstr(Vec<CodePageString>),
+    /// VT_ERROR elements.
     Error(Vec<u32>),
+    /// VT_BOOL elements (2 bytes each).
     Bool(Vec<bool>),
-    /// Each element a full typed value (what HeadingPairs and TitlesOfParts use).
+    /// VT_VARIANT elements, each a full typed value (what HeadingPairs uses).
     Variant(Vec<Value>),
+    /// VT_DECIMAL elements (16 bytes each).
     Decimal(Vec<Decimal>),
+    /// VT_I1 elements (1 byte each).
     I1(Vec<i8>),
+    /// VT_UI1 elements (1 byte each).
     Ui1(Vec<u8>),
+    /// VT_UI2 elements (2 bytes each).
     Ui2(Vec<u16>),
+    /// VT_UI4 elements.
     Ui4(Vec<u32>),
+    /// VT_I8 elements.
     I8(Vec<i64>),
+    /// VT_UI8 elements.
     Ui8(Vec<u64>),
+    /// VT_INT elements.
     Int(Vec<i32>),
+    /// VT_UINT elements.
     Uint(Vec<u32>),
+    /// VT_LPSTR elements (what TitlesOfParts uses).
     Lpstr(Vec<CodePageString>),
+    /// VT_LPWSTR elements.
     Lpwstr(Vec<UnicodeString>),
+    /// VT_FILETIME elements.
     Filetime(Vec<u64>),
+    /// VT_CF elements.
     Cf(Vec<ClipboardData>),
+    /// VT_CLSID elements.
     Clsid(Vec<[u8; 16]>),
 }
 

@@ -113,3 +113,37 @@ fn absurd_size_prefix_is_malformed() {
         }
     }
 }
+
+/// The `labels` target's findings: what parses re-serializes to itself, and an edit (drop every
+/// label, add one) parses again with the label.
+#[test]
+fn labels_regressions() {
+    use docseal::layers::labels::{CustomProperties, Label, LabelInfo, XmlLimits};
+    let files = inputs("labels");
+    assert!(!files.is_empty(), "the regression folder is empty");
+    for path in files {
+        let data = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        within_limit(&name.clone(), move || {
+            let limits = XmlLimits::default();
+            let label = Label::new(
+                "3a6c1e7e-2f4b-4c8e-9d61-0123456789ab".parse().unwrap(),
+                "5e2d1c3b-4a59-4f68-8e7d-6c5b4a392817".parse().unwrap(),
+            );
+            if let Ok(mut doc) = LabelInfo::parse(&data, &limits) {
+                assert_eq!(doc.to_bytes(), data, "{name}");
+                doc.remove_where(|_| true);
+                doc.add_label(&label);
+                let again = LabelInfo::parse(&doc.to_bytes(), &limits).expect(&name);
+                assert!(again.labels().contains(&label.label_info_view()), "{name}");
+            }
+            if let Ok(mut doc) = CustomProperties::parse(&data, &limits) {
+                assert_eq!(doc.to_bytes(), data, "{name}");
+                doc.remove_labels(|_, _| true);
+                doc.add_label(&label);
+                let again = CustomProperties::parse(&doc.to_bytes(), &limits).expect(&name);
+                assert!(again.labels().0.contains(&label), "{name}");
+            }
+        });
+    }
+}
