@@ -96,6 +96,28 @@ if command -v openssl >/dev/null; then
     rm -rf "$d"
 fi
 
+echo "oleps:"
+# The property-set streams of the corpus's compound files (olefile from the oracle venv).
+PY_OLE="${OFFICE_ORACLES_HOME:-$HOME/.cache/office-oracles}/venv/bin/python"
+[ -x "$PY_OLE" ] || PY_OLE=python3
+"$PY_OLE" - "$OUT/oleps" "${cfb[@]}" <<'PY' || echo "  (olefile extraction skipped)"
+import hashlib, sys
+import olefile
+out = sys.argv[1]
+n = 0
+for path in sys.argv[2:]:
+    try:
+        ole = olefile.OleFileIO(path)
+    except Exception:
+        continue
+    for entry in ole.listdir():
+        if entry and entry[-1] in ("\x05SummaryInformation", "\x05DocumentSummaryInformation"):
+            b = ole.openstream(entry).read()
+            open(f"{out}/ps-{hashlib.sha1(b).hexdigest()[:16]}", "wb").write(b)
+            n += 1
+print(f"  {n} property-set streams")
+PY
+
 echo "labels:"
 # The label parts of the labelled samples, and the small packages themselves.
 python3 - "$OUT/labels" "$SRC"/generated/label-*.* <<'PY' || echo "  (python3 extraction skipped)"

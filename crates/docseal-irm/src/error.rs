@@ -1,0 +1,62 @@
+//! The error type.
+
+use std::fmt;
+
+/// What can go wrong reading or writing IRM structures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input breaks the format; `what` names the structure and the defect.
+    Malformed {
+        /// Structure and defect, e.g. `IRM transform info: ExtensibilityHeader length 0`.
+        what: String,
+    },
+    /// A limit of [`XmlLimits`](crate::XmlLimits) (or a format limit such as a 32-bit
+    /// length) was exceeded.
+    LimitExceeded {
+        /// Which limit.
+        what: &'static str,
+    },
+    /// A valid input this crate does not handle (e.g. a licence in UTF-16).
+    Unsupported {
+        /// What.
+        what: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn malformed(what: impl Into<String>) -> Error {
+        Error::Malformed { what: what.into() }
+    }
+
+    pub(crate) fn unsupported(what: impl Into<String>) -> Error {
+        Error::Unsupported { what: what.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Malformed { what } => write!(f, "malformed IRM data: {what}"),
+            Error::LimitExceeded { what } => write!(f, "limit exceeded: {what}"),
+            Error::Unsupported { what } => write!(f, "unsupported: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Error> for std::io::Error {
+    fn from(e: Error) -> Self {
+        let kind = match e {
+            Error::Malformed { .. } => std::io::ErrorKind::InvalidData,
+            Error::LimitExceeded { .. } | Error::Unsupported { .. } => {
+                std::io::ErrorKind::Unsupported
+            }
+        };
+        std::io::Error::new(kind, e)
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T> = std::result::Result<T, Error>;
