@@ -359,6 +359,9 @@ pub(crate) fn print_relabel(r: &RelabelReport, output: &Path) {
     }
     for (label, scheme) in &r.written {
         let where_ = match scheme {
+            _ if r.rights_managed => {
+                "the IRM LabelInfo stream (\\x06DataSpaces/TransformInfo/LabelInfo; everything else copied unchanged)"
+            }
             LabelScheme::LabelInfo => "LabelInfo (docMetadata/LabelInfo.xml)",
             LabelScheme::CustomProperties => {
                 "custom properties (MSIP_Label_* in docProps/custom.xml)"
@@ -366,7 +369,7 @@ pub(crate) fn print_relabel(r: &RelabelReport, output: &Path) {
             _ => "both LabelInfo and custom properties",
         };
         say!(
-            "label {} (tenant {}) written as {} [scheme {}]",
+            "label {} (tenant {}) written in {} [scheme {}]",
             label.id,
             label.site_id,
             where_,

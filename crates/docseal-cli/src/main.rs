@@ -229,9 +229,33 @@ struct KeyArgs {
     /// Password of an encrypted private key, from this environment variable.
     #[arg(long = "private-key-password-env", value_name = "VAR")]
     private_key_password_env: Option<String>,
+    /// Rights-managed (IRM) files: the content key from the rights service, in hex.
+    #[arg(long = "content-key-hex", value_name = "HEX", group = "content_key")]
+    content_key_hex: Option<String>,
+    /// Rights-managed (IRM) files: a file holding the raw content key bytes.
+    #[arg(long = "content-key-file", value_name = "FILE", group = "content_key")]
+    content_key_file: Option<PathBuf>,
 }
 
 impl KeyArgs {
+    /// The IRM content key, if one was given.
+    fn content_key(&self) -> Result<Option<Zeroizing<Vec<u8>>>, Failure> {
+        if let Some(h) = &self.content_key_hex {
+            let h: String = h
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != ':')
+                .collect();
+            let bytes = hex::decode(&h).map_err(|_| usage("--content-key-hex: not hexadecimal"))?;
+            return Ok(Some(Zeroizing::new(bytes)));
+        }
+        if let Some(p) = &self.content_key_file {
+            let bytes = std::fs::read(p)
+                .map_err(|e| usage(format!("cannot read content key {}: {e}", p.display())))?;
+            return Ok(Some(Zeroizing::new(bytes)));
+        }
+        Ok(None)
+    }
+
     fn load(&self) -> Result<Option<RecipientKey>, Failure> {
         let Some(path) = &self.private_key else {
             return Ok(None);
@@ -648,6 +672,8 @@ fn run(command: Command) -> Result<(), Failure> {
                 &KeyArgs {
                     private_key: None,
                     private_key_password_env: None,
+                    content_key_hex: None,
+                    content_key_file: None,
                 },
                 &mut source,
             )?;
@@ -844,6 +870,14 @@ fn credentials(
         Some(k) => Credentials::private_key(k),
         None => Credentials::none(),
     };
+    if let Some(ck) = key.content_key()? {
+        creds = creds.with_content_key_provider(std::sync::Arc::new(
+            docseal::irm::StaticContentKey::new(&ck),
+        ));
+        if !password.given() {
+            return Ok(creds);
+        }
+    }
     if !password.given() {
         if key.private_key.is_some() {
             return Ok(creds);

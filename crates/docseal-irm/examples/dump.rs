@@ -2,7 +2,10 @@ use std::io::Read;
 fn main() {
     let path = std::env::args().nth(1).unwrap();
     let mut c = cfb::open(&path).unwrap();
-    let entries: Vec<_> = c.walk().map(|e| (e.path().to_path_buf(), e.is_stream(), e.len())).collect();
+    let entries: Vec<_> = c
+        .walk()
+        .map(|e| (e.path().to_path_buf(), e.is_stream(), e.len()))
+        .collect();
     for (p, s, l) in &entries {
         println!("{:?} stream={} len={}", p, s, l);
     }
@@ -12,7 +15,11 @@ fn main() {
         if *s {
             let mut v = Vec::new();
             c.open_stream(p).unwrap().read_to_end(&mut v).unwrap();
-            let name = format!("{i:02}_{}", p.to_string_lossy().replace(['/', '\u{6}', '\u{9}', '\u{5}', '\u{1}'], "_"));
+            let name = format!(
+                "{i:02}_{}",
+                p.to_string_lossy()
+                    .replace(['/', '\u{6}', '\u{9}', '\u{5}', '\u{1}'], "_")
+            );
             std::fs::write(out.join(name), v).unwrap();
         }
     }

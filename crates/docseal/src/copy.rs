@@ -32,8 +32,19 @@ impl CopiedEntries {
 /// `streamed` (old id) keeps its size but is not read, for the caller to copy in place.
 pub(crate) fn copy_entries<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
+    replace: HashMap<usize, Vec<u8>>,
+    streamed: Option<usize>,
+) -> Result<CopiedEntries> {
+    copy_entries_adding(cf, replace, streamed, Vec::new())
+}
+
+/// Like [`copy_entries`], with new streams `(parent storage's old id, name, bytes)` after the
+/// existing entries (0 is the root).
+pub(crate) fn copy_entries_adding<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
     mut replace: HashMap<usize, Vec<u8>>,
     streamed: Option<usize>,
+    add: Vec<(usize, String, Vec<u8>)>,
 ) -> Result<CopiedEntries> {
     let parent_of: HashMap<usize, usize> = cf.tree()?.into_iter().collect();
     let ids: Vec<usize> = (1..cf.entries().len())
@@ -71,9 +82,67 @@ pub(crate) fn copy_entries<R: Read + Seek>(
             modified: e.modified,
         });
     }
+    for (parent_old, name, data) in add {
+        let parent = if parent_old == 0 {
+            0
+        } else {
+            index.get(&parent_old).copied().ok_or_else(|| {
+                crate::Error::malformed(
+                    "compound file",
+                    "a new stream's storage is not in the file",
+                )
+            })?
+        };
+        let n = data.len() as u64;
+        contents.insert(specs.len() + 1, data);
+        specs.push(EntrySpec::stream(&name, parent, n));
+    }
     Ok(CopiedEntries {
         specs,
         contents,
         index,
     })
+}
+
+/// Writes the copied entries as a new compound file with `cf`'s version and root time; the
+/// stream `streamed` (old id, not held in memory) is copied from `cf` into place.
+pub(crate) fn write_copy<R: Read + Seek, W: std::io::Write + Seek>(
+    cf: &mut CompoundFile<R>,
+    copied: &CopiedEntries,
+    streamed: Option<usize>,
+    out: &mut W,
+) -> Result<()> {
+    use std::io::SeekFrom;
+    let new_streamed = streamed.map(|id| copied.index[&id]);
+    let layout = docseal_ole::Layout::plan(
+        cf.header().version,
+        cf.entries()[0].modified,
+        &copied.specs,
+        new_streamed,
+    )?;
+    let mut small = Vec::new();
+    match (layout.streamed_offset(), streamed) {
+        (Some(offset), Some(id)) => {
+            out.seek(SeekFrom::Start(offset))?;
+            std::io::copy(&mut cf.open_stream(id)?, out)?;
+        }
+        (None, Some(id)) => {
+            cf.open_stream(id)?.read_to_end(&mut small)?;
+        }
+        _ => {}
+    }
+    let lookup = |id: usize| -> &[u8] {
+        if Some(id) == new_streamed {
+            &small
+        } else {
+            copied.get(id)
+        }
+    };
+    if layout.streamed_offset().is_some() {
+        layout.write_suffix(out, &lookup)?;
+        out.seek(SeekFrom::Start(0))?;
+    }
+    layout.write_prefix(out, &lookup)?;
+    out.flush()?;
+    Ok(())
 }

@@ -24,6 +24,7 @@ const BATCH: usize = 256 * SEGMENT_SIZE;
 pub struct Credentials {
     password: Option<Password>,
     private_key: Option<std::sync::Arc<RecipientKey>>,
+    content_key: Option<std::sync::Arc<dyn crate::irm::ContentKeyProvider>>,
 }
 
 impl Credentials {
@@ -32,6 +33,7 @@ impl Credentials {
         Credentials {
             password: Some(Password::new(text)),
             private_key: None,
+            content_key: None,
         }
     }
 
@@ -40,6 +42,7 @@ impl Credentials {
         Credentials {
             password: None,
             private_key: Some(std::sync::Arc::new(key)),
+            content_key: None,
         }
     }
 
@@ -61,7 +64,32 @@ impl Credentials {
 
     /// Whether these credentials hold neither a password nor a key.
     pub fn is_none(&self) -> bool {
-        self.password.is_none() && self.private_key.is_none()
+        self.password.is_none() && self.private_key.is_none() && self.content_key.is_none()
+    }
+
+    /// The content key of a rights-managed (IRM) file, obtained from the rights service
+    /// beforehand (16 bytes, AES-128).
+    ///
+    /// ```
+    /// let creds = docseal::Credentials::content_key(&[7u8; 16]);
+    /// ```
+    pub fn content_key(key: &[u8]) -> Credentials {
+        Credentials::none()
+            .with_content_key_provider(std::sync::Arc::new(crate::irm::StaticContentKey::new(key)))
+    }
+
+    /// Asks `provider` for the content key of a rights-managed file (it gets the publishing
+    /// licence).
+    pub fn with_content_key_provider(
+        mut self,
+        provider: std::sync::Arc<dyn crate::irm::ContentKeyProvider>,
+    ) -> Credentials {
+        self.content_key = Some(provider);
+        self
+    }
+
+    pub(crate) fn content_key_provider(&self) -> Option<&dyn crate::irm::ContentKeyProvider> {
+        self.content_key.as_deref()
     }
 }
 
@@ -138,14 +166,7 @@ pub(crate) fn open_container<R: Read + Seek>(
     let mut cf = CompoundFile::open_with_limits(input, limits.ole())?;
     match classify(&cf)? {
         Kind::EncryptedPackage { .. } => {}
-        Kind::RightsManaged { data_space } => {
-            return Err(Error::Unsupported {
-                what: format!(
-                    "rights-managed (IRM) file ({}): it is encrypted with a content key from a rights server, not a password",
-                    data_space.trim_start_matches('\u{9}')
-                ),
-            })
-        }
+        Kind::RightsManaged { data_space } => return Err(crate::irm::no_key_error(&data_space)),
         Kind::LegacyBinary { format } => {
             return Err(Error::Unsupported {
                 what: format!("Office 97-2003 .{format} encryption is not implemented yet"),
@@ -162,6 +183,23 @@ pub(crate) fn open_container<R: Read + Seek>(
         info,
         package_id,
     })
+}
+
+/// Whether `input` is a rights-managed compound file (position restored).
+fn is_rights_managed<R: Read + Seek>(input: &mut R, limits: &Limits) -> Result<bool> {
+    let mut head = [0u8; 8];
+    input.seek(SeekFrom::Start(0))?;
+    let n = crate::sniff::read_up_to(input, &mut head)?;
+    input.seek(SeekFrom::Start(0))?;
+    if n < 8 || head != docseal_ole::SIGNATURE {
+        return Ok(false);
+    }
+    let kind = match CompoundFile::open_with_limits(&mut *input, limits.ole()) {
+        Ok(cf) => classify(&cf)?,
+        Err(_) => return Ok(false),
+    };
+    input.seek(SeekFrom::Start(0))?;
+    Ok(matches!(kind, Kind::RightsManaged { .. }))
 }
 
 /// Unwraps the intermediate key of an Agile file with the given credentials: the private key
@@ -386,6 +424,10 @@ fn run<R: Read + Seek>(
     one_pass: bool,
 ) -> Result<DecryptReport> {
     let limits = &options.limits;
+    let mut input = input;
+    if credentials.content_key_provider().is_some() && is_rights_managed(&mut input, limits)? {
+        return crate::irm::decrypt_rights_managed(input, output, credentials, options);
+    }
     let Container {
         mut cf,
         info,

@@ -19,6 +19,7 @@ pub use docseal_labels::{
 };
 
 use crate::decrypt::{open_container, unlock_agile, Container};
+use crate::irm::IrmFlavor;
 use crate::sniff::{classify, read_up_to, starts_like_zip};
 use crate::{Credentials, DecryptOptions, EncryptOptions, Error, Kind, Limits, Result};
 
@@ -183,6 +184,9 @@ pub struct RelabelReport {
     pub created_parts: Vec<String>,
     /// Whether the file was encrypted (and so decrypted and encrypted again).
     pub reencrypted: bool,
+    /// Whether the labels went into the `LabelInfo` stream of a rights-managed file (whose
+    /// other streams were copied unchanged).
+    pub rights_managed: bool,
 }
 
 /// Reads the labels of a file. Password-encrypted packages need `credentials` (their labels
@@ -333,6 +337,9 @@ pub fn relabel<R: Read + Seek, W: Write + Seek>(
     if starts_like_zip(&head[..n]) {
         return relabel_package(input, output, changes, limits);
     }
+    if let Some(flavor) = rights_managed(&mut input, limits)? {
+        return relabel_rights_managed(input, output, flavor, changes, limits);
+    }
     let Container { info, .. } = match open_container(&mut input, limits) {
         Err(Error::NotEncrypted) => {
             return Err(Error::Unsupported {
@@ -370,6 +377,80 @@ pub fn relabel<R: Read + Seek, W: Write + Seek>(
     relabelled.seek(SeekFrom::Start(0))?;
     crate::encrypt_for(relabelled, output, password.as_ref(), &options)?;
     report.reencrypted = true;
+    Ok(report)
+}
+
+/// The IRM flavour of `input`, if it is a rights-managed compound file (position restored).
+fn rights_managed<R: Read + Seek>(input: &mut R, limits: &Limits) -> Result<Option<IrmFlavor>> {
+    input.seek(SeekFrom::Start(0))?;
+    let flavor = match docseal_ole::CompoundFile::open_with_limits(&mut *input, limits.ole()) {
+        Ok(cf) => match classify(&cf)? {
+            Kind::RightsManaged { data_space } => Some(IrmFlavor::of(&data_space)),
+            _ => None,
+        },
+        Err(_) => None,
+    };
+    input.seek(SeekFrom::Start(0))?;
+    Ok(flavor)
+}
+
+/// Relabels a rights-managed file through the `LabelInfo` stream of
+/// `\x06DataSpaces\TransformInfo` (2.6.2: with IRM and a publishing licence, that is where
+/// labels go). No key is needed: every other stream — DataSpaces, licence, EUL, property
+/// sets, the encrypted content — is copied byte for byte, in the same directory order.
+fn relabel_rights_managed<R: Read + Seek, W: Write + Seek>(
+    input: R,
+    mut output: W,
+    flavor: IrmFlavor,
+    changes: &LabelChanges,
+    limits: &Limits,
+) -> Result<RelabelReport> {
+    if changes.scheme == Some(LabelScheme::CustomProperties) {
+        return Err(Error::Unsupported {
+            what: "custom-property labels in a rights-managed file (its labels go in the LabelInfo stream; the package is encrypted with the rights server's key)".into(),
+        });
+    }
+    let xml = limits.label_xml();
+    let mut cf = docseal_ole::CompoundFile::open_with_limits(input, limits.ole())?;
+    let transform_info = cf
+        .find(&IRM_LABEL_INFO[..2])
+        .ok_or_else(|| Error::malformed("\\x06DataSpaces", "no TransformInfo storage"))?;
+    let existing = cf.find(&IRM_LABEL_INFO);
+    let mut doc = match existing {
+        Some(id) => LabelInfo::parse(&cf.read_stream(id, xml.max_part_size as u64)?, &xml)?,
+        None => LabelInfo::new_part(),
+    };
+    let mut report = RelabelReport {
+        removed: doc.remove_where(|l| changes.removes(l.id, Some(l.site_id))),
+        rights_managed: true,
+        ..Default::default()
+    };
+    for label in &changes.set {
+        doc.remove_where(|l| l.site_id == label.site_id);
+        doc.add_label(label);
+        report.written.push((label.clone(), LabelScheme::LabelInfo));
+    }
+    let content = cf.find(&[flavor.content_stream()]);
+    let bytes = doc.to_bytes();
+    let copied = match existing {
+        Some(id) => crate::copy::copy_entries(
+            &mut cf,
+            std::collections::HashMap::from([(id, bytes)]),
+            content,
+        )?,
+        None => {
+            report
+                .created_parts
+                .push("\\x06DataSpaces/TransformInfo/LabelInfo".into());
+            crate::copy::copy_entries_adding(
+                &mut cf,
+                std::collections::HashMap::new(),
+                content,
+                vec![(transform_info, "LabelInfo".into(), bytes)],
+            )?
+        }
+    };
+    crate::copy::write_copy(&mut cf, &copied, content, &mut output)?;
     Ok(report)
 }
 

@@ -42,6 +42,7 @@ mod encrypt;
 mod error;
 mod fs;
 mod inspect;
+pub mod irm;
 pub mod labels;
 mod limits;
 mod lint;

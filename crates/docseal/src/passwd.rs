@@ -9,7 +9,7 @@ use docseal_crypto::{
     agile_stream, password_encryptor, AgileProfile, CertificateKeyEncryptor, EncryptionInfo,
     HashAlgorithm, KeyEncryptor, Password, RecipientCertificate, Rng,
 };
-use docseal_ole::{CompoundFile, Layout};
+use docseal_ole::CompoundFile;
 
 use crate::decrypt::{open_container, unlock_agile, Container};
 use crate::{Credentials, Error, Limits, Result};
@@ -242,38 +242,7 @@ fn rewrite<R: Read + Seek, W: Write + Seek>(
     let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
     let copied =
         crate::copy::copy_entries(cf, HashMap::from([(info_id, new_info)]), Some(package_id))?;
-    let new_package = copied.index[&package_id];
-    let layout = Layout::plan(
-        cf.header().version,
-        cf.entries()[0].modified,
-        &copied.specs,
-        Some(new_package),
-    )?;
-    let mut package_bytes = Vec::new();
-    match layout.streamed_offset() {
-        Some(offset) => {
-            out.seek(SeekFrom::Start(offset))?;
-            std::io::copy(&mut cf.open_stream(package_id)?, out)?;
-        }
-        None => {
-            cf.open_stream(package_id)?
-                .read_to_end(&mut package_bytes)?;
-        }
-    }
-    let lookup = |id: usize| -> &[u8] {
-        if id == new_package {
-            &package_bytes
-        } else {
-            copied.get(id)
-        }
-    };
-    if layout.streamed_offset().is_some() {
-        layout.write_suffix(out, &lookup)?;
-        out.seek(SeekFrom::Start(0))?;
-    }
-    layout.write_prefix(out, &lookup)?;
-    out.flush()?;
-    Ok(())
+    crate::copy::write_copy(cf, &copied, Some(package_id), out)
 }
 
 /// Standard: decrypt to a temporary file, encrypt again with the new password.
