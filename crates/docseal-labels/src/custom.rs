@@ -63,6 +63,8 @@ struct Item {
 /// ```
 #[derive(Clone, Debug)]
 pub struct CustomProperties {
+    /// Whether the part started with a UTF-8 byte-order mark (kept on output).
+    bom: bool,
     text: String,
     /// `""` or `"op:"`: the prefix of the root element, used for new `property` elements.
     root_prefix: String,
@@ -86,6 +88,7 @@ impl CustomProperties {
         let head = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"";
         let text = format!("{head}></Properties>");
         CustomProperties {
+            bom: false,
             root_prefix: String::new(),
             vt_prefix: Some("vt:".into()),
             free_vt_prefix: "vt".into(),
@@ -100,7 +103,7 @@ impl CustomProperties {
 
     /// Parses the part.
     pub fn parse(bytes: &[u8], limits: &XmlLimits) -> Result<CustomProperties> {
-        let text = part_text(bytes, PART, limits)?;
+        let (bom, text) = part_text(bytes, PART, limits)?;
         let mut reader = NsReader::from_str(text);
         reader.config_mut().trim_text(false);
         let mut depth = 0usize;
@@ -262,6 +265,7 @@ impl CustomProperties {
             .find(|p| !declared.iter().any(|d| d == p.as_bytes()))
             .expect("an unused prefix exists");
         Ok(CustomProperties {
+            bom,
             free_vt_prefix,
             text: text.to_string(),
             root_prefix,
@@ -406,6 +410,9 @@ impl CustomProperties {
         let vt = self.vt_prefix.as_deref().unwrap_or(&free);
         let rp = &self.root_prefix;
         let mut out = String::with_capacity(self.text.len() + 256 * self.added.len());
+        if self.bom {
+            out.push('\u{FEFF}');
+        }
         // The root start tag, with the vt namespace declared if new properties need it.
         out.push_str(&self.text[..self.root_tag_close]);
         if self.vt_prefix.is_none() && !self.added.is_empty() {

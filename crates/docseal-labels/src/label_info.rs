@@ -30,6 +30,8 @@ enum Source {
     Fresh,
     /// Parsed text and where things are in it.
     Parsed {
+        /// Whether the document started with a UTF-8 byte-order mark (kept on output).
+        bom: bool,
         text: String,
         prefix: String,
         root_tag_close: usize,
@@ -74,7 +76,7 @@ impl LabelInfo {
     /// Parses a LabelInfo part or stream. Labels whose `id` or `siteId` is not a GUID, or
     /// that lack a required attribute, make the document malformed.
     pub fn parse(bytes: &[u8], limits: &XmlLimits) -> Result<LabelInfo> {
-        let text = part_text(bytes, PART, limits)?;
+        let (bom, text) = part_text(bytes, PART, limits)?;
         let mut reader = NsReader::from_str(text);
         reader.config_mut().trim_text(false);
         let mut depth = 0usize;
@@ -175,6 +177,7 @@ impl LabelInfo {
             .ok_or_else(|| Error::malformed(format!("{PART}: labelList is not closed")))?;
         Ok(LabelInfo {
             source: Source::Parsed {
+                bom,
                 text: text.to_string(),
                 prefix,
                 root_tag_close,
@@ -263,6 +266,7 @@ impl LabelInfo {
                 out.into_bytes()
             }
             Source::Parsed {
+                bom,
                 text,
                 prefix,
                 root_tag_close,
@@ -286,6 +290,9 @@ impl LabelInfo {
                     .collect();
                 inserts.sort_by_key(|(at, _)| *at);
                 let mut out = String::with_capacity(text.len() + 200 * added.len());
+                if *bom {
+                    out.push('\u{FEFF}');
+                }
                 if *root_empty {
                     out.push_str(&text[..*root_tag_close]);
                     if inserts.is_empty() {

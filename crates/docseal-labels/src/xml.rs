@@ -26,8 +26,13 @@ impl Default for XmlLimits {
     }
 }
 
-/// The part as UTF-8 text (a UTF-8 byte-order mark is kept in the text).
-pub(crate) fn part_text<'a>(bytes: &'a [u8], part: &str, limits: &XmlLimits) -> Result<&'a str> {
+/// The part as UTF-8 text, and whether it started with a UTF-8 byte-order mark (not part of
+/// the text: the XML reader skips it, so byte positions are counted without it).
+pub(crate) fn part_text<'a>(
+    bytes: &'a [u8],
+    part: &str,
+    limits: &XmlLimits,
+) -> Result<(bool, &'a str)> {
     if bytes.len() > limits.max_part_size {
         return Err(Error::LimitExceeded {
             what: "label metadata part size",
@@ -38,7 +43,13 @@ pub(crate) fn part_text<'a>(bytes: &'a [u8], part: &str, limits: &XmlLimits) -> 
             what: format!("{part} in UTF-16"),
         });
     }
-    std::str::from_utf8(bytes).map_err(|e| Error::malformed(format!("{part}: not UTF-8 ({e})")))
+    let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (true, rest),
+        None => (false, bytes),
+    };
+    let text = std::str::from_utf8(body)
+        .map_err(|e| Error::malformed(format!("{part}: not UTF-8 ({e})")))?;
+    Ok((bom, text))
 }
 
 pub(crate) fn xml_error(part: &str, e: impl std::fmt::Display) -> Error {

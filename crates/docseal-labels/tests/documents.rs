@@ -270,3 +270,25 @@ proptest! {
         }
     }
 }
+
+/// Found by fuzzing: a UTF-8 byte-order mark before the declaration shifted every recorded
+/// position by three bytes, so an edit cut the wrong bytes. The mark is kept, positions are
+/// counted after it.
+#[test]
+fn a_byte_order_mark_is_kept_and_does_not_shift_edits() {
+    let with_bom = format!("\u{FEFF}{MIXED}");
+    let mut doc = CustomProperties::parse(with_bom.as_bytes(), &XmlLimits::default()).unwrap();
+    assert_eq!(doc.to_bytes(), with_bom.as_bytes());
+    doc.remove_labels(|_, _| true);
+    doc.add_label(&label());
+    let out = doc.to_bytes();
+    assert!(out.starts_with(b"\xEF\xBB\xBF<?xml"));
+    assert_eq!(CustomProperties::parse(&out, &XmlLimits::default()).unwrap().labels().0, vec![label()]);
+    let li = format!("\u{FEFF}{OFFICE_LABEL_INFO}");
+    let mut doc = LabelInfo::parse(li.as_bytes(), &XmlLimits::default()).unwrap();
+    assert_eq!(doc.to_bytes(), li.as_bytes());
+    doc.remove_where(|_| true);
+    doc.add_label(&label());
+    let out = doc.to_bytes();
+    assert_eq!(LabelInfo::parse(&out, &XmlLimits::default()).unwrap().labels(), vec![label().label_info_view()]);
+}
