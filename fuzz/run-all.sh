@@ -32,11 +32,12 @@ flags_for() {
         dataspaces)      echo "-max_len=4096" ;;
         opc)             echo "-max_len=65536" ;;
         keys)            echo "-max_len=8192" ;;
+        irm)             echo "-max_len=65536" ;;
     esac
 }
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels)
+[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm)
 status=0
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"

@@ -15,7 +15,7 @@ SRC="${SEED_SOURCE:-$ROOT/corpus}"
 OUT="$FUZZ_DIR/corpus"
 MAX_SEED_BYTES="${MAX_SEED_BYTES:-65536}"
 
-for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels; do mkdir -p "$OUT/$t"; done
+for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm; do mkdir -p "$OUT/$t"; done
 
 # Classify the source files by their first bytes.
 cfb=() zip=()
@@ -135,6 +135,48 @@ for path in sys.argv[2:]:
 PY
 copy_hashed "$OUT/labels" $(small "${zip[@]}")
 
-for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels; do
+echo "irm:"
+# The IRM sample's \x06Primary (found by its DRM TransformInfoHeader) and its licence, plus small
+# hand-made transform info, end-user licence and licence texts.
+python3 - "$OUT/irm" "$SRC"/fetched/tika/testWORD_protected_drm.doc <<'PY' || echo "  (python3 extraction skipped)"
+import base64, hashlib, struct, sys
+out = sys.argv[1]
+def put(b, tag):
+    open(f"{out}/{tag}-{hashlib.sha1(b).hexdigest()[:16]}", "wb").write(b)
+def lp8(b):
+    return struct.pack("<I", len(b)) + b + b"\0" * (-len(b) % 4)
+def lp16(s):
+    u = s.encode("utf-16-le")
+    return struct.pack("<I", len(u)) + u + b"\0" * (-len(u) % 4)
+header = (struct.pack("<II", 0x58, 1) + lp16("{C73DFACD-061F-43B0-8B64-0C620D2A8B50}")
+          + lp16("Microsoft.Metadata.DRMTransform") + struct.pack("<6H", 1, 0, 1, 0, 1, 0))
+small = (b'<?xml version="1.0"?><XrML version="1.2"><BODY type="Microsoft Rights Label">'
+         b'<ISSUER><OBJECT><NAME>a@b</NAME></OBJECT></ISSUER><WORK><OBJECT><ID type="MS-GUID">{1}</ID>'
+         b'</OBJECT></WORK><AUTHENTICATEDDATA id="Encrypted-Rights-Data">AA==</AUTHENTICATEDDATA></BODY></XrML>')
+put(header + struct.pack("<I", 4) + lp8(small), "primary")
+put(small, "licence")
+cert = base64.b64encode('<XrML version="1.2"><BODY type="LICENSE"/></XrML>'.encode("utf-16-le"))
+chain = b'<?xml version="1.0"?><certificatechain><certificate>' + cert + b'</certificate></certificatechain>'
+ident = base64.b64encode("Windows:a@b".encode("utf-16-le"))
+put(struct.pack("<I", 8 + len(ident) + (-len(ident) % 4)) + lp8(ident) + lp8(chain), "eul")
+put(chain, "licence")
+n = 0
+for path in sys.argv[2:]:
+    try:
+        b = open(path, "rb").read()
+    except OSError:
+        continue
+    at = b.find(header)
+    if at >= 0:
+        size = struct.unpack_from("<I", b, at + len(header) + 4)[0]
+        p = b[at:at + len(header) + 8 + size]
+        if p.endswith(b"</XrML>"):
+            put(p, "primary")
+            put(p[len(header) + 8:], "licence")
+            n += 1
+print(f"  {n} IRM licences from the corpus, 4 hand-made seeds")
+PY
+
+for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm; do
     printf '%-16s %5d files\n' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done

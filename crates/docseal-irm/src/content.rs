@@ -17,6 +17,18 @@
 //!
 //! The whole-stream functions are convenient for small packages; [`EcbCipher`] and
 //! [`Cbc4kCipher`] process one block or one 4096-byte chunk at a time for bounded memory.
+//! To stream a package: read the size with [`package_size`], take
+//! [`ContentMode::ciphertext_len`] bytes after the prefix (ignore any slack after them), then
+//!
+//! * ECB: decrypt any run of whole 16-byte blocks with [`EcbCipher::decrypt_blocks`] and stop
+//!   after `size` plaintext bytes;
+//! * CBC4K: chunk *n* is bytes `8 + 4096·n ..`; every chunk but the last goes through
+//!   [`Cbc4kCipher::decrypt_chunk`], the last (16 to 4096 bytes, possibly a lone padding
+//!   block) through [`Cbc4kCipher::decrypt_final`].
+//!
+//! Writing mirrors it: [`size_prefix`], then [`EcbCipher::encrypt_blocks`] plus
+//! [`EcbCipher::encrypt_padded`] for the tail, or [`Cbc4kCipher::encrypt_chunk`] per full chunk
+//! plus [`Cbc4kCipher::encrypt_final`] for the rest (always called, even with nothing left).
 
 use aes::cipher::generic_array::GenericArray;
 use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
@@ -171,7 +183,8 @@ impl Cbc4kCipher {
     pub fn iv(&self, index: u32) -> [u8; 16] {
         let mut iv = [0u8; 16];
         iv[..4].copy_from_slice(&index.to_le_bytes());
-        self.aes.encrypt_block(GenericArray::from_mut_slice(&mut iv));
+        self.aes
+            .encrypt_block(GenericArray::from_mut_slice(&mut iv));
         iv
     }
 

@@ -56,7 +56,7 @@ impl EndUserLicense {
         let id_string = base64::engine::general_purpose::STANDARD.encode(units);
         let (body, bom) = lp::strip_bom(&xml);
         let certificate_count = count_certificates(body, limits)?;
-        lp::lp_len(xml.len() + 3, "end-user licence length")?;
+        lp::lp_len(xml.len(), "end-user licence length")?;
         Ok(EndUserLicense {
             id_string,
             license_id: Some(license_id.to_string()),

@@ -135,7 +135,8 @@ pub struct Right {
     pub name: String,
     /// The `CONDITIONLIST/TIME/RANGETIME` of the right.
     pub validity: Option<Validity>,
-    /// The `ACCESS/PRINCIPAL`s it is granted to.
+    /// The `ACCESS/PRINCIPAL`s it is granted to (a bare `internal-id` reference is filled in
+    /// from the matching issued principal).
     pub principals: Vec<Principal>,
 }
 
@@ -377,7 +378,9 @@ pub(crate) fn utf16le(raw: &[u8], what: &str) -> Result<String> {
             raw.len()
         )));
     }
-    let units = raw.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
+    let units = raw
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]));
     let s: String = char::decode_utf16(units)
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| Error::malformed(format!("{what}: invalid UTF-16LE ({e})")))?;
@@ -484,6 +487,7 @@ impl XrmlDocument {
                 }
             }
         }
+        resolve_internal_ids(&mut d);
         let is_label = d
             .body_type
             .as_deref()
@@ -497,6 +501,32 @@ impl XrmlDocument {
             .map(validity)
             .or_else(|| d.rights.iter().find_map(|r| r.validity.clone()));
         d
+    }
+}
+
+/// A right's `ACCESS/PRINCIPAL internal-id="n"` without an `OBJECT` names the issued
+/// principal with that id: copy its identity.
+fn resolve_internal_ids(d: &mut XrmlDocument) {
+    for r in &mut d.rights {
+        for p in &mut r.principals {
+            if p.object_type.is_some() || p.id.is_some() || p.name.is_some() {
+                continue;
+            }
+            let Some(iid) = p.internal_id.as_deref() else {
+                continue;
+            };
+            if let Some(src) = d
+                .issued_principals
+                .iter()
+                .find(|q| q.internal_id.as_deref() == Some(iid))
+            {
+                p.object_type.clone_from(&src.object_type);
+                p.id.clone_from(&src.id);
+                p.name.clone_from(&src.name);
+                p.url.clone_from(&src.url);
+                p.addresses.clone_from(&src.addresses);
+            }
+        }
     }
 }
 
@@ -519,7 +549,11 @@ fn addresses(obj: &Element) -> Vec<Address> {
 fn first_url(addresses: &[Address]) -> Option<String> {
     addresses
         .iter()
-        .find(|a| a.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("URL")))
+        .find(|a| {
+            a.kind
+                .as_deref()
+                .is_some_and(|k| k.eq_ignore_ascii_case("URL"))
+        })
         .map(|a| a.value.clone())
 }
 

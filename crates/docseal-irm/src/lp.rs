@@ -25,10 +25,6 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
-    pub(crate) fn remaining(&self) -> &'a [u8] {
-        &self.bytes[self.pos..]
-    }
-
     pub(crate) fn err(&self, defect: impl std::fmt::Display) -> Error {
         Error::malformed(format!("{}: {defect}", self.structure))
     }

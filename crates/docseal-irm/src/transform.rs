@@ -81,8 +81,8 @@ impl IrmTransformInfo {
 
     /// Parses a `\x06Primary` stream.
     pub fn parse(bytes: &[u8]) -> Result<IrmTransformInfo> {
-        let mut header = TransformInfo::parse(bytes)
-            .map_err(|e| Error::malformed(format!("{WHAT}: {e}")))?;
+        let mut header =
+            TransformInfo::parse(bytes).map_err(|e| Error::malformed(format!("{WHAT}: {e}")))?;
         let header_len = bytes.len() - header.rest.len();
         let rest = std::mem::take(&mut header.rest);
         check_header(&header, &bytes[..header_len])?;

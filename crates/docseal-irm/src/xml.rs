@@ -172,9 +172,9 @@ pub(crate) fn parse(
                 format_args!("{e} (at byte {})", reader.error_position()),
             )
         })?;
+        let is_empty = matches!(ev, Event::Empty(_));
         match ev {
             Event::Start(e) | Event::Empty(e) => {
-                let is_empty = matches!(ev, Event::Empty(_));
                 budget.elements += 1;
                 if budget.elements > limits.max_elements {
                     return Err(Error::LimitExceeded {
