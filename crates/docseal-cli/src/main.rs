@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 mod demo;
+mod irm;
 mod label;
 
 #[derive(Parser)]
@@ -198,6 +199,11 @@ enum Command {
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
+    },
+    /// Rights-managed (IRM) containers: protect a package around a licence and content key.
+    Irm {
+        #[command(subcommand)]
+        command: irm::IrmCommand,
     },
     /// Show, set or remove sensitivity labels (MIP), in plain or encrypted files.
     Label {
@@ -743,6 +749,7 @@ fn run(command: Command) -> Result<(), Failure> {
             }
         }
         Command::Label { command } => label::run(command),
+        Command::Irm { command } => irm::run(command),
         Command::Demo => demo::run(),
     }
 }
@@ -964,6 +971,55 @@ fn print_inspection(v: &serde_json::Value) {
             p["declared_package_size"],
             p["stream_size"]
         );
+    }
+    if let Some(r) = v.get("rights_managed") {
+        let lic = &r["license"];
+        say!(
+            "rights:     {} IRM container; content {} ({} bytes)",
+            r["flavor"].as_str().unwrap_or("?"),
+            r["content"]["mode"].as_str().unwrap_or("?"),
+            r["content"]["declared_size"]
+        );
+        if lic.is_object() {
+            let name = |p: &serde_json::Value| {
+                p["name"]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| "?".into())
+            };
+            say!(
+                "licence:    issued {} by {}, owner {}, content id {}",
+                lic["issued_time"].as_str().unwrap_or("?"),
+                name(&lic["issuer"]),
+                name(&lic["owner"]),
+                lic["content_id"]["value"].as_str().unwrap_or("?")
+            );
+            if let Some(n) = lic["rights_label"]["names"].get(0) {
+                say!(
+                    "template:   {} ({})",
+                    n["name"].as_str().unwrap_or("?"),
+                    lic["template_id"].as_str().unwrap_or("?")
+                );
+            }
+            for d in lic["distribution_points"].as_array().into_iter().flatten() {
+                say!(
+                    "url:        {} {}",
+                    d["type"].as_str().unwrap_or("?"),
+                    d["url"].as_str().unwrap_or("?")
+                );
+            }
+            say!(
+                "rights:     {}",
+                if lic["rights_sealed"] == true {
+                    "sealed to the rights server (not readable without it)".to_string()
+                } else {
+                    lic["rights"].to_string()
+                }
+            );
+        } else if let Some(e) = r["license_error"].as_str() {
+            say!("licence:    unreadable ({e})");
+        }
+        say!("needs:      {}", r["needs"].as_str().unwrap_or(""));
     }
     if let Some(l) = v.get("labels") {
         if let Some(e) = l["error"].as_str() {

@@ -283,12 +283,23 @@ fn a_byte_order_mark_is_kept_and_does_not_shift_edits() {
     doc.add_label(&label());
     let out = doc.to_bytes();
     assert!(out.starts_with(b"\xEF\xBB\xBF<?xml"));
-    assert_eq!(CustomProperties::parse(&out, &XmlLimits::default()).unwrap().labels().0, vec![label()]);
+    assert_eq!(
+        CustomProperties::parse(&out, &XmlLimits::default())
+            .unwrap()
+            .labels()
+            .0,
+        vec![label()]
+    );
     let li = format!("\u{FEFF}{OFFICE_LABEL_INFO}");
     let mut doc = LabelInfo::parse(li.as_bytes(), &XmlLimits::default()).unwrap();
     assert_eq!(doc.to_bytes(), li.as_bytes());
     doc.remove_where(|_| true);
     doc.add_label(&label());
     let out = doc.to_bytes();
-    assert_eq!(LabelInfo::parse(&out, &XmlLimits::default()).unwrap().labels(), vec![label().label_info_view()]);
+    assert_eq!(
+        LabelInfo::parse(&out, &XmlLimits::default())
+            .unwrap()
+            .labels(),
+        vec![label().label_info_view()]
+    );
 }

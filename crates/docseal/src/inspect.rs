@@ -142,6 +142,10 @@ fn inspect_structure<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<Va
         Kind::RightsManaged { data_space } => {
             out.insert("scheme".into(), json!("irm"));
             out.insert("data_space".into(), json!(data_space));
+            out.insert(
+                "rights_managed".into(),
+                crate::irm::describe_rights_managed(&mut cf, data_space),
+            );
         }
         Kind::LegacyBinary { format } => {
             out.insert("format".into(), json!(format));

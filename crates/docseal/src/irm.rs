@@ -118,33 +118,8 @@ pub(crate) fn publishing_license<R: Read + Seek>(
             )
         })?;
     let bytes = cf.read_stream(id, MAX_LICENSE)?;
-    let info = docseal_crypto::dataspaces::TransformInfo::parse(&bytes)?;
-    license_from_transform_rest(&info.rest)
-}
-
-/// ExtensibilityHeader (u32 length, counting itself) then UTF-8-LP-P4 XrML.
-fn license_from_transform_rest(rest: &[u8]) -> Result<Vec<u8>> {
-    let bad = |d: &str| Error::malformed("IRMDSTransformInfo", d.to_string());
-    let ext = u32::from_le_bytes(
-        rest.get(..4)
-            .ok_or_else(|| bad("no extensibility header"))?
-            .try_into()
-            .expect("4 bytes"),
-    ) as usize;
-    if ext < 4 || ext > rest.len() {
-        return Err(bad("extensibility header length outside the stream"));
-    }
-    let r = &rest[ext..];
-    let n = u32::from_le_bytes(
-        r.get(..4)
-            .ok_or_else(|| bad("no licence length"))?
-            .try_into()
-            .expect("4 bytes"),
-    ) as usize;
-    let lic = r
-        .get(4..4 + n)
-        .ok_or_else(|| bad("licence length beyond the stream"))?;
-    Ok(lic.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(lic).to_vec())
+    let info = docseal_irm::IrmTransformInfo::parse(&bytes).map_err(irm_error)?;
+    Ok(info.license)
 }
 
 /// Decrypts a rights-managed file with the key from `credentials`' content-key provider:
@@ -187,17 +162,16 @@ pub(crate) fn decrypt_rights_managed<R: Read + Seek>(
     let mut stream = cf.open_stream(id)?;
     let stream_len = stream.len();
     let (_, size) = crate::decrypt::read_size_prefix(&mut stream, stream_len, limits)?;
-    // Plausibility of the first block: the only check this scheme allows.
+    // Plausibility of the first block: the only check this scheme allows. ECB is what the
+    // spec and Office use; the CBC-4K variant of Microsoft's RMS SDK is tried next.
     let mut first = [0u8; 16];
     if size > 0 {
         stream.read_exact(&mut first)?;
-        aes.ecb_decrypt(&mut first);
-        if !flavor.plausible(&first[..(size.min(16) as usize)]) {
-            return Err(Error::NoUsableKey {
-                detail:
-                    "the content key does not decrypt this file (the plaintext is not a package)"
-                        .into(),
-            });
+        let mut ecb = first;
+        aes.ecb_decrypt(&mut ecb);
+        if !flavor.plausible(&ecb[..(size.min(16) as usize)]) {
+            drop(stream);
+            return decrypt_cbc4k(&mut cf, id, &key, flavor, size, output, limits);
         }
     }
     let report = DecryptReport {
@@ -226,6 +200,46 @@ pub(crate) fn decrypt_rights_managed<R: Read + Seek>(
     Ok(report)
 }
 
+/// The CBC-4K variant (AES-CBC per 4096-byte chunk, IV from the chunk index, PKCS #7 at the
+/// end), held in memory: no Office-made sample of it is known, so it is a fallback, bounded by
+/// [`Limits::max_part_size`].
+fn decrypt_cbc4k<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    id: usize,
+    key: &[u8],
+    flavor: IrmFlavor,
+    size: u64,
+    output: Option<&mut dyn Write>,
+    limits: &Limits,
+) -> Result<DecryptReport> {
+    let refuse = || {
+        Error::NoUsableKey {
+        detail: "the content key does not decrypt this file (neither AES-ECB nor CBC-4K gives a package)".into(),
+    }
+    };
+    let key: [u8; 16] = key.try_into().map_err(|_| refuse())?;
+    if size > limits.max_part_size {
+        return Err(Error::LimitExceeded {
+            what: "CBC-4K IRM content held in memory (Limits::max_part_size)".into(),
+            limit: limits.max_part_size,
+        });
+    }
+    let stream = cf.read_stream(id, limits.max_part_size.saturating_add(4096 + 8))?;
+    let plain = docseal_irm::decrypt_package_cbc4k(&key, &stream).map_err(|_| refuse())?;
+    if plain.len() as u64 != size || !flavor.plausible(&plain[..plain.len().min(16)]) {
+        return Err(refuse());
+    }
+    if let Some(out) = output {
+        out.write_all(&plain)?;
+        out.flush()?;
+    }
+    Ok(DecryptReport {
+        scheme: "irm",
+        package_size: size,
+        integrity: IntegrityStatus::NotAvailable,
+    })
+}
+
 pub(crate) fn no_key_error(data_space: &str) -> Error {
     Error::Unsupported {
         what: format!(
@@ -233,4 +247,576 @@ pub(crate) fn no_key_error(data_space: &str) -> Error {
             data_space.trim_start_matches('\u{9}')
         ),
     }
+}
+
+/// A publishing licence and the content key that goes with it, for [`protect`].
+pub struct IssuedLicense {
+    /// The signed XrML issuance licence, as the rights service returned it.
+    pub license: Vec<u8>,
+    /// The 16-byte AES content key.
+    pub content_key: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for IssuedLicense {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "IssuedLicense({} byte licence, key hidden)",
+            self.license.len()
+        )
+    }
+}
+
+/// Gives the publishing licence and content key to protect a file with. A real implementation
+/// asks the rights service (Azure RMS / Purview) to publish; docseal never does.
+pub trait LicenseProvider {
+    /// A licence and key for one file.
+    fn issue(&self) -> Result<IssuedLicense>;
+}
+
+/// A licence and key obtained beforehand.
+///
+/// ```
+/// use docseal::irm::{LicenseProvider, SuppliedLicense};
+/// let p = SuppliedLicense::new(b"<?xml version=\"1.0\"?><XrML/>".to_vec(), &[9u8; 16]);
+/// assert_eq!(p.issue().unwrap().content_key.len(), 16);
+/// ```
+#[derive(Clone)]
+pub struct SuppliedLicense {
+    license: Vec<u8>,
+    key: Zeroizing<Vec<u8>>,
+}
+
+impl SuppliedLicense {
+    /// Wraps licence bytes and key.
+    pub fn new(license: Vec<u8>, key: &[u8]) -> Self {
+        SuppliedLicense {
+            license,
+            key: Zeroizing::new(key.to_vec()),
+        }
+    }
+}
+
+impl LicenseProvider for SuppliedLicense {
+    fn issue(&self) -> Result<IssuedLicense> {
+        Ok(IssuedLicense {
+            license: self.license.clone(),
+            content_key: self.key.clone(),
+        })
+    }
+}
+
+/// **FOR TESTS ONLY: protects nothing.** Makes an unsigned, licence-shaped XrML document that
+/// carries its random content key *in the clear*, so that protect → inspect → decrypt runs
+/// offline. No rights server will accept the licence and anyone can read the file.
+#[derive(Debug)]
+pub struct InsecureTestLicenseProvider {
+    rng: std::sync::Mutex<docseal_crypto::Rng>,
+    owner: String,
+}
+
+impl InsecureTestLicenseProvider {
+    /// With the OS random source and a placeholder owner.
+    pub fn new() -> Self {
+        InsecureTestLicenseProvider {
+            rng: std::sync::Mutex::new(docseal_crypto::Rng::os()),
+            owner: "test-owner@docseal.invalid".into(),
+        }
+    }
+
+    /// Reproducible keys and ids from `seed`.
+    pub fn seeded(seed: u64) -> Self {
+        InsecureTestLicenseProvider {
+            rng: std::sync::Mutex::new(docseal_crypto::Rng::seeded_for_tests(seed)),
+            owner: "test-owner@docseal.invalid".into(),
+        }
+    }
+}
+
+impl Default for InsecureTestLicenseProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LicenseProvider for InsecureTestLicenseProvider {
+    fn issue(&self) -> Result<IssuedLicense> {
+        let mut rng = self
+            .rng
+            .lock()
+            .map_err(|_| Error::Io(std::io::Error::other("rng lock")))?;
+        let id = rng.bytes(16)?;
+        let content_id = format!(
+            "{{{}}}",
+            docseal_labels::Guid::from_bytes(id.try_into().expect("16 bytes"))
+                .hyphenated()
+                .to_uppercase()
+        );
+        let spec = docseal_irm::test_provider::TestLicenseSpec::new(&content_id, &self.owner);
+        let (license, key) = docseal_irm::test_provider::insecure_test_license(&spec, &mut rng)
+            .map_err(irm_error)?;
+        Ok(IssuedLicense {
+            license,
+            content_key: Zeroizing::new(key.to_vec()),
+        })
+    }
+}
+
+/// **FOR TESTS ONLY.** Reads the clear-text key of a licence made by
+/// [`InsecureTestLicenseProvider`]; refuses any other licence.
+#[derive(Debug, Default)]
+pub struct InsecureTestKeyProvider;
+
+impl ContentKeyProvider for InsecureTestKeyProvider {
+    fn content_key(&self, publishing_license: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let key = docseal_irm::test_provider::insecure_test_key(
+            publishing_license,
+            &docseal_irm::XmlLimits::default(),
+        )
+        .map_err(irm_error)?
+        .ok_or_else(|| Error::NoUsableKey {
+            detail: "not a docseal test licence: its key is sealed to a rights server".into(),
+        })?;
+        Ok(Zeroizing::new(key.to_vec()))
+    }
+}
+
+pub(crate) fn irm_error(e: docseal_irm::Error) -> Error {
+    match e {
+        docseal_irm::Error::Malformed { what } => Error::malformed("IRM data", what),
+        docseal_irm::Error::LimitExceeded { what } => Error::LimitExceeded {
+            what: what.into(),
+            limit: 0,
+        },
+        docseal_irm::Error::Unsupported { what } => Error::Unsupported { what },
+        other => Error::malformed("IRM data", other.to_string()),
+    }
+}
+
+/// What [`protect`] wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProtectReport {
+    /// Plaintext package size.
+    pub package_size: u64,
+    /// Output file size.
+    pub output_size: u64,
+    /// Labels written in the `LabelInfo` stream.
+    pub labels: usize,
+}
+
+/// Options for [`protect`].
+#[derive(Clone, Debug, Default)]
+pub struct ProtectOptions {
+    labels: Vec<docseal_labels::Label>,
+    timestamp: Option<u64>,
+}
+
+impl ProtectOptions {
+    /// Writes this label in the container's `LabelInfo` stream (2.6.2).
+    pub fn label(mut self, label: docseal_labels::Label) -> Self {
+        self.labels.retain(|l| l.site_id != label.site_id);
+        self.labels.push(label);
+        self
+    }
+
+    /// Sets the storages' time stamps (FILETIME) instead of now, for reproducible output.
+    pub fn timestamp(mut self, filetime: u64) -> Self {
+        self.timestamp = Some(filetime);
+        self
+    }
+}
+
+/// Writes an IRM container around a plain docx/xlsx/pptx with the licence and key from
+/// `provider`, the way Office lays one out ([MS-OFFCRYPTO] 2.2 and the IRMDS example of §3):
+/// `\x06DataSpaces` (Version, DataSpaceMap → `DRMEncryptedDataSpace`, the
+/// `DRMEncryptedTransform` with the licence, and the `LabelInfo` stream when labels are
+/// given), `EncryptedPackage` (u64 size + AES-128-ECB of the package, zero-padded), and clear
+/// `\x05SummaryInformation` / `\x05DocumentSummaryInformation` property sets.
+///
+/// ```
+/// use std::io::Cursor;
+/// use docseal::irm::{protect, InsecureTestKeyProvider, InsecureTestLicenseProvider, ProtectOptions};
+/// # let package = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/minimal.docx")).unwrap();
+/// let mut out = Cursor::new(Vec::new());
+/// protect(Cursor::new(&package), &mut out, &InsecureTestLicenseProvider::seeded(1), &ProtectOptions::default()).unwrap();
+/// let creds = docseal::Credentials::none()
+///     .with_content_key_provider(std::sync::Arc::new(InsecureTestKeyProvider));
+/// let mut plain = Vec::new();
+/// docseal::decrypt(Cursor::new(out.into_inner()), &mut plain, &creds, &Default::default()).unwrap();
+/// assert_eq!(plain, package);
+/// ```
+pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
+    mut package: R,
+    mut out: W,
+    provider: &dyn LicenseProvider,
+    options: &ProtectOptions,
+) -> Result<ProtectReport> {
+    let issued = provider.issue()?;
+    let key: [u8; 16] = issued.content_key.as_slice().try_into().map_err(|_| {
+        Error::InvalidArgument(format!(
+            "an IRM content key is 16 bytes (AES-128), not {}",
+            issued.content_key.len()
+        ))
+    })?;
+    let key = Zeroizing::new(key);
+    let ds = docseal_irm::ooxml_irm_dataspace_streams(&issued.license).map_err(irm_error)?;
+    let label_info = if options.labels.is_empty() {
+        None
+    } else {
+        let mut doc = docseal_labels::LabelInfo::new_part();
+        for l in &options.labels {
+            doc.add_label(l);
+        }
+        Some(doc.to_bytes())
+    };
+    let (summary, doc_summary) = clear_property_sets();
+    let size = package.seek(SeekFrom::End(0))?;
+    package.seek(SeekFrom::Start(0))?;
+    let stream_len = 8 + size.div_ceil(16) * 16;
+    let time = options
+        .timestamp
+        .unwrap_or_else(crate::encrypt::now_filetime);
+    let stream_of = |path: &[&str]| -> &[u8] {
+        ds.iter()
+            .find(|(p, _)| p.as_slice() == path)
+            .map_or(&[][..], |(_, b)| b.as_slice())
+    };
+    use docseal_ole::EntrySpec;
+    // Entry ids are 1-based positions; parents refer to them.
+    let mut entries = vec![
+        EntrySpec::stream("EncryptedPackage", 0, stream_len), // 1
+        EntrySpec::storage(docseal_crypto::dataspaces::DATASPACES, 0, time), // 2
+        EntrySpec::stream("Version", 2, stream_of(&["Version"]).len() as u64), // 3
+        EntrySpec::stream("DataSpaceMap", 2, stream_of(&["DataSpaceMap"]).len() as u64), // 4
+        EntrySpec::storage("DataSpaceInfo", 2, time),         // 5
+        EntrySpec::stream(
+            "DRMEncryptedDataSpace",
+            5,
+            stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]).len() as u64,
+        ), // 6
+        EntrySpec::storage("TransformInfo", 2, time),         // 7
+        EntrySpec::storage("DRMEncryptedTransform", 7, time), // 8
+        EntrySpec::stream(
+            "\u{6}Primary",
+            8,
+            stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]).len() as u64,
+        ), // 9
+        EntrySpec::stream("\u{5}SummaryInformation", 0, summary.len() as u64), // 10
+        EntrySpec::stream(
+            "\u{5}DocumentSummaryInformation",
+            0,
+            doc_summary.len() as u64,
+        ), // 11
+    ];
+    if let Some(li) = &label_info {
+        entries.push(EntrySpec::stream("LabelInfo", 7, li.len() as u64)); // 12
+    }
+    let version = if stream_len >= 1 << 31 {
+        docseal_ole::Version::V4
+    } else {
+        docseal_ole::Version::V3
+    };
+    let layout = docseal_ole::Layout::plan(version, time, &entries, Some(1))?;
+    let cipher = docseal_irm::EcbCipher::new(&key);
+    let mut small = Vec::new();
+    match layout.streamed_offset() {
+        Some(offset) => {
+            out.seek(SeekFrom::Start(offset))?;
+            encrypt_ecb_stream(&mut package, size, &cipher, &mut out)?;
+        }
+        None => encrypt_ecb_stream(&mut package, size, &cipher, &mut small)?,
+    }
+    let contents = |id: usize| -> &[u8] {
+        match id {
+            1 => &small,
+            3 => stream_of(&["Version"]),
+            4 => stream_of(&["DataSpaceMap"]),
+            6 => stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]),
+            9 => stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]),
+            10 => &summary,
+            11 => &doc_summary,
+            12 => label_info.as_deref().unwrap_or(&[]),
+            _ => &[],
+        }
+    };
+    if layout.streamed_offset().is_some() {
+        layout.write_suffix(&mut out, &contents)?;
+        out.seek(SeekFrom::Start(0))?;
+    }
+    layout.write_prefix(&mut out, &contents)?;
+    out.flush()?;
+    Ok(ProtectReport {
+        package_size: size,
+        output_size: layout.file_len(),
+        labels: options.labels.len(),
+    })
+}
+
+/// u64 size, then the package in AES-128-ECB, zero-padded to 16.
+fn encrypt_ecb_stream<R: Read, W: Write>(
+    package: &mut R,
+    size: u64,
+    cipher: &docseal_irm::EcbCipher,
+    out: &mut W,
+) -> Result<()> {
+    out.write_all(&size.to_le_bytes())?;
+    let mut left = size;
+    let mut buf = Zeroizing::new(vec![0u8; BATCH]);
+    while left > 0 {
+        let n = left.min(BATCH as u64) as usize;
+        package.read_exact(&mut buf[..n])?;
+        let padded = n.div_ceil(16) * 16;
+        buf[n..padded].fill(0);
+        cipher
+            .encrypt_blocks(&mut buf[..padded])
+            .map_err(irm_error)?;
+        out.write_all(&buf[..padded])?;
+        left -= n as u64;
+    }
+    Ok(())
+}
+
+/// Minimal clear property sets: code page 1252 (UTF-8 would not be read by older Office) and
+/// no other property — the document's own properties are inside the encrypted package.
+fn clear_property_sets() -> (Vec<u8>, Vec<u8>) {
+    use docseal_oleps::{PropertySetStream, Section};
+    let mut si = PropertySetStream::new();
+    si.sections.push(Section::with_codepage(
+        docseal_oleps::FMTID_SUMMARY_INFORMATION,
+        1252,
+    ));
+    let mut dsi = PropertySetStream::new();
+    dsi.sections.push(Section::with_codepage(
+        docseal_oleps::FMTID_DOC_SUMMARY_INFORMATION,
+        1252,
+    ));
+    (si.to_bytes(), dsi.to_bytes())
+}
+
+/// The rights-managed parts of a compound file, as JSON for `inspect`: data spaces and
+/// transforms, the publishing licence's clear fields, end-user licences, the content stream.
+pub(crate) fn describe_rights_managed<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    data_space: &str,
+) -> serde_json::Value {
+    use serde_json::json;
+    let flavor = IrmFlavor::of(data_space);
+    let limits = docseal_irm::XmlLimits::default();
+    // Every stream under \x06DataSpaces, by path relative to it.
+    let mut streams: Vec<(String, Vec<u8>)> = Vec::new();
+    if let (Ok(tree), Some(root)) = (cf.tree(), cf.find(&["\u{6}DataSpaces"])) {
+        let parent_of: std::collections::HashMap<usize, usize> = tree.iter().copied().collect();
+        let ids: Vec<usize> = tree.iter().map(|(id, _)| *id).collect();
+        for id in ids {
+            if cf.entries()[id].object_type != docseal_ole::ObjectType::Stream {
+                continue;
+            }
+            let mut path = vec![cf.entries()[id].name.clone()];
+            let mut p = parent_of.get(&id).copied();
+            let mut under = false;
+            while let Some(pid) = p {
+                if pid == root {
+                    under = true;
+                    break;
+                }
+                if pid == 0 {
+                    break;
+                }
+                path.push(cf.entries()[pid].name.clone());
+                p = parent_of.get(&pid).copied();
+            }
+            if !under {
+                continue;
+            }
+            path.reverse();
+            if let Ok(bytes) = cf.read_stream(id, MAX_LICENSE) {
+                streams.push((path.join("/"), bytes));
+            }
+        }
+    }
+    let mut out = serde_json::Map::new();
+    out.insert(
+        "flavor".into(),
+        json!(match flavor {
+            IrmFlavor::Ooxml => "ooxml",
+            IrmFlavor::Binary => "binary",
+        }),
+    );
+    match docseal_irm::describe_dataspaces(&streams) {
+        Ok(d) => {
+            out.insert(
+                "data_spaces".into(),
+                json!(d.data_spaces.iter().map(|s| json!({
+                    "name": printable(&s.name),
+                    "applies_to": s.applies_to.iter().map(|a| printable(a)).collect::<Vec<_>>(),
+                    "transforms": s.transforms.iter().map(|t| json!({
+                        "name": printable(&t.name),
+                        "class_id": t.class_id,
+                        "class_name": t.class_name,
+                        "kind": t.kind.as_str(),
+                        "license_bytes": t.license_len,
+                        "other_streams": t.other_streams.iter().map(|a| printable(a)).collect::<Vec<_>>(),
+                        "problem": t.problem,
+                    })).collect::<Vec<_>>(),
+                    "problem": s.problem,
+                })).collect::<Vec<_>>()),
+            );
+            out.insert(
+                "unreferenced".into(),
+                json!(d
+                    .unreferenced
+                    .iter()
+                    .map(|a| printable(a))
+                    .collect::<Vec<_>>()),
+            );
+        }
+        Err(e) => {
+            out.insert("data_spaces_error".into(), json!(e.to_string()));
+        }
+    }
+    let transform = format!("TransformInfo/{}", flavor.transform());
+    let primary = streams
+        .iter()
+        .find(|(p, _)| *p == format!("{transform}/\u{6}Primary"));
+    match primary.map(|(_, b)| docseal_irm::IrmTransformInfo::parse(b)) {
+        Some(Ok(t)) => {
+            out.insert("license_bytes".into(), json!(t.license.len()));
+            match docseal_irm::PublishingLicense::parse_bytes(&t.license, &limits) {
+                Ok(l) => {
+                    out.insert("license".into(), license_json(&l));
+                }
+                Err(e) => {
+                    out.insert("license_error".into(), json!(e.to_string()));
+                }
+            }
+        }
+        Some(Err(e)) => {
+            out.insert("license_error".into(), json!(e.to_string()));
+        }
+        None => {
+            out.insert("license_error".into(), json!("no \\x06Primary stream"));
+        }
+    }
+    let euls: Vec<serde_json::Value> = streams
+        .iter()
+        .filter(|(p, _)| {
+            p.starts_with(&format!("{transform}/"))
+                && p.rsplit('/').next().is_some_and(|n| n.starts_with("EUL-"))
+        })
+        .map(
+            |(p, b)| match docseal_irm::EndUserLicense::parse(b, &limits) {
+                Ok(e) => json!({
+                    "stream": p.rsplit('/').next(),
+                    "license_id": e.license_id,
+                    "certificates": e.certificate_count,
+                }),
+                Err(err) => json!({"stream": p.rsplit('/').next(), "error": err.to_string()}),
+            },
+        )
+        .collect();
+    out.insert("end_user_licenses".into(), json!(euls));
+    if let Some(id) = cf.find(&[flavor.content_stream()]) {
+        if let Ok(mut s) = cf.open_stream(id) {
+            let len = s.len();
+            let mut prefix = [0u8; 8];
+            let declared = s
+                .read_exact(&mut prefix)
+                .ok()
+                .map(|_| u64::from_le_bytes(prefix));
+            let mode = declared.map(|size| {
+                if docseal_irm::ContentMode::Ecb
+                    .ciphertext_len(size)
+                    .map(|c| c + 8)
+                    == Some(len)
+                {
+                    "aes-128-ecb"
+                } else if docseal_irm::ContentMode::Cbc4k
+                    .ciphertext_len(size)
+                    .map(|c| c + 8)
+                    == Some(len)
+                {
+                    "aes-128-cbc4k"
+                } else {
+                    "unknown"
+                }
+            });
+            out.insert(
+                "content".into(),
+                json!({
+                    "stream": printable(flavor.content_stream()),
+                    "stream_size": len,
+                    "declared_size": declared,
+                    "mode": mode,
+                }),
+            );
+        }
+    }
+    out.insert(
+        "needs".into(),
+        json!("the content key from the rights server that issued the licence (decrypt --content-key-hex/--content-key-file)"),
+    );
+    serde_json::Value::Object(out)
+}
+
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\x{:02x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn license_json(l: &docseal_irm::PublishingLicense) -> serde_json::Value {
+    use serde_json::json;
+    let id = |i: &Option<docseal_irm::Id>| {
+        i.as_ref()
+            .map(|i| json!({"type": i.kind, "value": i.value}))
+    };
+    let principal = |p: &docseal_irm::Principal| {
+        json!({
+            "type": p.object_type,
+            "id": id(&p.id),
+            "name": p.name,
+            "url": p.url,
+            "security_levels": p.security_levels.iter().map(|n| json!({"name": n.name, "value": n.value})).collect::<Vec<_>>(),
+        })
+    };
+    json!({
+        "format": format!("{:?}", l.format),
+        "body_type": l.body_type,
+        "issued_time": l.issued_time,
+        "issuer": l.issuer.as_ref().map(principal),
+        "owner": l.owner.as_ref().map(principal),
+        "content_id": id(&l.content_id),
+        "template_id": l.template_id,
+        "rights_label": l.rights_label.as_ref().map(|d| json!({
+            "id": id(&d.id),
+            "name": d.name,
+            "names": d.names.iter().map(|n| json!({
+                "lcid": n.lcid, "name": n.name, "description": n.description,
+            })).collect::<Vec<_>>(),
+        })),
+        "validity": l.validity.as_ref().map(|v| json!({"from": v.from, "until": v.until})),
+        "distribution_points": l.distribution_points.iter().map(|d| json!({
+            "type": d.object_type, "name": d.name, "url": d.url, "id": id(&d.id),
+        })).collect::<Vec<_>>(),
+        "licensing_servers": l.licensing_servers.iter().map(principal).collect::<Vec<_>>(),
+        "authenticated_data": l.authenticated_data.iter().map(|a| json!({
+            "id": a.id, "name": a.name, "value": a.value,
+        })).collect::<Vec<_>>(),
+        "rights_sealed": l.rights_sealed,
+        "rights": if l.rights_sealed { json!(null) } else { json!(l.rights.iter().map(|r| json!({
+            "right": r.name,
+            "group": r.group,
+            "to": r.principals.iter().map(|p| p.name.clone().or_else(|| p.id.as_ref().map(|i| i.value.clone()))).collect::<Vec<_>>(),
+            "validity": r.validity.as_ref().map(|v| json!({"from": v.from, "until": v.until})),
+        })).collect::<Vec<_>>()) },
+        "signed": l.signed,
+        "chain_documents": l.chain.len(),
+    })
 }

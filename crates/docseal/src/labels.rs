@@ -157,6 +157,11 @@ impl LabelChanges {
         self
     }
 
+    /// The labels to set, in order.
+    pub fn labels_to_set(&self) -> &[Label] {
+        &self.set
+    }
+
     /// Whether nothing would change.
     pub fn is_empty(&self) -> bool {
         self.set.is_empty()
