@@ -724,21 +724,20 @@ pub(crate) fn describe_rights_managed<R: Read + Seek>(
                 .read_exact(&mut prefix)
                 .ok()
                 .map(|_| u64::from_le_bytes(prefix));
+            // The length tells ECB (zero padding) from CBC-4K (PKCS #7, always a pad byte)
+            // only when the size is a multiple of 16.
             let mode = declared.map(|size| {
-                if docseal_irm::ContentMode::Ecb
-                    .ciphertext_len(size)
-                    .map(|c| c + 8)
-                    == Some(len)
-                {
-                    "aes-128-ecb"
-                } else if docseal_irm::ContentMode::Cbc4k
-                    .ciphertext_len(size)
-                    .map(|c| c + 8)
-                    == Some(len)
-                {
-                    "aes-128-cbc4k"
-                } else {
-                    "unknown"
+                let fits = |m: docseal_irm::ContentMode| {
+                    m.ciphertext_len(size).map(|c| c + 8) == Some(len)
+                };
+                match (
+                    fits(docseal_irm::ContentMode::Ecb),
+                    fits(docseal_irm::ContentMode::Cbc4k),
+                ) {
+                    (true, false) => "aes-128-ecb",
+                    (false, true) => "aes-128-cbc4k",
+                    (true, true) => "aes-128-ecb-or-cbc4k",
+                    (false, false) => "unknown",
                 }
             });
             out.insert(

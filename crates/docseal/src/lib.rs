@@ -103,6 +103,7 @@ pub use writer::EncryptingWriter;
 /// The lower layers, for callers who need records or the compound-file reader directly.
 pub mod layers {
     pub use docseal_crypto as crypto;
+    pub use docseal_irm as irm;
     pub use docseal_labels as labels;
     pub use docseal_ole as ole;
     pub use docseal_oleps as oleps;
