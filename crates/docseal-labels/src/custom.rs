@@ -10,7 +10,7 @@ use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
 use crate::label::{ContentBits, Label, Method};
-use crate::xml::{attribute, escape, parse_bool, part_text, prefix_of, xml_error};
+use crate::xml::{attribute, checked_prefix, escape, is_ncname, parse_bool, part_text, xml_error};
 use crate::{Error, Guid, Result, XmlLimits};
 
 /// Namespace of the custom-properties part.
@@ -160,13 +160,15 @@ impl CustomProperties {
                                 let key = a.key.as_ref();
                                 if let Some(p) = key.strip_prefix(b"xmlns:") {
                                     declared.push(p.to_vec());
-                                    if a.value.as_ref() == VT_NS.as_bytes() {
+                                    let usable = std::str::from_utf8(p).is_ok_and(is_ncname);
+                                    if usable && a.value.as_ref() == VT_NS.as_bytes() {
                                         vt = Some(format!("{}:", String::from_utf8_lossy(p)));
                                     }
                                 }
                             }
                             let close = if empty { after - 2 } else { after - 1 };
-                            root = Some((prefix_of(e.name().as_ref()), vt, close, empty));
+                            root =
+                                Some((checked_prefix(e.name().as_ref(), PART)?, vt, close, empty));
                             if empty {
                                 end_tag_start = Some(close);
                             }

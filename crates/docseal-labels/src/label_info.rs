@@ -6,7 +6,7 @@ use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
 use crate::label::{ContentBits, Label, Method};
-use crate::xml::{attribute, escape, parse_bool, part_text, prefix_of, xml_error};
+use crate::xml::{attribute, checked_prefix, escape, parse_bool, part_text, xml_error};
 use crate::{Error, Guid, Result, XmlLimits};
 
 /// Namespace of LabelInfo (`clbl:`).
@@ -120,7 +120,7 @@ impl LabelInfo {
                                 )));
                             }
                             let close = if empty { after - 2 } else { after - 1 };
-                            root = Some((prefix_of(e.name().as_ref()), close, empty));
+                            root = Some((checked_prefix(e.name().as_ref(), PART)?, close, empty));
                             if empty {
                                 tail_insert = Some(close);
                             }

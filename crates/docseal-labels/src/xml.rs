@@ -91,3 +91,26 @@ pub(crate) fn parse_bool(v: &str) -> Option<bool> {
         _ => None,
     }
 }
+
+/// Whether `s` is an XML NCName (a name without a colon), as namespace prefixes must be.
+/// quick-xml reads names leniently; a prefix we write back has to be well formed.
+pub(crate) fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    (first.is_alphabetic() || first == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// The prefix of a qualified name, with its colon, or `""`; an error when it is not an NCName.
+pub(crate) fn checked_prefix(qname: &[u8], part: &str) -> crate::Result<String> {
+    let p = prefix_of(qname);
+    if p.is_empty() || is_ncname(&p[..p.len() - 1]) {
+        Ok(p)
+    } else {
+        Err(Error::malformed(format!(
+            "{part}: {p:?} is not a valid namespace prefix"
+        )))
+    }
+}

@@ -303,3 +303,25 @@ fn a_byte_order_mark_is_kept_and_does_not_shift_edits() {
         vec![label().label_info_view()]
     );
 }
+
+/// Found by fuzzing: quick-xml accepts `xmlns:!t=…`; writing `<!t:lpwstr>` back made the part
+/// unreadable. A declared prefix that is not an NCName is not used (ours is declared instead),
+/// and a root element with such a prefix is malformed.
+#[test]
+fn prefixes_that_are_not_names_are_not_written_back() {
+    let odd = r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:!t="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"></Properties>"#;
+    let mut doc = CustomProperties::parse(odd.as_bytes(), &XmlLimits::default()).unwrap();
+    doc.add_label(&label());
+    let out = doc.to_bytes();
+    assert!(!String::from_utf8_lossy(&out).contains("<!t:"));
+    assert_eq!(
+        CustomProperties::parse(&out, &XmlLimits::default())
+            .unwrap()
+            .labels()
+            .0,
+        vec![label()]
+    );
+    let bad_root =
+        r#"<!c:labelList xmlns:!c="http://schemas.microsoft.com/office/2020/mipLabelMetadata"/>"#;
+    assert!(LabelInfo::parse(bad_root.as_bytes(), &XmlLimits::default()).is_err());
+}

@@ -355,7 +355,17 @@ fn scan(bytes: &[u8], what: &str, root_name: &[u8]) -> Result<Scanned> {
                     let q = e.name();
                     let q = q.as_ref();
                     if let Some(i) = q.iter().position(|&b| b == b':') {
-                        prefix = format!("{}:", String::from_utf8_lossy(&q[..i]));
+                        let p = String::from_utf8_lossy(&q[..i]).into_owned();
+                        // Written back on new elements, so it has to be a well-formed name.
+                        let mut chars = p.chars();
+                        let ok = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                            && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                        if !ok {
+                            return Err(malformed(format!(
+                                "{what}: {p:?} is not a valid namespace prefix"
+                            )));
+                        }
+                        prefix = format!("{p}:");
                     }
                     if empty {
                         root_empty = true;
