@@ -1,5 +1,6 @@
 //! Classify every file under a directory: plain package, password-encrypted (Agile or
-//! Standard), for certificate holders, rights-managed, Office 97-2003 binary, or other.
+//! Standard), for certificate holders, rights-managed, Office 97-2003 binary, or other — and
+//! whether it carries sensitivity labels readable without a password.
 //!
 //! `cargo run -p docseal --example scan -- DIR`
 
@@ -28,8 +29,14 @@ fn classify(path: &Path) -> String {
     match docseal::inspect(file, &docseal::Limits::default()) {
         Err(e) => format!("error: {e}"),
         Ok(v) => {
+            let labels = v["labels"]["labels"].as_array().map_or(0, Vec::len);
+            let labelled = if labels > 0 {
+                format!(", labelled ×{labels}")
+            } else {
+                String::new()
+            };
             let kind = v["kind"].as_str().unwrap_or("?");
-            match kind {
+            let class: String = match kind {
                 "encrypted-package" => {
                     let encs = v["encryption_info"]["key_encryptors"]
                         .as_array()
@@ -56,7 +63,8 @@ fn classify(path: &Path) -> String {
                 }
                 "package" => "plain package".into(),
                 other => other.into(),
-            }
+            };
+            class + &labelled
         }
     }
 }

@@ -1,12 +1,14 @@
-//! A report generator's job: build a workbook with rust_xlsxwriter, encrypt it in memory with
-//! docseal (Office's profile), write it, and read it back through `DecryptingReader` and
-//! calamine to show the cells survived.
+//! A report generator's job: build a workbook with rust_xlsxwriter, label it "Confidential"
+//! for the partner's tenant and encrypt it in memory with docseal (Office's profile), write it,
+//! and read it back through `DecryptingReader` and calamine to show the cells and the label
+//! survived.
 //!
 //! `cargo run -p docseal --example xlsxwriter_encrypt [OUT.xlsx]`
 
 use std::io::Cursor;
 
 use calamine::Reader;
+use docseal::labels::{Label, LabelChanges, LabelMethod};
 use docseal::{
     Credentials, DecryptOptions, DecryptingReader, EncryptOptions, EncryptingWriter, Password,
 };
@@ -35,11 +37,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 2. Straight into docseal's EncryptingWriter: no plain file ever exists.
     let mut encrypted = Cursor::new(Vec::new());
-    let mut writer = EncryptingWriter::new(
-        &mut encrypted,
-        Password::new("partner-pässwörd"),
-        EncryptOptions::default(),
-    )?;
+    // The sensitivity label goes into the package before it is encrypted.
+    let label = Label::new(
+        "3a6c1e7e-2f4b-4c8e-9d61-0123456789ab".parse()?,
+        "5e2d1c3b-4a59-4f68-8e7d-6c5b4a392817".parse()?,
+    )
+    .with_name("Confidential \\ Partners")
+    .with_method(LabelMethod::Privileged);
+    let options = EncryptOptions::default().labels(LabelChanges::new().set(label));
+    let mut writer =
+        EncryptingWriter::new(&mut encrypted, Password::new("partner-pässwörd"), options)?;
     workbook.save_to_writer(&mut writer)?;
     let (_, report) = writer.finish()?;
     let bytes = encrypted.into_inner();
@@ -53,7 +60,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bytes.len()
     );
 
-    // 3. Read it back without decrypting to disk.
+    // 3. The label, read from the encrypted file with the password.
+    let labels = docseal::labels::read_labels(
+        Cursor::new(&bytes),
+        &Credentials::password("partner-pässwörd"),
+        &Default::default(),
+    )?;
+    for found in &labels.effective {
+        // LabelInfo holds no name; the custom-property copy of the same label does.
+        let name = labels
+            .locations
+            .custom_properties
+            .iter()
+            .find(|c| c.id == found.label.id)
+            .and_then(|c| c.name.clone());
+        println!(
+            "label: {} ({}) for tenant {}, from {}",
+            name.as_deref().unwrap_or("-"),
+            found.label.id,
+            found.label.site_id,
+            found.location.name()
+        );
+    }
+
+    // 4. Read it back without decrypting to disk.
     let reader = DecryptingReader::new(
         Cursor::new(&bytes),
         &Credentials::password("partner-pässwörd"),
