@@ -378,11 +378,12 @@ pub fn new_password_info(
     password: &Password,
     rng: &mut Rng,
 ) -> Result<(AgileEncryptionInfo, AgileSecrets)> {
-    new_agile_info(profile, Some(password), &[], rng)
+    new_info(profile, Some(password), rng)
 }
 
 /// Creates a fresh Agile descriptor with an optional password encryptor followed by one
 /// certificate encryptor per recipient, all wrapping one new intermediate key.
+#[cfg(feature = "certificates")]
 pub fn new_agile_info(
     profile: &AgileProfile,
     password: Option<&Password>,
@@ -394,6 +395,26 @@ pub fn new_agile_info(
             what: "a file with no key encryptor (give a password or a recipient)".into(),
         });
     }
+    let (mut info, secrets) = new_info(profile, password, rng)?;
+    for r in recipients {
+        info.key_encryptors
+            .push(KeyEncryptor::Certificate(CertificateKeyEncryptor::create(
+                r,
+                &info.key_data,
+                &secrets.key,
+                rng,
+            )?));
+    }
+    Ok((info, secrets))
+}
+
+/// A fresh descriptor with a new intermediate key and HMAC key, and the password's encryptor
+/// if there is a password.
+fn new_info(
+    profile: &AgileProfile,
+    password: Option<&Password>,
+    rng: &mut Rng,
+) -> Result<(AgileEncryptionInfo, AgileSecrets)> {
     let key = Zeroizing::new(rng.bytes(profile.key_bits as usize / 8)?);
     let key_data = KeyParams::aes(
         profile.key_bits,
@@ -412,15 +433,6 @@ pub fn new_agile_info(
         info.key_encryptors
             .push(KeyEncryptor::Password(password_encryptor(
                 profile, pw, &key, rng,
-            )?));
-    }
-    for r in recipients {
-        info.key_encryptors
-            .push(KeyEncryptor::Certificate(CertificateKeyEncryptor::create(
-                r,
-                &info.key_data,
-                &key,
-                rng,
             )?));
     }
     Ok((info, AgileSecrets { key, hmac_key }))

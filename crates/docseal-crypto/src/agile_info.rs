@@ -158,7 +158,9 @@ pub struct PasswordKeyEncryptor {
     pub encrypted_key_value: Vec<u8>,
 }
 
-/// A certificate key encryptor (`c:encryptedKey`).
+/// A certificate key encryptor (`c:encryptedKey`). Parsed and written back in every build;
+/// wrapping (`create`), unwrapping (`unlock`, `matches`) and decoding the certificate
+/// (`certificate_info`) need the `certificates` feature.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CertificateKeyEncryptor {
     /// Decoded `encryptedKeyValue` (RSA-encrypted intermediate key).

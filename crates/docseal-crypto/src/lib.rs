@@ -14,12 +14,18 @@
 //!     .unlock(&info.key_data, &Password::new("pw"), DEFAULT_MAX_SPIN_COUNT).unwrap();
 //! assert_eq!(&key[..], &secrets.key[..]);
 //! ```
+//!
+//! Cargo features: `certificates` (default) adds certificate key encryptors (RSA and X.509:
+//! `RecipientCertificate`, `RecipientKey`, `new_agile_info` with its recipients); without it,
+//! certificate key encryptors are still parsed and written back as records. `openssl` computes
+//! HMACs with OpenSSL.
 
 #![warn(missing_docs)]
 
 mod agile;
 mod agile_info;
 mod algorithm;
+#[cfg(feature = "certificates")]
 mod certificate;
 pub mod dataspaces;
 mod encryption_info;
@@ -31,6 +37,7 @@ mod standard;
 pub use agile::*;
 pub use agile_info::*;
 pub use algorithm::{fit, AesKey, DigestBytes, HashAlgorithm, HmacState, MAX_DIGEST};
+#[cfg(feature = "certificates")]
 pub use certificate::{
     describe_certificate, CertificateInfo, RecipientCertificate, RecipientKey, RECIPIENT_KEY_BITS,
 };

@@ -140,6 +140,11 @@ impl CustomProperties {
                     }
                     let local = e.local_name().as_ref().to_vec();
                     match depth {
+                        0 if root.is_some() => {
+                            return Err(Error::malformed(format!(
+                                "{PART}: more than one root element"
+                            )))
+                        }
                         0 => {
                             if local != b"Properties" {
                                 return Err(Error::malformed(format!(

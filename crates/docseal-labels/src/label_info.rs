@@ -112,6 +112,11 @@ impl LabelInfo {
                     let in_ns = ns.as_deref() == Some(LABEL_INFO_NS.as_bytes());
                     let local = e.local_name().as_ref().to_vec();
                     match depth {
+                        0 if root.is_some() => {
+                            return Err(Error::malformed(format!(
+                                "{PART}: more than one root element"
+                            )))
+                        }
                         0 => {
                             if local != b"labelList" || !in_ns {
                                 return Err(Error::malformed(format!(

@@ -325,3 +325,20 @@ fn prefixes_that_are_not_names_are_not_written_back() {
         r#"<!c:labelList xmlns:!c="http://schemas.microsoft.com/office/2020/mipLabelMetadata"/>"#;
     assert!(LabelInfo::parse(bad_root.as_bytes(), &XmlLimits::default()).is_err());
 }
+
+/// Found by fuzzing: a second root element replaced the first one's positions while the first
+/// one's properties stayed listed, and an edit sliced backwards (panic). More than one root is
+/// malformed.
+#[test]
+fn a_second_root_element_is_malformed() {
+    let two = format!("{MIXED}{MIXED}");
+    assert!(matches!(
+        CustomProperties::parse(two.as_bytes(), &XmlLimits::default()),
+        Err(Error::Malformed { .. })
+    ));
+    let two = format!("{OFFICE_LABEL_INFO}<clbl:labelList xmlns:clbl=\"http://schemas.microsoft.com/office/2020/mipLabelMetadata\"/>");
+    assert!(matches!(
+        LabelInfo::parse(two.as_bytes(), &XmlLimits::default()),
+        Err(Error::Malformed { .. })
+    ));
+}

@@ -333,6 +333,7 @@ fn scan(bytes: &[u8], what: &str, root_name: &[u8]) -> Result<Scanned> {
     let mut root_empty = false;
     let mut prefix = String::new();
     let mut count = 0usize;
+    let mut root_seen = false;
     loop {
         let before = reader.buffer_position() as usize;
         let event = reader
@@ -349,6 +350,10 @@ fn scan(bytes: &[u8], what: &str, root_name: &[u8]) -> Result<Scanned> {
                     });
                 }
                 if depth == 0 {
+                    if insert_at.is_some() || root_seen {
+                        return Err(malformed(format!("{what}: more than one root element")));
+                    }
+                    root_seen = true;
                     if e.local_name().as_ref() != root_name {
                         return Err(malformed(format!("{what}: unexpected root element")));
                     }

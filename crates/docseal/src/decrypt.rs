@@ -3,8 +3,7 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    AesKey, EncryptionInfo, Integrity, KeyEncryptor, Password, RecipientKey, SegmentCipher,
-    SEGMENT_SIZE,
+    AesKey, EncryptionInfo, Integrity, KeyEncryptor, Password, SegmentCipher, SEGMENT_SIZE,
 };
 use docseal_ole::CompoundFile;
 use zeroize::Zeroizing;
@@ -23,7 +22,7 @@ const BATCH: usize = 256 * SEGMENT_SIZE;
 #[derive(Clone, Debug, Default)]
 pub struct Credentials {
     password: Option<Password>,
-    private_key: Option<std::sync::Arc<RecipientKey>>,
+    private_key: Option<std::sync::Arc<crate::certs::PrivateKey>>,
     content_key: Option<std::sync::Arc<dyn crate::irm::ContentKeyProvider>>,
 }
 
@@ -37,8 +36,10 @@ impl Credentials {
         }
     }
 
-    /// A recipient's RSA private key (for files with certificate key encryptors).
-    pub fn private_key(key: RecipientKey) -> Credentials {
+    /// A recipient's RSA private key (for files with certificate key encryptors). Needs the
+    /// `certificates` feature (default).
+    #[cfg(feature = "certificates")]
+    pub fn private_key(key: crate::RecipientKey) -> Credentials {
         Credentials {
             password: None,
             private_key: Some(std::sync::Arc::new(key)),
@@ -212,21 +213,9 @@ pub(crate) fn unlock_agile(
 ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     let mut last = None;
     if let Some(key) = &credentials.private_key {
-        let certs: Vec<_> = agile.certificate_encryptors().collect();
-        let matching: Vec<_> = certs.iter().filter(|c| c.matches(key)).collect();
-        for c in &matching {
-            match c.unlock(key, &agile.key_data) {
-                Ok(k) => return Ok(k),
-                Err(e) => last = Some(Error::from(e)),
-            }
-        }
-        if matching.is_empty() {
-            last = Some(Error::NoUsableKey {
-                detail: format!(
-                    "the private key matches none of the file's {} certificate key encryptor(s)",
-                    certs.len()
-                ),
-            });
+        match crate::certs::unlock(agile, key) {
+            Ok(k) => return Ok(k),
+            Err(e) => last = Some(e),
         }
     }
     if let Some(password) = &credentials.password {

@@ -3,9 +3,9 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    agile_stream, dataspaces, new_agile_info, seal_integrity, AesKey, AgileEncryptionInfo,
-    AgileProfile, HashAlgorithm, HmacState, Password, RecipientCertificate, Rng, SegmentCipher,
-    StandardEncryptionInfo, MAX_PASSWORD_UNITS, SEGMENT_SIZE,
+    agile_stream, dataspaces, seal_integrity, AesKey, AgileEncryptionInfo, AgileProfile,
+    HashAlgorithm, HmacState, Password, Rng, SegmentCipher, StandardEncryptionInfo,
+    MAX_PASSWORD_UNITS, SEGMENT_SIZE,
 };
 use docseal_ole::{EntrySpec, Layout, Version};
 
@@ -26,7 +26,7 @@ pub struct EncryptOptions {
     profile: AgileProfile,
     rng: Rng,
     timestamp: Option<u64>,
-    recipients: Vec<RecipientCertificate>,
+    recipients: Vec<crate::certs::Recipient>,
     password_last: bool,
     scheme: Scheme,
     progress: Option<crate::Progress>,
@@ -181,8 +181,10 @@ impl EncryptOptions {
     }
 
     /// Adds a recipient: the file's key is also wrapped to this certificate's RSA key, so the
-    /// holder of the private key opens the file (with or without a password).
-    pub fn recipient(mut self, certificate: RecipientCertificate) -> Self {
+    /// holder of the private key opens the file (with or without a password). Needs the
+    /// `certificates` feature (default).
+    #[cfg(feature = "certificates")]
+    pub fn recipient(mut self, certificate: crate::RecipientCertificate) -> Self {
         self.recipients.push(certificate);
         self
     }
@@ -423,7 +425,12 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
                     };
                     (info, secrets)
                 }
-                None => new_agile_info(&options.profile, password, &options.recipients, &mut rng)?,
+                None => crate::certs::new_agile_info(
+                    &options.profile,
+                    password,
+                    &options.recipients,
+                    &mut rng,
+                )?,
             };
             if options.password_last && !options.recipients.is_empty() {
                 info.key_encryptors

@@ -197,19 +197,7 @@ fn describe_info(info: &EncryptionInfo) -> Value {
                             "x509_certificate_size": c.x509_certificate.len(),
                             "cert_verifier": b64(&c.cert_verifier),
                         });
-                        match c.certificate_info() {
-                            Ok(i) => {
-                                v["subject"] = json!(i.subject);
-                                v["issuer"] = json!(i.issuer);
-                                v["serial"] = json!(i.serial);
-                                v["not_before"] = json!(i.not_before);
-                                v["not_after"] = json!(i.not_after);
-                                v["expired"] = json!(i.expired);
-                                v["sha256_fingerprint"] = json!(i.sha256_fingerprint);
-                                v["rsa_key_bits"] = json!(i.key_bits);
-                            }
-                            Err(e) => v["certificate_error"] = json!(e.to_string()),
-                        }
+                        crate::certs::describe(c, &mut v);
                         v
                     }
                     KeyEncryptor::Unknown { uri } => json!({"type": "unknown", "uri": uri}),

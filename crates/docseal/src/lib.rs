@@ -15,6 +15,12 @@
 //! compound-file reader and layout writer, this crate the streaming operations and the error
 //! users match on, `docseal-cli` the `docseal` command.
 //!
+//! Cargo features: `certificates` (default) for certificate key encryptors, i.e. files that
+//! recipients open with their RSA private key (`RecipientCertificate`, `RecipientKey`,
+//! `EncryptOptions::recipient`, `KeyChanges::add_recipient`, `Credentials::private_key`);
+//! without it, such files still inspect and open with their password. `openssl` computes
+//! HMACs with OpenSSL.
+//!
 //! ```
 //! use std::io::Cursor;
 //! let package = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/minimal.docx")).unwrap();
@@ -35,6 +41,7 @@
 
 #![warn(missing_docs)]
 
+mod certs;
 mod conform;
 mod copy;
 mod decrypt;
@@ -83,9 +90,9 @@ pub use conform::{conform, ConformReport, Difference};
 pub use decrypt::{
     decrypt, decrypt_to_file, verify, Credentials, DecryptOptions, DecryptReport, IntegrityStatus,
 };
-pub use docseal_crypto::{
-    CertificateInfo, HashAlgorithm, Password, RecipientCertificate, RecipientKey,
-};
+#[cfg(feature = "certificates")]
+pub use docseal_crypto::{CertificateInfo, RecipientCertificate, RecipientKey};
+pub use docseal_crypto::{HashAlgorithm, Password};
 pub use encrypt::{
     encrypt, encrypt_for, encrypt_to_writer, encrypted_package_len, Cipher, EncryptOptions,
     EncryptReport, Scheme,

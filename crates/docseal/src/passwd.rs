@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    agile_stream, password_encryptor, AgileProfile, CertificateKeyEncryptor, EncryptionInfo,
-    HashAlgorithm, KeyEncryptor, Password, RecipientCertificate, Rng,
+    agile_stream, password_encryptor, AgileProfile, EncryptionInfo, HashAlgorithm, KeyEncryptor,
+    Password, Rng,
 };
 use docseal_ole::CompoundFile;
 
@@ -24,7 +24,7 @@ use crate::{Credentials, Error, Limits, Result};
 pub struct KeyChanges {
     new_password: Option<Password>,
     remove_password: bool,
-    add_recipients: Vec<RecipientCertificate>,
+    add_recipients: Vec<crate::certs::Recipient>,
     remove_recipients: Vec<String>,
     spin_count: Option<u32>,
     rng: Option<Rng>,
@@ -43,8 +43,9 @@ impl KeyChanges {
         self
     }
 
-    /// Adds a recipient certificate.
-    pub fn add_recipient(mut self, certificate: RecipientCertificate) -> Self {
+    /// Adds a recipient certificate. Needs the `certificates` feature (default).
+    #[cfg(feature = "certificates")]
+    pub fn add_recipient(mut self, certificate: crate::RecipientCertificate) -> Self {
         self.add_recipients.push(certificate);
         self
     }
@@ -166,10 +167,7 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
     for fp in &changes.remove_recipients {
         let before = agile.key_encryptors.len();
         agile.key_encryptors.retain(|k| match k {
-            KeyEncryptor::Certificate(c) => c
-                .certificate_info()
-                .map(|i| &i.sha256_fingerprint != fp)
-                .unwrap_or(true),
+            KeyEncryptor::Certificate(c) => crate::certs::fingerprint(c).as_ref() != Some(fp),
             _ => true,
         });
         if agile.key_encryptors.len() == before {
@@ -178,26 +176,7 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
             )));
         }
     }
-    for cert in &changes.add_recipients {
-        let fp = &cert.info().sha256_fingerprint;
-        let present = agile.key_encryptors.iter().any(|k| match k {
-            KeyEncryptor::Certificate(c) => c
-                .certificate_info()
-                .map(|i| &i.sha256_fingerprint == fp)
-                .unwrap_or(false),
-            _ => false,
-        });
-        if !present {
-            agile
-                .key_encryptors
-                .push(KeyEncryptor::Certificate(CertificateKeyEncryptor::create(
-                    cert,
-                    &agile.key_data,
-                    &key,
-                    &mut rng,
-                )?));
-        }
-    }
+    crate::certs::add_recipients(&mut agile, &changes.add_recipients, &key, &mut rng)?;
     if agile.key_encryptors.is_empty() {
         return Err(Error::InvalidArgument(
             "the change would leave no way to open the file (no password and no recipient)".into(),
@@ -217,9 +196,7 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
             KeyEncryptor::Password(_) => "password".to_string(),
             KeyEncryptor::Certificate(c) => format!(
                 "certificate {}",
-                c.certificate_info()
-                    .map(|i| i.sha256_fingerprint)
-                    .unwrap_or_default()
+                crate::certs::fingerprint(c).unwrap_or_default()
             ),
             _ => "unknown".to_string(),
         })

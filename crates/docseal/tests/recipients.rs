@@ -2,6 +2,8 @@
 //! opened with each private key; and `change_key_encryptors`, which must leave the encrypted
 //! package and its integrity values byte-identical.
 
+#![cfg(feature = "certificates")]
+
 mod support;
 
 use std::io::{Cursor, Read};
