@@ -1,19 +1,26 @@
 //! # docseal
 //!
-//! Read and write protected Office files: [MS-OFFCRYPTO] Agile password encryption of
-//! docx/xlsx/pptx that Office, LibreOffice, Apache POI and msoffcrypto-tool open, and
-//! decryption of Agile and Standard files with the integrity check done first.
+//! Read and write protected Office files: [MS-OFFCRYPTO] Agile and Standard password
+//! encryption of docx/xlsx/pptx that Office, LibreOffice, Apache POI and msoffcrypto-tool open
+//! (integrity checked before any plaintext is released), encryption to recipients'
+//! certificates, Microsoft sensitivity labels ([`labels`]), and rights-managed (IRM) containers
+//! ([`irm`]).
 //!
 //! ```text
-//!  encrypt: package ──► 4096-byte AES-CBC segments + HMAC ──► CFB v3 envelope (Office layout)
-//!           [EncryptionInfo, EncryptedPackage, \x06DataSpaces/…]
-//!  decrypt: envelope ──► EncryptionInfo → key (password) ──► verify HMAC over the whole
-//!           EncryptedPackage ──► decrypt segments ──► package
+//!  encrypt: package ──► [labels applied] ──► 4096-byte AES-CBC segments + HMAC ──► CFB envelope
+//!           (Office layout: EncryptionInfo, EncryptedPackage, \x06DataSpaces/…)
+//!  decrypt: envelope ──► EncryptionInfo → key (password | private key) ──► verify the HMAC over
+//!           the whole EncryptedPackage ──► decrypt segments ──► package
+//!  labels:  package ──► docProps/custom.xml + docMetadata/LabelInfo.xml (edited in place, every
+//!           other zip entry copied raw) ; encrypted files: decrypt → relabel → same keys
+//!  irm:     container ──► licence (clear fields) ; content key from your rights service ──► package
 //! ```
 //!
-//! Layers: `docseal-crypto` holds the records and algorithms (no I/O), `docseal-ole` the
-//! compound-file reader and layout writer, this crate the streaming operations and the error
-//! users match on, `docseal-cli` the `docseal` command.
+//! Layers: `docseal-crypto` holds the MS-OFFCRYPTO records and algorithms (no I/O),
+//! `docseal-ole` the compound-file reader and layout writer, `docseal-opc` the lossless zip,
+//! `docseal-labels` the label documents, `docseal-oleps` property sets, `docseal-irm` the IRM
+//! records and licence reader (all re-exported under [`layers`]); this crate holds the
+//! streaming operations and the [`Error`] users match on; `docseal-cli` is the `docseal` command.
 //!
 //! Cargo features: `certificates` (default) for certificate key encryptors, i.e. files that
 //! recipients open with their RSA private key (`RecipientCertificate`, `RecipientKey`,
@@ -37,6 +44,36 @@
 //! ).unwrap();
 //! assert_eq!(plain, package);
 //! assert_eq!(report.integrity, docseal::IntegrityStatus::Verified);
+//! ```
+//!
+//! A rust_xlsxwriter workbook, labelled and encrypted in memory as it is written
+//! ([`EncryptingWriter`]), then read back with calamine through [`DecryptingReader`] — no plain
+//! file ever touches the disk:
+//!
+//! ```
+//! use std::io::Cursor;
+//! use calamine::Reader;
+//! use docseal::labels::{Label, LabelChanges};
+//!
+//! let mut workbook = rust_xlsxwriter::Workbook::new();
+//! workbook.add_worksheet().set_name("Q3").unwrap().write(0, 0, "Revenue").unwrap();
+//!
+//! let label = Label::new("3a6c1e7e-2f4b-4c8e-9d61-0123456789ab".parse().unwrap(),
+//!                        "5e2d1c3b-4a59-4f68-8e7d-6c5b4a392817".parse().unwrap());
+//! let options = docseal::EncryptOptions::default().labels(LabelChanges::new().set(label));
+//! let mut encrypted = Cursor::new(Vec::new());
+//! let mut writer = docseal::EncryptingWriter::new(&mut encrypted, docseal::Password::new("pw"), options).unwrap();
+//! workbook.save_to_writer(&mut writer).unwrap();
+//! writer.finish().unwrap();
+//!
+//! let reader = docseal::DecryptingReader::new(
+//!     Cursor::new(encrypted.into_inner()),
+//!     &docseal::Credentials::password("pw"),
+//!     &docseal::DecryptOptions::default(),
+//! ).unwrap();
+//! let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(reader).unwrap();
+//! let range = book.worksheet_range("Q3").unwrap();
+//! assert_eq!(range.get((0, 0)).unwrap().to_string(), "Revenue");
 //! ```
 
 #![warn(missing_docs)]
