@@ -49,6 +49,13 @@ pub(crate) fn part_text<'a>(
     };
     let text = std::str::from_utf8(body)
         .map_err(|e| Error::malformed(format!("{part}: not UTF-8 ({e})")))?;
+    // One byte-order mark at most: the XML reader would skip a second one too and every
+    // recorded position would be off by three bytes.
+    if text.starts_with('\u{FEFF}') {
+        return Err(Error::malformed(format!(
+            "{part}: more than one byte-order mark"
+        )));
+    }
     Ok((bom, text))
 }
 

@@ -342,3 +342,14 @@ fn a_second_root_element_is_malformed() {
         Err(Error::Malformed { .. })
     ));
 }
+
+/// Found by fuzzing: two byte-order marks shifted positions again (the reader skips the second
+/// one as well). Only one is accepted.
+#[test]
+fn two_byte_order_marks_are_malformed() {
+    let twice = format!("\u{FEFF}\u{FEFF}{OFFICE_LABEL_INFO}");
+    assert!(matches!(
+        LabelInfo::parse(twice.as_bytes(), &XmlLimits::default()),
+        Err(Error::Malformed { .. })
+    ));
+}
