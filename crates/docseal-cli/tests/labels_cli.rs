@@ -1,30 +1,10 @@
 //! `docseal label show|set|remove` and `encrypt --label-*`, end to end, with the exit codes
 //! the labels issue pins (7 for bad GUIDs, a missing tenant, a label part that is not XML).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn corpus(p: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../corpus")
-        .join(p)
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_docseal"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::{code, corpus, run, s};
+use std::process::Output;
 
 fn json(o: &Output) -> serde_json::Value {
     assert_eq!(code(o), 0, "{}", String::from_utf8_lossy(&o.stderr));

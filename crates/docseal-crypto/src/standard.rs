@@ -222,16 +222,8 @@ impl StandardEncryptionInfo {
                 )))
             }
         };
-        let salt = rng.bytes(16)?;
-        let key = derive_standard_key(&salt, password, key_bits as usize / 8);
-        let aes = AesKey::new(&key)?;
-        let verifier = Zeroizing::new(rng.bytes(16)?);
-        let mut encrypted_verifier = verifier.to_vec();
-        aes.ecb_encrypt(&mut encrypted_verifier);
-        let mut hash = HashAlgorithm::Sha1.digest(&[&verifier]).as_slice().to_vec();
-        hash.resize(32, 0);
-        aes.ecb_encrypt(&mut hash);
-        let info = StandardEncryptionInfo {
+        // Office 2010's 4.2 header; salt and verifier are filled in by `renewed`.
+        let template = StandardEncryptionInfo {
             major: 4,
             minor: 2,
             flags: 0x24,
@@ -245,12 +237,12 @@ impl StandardEncryptionInfo {
             reserved2: 0,
             csp_name: OFFICE_STANDARD_CSP.into(),
             csp_name_terminated: true,
-            salt,
-            encrypted_verifier,
+            salt: vec![0; 16],
+            encrypted_verifier: Vec::new(),
             verifier_hash_size: 20,
-            encrypted_verifier_hash: hash,
+            encrypted_verifier_hash: Vec::new(),
         };
-        Ok((info, key))
+        template.renewed(password, rng)
     }
 
     /// The same descriptor (version, flags, algorithm ids, key size, provider, CSP name) for

@@ -6,11 +6,12 @@
 //! their types, pids and formatting — is written back byte for byte.
 
 use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
 
 use crate::label::{ContentBits, Label, Method};
-use crate::xml::{attribute, checked_prefix, escape, is_ncname, parse_bool, part_text, xml_error};
+use crate::xml::{
+    attribute, checked_prefix, escape, is_ncname, parse_bool, part_text, xml_error, Located,
+    SpanReader,
+};
 use crate::{Error, Guid, Result, XmlLimits};
 
 /// Namespace of the custom-properties part.
@@ -104,10 +105,14 @@ impl CustomProperties {
     /// Parses the part.
     pub fn parse(bytes: &[u8], limits: &XmlLimits) -> Result<CustomProperties> {
         let (bom, text) = part_text(bytes, PART, limits)?;
-        let mut reader = NsReader::from_str(text);
-        reader.config_mut().trim_text(false);
+        let mut reader = SpanReader::new(
+            text,
+            PART,
+            limits,
+            "elements in docProps/custom.xml",
+            "XML depth in docProps/custom.xml",
+        );
         let mut depth = 0usize;
-        let mut elements = 0usize;
         let mut root: Option<(String, Option<String>, usize, bool)> = None;
         let mut declared: Vec<Vec<u8>> = Vec::new();
         let mut end_tag_start = None;
@@ -115,29 +120,15 @@ impl CustomProperties {
         // The property being read: start offset and fields.
         let mut current: Option<(usize, CustomProperty, bool)> = None;
         loop {
-            let before = reader.buffer_position() as usize;
-            let (ns, event) = reader
-                .read_resolved_event()
-                .map_err(|e| xml_error(PART, e))?;
-            let ns: Option<Vec<u8>> = match ns {
-                ResolveResult::Bound(n) => Some(n.as_ref().to_vec()),
-                _ => None,
-            };
-            let after = reader.buffer_position() as usize;
+            let Located {
+                before,
+                after,
+                ns,
+                event,
+            } = reader.next(depth)?;
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let empty = matches!(event, Event::Empty(_));
-                    elements += 1;
-                    if elements > limits.max_elements {
-                        return Err(Error::LimitExceeded {
-                            what: "elements in docProps/custom.xml",
-                        });
-                    }
-                    if depth + 1 > limits.max_depth {
-                        return Err(Error::LimitExceeded {
-                            what: "XML depth in docProps/custom.xml",
-                        });
-                    }
                     let local = e.local_name().as_ref().to_vec();
                     match depth {
                         0 if root.is_some() => {

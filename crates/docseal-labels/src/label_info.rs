@@ -2,11 +2,9 @@
 //! `LabelInfo` stream, edited without disturbing what is there.
 
 use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
 
 use crate::label::{ContentBits, Label, Method};
-use crate::xml::{attribute, checked_prefix, escape, parse_bool, part_text, xml_error};
+use crate::xml::{attribute, checked_prefix, escape, parse_bool, part_text, Located, SpanReader};
 use crate::{Error, Guid, Result, XmlLimits};
 
 /// Namespace of LabelInfo (`clbl:`).
@@ -77,38 +75,28 @@ impl LabelInfo {
     /// that lack a required attribute, make the document malformed.
     pub fn parse(bytes: &[u8], limits: &XmlLimits) -> Result<LabelInfo> {
         let (bom, text) = part_text(bytes, PART, limits)?;
-        let mut reader = NsReader::from_str(text);
-        reader.config_mut().trim_text(false);
+        let mut reader = SpanReader::new(
+            text,
+            PART,
+            limits,
+            "elements in LabelInfo",
+            "XML depth in LabelInfo",
+        );
         let mut depth = 0usize;
-        let mut elements = 0usize;
         let mut root: Option<(String, usize, bool)> = None;
         let mut tail_insert = None;
         let mut items: Vec<Item> = Vec::new();
         let mut label_start: Option<(usize, Label)> = None;
         loop {
-            let before = reader.buffer_position() as usize;
-            let (ns, event) = reader
-                .read_resolved_event()
-                .map_err(|e| xml_error(PART, e))?;
-            let ns: Option<Vec<u8>> = match ns {
-                ResolveResult::Bound(n) => Some(n.as_ref().to_vec()),
-                _ => None,
-            };
-            let after = reader.buffer_position() as usize;
+            let Located {
+                before,
+                after,
+                ns,
+                event,
+            } = reader.next(depth)?;
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let empty = matches!(event, Event::Empty(_));
-                    elements += 1;
-                    if elements > limits.max_elements {
-                        return Err(Error::LimitExceeded {
-                            what: "elements in LabelInfo",
-                        });
-                    }
-                    if depth + 1 > limits.max_depth {
-                        return Err(Error::LimitExceeded {
-                            what: "XML depth in LabelInfo",
-                        });
-                    }
                     let in_ns = ns.as_deref() == Some(LABEL_INFO_NS.as_bytes());
                     let local = e.local_name().as_ref().to_vec();
                     match depth {

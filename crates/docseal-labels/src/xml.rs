@@ -121,3 +121,84 @@ pub(crate) fn checked_prefix(qname: &[u8], part: &str) -> crate::Result<String> 
         )))
     }
 }
+
+/// One event with where it lies in the text and the namespace its name resolves to.
+pub(crate) struct Located<'a> {
+    /// Offset of the event's first byte.
+    pub before: usize,
+    /// Offset just after it.
+    pub after: usize,
+    /// The element's namespace URI, when bound.
+    pub ns: Option<Vec<u8>>,
+    pub event: quick_xml::events::Event<'a>,
+}
+
+/// A namespace-aware reader that reports byte spans and enforces the element-count and depth
+/// limits, shared by the two label documents.
+pub(crate) struct SpanReader<'a> {
+    reader: quick_xml::NsReader<&'a [u8]>,
+    part: &'static str,
+    limits: XmlLimits,
+    elements: usize,
+    /// Limit names, e.g. "elements in LabelInfo".
+    what_elements: &'static str,
+    what_depth: &'static str,
+}
+
+impl<'a> SpanReader<'a> {
+    pub(crate) fn new(
+        text: &'a str,
+        part: &'static str,
+        limits: &XmlLimits,
+        what_elements: &'static str,
+        what_depth: &'static str,
+    ) -> Self {
+        let mut reader = quick_xml::NsReader::from_str(text);
+        reader.config_mut().trim_text(false);
+        SpanReader {
+            reader,
+            part,
+            limits: limits.clone(),
+            elements: 0,
+            what_elements,
+            what_depth,
+        }
+    }
+
+    /// The next event; a start or empty element at `depth` (its parent's depth) counts against
+    /// the limits.
+    pub(crate) fn next(&mut self, depth: usize) -> Result<Located<'a>> {
+        let before = self.reader.buffer_position() as usize;
+        let (ns, event) = self
+            .reader
+            .read_resolved_event()
+            .map_err(|e| xml_error(self.part, e))?;
+        let ns = match ns {
+            quick_xml::name::ResolveResult::Bound(n) => Some(n.as_ref().to_vec()),
+            _ => None,
+        };
+        let after = self.reader.buffer_position() as usize;
+        if matches!(
+            event,
+            quick_xml::events::Event::Start(_) | quick_xml::events::Event::Empty(_)
+        ) {
+            self.elements += 1;
+            if self.elements > self.limits.max_elements {
+                return Err(Error::LimitExceeded {
+                    what: self.what_elements,
+                });
+            }
+            if depth + 1 > self.limits.max_depth {
+                return Err(Error::LimitExceeded {
+                    what: self.what_depth,
+                });
+            }
+        }
+        Ok(Located {
+            before,
+            after,
+            ns,
+            event,
+        })
+    }
+}
