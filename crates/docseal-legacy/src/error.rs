@@ -1,0 +1,52 @@
+//! The error type.
+
+use std::fmt;
+
+/// What can go wrong decrypting an Office 97-2003 file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The password does not open the file (verifier mismatch).
+    WrongPassword,
+    /// The input breaks the format; `what` names the structure and the defect.
+    Malformed {
+        /// Structure and defect.
+        what: String,
+    },
+    /// A valid variant this crate does not handle.
+    Unsupported {
+        /// What.
+        what: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn malformed(what: impl Into<String>) -> Error {
+        Error::Malformed { what: what.into() }
+    }
+
+    pub(crate) fn unsupported(what: impl Into<String>) -> Error {
+        Error::Unsupported { what: what.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::WrongPassword => f.write_str("wrong password"),
+            Error::Malformed { what } => write!(f, "malformed: {what}"),
+            Error::Unsupported { what } => write!(f, "unsupported: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Error> for std::io::Error {
+    fn from(e: Error) -> Self {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, e)
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T> = std::result::Result<T, Error>;

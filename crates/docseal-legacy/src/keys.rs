@@ -1,0 +1,355 @@
+//! The two RC4 schemes' encryption headers, key derivation and password verifiers
+//! ([MS-OFFCRYPTO] 2.3.6 "RC4" with MD5, 2.3.5 "RC4 CryptoAPI" with SHA-1). Both re-key the
+//! RC4 stream per block: Word and Excel every 512 / 1024 bytes of stream offset, PowerPoint
+//! per persist object (block = persist id).
+
+use md5::{Digest as _, Md5};
+use rc4::{KeyInit, Rc4, StreamCipher};
+use sha1::Sha1;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::{Error, Result};
+
+/// Password as UTF-16LE code units, at most 255 of them (Office's limit for these schemes).
+fn password_utf16(password: &str) -> Zeroizing<Vec<u8>> {
+    Zeroizing::new(
+        password
+            .encode_utf16()
+            .take(255)
+            .flat_map(|u| u.to_le_bytes())
+            .collect(),
+    )
+}
+
+fn u16_at(b: &[u8], o: usize, what: &str) -> Result<u16> {
+    b.get(o..o + 2)
+        .map(|s| u16::from_le_bytes([s[0], s[1]]))
+        .ok_or_else(|| Error::malformed(format!("{what}: truncated at {o}")))
+}
+
+fn u32_at(b: &[u8], o: usize, what: &str) -> Result<u32> {
+    b.get(o..o + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+        .ok_or_else(|| Error::malformed(format!("{what}: truncated at {o}")))
+}
+
+/// Runs RC4 with `key` over `buf` in place (a fresh keystream).
+pub fn rc4_apply(key: &[u8], buf: &mut [u8]) {
+    // rc4 0.1 takes keys of 1..=256 bytes through a typenum length; we only use 16.
+    let key16: [u8; 16] = key.try_into().expect("RC4 keys are 16 bytes here");
+    let mut c = Rc4::new(&key16.into());
+    c.apply_keystream(buf);
+}
+
+/// An RC4 keystream that can be positioned at any offset within a block.
+pub struct Rc4Stream {
+    cipher: Rc4<rc4::consts::U16>,
+}
+
+impl Rc4Stream {
+    /// A keystream for `key` (16 bytes), skipping the first `skip` bytes.
+    pub fn new(key: &[u8; 16], skip: usize) -> Rc4Stream {
+        let mut cipher = Rc4::new(key.into());
+        let mut sink = [0u8; 64];
+        let mut left = skip;
+        while left > 0 {
+            let n = left.min(64);
+            cipher.apply_keystream(&mut sink[..n]);
+            left -= n;
+        }
+        Rc4Stream { cipher }
+    }
+
+    /// XORs the next keystream bytes into `buf`.
+    pub fn apply(&mut self, buf: &mut [u8]) {
+        self.cipher.apply_keystream(buf);
+    }
+}
+
+/// Which key derivation a file uses.
+#[derive(Clone)]
+pub enum BinaryKey {
+    /// "RC4" (Office 97/2000): MD5, 40-bit effective key.
+    Rc4 {
+        /// `h1[0..5]` of 2.3.6.2, the part every block key starts from.
+        truncated: Zeroizing<[u8; 5]>,
+    },
+    /// "RC4 CryptoAPI": SHA-1, key size from the header (40 bits = 5 bytes + 11 zeros).
+    CryptoApi {
+        /// `H0 = SHA1(salt || password)`.
+        h0: Zeroizing<[u8; 20]>,
+        /// Key size in bytes (5 for 40-bit, up to 16).
+        key_len: usize,
+    },
+}
+
+impl std::fmt::Debug for BinaryKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BinaryKey::Rc4 { .. } => f.write_str("BinaryKey::Rc4(..)"),
+            BinaryKey::CryptoApi { key_len, .. } => {
+                write!(f, "BinaryKey::CryptoApi({key_len} bytes, ..)")
+            }
+        }
+    }
+}
+
+impl BinaryKey {
+    /// The "RC4" key of 2.3.6.2: `H0 = MD5(password)`, `H1 = MD5((H0[0..5] || salt) × 16)`.
+    pub fn derive_rc4(password: &str, salt: &[u8; 16]) -> BinaryKey {
+        let pw = password_utf16(password);
+        let h0 = Md5::digest(pw.as_slice());
+        let mut buf = Zeroizing::new(Vec::with_capacity(16 * 21));
+        for _ in 0..16 {
+            buf.extend_from_slice(&h0[..5]);
+            buf.extend_from_slice(salt);
+        }
+        let h1 = Md5::digest(buf.as_slice());
+        let mut truncated = Zeroizing::new([0u8; 5]);
+        truncated.copy_from_slice(&h1[..5]);
+        BinaryKey::Rc4 { truncated }
+    }
+
+    /// The "RC4 CryptoAPI" key of 2.3.5.2: `H0 = SHA1(salt || password)` (not iterated).
+    pub fn derive_cryptoapi(password: &str, salt: &[u8], key_bits: u32) -> Result<BinaryKey> {
+        let bits = if key_bits == 0 { 40 } else { key_bits };
+        if !(40..=128).contains(&bits) || bits % 8 != 0 {
+            return Err(Error::unsupported(format!("a {bits}-bit RC4 key")));
+        }
+        let pw = password_utf16(password);
+        let mut s = Sha1::new();
+        s.update(salt);
+        s.update(pw.as_slice());
+        let mut h0 = Zeroizing::new([0u8; 20]);
+        h0.copy_from_slice(&s.finalize());
+        Ok(BinaryKey::CryptoApi {
+            h0,
+            key_len: bits as usize / 8,
+        })
+    }
+
+    /// The 16-byte RC4 key of `block`.
+    pub fn block_key(&self, block: u32) -> Zeroizing<[u8; 16]> {
+        let mut out = Zeroizing::new([0u8; 16]);
+        match self {
+            BinaryKey::Rc4 { truncated } => {
+                let mut h = Md5::new();
+                h.update(truncated.as_slice());
+                h.update(block.to_le_bytes());
+                out.copy_from_slice(&h.finalize());
+            }
+            BinaryKey::CryptoApi { h0, key_len } => {
+                let mut h = Sha1::new();
+                h.update(h0.as_slice());
+                h.update(block.to_le_bytes());
+                let d = h.finalize();
+                // 40-bit keys: 5 bytes then 11 zero bytes (2.3.5.2).
+                out[..*key_len].copy_from_slice(&d[..*key_len]);
+            }
+        }
+        out
+    }
+}
+
+/// The RC4 (MD5) header: EncryptionVersionInfo 1.1, salt, verifier, verifier hash (52 bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rc4Header {
+    /// Salt (16 bytes).
+    pub salt: [u8; 16],
+    /// EncryptedVerifier.
+    pub encrypted_verifier: [u8; 16],
+    /// EncryptedVerifierHash.
+    pub encrypted_verifier_hash: [u8; 16],
+}
+
+/// The RC4 CryptoAPI header: version, flags, header size, EncryptionHeader, EncryptionVerifier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CryptoApiHeader {
+    /// Major, minor version (2/3/4, 2).
+    pub version: (u16, u16),
+    /// EncryptionHeader.Flags (`0x08` fDocProps: properties left in clear).
+    pub flags: u32,
+    /// AlgID (`0x6801` RC4).
+    pub alg_id: u32,
+    /// AlgIDHash (`0x8004` SHA-1).
+    pub alg_id_hash: u32,
+    /// Key size in bits (0 means 40).
+    pub key_bits: u32,
+    /// Provider type.
+    pub provider_type: u32,
+    /// CSP name.
+    pub csp_name: String,
+    /// Salt.
+    pub salt: Vec<u8>,
+    /// EncryptedVerifier (16 bytes).
+    pub encrypted_verifier: [u8; 16],
+    /// VerifierHashSize (20).
+    pub verifier_hash_size: u32,
+    /// EncryptedVerifierHash (20 bytes).
+    pub encrypted_verifier_hash: Vec<u8>,
+}
+
+/// Either RC4 header, as found in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BinaryHeader {
+    /// Office 97/2000 RC4.
+    Rc4(Rc4Header),
+    /// Office XP+ RC4 CryptoAPI.
+    CryptoApi(CryptoApiHeader),
+}
+
+impl BinaryHeader {
+    /// Parses the header at the start of `b` (version 1.1 → RC4; 2/3/4.2 → CryptoAPI).
+    /// Returns the header and its length in bytes.
+    pub fn parse(b: &[u8]) -> Result<(BinaryHeader, usize)> {
+        const W: &str = "RC4 encryption header";
+        let major = u16_at(b, 0, W)?;
+        let minor = u16_at(b, 2, W)?;
+        match (major, minor) {
+            (1, 1) => {
+                let body = b
+                    .get(4..52)
+                    .ok_or_else(|| Error::malformed(format!("{W}: shorter than 52 bytes")))?;
+                let mut h = Rc4Header {
+                    salt: [0; 16],
+                    encrypted_verifier: [0; 16],
+                    encrypted_verifier_hash: [0; 16],
+                };
+                h.salt.copy_from_slice(&body[..16]);
+                h.encrypted_verifier.copy_from_slice(&body[16..32]);
+                h.encrypted_verifier_hash.copy_from_slice(&body[32..48]);
+                Ok((BinaryHeader::Rc4(h), 52))
+            }
+            (2..=4, 2) => {
+                let flags = u32_at(b, 4, W)?;
+                let header_size = u32_at(b, 8, W)? as usize;
+                let h0 = 12usize;
+                let header = b
+                    .get(
+                        h0..h0
+                            .checked_add(header_size)
+                            .ok_or_else(|| Error::malformed(W))?,
+                    )
+                    .ok_or_else(|| {
+                        Error::malformed(format!("{W}: header size {header_size} beyond the data"))
+                    })?;
+                if header.len() < 32 {
+                    return Err(Error::malformed(format!(
+                        "{W}: header of {} bytes",
+                        header.len()
+                    )));
+                }
+                let alg_id = u32_at(header, 8, W)?;
+                let alg_id_hash = u32_at(header, 12, W)?;
+                let key_bits = u32_at(header, 16, W)?;
+                let provider_type = u32_at(header, 20, W)?;
+                let csp: Vec<u16> = header[32..]
+                    .chunks_exact(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                    .take_while(|&u| u != 0)
+                    .collect();
+                let v = h0 + header_size;
+                let salt_size = u32_at(b, v, W)? as usize;
+                if salt_size != 16 {
+                    return Err(Error::malformed(format!(
+                        "{W}: salt size {salt_size}, not 16"
+                    )));
+                }
+                let salt = b
+                    .get(v + 4..v + 20)
+                    .ok_or_else(|| Error::malformed(format!("{W}: truncated salt")))?
+                    .to_vec();
+                let mut encrypted_verifier = [0u8; 16];
+                encrypted_verifier.copy_from_slice(
+                    b.get(v + 20..v + 36)
+                        .ok_or_else(|| Error::malformed(format!("{W}: truncated verifier")))?,
+                );
+                let verifier_hash_size = u32_at(b, v + 36, W)?;
+                if verifier_hash_size != 20 {
+                    return Err(Error::malformed(format!(
+                        "{W}: verifier hash size {verifier_hash_size}, not 20"
+                    )));
+                }
+                let encrypted_verifier_hash = b
+                    .get(v + 40..v + 60)
+                    .ok_or_else(|| Error::malformed(format!("{W}: truncated verifier hash")))?
+                    .to_vec();
+                if alg_id != 0x6801 && alg_id != 0 {
+                    return Err(Error::unsupported(format!(
+                        "binary CryptoAPI encryption with AlgID {alg_id:#x} (only RC4 is defined)"
+                    )));
+                }
+                Ok((
+                    BinaryHeader::CryptoApi(CryptoApiHeader {
+                        version: (major, minor),
+                        flags,
+                        alg_id,
+                        alg_id_hash,
+                        key_bits,
+                        provider_type,
+                        csp_name: String::from_utf16_lossy(&csp),
+                        salt,
+                        encrypted_verifier,
+                        verifier_hash_size,
+                        encrypted_verifier_hash,
+                    }),
+                    v + 60,
+                ))
+            }
+            (ma, mi) => Err(Error::unsupported(format!(
+                "binary encryption header version {ma}.{mi}"
+            ))),
+        }
+    }
+
+    /// Derives the key for `password` and checks it against the verifier (constant-time
+    /// comparison of the hash).
+    pub fn unlock(&self, password: &str) -> Result<BinaryKey> {
+        match self {
+            BinaryHeader::Rc4(h) => {
+                let key = BinaryKey::derive_rc4(password, &h.salt);
+                let mut v = Zeroizing::new([0u8; 32]);
+                v[..16].copy_from_slice(&h.encrypted_verifier);
+                v[16..].copy_from_slice(&h.encrypted_verifier_hash);
+                rc4_apply(key.block_key(0).as_slice(), v.as_mut_slice());
+                let hash = Md5::digest(&v[..16]);
+                if bool::from(hash.as_slice().ct_eq(&v[16..32])) {
+                    Ok(key)
+                } else {
+                    Err(Error::WrongPassword)
+                }
+            }
+            BinaryHeader::CryptoApi(h) => {
+                let key = BinaryKey::derive_cryptoapi(password, &h.salt, h.key_bits)?;
+                let mut v = Zeroizing::new([0u8; 36]);
+                v[..16].copy_from_slice(&h.encrypted_verifier);
+                v[16..].copy_from_slice(&h.encrypted_verifier_hash[..20]);
+                rc4_apply(key.block_key(0).as_slice(), v.as_mut_slice());
+                let hash = Sha1::digest(&v[..16]);
+                if bool::from(hash.as_slice().ct_eq(&v[16..36])) {
+                    Ok(key)
+                } else {
+                    Err(Error::WrongPassword)
+                }
+            }
+        }
+    }
+}
+
+/// Decrypts `data`, which sits at stream offset `offset`, with a key that restarts every
+/// `block_size` bytes of stream offset (Word 512, Excel 1024): block `n` covers offsets
+/// `n*block_size..(n+1)*block_size`.
+pub fn decrypt_at(key: &BinaryKey, block_size: usize, offset: usize, data: &mut [u8]) {
+    let mut pos = 0usize;
+    while pos < data.len() {
+        let abs = offset + pos;
+        let block = abs / block_size;
+        let within = abs % block_size;
+        let n = (block_size - within).min(data.len() - pos);
+        let k = key.block_key(block as u32);
+        let mut s = Rc4Stream::new(&k, within);
+        s.apply(&mut data[pos..pos + n]);
+        pos += n;
+    }
+}

@@ -1,0 +1,15 @@
+//! Office 97-2003 binary files (doc, xls, ppt) for docseal: the RC4 (MD5), RC4 CryptoAPI
+//! (SHA-1) and XOR-obfuscation schemes of [MS-OFFCRYPTO] 2.3.5–2.3.7, sans I/O.
+//!
+//! Layers: [`keys`] parses the encryption headers, derives keys and checks password
+//! verifiers; the format modules find the header in each format and decrypt its streams
+//! (record by record where the format keeps record headers in clear).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod error;
+pub mod keys;
+
+pub use error::{Error, Result};
+pub use keys::{BinaryHeader, BinaryKey, CryptoApiHeader, Rc4Header};
