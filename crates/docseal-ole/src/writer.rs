@@ -355,6 +355,17 @@ impl Layout {
         self
     }
 
+    /// Sets the CLSID of entry `id` (0 is the root; others are 1-based positions in the
+    /// planned list). Office's binary formats carry one on the root (Word
+    /// `{00020906-0000-0000-C000-000000000046}`, …); a copy keeps it. Out-of-range ids are
+    /// ignored.
+    pub fn with_clsid(mut self, id: usize, clsid: [u8; 16]) -> Self {
+        if let Some(e) = self.directory.get_mut(id) {
+            e.clsid = clsid;
+        }
+        self
+    }
+
     /// File offset at which the caller writes the streamed stream, if it lives in regular sectors.
     pub fn streamed_offset(&self) -> Option<u64> {
         let ss = self.version.sector_size() as u64;

@@ -19,6 +19,8 @@ pub(crate) struct CopiedEntries {
     pub(crate) contents: HashMap<usize, Vec<u8>>,
     /// Old id → new id.
     pub(crate) index: HashMap<usize, usize>,
+    /// New id → CLSID, for entries (and the root, id 0) whose CLSID is not zero.
+    pub(crate) clsids: Vec<(usize, [u8; 16])>,
 }
 
 impl CopiedEntries {
@@ -35,27 +37,35 @@ pub(crate) fn copy_entries<R: Read + Seek>(
     replace: HashMap<usize, Vec<u8>>,
     streamed: Option<usize>,
 ) -> Result<CopiedEntries> {
-    copy_entries_adding(cf, replace, streamed, Vec::new())
+    copy_entries_adding(cf, replace, streamed, Vec::new(), &[])
 }
 
 /// Like [`copy_entries`], with new streams `(parent storage's old id, name, bytes)` after the
-/// existing entries (0 is the root).
+/// existing entries (0 is the root), and the streams `remove` (old ids) left out.
 pub(crate) fn copy_entries_adding<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
     mut replace: HashMap<usize, Vec<u8>>,
     streamed: Option<usize>,
     add: Vec<(usize, String, Vec<u8>)>,
+    remove: &[usize],
 ) -> Result<CopiedEntries> {
     let parent_of: HashMap<usize, usize> = cf.tree()?.into_iter().collect();
     let ids: Vec<usize> = (1..cf.entries().len())
-        .filter(|id| parent_of.contains_key(id))
+        .filter(|id| parent_of.contains_key(id) && !remove.contains(id))
         .collect();
     let index: HashMap<usize, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i + 1)).collect();
     let mut specs = Vec::with_capacity(ids.len());
     let mut contents = HashMap::new();
+    let mut clsids: Vec<(usize, [u8; 16])> = Vec::new();
+    if cf.entries()[0].clsid != [0; 16] {
+        clsids.push((0, cf.entries()[0].clsid));
+    }
     let mut held = 0u64;
     for &id in &ids {
         let e = cf.entries()[id].clone();
+        if e.clsid != [0; 16] {
+            clsids.push((index[&id], e.clsid));
+        }
         let parent = index.get(&parent_of[&id]).copied().unwrap_or(0);
         let stream_size = if e.object_type == ObjectType::Storage {
             None
@@ -101,6 +111,7 @@ pub(crate) fn copy_entries_adding<R: Read + Seek>(
         specs,
         contents,
         index,
+        clsids,
     })
 }
 
@@ -114,12 +125,15 @@ pub(crate) fn write_copy<R: Read + Seek, W: std::io::Write + Seek>(
 ) -> Result<()> {
     use std::io::SeekFrom;
     let new_streamed = streamed.map(|id| copied.index[&id]);
-    let layout = docseal_ole::Layout::plan(
+    let mut layout = docseal_ole::Layout::plan(
         cf.header().version,
         cf.entries()[0].modified,
         &copied.specs,
         new_streamed,
     )?;
+    for &(id, clsid) in &copied.clsids {
+        layout = layout.with_clsid(id, clsid);
+    }
     let mut small = Vec::new();
     match (layout.streamed_offset(), streamed) {
         (Some(offset), Some(id)) => {

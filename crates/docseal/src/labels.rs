@@ -452,6 +452,7 @@ fn relabel_rights_managed<R: Read + Seek, W: Write + Seek>(
                 std::collections::HashMap::new(),
                 content,
                 vec![(transform_info, "LabelInfo".into(), bytes)],
+                &[],
             )?
         }
     };
