@@ -8,8 +8,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod doc;
 mod error;
 pub mod keys;
+pub mod ppt;
+pub mod xls;
 
 pub use error::{Error, Result};
 pub use keys::{BinaryHeader, BinaryKey, CryptoApiHeader, Rc4Header};

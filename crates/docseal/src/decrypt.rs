@@ -186,21 +186,21 @@ pub(crate) fn open_container<R: Read + Seek>(
     })
 }
 
-/// Whether `input` is a rights-managed compound file (position restored).
-fn is_rights_managed<R: Read + Seek>(input: &mut R, limits: &Limits) -> Result<bool> {
+/// What kind of compound file `input` is, if it is one (position restored).
+fn compound_kind<R: Read + Seek>(input: &mut R, limits: &Limits) -> Result<Option<Kind>> {
     let mut head = [0u8; 8];
     input.seek(SeekFrom::Start(0))?;
     let n = crate::sniff::read_up_to(input, &mut head)?;
     input.seek(SeekFrom::Start(0))?;
     if n < 8 || head != docseal_ole::SIGNATURE {
-        return Ok(false);
+        return Ok(None);
     }
     let kind = match CompoundFile::open_with_limits(&mut *input, limits.ole()) {
-        Ok(cf) => classify(&cf)?,
-        Err(_) => return Ok(false),
+        Ok(cf) => Some(classify(&cf)?),
+        Err(_) => None,
     };
     input.seek(SeekFrom::Start(0))?;
-    Ok(matches!(kind, Kind::RightsManaged { .. }))
+    Ok(kind)
 }
 
 /// Unwraps the intermediate key of an Agile file with the given credentials: the private key
@@ -414,8 +414,14 @@ fn run<R: Read + Seek>(
 ) -> Result<DecryptReport> {
     let limits = &options.limits;
     let mut input = input;
-    if credentials.content_key_provider().is_some() && is_rights_managed(&mut input, limits)? {
-        return crate::irm::decrypt_rights_managed(input, output, credentials, options);
+    match compound_kind(&mut input, limits)? {
+        Some(Kind::RightsManaged { .. }) if credentials.content_key_provider().is_some() => {
+            return crate::irm::decrypt_rights_managed(input, output, credentials, options);
+        }
+        Some(Kind::LegacyBinary { .. }) => {
+            return crate::legacy::decrypt_legacy(input, output, credentials, options);
+        }
+        _ => {}
     }
     let Container {
         mut cf,

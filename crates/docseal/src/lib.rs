@@ -90,6 +90,7 @@ mod fs;
 mod inspect;
 pub mod irm;
 pub mod labels;
+mod legacy;
 mod limits;
 mod lint;
 mod parallel;

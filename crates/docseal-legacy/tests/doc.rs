@@ -1,0 +1,431 @@
+//! Word 97-2003 `.doc` decryption against the corpus.
+//!
+//! Known answers: the SHA-256 digests below are of the streams msoffcrypto-tool 6.1 writes
+//! when decrypting each file (`format/doc97.py`), computed once with the oracle
+//! (`/work/shared/oracles/oracle-decrypt.py` drives msoffcrypto; the digests were taken from
+//! the streams msoffcrypto hands to olefile's `write_stream`, which also covers
+//! `doc_rc4_pass_test.doc`, where olefile's writer itself fails on the empty `Data` stream
+//! after msoffcrypto has decrypted everything). The tests run without Python.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use docseal_legacy::doc::{decrypt_doc, DocFib, DocScheme, DocStreams};
+use docseal_legacy::Error;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
+}
+
+struct Streams {
+    word_document: Vec<u8>,
+    table_name: &'static str,
+    table: Vec<u8>,
+    data: Option<Vec<u8>>,
+}
+
+impl Streams {
+    fn as_doc(&self) -> DocStreams<'_> {
+        DocStreams {
+            word_document: &self.word_document,
+            table: &self.table,
+            data: self.data.as_deref(),
+        }
+    }
+}
+
+fn read_stream(c: &mut cfb::CompoundFile<std::fs::File>, name: &str) -> Option<Vec<u8>> {
+    if !c.is_stream(name) {
+        return None;
+    }
+    let mut s = c.open_stream(name).ok()?;
+    let mut v = Vec::new();
+    s.read_to_end(&mut v).unwrap();
+    Some(v)
+}
+
+fn load(rel: &str) -> Streams {
+    let mut c = cfb::open(corpus().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let word_document = read_stream(&mut c, "/WordDocument").expect("WordDocument");
+    let table_name = DocFib::parse(&word_document).unwrap().table_name();
+    let table = read_stream(&mut c, &format!("/{table_name}")).expect("table stream");
+    let data = read_stream(&mut c, "/Data");
+    Streams {
+        word_document,
+        table_name,
+        table,
+        data,
+    }
+}
+
+/// (file, password, scheme, sha256(WordDocument), sha256(table), sha256(Data) or "").
+const KNOWN: &[(&str, &str, DocScheme, &str, &str, &str)] = &[
+    (
+        "fetched/msoffcrypto-tool/rc4cryptoapi_password.doc",
+        "Password1234_",
+        DocScheme::Rc4CryptoApi,
+        "371af53d2b61a6abd852cc70f9563923dd84579c06992440b2ad9a4ee82fcd93",
+        "118cceb61b87e4c36b219a4bfb2a60abac1c4bb4c63f8bcf153c900d01bda51d",
+        "",
+    ),
+    (
+        "fetched/poi/password_password_cryptoapi.doc",
+        "password",
+        DocScheme::Rc4CryptoApi,
+        "1f1e23e3f4099413e20d17d67ca24a5ba3e0d572e0cffe90f9f3f7939b22971f",
+        "baa9e85684c56f0c55fe6cef442331f819b129ce470fa7383732b265b0465f6f",
+        "ce9062485860c877c5174155e759f5af64c3d8d8e7d109588cd48c8cf3b056ad",
+    ),
+    (
+        "fetched/poi/password_tika_binaryrc4.doc",
+        "tika",
+        DocScheme::Rc4,
+        "01abd2cd55026607d27a77dd96a634eab1a05d0079c09afd4989e81b03b4099b",
+        "40ee45a0c04753fb93266fadfe46a2d4acf1f887a14e067c239b81fed911d122",
+        "",
+    ),
+    (
+        "fetched/test_files/doc_rc4_pass_test.doc",
+        "123456",
+        DocScheme::Rc4,
+        "7f4d30bc684d95afb5b09c1ffebfde0a8aa451bedc63af134e67e6cc79370a6b",
+        "9e5617de14e563386d22c6dffdc184858eb46d4ffb69795c9ce1dc94b367338d",
+        // The Data stream is empty.
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    ),
+    (
+        "fetched/test_files/rc4_cryptoapi_pass_test.doc",
+        "123456",
+        DocScheme::Rc4CryptoApi,
+        "677d7a0135c65d0e4f919c48e9f344ff49ca1bb776cc126ca5f67a98e1d3165c",
+        "06daeb8d67e0254412ce2884acc65df85b63e56cc11d18288cd0b8dab07c1422",
+        "13126270b77663d5a61f900a4b7cd6db75a49bbd0649e084305f640341c1a96c",
+    ),
+    (
+        "fetched/tika/testWORD_protected_passtika.doc",
+        "tika",
+        DocScheme::Rc4,
+        "01abd2cd55026607d27a77dd96a634eab1a05d0079c09afd4989e81b03b4099b",
+        "40ee45a0c04753fb93266fadfe46a2d4acf1f887a14e067c239b81fed911d122",
+        "",
+    ),
+    (
+        "generated/rc4-lo-writer.doc",
+        "password",
+        DocScheme::Rc4,
+        "e40e81391ea6ecc70d6f162e3656a8493503488a05a4ec544cc5a87d301ab5e0",
+        "65266723b4ae910768c3037704add08935f39b3261c29250b4659974f41732f0",
+        "",
+    ),
+];
+
+/// The manifest's `.doc` rows with `scheme` rc4 / rc4_cryptoapi and `expect` open:
+/// (file, password).
+fn manifest_rows() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(corpus().join("MANIFEST.tsv")).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |n: &str| head.iter().position(|h| *h == n).unwrap();
+    let (file, scheme, password, expect) =
+        (col("file"), col("scheme"), col("password"), col("expect"));
+    lines
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|r| {
+            r.len() > expect
+                && r[file].ends_with(".doc")
+                && (r[scheme] == "rc4" || r[scheme] == "rc4_cryptoapi")
+                && r[expect] == "open"
+        })
+        .map(|r| (r[file].to_string(), r[password].to_string()))
+        .collect()
+}
+
+#[test]
+fn every_manifest_doc_decrypts_like_msoffcrypto() {
+    let rows = manifest_rows();
+    assert!(rows.len() >= KNOWN.len(), "manifest rows: {rows:?}");
+    for (file, password) in &rows {
+        let (_, pw, scheme, wd, tb, data) = KNOWN
+            .iter()
+            .find(|k| k.0 == file)
+            .unwrap_or_else(|| panic!("{file}: no known answer in tests/doc.rs"));
+        assert_eq!(pw, password, "{file}");
+        let s = load(file);
+        let out = decrypt_doc(&s.as_doc(), password).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(out.scheme, *scheme, "{file}");
+        assert_eq!(out.table_name, s.table_name, "{file}");
+        assert_eq!(out.word_document.len(), s.word_document.len(), "{file}");
+        assert_eq!(out.table.len(), s.table.len(), "{file}");
+        assert_eq!(sha256_hex(&out.word_document), *wd, "{file}: WordDocument");
+        assert_eq!(sha256_hex(&out.table), *tb, "{file}: {}", s.table_name);
+        match (&out.data, data.is_empty()) {
+            (None, true) => {}
+            (Some(d), false) => assert_eq!(sha256_hex(d), *data, "{file}: Data"),
+            (d, _) => panic!("{file}: Data stream {:?}", d.as_ref().map(Vec::len)),
+        }
+        // The output FIB says "plain" and Word parses it as such.
+        let fib = DocFib::parse(&out.word_document).unwrap();
+        assert!(
+            !fib.encrypted && !fib.obfuscated && fib.l_key == 0,
+            "{file}"
+        );
+        // The FibBase is otherwise untouched.
+        assert_eq!(out.word_document[..10], s.word_document[..10]);
+        assert_eq!(out.word_document[18..68], s.word_document[18..68]);
+    }
+}
+
+#[test]
+fn wrong_password_is_rejected() {
+    for (file, _, _, _, _, _) in KNOWN {
+        let s = load(file);
+        assert_eq!(
+            decrypt_doc(&s.as_doc(), "not the password").unwrap_err(),
+            Error::WrongPassword,
+            "{file}"
+        );
+        assert_eq!(
+            decrypt_doc(&s.as_doc(), "").unwrap_err(),
+            Error::WrongPassword,
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn unencrypted_doc_is_a_clear_error() {
+    for file in [
+        "fetched/msoffcrypto-tool/plain.doc",
+        "fetched/msoffcrypto-tool/rc4cryptoapi_password_plain.doc",
+    ] {
+        let s = load(file);
+        assert!(!DocFib::parse(&s.word_document).unwrap().encrypted);
+        match decrypt_doc(&s.as_doc(), "Password1234_") {
+            Err(Error::Unsupported { what }) => assert!(what.contains("not encrypted"), "{what}"),
+            other => panic!("{file}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn xor_obfuscation_is_unsupported() {
+    let mut s = load("fetched/msoffcrypto-tool/rc4cryptoapi_password.doc");
+    s.word_document[11] |= 0x80;
+    match decrypt_doc(&s.as_doc(), "Password1234_") {
+        Err(Error::Unsupported { what }) => assert!(what.contains("XOR"), "{what}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn not_a_word_document_is_malformed() {
+    let s = load("fetched/msoffcrypto-tool/rc4cryptoapi_password.doc");
+    let mut wd = s.word_document.clone();
+    wd[0] = 0;
+    let streams = DocStreams {
+        word_document: &wd,
+        ..s.as_doc()
+    };
+    assert!(matches!(
+        decrypt_doc(&streams, "Password1234_"),
+        Err(Error::Malformed { .. })
+    ));
+}
+
+/// Lengths to cut a stream at: everything near the start, around the header and the
+/// 512-byte block boundaries, and the end.
+fn cut_points(len: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..len.min(260)).collect();
+    for b in (512..len).step_by(512) {
+        v.extend([b - 1, b, b + 1]);
+    }
+    v.extend([len.saturating_sub(1), len]);
+    v
+}
+
+#[test]
+fn truncated_streams_never_panic() {
+    for (file, pw, _, _, _, _) in KNOWN {
+        let s = load(file);
+        for n in cut_points(s.word_document.len()) {
+            let st = DocStreams {
+                word_document: &s.word_document[..n],
+                ..s.as_doc()
+            };
+            let r = decrypt_doc(&st, pw);
+            if n < 68 {
+                assert!(matches!(r, Err(Error::Malformed { .. })), "{file} wd {n}");
+            } else {
+                assert_eq!(r.unwrap().word_document.len(), n);
+            }
+        }
+        for n in cut_points(s.table.len()) {
+            let st = DocStreams {
+                table: &s.table[..n],
+                ..s.as_doc()
+            };
+            if let Ok(out) = decrypt_doc(&st, pw) {
+                assert_eq!(out.table.len(), n);
+            }
+        }
+        if let Some(d) = &s.data {
+            for n in cut_points(d.len()) {
+                let st = DocStreams {
+                    data: Some(&d[..n]),
+                    ..s.as_doc()
+                };
+                assert_eq!(decrypt_doc(&st, pw).unwrap().data.unwrap().len(), n);
+            }
+        }
+    }
+}
+
+#[test]
+fn flipped_bytes_never_panic() {
+    // Every bit pattern in every byte of the FibBase and of the encryption header region,
+    // one byte at a time (0x00, 0xFF, 0x80 and an xor), with the right and a wrong password.
+    for (file, pw, _, _, _, _) in KNOWN {
+        let s = load(file);
+        let fib_len = 68;
+        let hdr_len = s.table.len().min(260);
+        for i in 0..fib_len {
+            for v in [0x00, 0xFF, 0x80, s.word_document[i] ^ 0x5A] {
+                let mut wd = s.word_document.clone();
+                wd[i] = v;
+                let st = DocStreams {
+                    word_document: &wd,
+                    ..s.as_doc()
+                };
+                let _ = decrypt_doc(&st, pw);
+                let _ = decrypt_doc(&st, "x");
+            }
+        }
+        for i in 0..hdr_len {
+            for v in [0x00, 0xFF, 0x80, s.table[i] ^ 0x5A] {
+                let mut tb = s.table.clone();
+                tb[i] = v;
+                let st = DocStreams {
+                    table: &tb,
+                    ..s.as_doc()
+                };
+                let _ = decrypt_doc(&st, pw);
+                let _ = decrypt_doc(&st, "x");
+            }
+        }
+        // Huge sizes in the CryptoAPI header's u32 fields.
+        for off in [4usize, 8, 12, 16, 20, 24, 28, 32, 36, 40] {
+            for v in [u32::MAX, u32::MAX - 11, 0x8000_0000, 0] {
+                let mut tb = s.table.clone();
+                if let Some(slot) = tb.get_mut(off..off + 4) {
+                    slot.copy_from_slice(&v.to_le_bytes());
+                }
+                let st = DocStreams {
+                    table: &tb,
+                    ..s.as_doc()
+                };
+                let _ = decrypt_doc(&st, pw);
+            }
+        }
+    }
+}
+
+#[test]
+fn flipped_ciphertext_still_decrypts_to_same_length() {
+    // RC4 has no integrity: a flipped ciphertext byte gives a flipped plaintext byte.
+    let (file, pw, ..) = KNOWN[1];
+    let s = load(file);
+    let good = decrypt_doc(&s.as_doc(), pw).unwrap();
+    let mut wd = s.word_document.clone();
+    wd[1000] ^= 0x01;
+    let st = DocStreams {
+        word_document: &wd,
+        ..s.as_doc()
+    };
+    let bad = decrypt_doc(&st, pw).unwrap();
+    let diff: Vec<usize> = (0..wd.len())
+        .filter(|&i| bad.word_document[i] != good.word_document[i])
+        .collect();
+    assert_eq!(diff, vec![1000]);
+}
+
+#[test]
+fn sha256_helper_known_answers() {
+    assert_eq!(
+        sha256_hex(b""),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    assert_eq!(
+        sha256_hex(b"abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert_eq!(
+        sha256_hex(&[b'a'; 1000]),
+        "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"
+    );
+}
+
+/// SHA-256 (FIPS 180-4), here because this crate has no SHA-256 dependency and the
+/// known answers are SHA-256 digests.
+fn sha256_hex(msg: &[u8]) -> String {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let mut m = msg.to_vec();
+    m.push(0x80);
+    while m.len() % 64 != 56 {
+        m.push(0);
+    }
+    m.extend_from_slice(&((msg.len() as u64) * 8).to_be_bytes());
+    for chunk in m.chunks_exact(64) {
+        let mut w = [0u32; 64];
+        for (i, b) in chunk.chunks_exact(4).enumerate() {
+            w[i] = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..64 {
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    h.iter().map(|x| format!("{x:08x}")).collect()
+}

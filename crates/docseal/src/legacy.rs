@@ -1,0 +1,128 @@
+//! Office 97-2003 binary files (doc, xls, ppt): decryption through `docseal-legacy`, written
+//! back as a compound file with the same entries (CLSIDs, times, order) and only the
+//! decrypted streams replaced.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read, Seek, Write};
+
+use docseal_ole::CompoundFile;
+
+use crate::sniff::{classify, Kind};
+use crate::{Credentials, DecryptOptions, DecryptReport, Error, IntegrityStatus, Result};
+
+/// Largest binary stream read into memory (the whole file is bounded by it too).
+const MAX_STREAM: u64 = 1 << 30;
+
+pub(crate) fn legacy_error(e: docseal_legacy::Error) -> Error {
+    match e {
+        docseal_legacy::Error::WrongPassword => Error::WrongPassword,
+        docseal_legacy::Error::Malformed { what } => Error::malformed("Office 97-2003 file", what),
+        docseal_legacy::Error::Unsupported { what } => Error::Unsupported { what },
+        other => Error::malformed("Office 97-2003 file", other.to_string()),
+    }
+}
+
+fn read<R: Read + Seek>(cf: &mut CompoundFile<R>, name: &str) -> Result<Option<(usize, Vec<u8>)>> {
+    match cf.find(&[name]) {
+        Some(id) => Ok(Some((id, cf.read_stream(id, MAX_STREAM)?))),
+        None => Ok(None),
+    }
+}
+
+/// Decrypts an RC4 / RC4 CryptoAPI / XOR-protected doc, xls or ppt into a plain one.
+pub(crate) fn decrypt_legacy<R: Read + Seek>(
+    input: R,
+    output: Option<&mut dyn Write>,
+    credentials: &Credentials,
+    options: &DecryptOptions,
+) -> Result<DecryptReport> {
+    let mut cf = CompoundFile::open_with_limits(input, options.limits.ole())?;
+    let Kind::LegacyBinary { format } = classify(&cf)? else {
+        return Err(Error::NotEncrypted);
+    };
+    // The legacy schemes take the password as UTF-16 too; ours is kept in that form.
+    let password = credentials.password_ref().map(|p| {
+        let units: Vec<u16> = p
+            .utf16le()
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        zeroize::Zeroizing::new(String::from_utf16_lossy(&units))
+    });
+    let mut replace: HashMap<usize, Vec<u8>> = HashMap::new();
+    let remove: Vec<usize> = Vec::new();
+    let scheme: &'static str;
+    match format.as_str() {
+        "doc" => {
+            let (wd_id, wd) = read(&mut cf, "WordDocument")?.ok_or(Error::NotEncrypted)?;
+            let fib = docseal_legacy::doc::DocFib::parse(&wd).map_err(legacy_error)?;
+            if !fib.encrypted {
+                return Err(Error::NotEncrypted);
+            }
+            let (table_id, table) = read(&mut cf, fib.table_name())?.ok_or_else(|| {
+                Error::malformed("Word document", format!("no {} stream", fib.table_name()))
+            })?;
+            let data = read(&mut cf, "Data")?;
+            let password = password.ok_or_else(|| Error::NoUsableKey {
+                detail: "a password is needed".into(),
+            })?;
+            let out = docseal_legacy::doc::decrypt_doc(
+                &docseal_legacy::doc::DocStreams {
+                    word_document: &wd,
+                    table: &table,
+                    data: data.as_ref().map(|(_, d)| d.as_slice()),
+                },
+                password.as_str(),
+            )
+            .map_err(legacy_error)?;
+            scheme = match out.scheme {
+                docseal_legacy::doc::DocScheme::Rc4 => "rc4",
+                _ => "rc4-cryptoapi",
+            };
+            replace.insert(wd_id, out.word_document);
+            replace.insert(table_id, out.table);
+            if let (Some((id, _)), Some(d)) = (data, out.data) {
+                replace.insert(id, d);
+            }
+        }
+        "xls" => {
+            let (id, wb) = match read(&mut cf, "Workbook")? {
+                Some(x) => x,
+                None => read(&mut cf, "Book")?.ok_or(Error::NotEncrypted)?,
+            };
+            if docseal_legacy::xls::encryption(&wb)
+                .map_err(legacy_error)?
+                .is_none()
+            {
+                return Err(Error::NotEncrypted);
+            }
+            let out =
+                docseal_legacy::xls::decrypt_workbook(&wb, password.as_ref().map(|p| p.as_str()))
+                    .map_err(legacy_error)?;
+            scheme = match out.scheme {
+                docseal_legacy::xls::XlsScheme::Xor { .. } => "xor",
+                docseal_legacy::xls::XlsScheme::Rc4 => "rc4",
+                _ => "rc4-cryptoapi",
+            };
+            replace.insert(id, out.workbook);
+        }
+        other => {
+            return Err(Error::Unsupported {
+                what: format!("Office 97-2003 .{other} decryption is not implemented yet"),
+            })
+        }
+    }
+    let copied = crate::copy::copy_entries_adding(&mut cf, replace, None, Vec::new(), &remove)?;
+    let mut file = Cursor::new(Vec::new());
+    crate::copy::write_copy(&mut cf, &copied, None, &mut file)?;
+    let bytes = file.into_inner();
+    if let Some(out) = output {
+        out.write_all(&bytes)?;
+        out.flush()?;
+    }
+    Ok(DecryptReport {
+        scheme,
+        package_size: bytes.len() as u64,
+        integrity: IntegrityStatus::NotAvailable,
+    })
+}
