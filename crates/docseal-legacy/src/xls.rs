@@ -34,7 +34,6 @@ pub const DEFAULT_PASSWORD: &str = "VelvetSweatshop";
 const RT_EOF: u16 = 0x000A;
 const RT_FILEPASS: u16 = 0x002F;
 const RT_BOF: u16 = 0x0809;
-const RT_WRITEPROTECT: u16 = 0x0086;
 const RT_BOUNDSHEET8: u16 = 0x0085;
 const RT_INTERFACEHDR: u16 = 0x00E1;
 const RT_RRDHEAD: u16 = 0x0138;

@@ -206,6 +206,23 @@ fn unencrypted_workbook_is_a_clear_error() {
     }
 }
 
+/// Every plain counterpart named in the manifest is compared by one of the tests below.
+#[test]
+fn plain_counterparts_are_all_checked() {
+    let named: BTreeSet<String> = manifest_rows()
+        .into_iter()
+        .filter_map(|r| r.plain_file)
+        .collect();
+    let checked: BTreeSet<String> = [
+        "fetched/msoffcrypto-tool/rc4cryptoapi_password_plain.xls",
+        "fetched/msoffcrypto-tool/xor_password_123456789012345_plain.xls",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(named, checked);
+}
+
 /// msoffcrypto's `tests/outputs/rc4cryptoapi_password_plain.xls` is its own decryption of
 /// `rc4cryptoapi_password.xls`: the whole stream must agree.
 #[test]

@@ -126,3 +126,67 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
         integrity: IntegrityStatus::NotAvailable,
     })
 }
+
+fn header_json(h: &docseal_legacy::BinaryHeader) -> serde_json::Value {
+    use serde_json::json;
+    match h {
+        docseal_legacy::BinaryHeader::Rc4(_) => json!({"scheme": "rc4", "version": "1.1", "hash": "MD5", "key_bits": 40}),
+        docseal_legacy::BinaryHeader::CryptoApi(c) => json!({
+            "scheme": "rc4-cryptoapi",
+            "version": format!("{}.{}", c.version.0, c.version.1),
+            "flags": c.flags,
+            "properties_in_clear": c.flags & 0x08 != 0,
+            "alg_id": c.alg_id,
+            "alg_id_hash": c.alg_id_hash,
+            "key_bits": if c.key_bits == 0 { 40 } else { c.key_bits },
+            "provider_type": c.provider_type,
+            "csp_name": c.csp_name,
+        }),
+    }
+}
+
+/// What protects a binary file, without a password, for `inspect`.
+pub(crate) fn describe<R: Read + Seek>(cf: &mut CompoundFile<R>, format: &str) -> serde_json::Value {
+    use serde_json::json;
+    let result: Result<serde_json::Value> = (|| {
+        Ok(match format {
+            "doc" => {
+                let Some((_, wd)) = read(cf, "WordDocument")? else {
+                    return Ok(json!({"encrypted": false}));
+                };
+                let fib = docseal_legacy::doc::DocFib::parse(&wd).map_err(legacy_error)?;
+                if !fib.encrypted {
+                    json!({"encrypted": false})
+                } else if fib.obfuscated {
+                    json!({"encrypted": true, "scheme": "xor"})
+                } else {
+                    let (_, table) = read(cf, fib.table_name())?
+                        .ok_or_else(|| Error::malformed("Word document", "no table stream"))?;
+                    let (h, _) = docseal_legacy::BinaryHeader::parse(&table).map_err(legacy_error)?;
+                    let mut v = header_json(&h);
+                    v["encrypted"] = json!(true);
+                    v
+                }
+            }
+            "xls" => {
+                let wb = match read(cf, "Workbook")? {
+                    Some(x) => x.1,
+                    None => read(cf, "Book")?.map(|x| x.1).unwrap_or_default(),
+                };
+                match docseal_legacy::xls::encryption(&wb).map_err(legacy_error)? {
+                    None => json!({"encrypted": false}),
+                    Some(docseal_legacy::xls::XlsEncryption::Xor { .. }) => {
+                        json!({"encrypted": true, "scheme": "xor"})
+                    }
+                    Some(docseal_legacy::xls::XlsEncryption::Rc4(h)) => {
+                        let mut v = header_json(&h);
+                        v["encrypted"] = json!(true);
+                        v
+                    }
+                }
+            }
+            _ => json!({"encrypted": null}),
+        })
+    })();
+    result.unwrap_or_else(|e| json!({"error": e.to_string()}))
+}
