@@ -4,7 +4,6 @@
 //! per persist object (block = persist id).
 
 use md5::{Digest as _, Md5};
-use rc4::{KeyInit, Rc4, StreamCipher};
 use sha1::Sha1;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -34,36 +33,78 @@ fn u32_at(b: &[u8], o: usize, what: &str) -> Result<u32> {
         .ok_or_else(|| Error::malformed(format!("{what}: truncated at {o}")))
 }
 
-/// Runs RC4 with `key` over `buf` in place (a fresh keystream).
-pub fn rc4_apply(key: &[u8], buf: &mut [u8]) {
-    // rc4 0.1 takes keys of 1..=256 bytes through a typenum length; we only use 16.
-    let key16: [u8; 16] = key.try_into().expect("RC4 keys are 16 bytes here");
-    let mut c = Rc4::new(&key16.into());
-    c.apply_keystream(buf);
+/// RC4 with a key of any length 1..=256 bytes: the schemes use 16-byte keys, and CryptoAPI
+/// keys of other sizes (56 bits = 7 bytes) are used at their own length.
+pub struct Rc4 {
+    s: Zeroizing<[u8; 256]>,
+    i: u8,
+    j: u8,
 }
 
-/// An RC4 keystream that can be positioned at any offset within a block.
+impl Rc4 {
+    /// A keystream for `key` (1..=256 bytes; longer keys are cut, an empty one is a zero byte).
+    pub fn new(key: &[u8]) -> Rc4 {
+        let key = if key.is_empty() {
+            &[0u8][..]
+        } else {
+            &key[..key.len().min(256)]
+        };
+        let mut s = Zeroizing::new([0u8; 256]);
+        for (k, x) in s.iter_mut().enumerate() {
+            *x = k as u8;
+        }
+        let mut j = 0u8;
+        for k in 0..256 {
+            j = j.wrapping_add(s[k]).wrapping_add(key[k % key.len()]);
+            s.swap(k, j as usize);
+        }
+        Rc4 { s, i: 0, j: 0 }
+    }
+
+    /// XORs the next keystream bytes into `buf`.
+    pub fn apply(&mut self, buf: &mut [u8]) {
+        for b in buf {
+            self.i = self.i.wrapping_add(1);
+            self.j = self.j.wrapping_add(self.s[self.i as usize]);
+            self.s.swap(self.i as usize, self.j as usize);
+            let t = self.s[self.i as usize].wrapping_add(self.s[self.j as usize]);
+            *b ^= self.s[t as usize];
+        }
+    }
+
+    /// Discards the next `n` keystream bytes.
+    pub fn skip(&mut self, n: usize) {
+        let mut sink = [0u8; 64];
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(64);
+            self.apply(&mut sink[..k]);
+            left -= k;
+        }
+    }
+}
+
+/// Runs RC4 with `key` over `buf` in place (a fresh keystream).
+pub fn rc4_apply(key: &[u8], buf: &mut [u8]) {
+    Rc4::new(key).apply(buf);
+}
+
+/// An RC4 keystream positioned at an offset within a block.
 pub struct Rc4Stream {
-    cipher: Rc4<rc4::consts::U16>,
+    cipher: Rc4,
 }
 
 impl Rc4Stream {
-    /// A keystream for `key` (16 bytes), skipping the first `skip` bytes.
-    pub fn new(key: &[u8; 16], skip: usize) -> Rc4Stream {
-        let mut cipher = Rc4::new(key.into());
-        let mut sink = [0u8; 64];
-        let mut left = skip;
-        while left > 0 {
-            let n = left.min(64);
-            cipher.apply_keystream(&mut sink[..n]);
-            left -= n;
-        }
+    /// A keystream for `key`, skipping the first `skip` bytes.
+    pub fn new(key: &[u8], skip: usize) -> Rc4Stream {
+        let mut cipher = Rc4::new(key);
+        cipher.skip(skip);
         Rc4Stream { cipher }
     }
 
     /// XORs the next keystream bytes into `buf`.
     pub fn apply(&mut self, buf: &mut [u8]) {
-        self.cipher.apply_keystream(buf);
+        self.cipher.apply(buf);
     }
 }
 
@@ -129,26 +170,28 @@ impl BinaryKey {
         })
     }
 
-    /// The 16-byte RC4 key of `block`.
-    pub fn block_key(&self, block: u32) -> Zeroizing<[u8; 16]> {
-        let mut out = Zeroizing::new([0u8; 16]);
+    /// The RC4 key of `block`: 16 bytes for "RC4"; for CryptoAPI the first keyLength bits of
+    /// the hash, except that a 40-bit key is padded with zeros to 128 bits (2.3.5.2).
+    pub fn block_key(&self, block: u32) -> Zeroizing<Vec<u8>> {
         match self {
             BinaryKey::Rc4 { truncated } => {
                 let mut h = Md5::new();
                 h.update(truncated.as_slice());
                 h.update(block.to_le_bytes());
-                out.copy_from_slice(&h.finalize());
+                Zeroizing::new(h.finalize().to_vec())
             }
             BinaryKey::CryptoApi { h0, key_len } => {
                 let mut h = Sha1::new();
                 h.update(h0.as_slice());
                 h.update(block.to_le_bytes());
                 let d = h.finalize();
-                // 40-bit keys: 5 bytes then 11 zero bytes (2.3.5.2).
-                out[..*key_len].copy_from_slice(&d[..*key_len]);
+                let mut out = Zeroizing::new(d[..*key_len].to_vec());
+                if *key_len == 5 {
+                    out.resize(16, 0);
+                }
+                out
             }
         }
-        out
     }
 }
 

@@ -45,17 +45,17 @@
 //! - msoffcrypto rewrites `Current User` from its parsed fields and so fails on streams with
 //!   trailing bytes (`cryptoapi-proc2356.ppt`); we patch the token in place.
 //!
+//! - Key sizes other than 40 and 128 bits (56-bit: `Password_Protected-56-hello.ppt`) use an
+//!   RC4 key of keyLength bits, not one padded to 128 ([MS-OFFCRYPTO] 2.3.5.2, and what
+//!   msoffcrypto does); `keys::BinaryKey::block_key` gives them at that length.
+//!
 //! Not done: the `EncryptedSummary` stream (encrypted property sets, [MS-OFFCRYPTO] 2.3.5.4)
 //! is not decrypted; it is listed in [`PptDecrypted::drop_streams`], so the output loses the
 //! document summary properties it holds (the clear `\x05DocumentSummaryInformation`, if any,
 //! stays). Incrementally saved encrypted files (more than one UserEditAtom) are rejected as
 //! malformed: [MS-PPT] 2.3.7 says an encrypted stream has exactly one.
 
-use sha1::{Digest as _, Sha1};
-use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
-
-use crate::keys::{BinaryHeader, BinaryKey, CryptoApiHeader};
+use crate::keys::{BinaryHeader, BinaryKey, Rc4};
 use crate::{Error, Result};
 
 /// `CurrentUserAtom.headerToken` of an encrypted presentation.
@@ -285,7 +285,7 @@ pub fn decrypt_ppt(streams: &PptStreams<'_>, password: &str) -> Result<PptDecryp
             "PowerPoint encryption header other than RC4 CryptoAPI",
         ));
     };
-    let key = unlock(&header, password)?;
+    let key = BinaryHeader::CryptoApi(header.clone()).unlock(password)?;
 
     // PowerPoint Document: decrypt each persist object into a copy.
     let mut out = doc.to_vec();
@@ -302,7 +302,7 @@ pub fn decrypt_ppt(streams: &PptStreams<'_>, password: &str) -> Result<PptDecryp
                     Error::malformed(format!("persist object {pid}: offset {off} past the end"))
                 })?,
         );
-        let mut rc4 = Rc4::new(&rc4_key(&key, pid));
+        let mut rc4 = Rc4::new(&key.block_key(pid));
         rc4.apply(&mut h);
         let end = Rh::parse(&h).end(off, doc.len(), &format!("persist object {pid}"))?;
         out[off..off + 8].copy_from_slice(&h);
@@ -411,7 +411,7 @@ fn remove_from_directory(out: &mut [u8], pd: usize, entries: &[DirEntry], id: u3
 /// corpus, where the result is valid PNG/JPEG data, and as in Apache POI).
 fn decrypt_pictures(pics: &[u8], key: &BinaryKey) -> Result<Vec<u8>> {
     const W: &str = "Pictures stream";
-    let k0 = rc4_key(key, 0);
+    let k0 = key.block_key(0);
     let dec = |buf: &mut [u8]| Rc4::new(&k0).apply(buf);
     let mut out = pics.to_vec();
     let mut p = 0usize;
@@ -456,72 +456,4 @@ fn decrypt_pictures(pics: &[u8], key: &BinaryKey) -> Result<Vec<u8>> {
         p = end;
     }
     Ok(out)
-}
-
-/// The RC4 key of `block`. [MS-OFFCRYPTO] 2.3.5.2: a 40-bit key is padded with zeros to 128
-/// bits, any other size is the first keyLength bits of the hash, used as an RC4 key of that
-/// length. `BinaryKey::block_key` always pads to 16 bytes, which is only right for 40 and 128
-/// bits, so other sizes (56-bit: `Password_Protected-56-hello.ppt`) are derived here.
-fn rc4_key(key: &BinaryKey, block: u32) -> Zeroizing<Vec<u8>> {
-    match key {
-        BinaryKey::CryptoApi { h0, key_len } if *key_len != 5 && *key_len != 16 => {
-            let mut h = Sha1::new();
-            h.update(h0.as_slice());
-            h.update(block.to_le_bytes());
-            Zeroizing::new(h.finalize()[..*key_len].to_vec())
-        }
-        _ => Zeroizing::new(key.block_key(block).to_vec()),
-    }
-}
-
-/// Derives the key and checks the verifier (as `BinaryHeader::unlock`, but with the key
-/// length of [`rc4_key`]).
-fn unlock(h: &CryptoApiHeader, password: &str) -> Result<BinaryKey> {
-    let key = BinaryKey::derive_cryptoapi(password, &h.salt, h.key_bits)?;
-    let mut v = Zeroizing::new([0u8; 36]);
-    v[..16].copy_from_slice(&h.encrypted_verifier);
-    let hash = h.encrypted_verifier_hash.get(..20).ok_or_else(|| {
-        Error::malformed("RC4 encryption header: verifier hash shorter than 20 bytes")
-    })?;
-    v[16..].copy_from_slice(hash);
-    Rc4::new(&rc4_key(&key, 0)).apply(v.as_mut_slice());
-    let digest = Sha1::digest(&v[..16]);
-    if bool::from(digest.as_slice().ct_eq(&v[16..36])) {
-        Ok(key)
-    } else {
-        Err(Error::WrongPassword)
-    }
-}
-
-/// RC4 with a key of any length 1..=256 (the `rc4` crate fixes the length at compile time).
-struct Rc4 {
-    s: Zeroizing<[u8; 256]>,
-    i: u8,
-    j: u8,
-}
-
-impl Rc4 {
-    fn new(key: &[u8]) -> Rc4 {
-        debug_assert!(!key.is_empty() && key.len() <= 256);
-        let mut s = Zeroizing::new([0u8; 256]);
-        for (k, x) in s.iter_mut().enumerate() {
-            *x = k as u8;
-        }
-        let mut j = 0u8;
-        for k in 0..256 {
-            j = j.wrapping_add(s[k]).wrapping_add(key[k % key.len()]);
-            s.swap(k, j as usize);
-        }
-        Rc4 { s, i: 0, j: 0 }
-    }
-
-    fn apply(&mut self, buf: &mut [u8]) {
-        for b in buf {
-            self.i = self.i.wrapping_add(1);
-            self.j = self.j.wrapping_add(self.s[self.i as usize]);
-            self.s.swap(self.i as usize, self.j as usize);
-            let t = self.s[self.i as usize].wrapping_add(self.s[self.j as usize]);
-            *b ^= self.s[t as usize];
-        }
-    }
 }

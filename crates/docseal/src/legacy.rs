@@ -50,7 +50,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
         zeroize::Zeroizing::new(String::from_utf16_lossy(&units))
     });
     let mut replace: HashMap<usize, Vec<u8>> = HashMap::new();
-    let remove: Vec<usize> = Vec::new();
+    let mut remove: Vec<usize> = Vec::new();
     let scheme: &'static str;
     match format.as_str() {
         "doc" => {
@@ -106,9 +106,44 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
             };
             replace.insert(id, out.workbook);
         }
+        "ppt" => {
+            let (cu_id, cu) = read(&mut cf, "Current User")?.ok_or(Error::NotEncrypted)?;
+            let (doc_id, doc) = read(&mut cf, "PowerPoint Document")?.ok_or(Error::NotEncrypted)?;
+            let pictures = read(&mut cf, "Pictures")?;
+            let summary = read(&mut cf, "EncryptedSummary")?;
+            let password = password.ok_or_else(|| Error::NoUsableKey {
+                detail: "a password is needed".into(),
+            })?;
+            let out = docseal_legacy::ppt::decrypt_ppt(
+                &docseal_legacy::ppt::PptStreams {
+                    current_user: &cu,
+                    powerpoint_document: &doc,
+                    pictures: pictures.as_ref().map(|(_, p)| p.as_slice()),
+                    encrypted_summary: summary.as_ref().map(|(_, p)| p.as_slice()),
+                },
+                password.as_str(),
+            )
+            .map_err(|e| match e {
+                docseal_legacy::Error::Unsupported { what } if what.contains("not encrypted") => {
+                    Error::NotEncrypted
+                }
+                other => legacy_error(other),
+            })?;
+            scheme = "rc4-cryptoapi";
+            replace.insert(cu_id, out.current_user);
+            replace.insert(doc_id, out.powerpoint_document);
+            if let (Some((id, _)), Some(p)) = (pictures, out.pictures) {
+                replace.insert(id, p);
+            }
+            for name in &out.drop_streams {
+                if let Some(id) = cf.find(&[name.as_str()]) {
+                    remove.push(id);
+                }
+            }
+        }
         other => {
             return Err(Error::Unsupported {
-                what: format!("Office 97-2003 .{other} decryption is not implemented yet"),
+                what: format!("Office 97-2003 .{other} decryption"),
             })
         }
     }
@@ -130,7 +165,9 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
 fn header_json(h: &docseal_legacy::BinaryHeader) -> serde_json::Value {
     use serde_json::json;
     match h {
-        docseal_legacy::BinaryHeader::Rc4(_) => json!({"scheme": "rc4", "version": "1.1", "hash": "MD5", "key_bits": 40}),
+        docseal_legacy::BinaryHeader::Rc4(_) => {
+            json!({"scheme": "rc4", "version": "1.1", "hash": "MD5", "key_bits": 40})
+        }
         docseal_legacy::BinaryHeader::CryptoApi(c) => json!({
             "scheme": "rc4-cryptoapi",
             "version": format!("{}.{}", c.version.0, c.version.1),
@@ -146,7 +183,10 @@ fn header_json(h: &docseal_legacy::BinaryHeader) -> serde_json::Value {
 }
 
 /// What protects a binary file, without a password, for `inspect`.
-pub(crate) fn describe<R: Read + Seek>(cf: &mut CompoundFile<R>, format: &str) -> serde_json::Value {
+pub(crate) fn describe<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    format: &str,
+) -> serde_json::Value {
     use serde_json::json;
     let result: Result<serde_json::Value> = (|| {
         Ok(match format {
@@ -162,7 +202,8 @@ pub(crate) fn describe<R: Read + Seek>(cf: &mut CompoundFile<R>, format: &str) -
                 } else {
                     let (_, table) = read(cf, fib.table_name())?
                         .ok_or_else(|| Error::malformed("Word document", "no table stream"))?;
-                    let (h, _) = docseal_legacy::BinaryHeader::parse(&table).map_err(legacy_error)?;
+                    let (h, _) =
+                        docseal_legacy::BinaryHeader::parse(&table).map_err(legacy_error)?;
                     let mut v = header_json(&h);
                     v["encrypted"] = json!(true);
                     v
@@ -183,6 +224,17 @@ pub(crate) fn describe<R: Read + Seek>(cf: &mut CompoundFile<R>, format: &str) -
                         v["encrypted"] = json!(true);
                         v
                     }
+                }
+            }
+            "ppt" => {
+                let cu = read(cf, "Current User")?.map(|x| x.1).unwrap_or_default();
+                let token = cu
+                    .get(12..16)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+                if token == Some(docseal_legacy::ppt::TOKEN_ENCRYPTED) {
+                    json!({"encrypted": true, "scheme": "rc4-cryptoapi"})
+                } else {
+                    json!({"encrypted": false})
                 }
             }
             _ => json!({"encrypted": null}),
