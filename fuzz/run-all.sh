@@ -37,7 +37,7 @@ flags_for() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm)
+[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy)
 status=0
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"

@@ -15,7 +15,7 @@ SRC="${SEED_SOURCE:-$ROOT/corpus}"
 OUT="$FUZZ_DIR/corpus"
 MAX_SEED_BYTES="${MAX_SEED_BYTES:-65536}"
 
-for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm; do mkdir -p "$OUT/$t"; done
+for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy; do mkdir -p "$OUT/$t"; done
 
 # Classify the source files by their first bytes.
 cfb=() zip=()
@@ -118,6 +118,39 @@ for path in sys.argv[2:]:
 print(f"  {n} property-set streams")
 PY
 
+echo "legacy:"
+# The encrypted streams of the corpus's doc/xls/ppt files: a 2-byte cut, then stream A and B.
+"$PY_OLE" - "$OUT/legacy" "${cfb[@]}" <<'PY' || echo "  (olefile extraction skipped)"
+import hashlib, struct, sys
+import olefile
+out = sys.argv[1]
+n = 0
+for path in sys.argv[2:]:
+    try:
+        ole = olefile.OleFileIO(path)
+    except Exception:
+        continue
+    names = ["/".join(e) for e in ole.listdir()]
+    def get(name):
+        return ole.openstream(name).read() if name in names else None
+    pairs = []
+    wd = get("WordDocument")
+    tbl = get("1Table") or get("0Table")
+    if wd and tbl:
+        pairs.append((wd[:4096], tbl[:4096]))
+    wb = get("Workbook") or get("Book")
+    if wb:
+        pairs.append((wb[:16384], b""))
+    cu, pd = get("Current User"), get("PowerPoint Document")
+    if cu and pd:
+        pairs.append((cu, pd[:16384]))
+    for a, b in pairs:
+        seed = struct.pack("<H", len(a)) + a + b
+        open(f"{out}/bin-{hashlib.sha1(seed).hexdigest()[:16]}", "wb").write(seed)
+        n += 1
+print(f"  {n} seeds")
+PY
+
 echo "labels:"
 # The label parts of the labelled samples, and the small packages themselves.
 python3 - "$OUT/labels" "$SRC"/generated/label-*.* <<'PY' || echo "  (python3 extraction skipped)"
@@ -177,6 +210,6 @@ for path in sys.argv[2:]:
 print(f"  {n} IRM licences from the corpus, 4 hand-made seeds")
 PY
 
-for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm; do
+for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy; do
     printf '%-16s %5d files\n' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done
