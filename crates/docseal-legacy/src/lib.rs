@@ -12,6 +12,7 @@ pub mod doc;
 mod error;
 pub mod keys;
 pub mod ppt;
+pub mod summary;
 pub mod xls;
 
 pub use error::{Error, Result};

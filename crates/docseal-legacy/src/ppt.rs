@@ -50,7 +50,8 @@
 //!   msoffcrypto does); `keys::BinaryKey::block_key` gives them at that length.
 //!
 //! Not done: the `EncryptedSummary` stream (encrypted property sets, [MS-OFFCRYPTO] 2.3.5.4)
-//! is not decrypted; it is listed in [`PptDecrypted::drop_streams`], so the output loses the
+//! is decrypted (see [`crate::summary`]): its streams come back in [`PptDecrypted::add_streams`]
+//! and it is listed in [`PptDecrypted::drop_streams`]; formerly the output lost the
 //! document summary properties it holds (the clear `\x05DocumentSummaryInformation`, if any,
 //! stays). Incrementally saved encrypted files (more than one UserEditAtom) are rejected as
 //! malformed: [MS-PPT] 2.3.7 says an encrypted stream has exactly one.
@@ -92,8 +93,8 @@ pub struct PptDecrypted {
     pub pictures: Option<Vec<u8>>,
     /// Root-level streams to remove from the output (`EncryptedSummary` when present).
     pub drop_streams: Vec<String>,
-    /// Root-level streams to add (name, bytes). Always empty for now: the property sets
-    /// inside `EncryptedSummary` are not recovered.
+    /// Root-level streams recovered from `EncryptedSummary` (name, bytes): they replace a
+    /// placeholder of the same name or are added.
     pub add_streams: Vec<(String, Vec<u8>)>,
 }
 
@@ -333,17 +334,28 @@ pub fn decrypt_ppt(streams: &PptStreams<'_>, password: &str) -> Result<PptDecryp
         Some(pics) => Some(decrypt_pictures(pics, &key)?),
         None => None,
     };
-    let drop_streams = if streams.encrypted_summary.is_some() {
-        vec!["EncryptedSummary".to_string()]
-    } else {
-        Vec::new()
+    // Encrypted document properties: the real property sets come out of EncryptedSummary
+    // and replace the placeholder.
+    let (drop_streams, add_streams) = match streams.encrypted_summary {
+        Some(summary) => {
+            let recovered = crate::summary::decrypt_summary(summary, &key)?;
+            (
+                vec!["EncryptedSummary".to_string()],
+                recovered
+                    .into_iter()
+                    .filter(|s| s.is_stream)
+                    .map(|s| (s.name, s.data))
+                    .collect(),
+            )
+        }
+        None => (Vec::new(), Vec::new()),
     };
     Ok(PptDecrypted {
         current_user,
         powerpoint_document: out,
         pictures,
         drop_streams,
-        add_streams: Vec::new(),
+        add_streams,
     })
 }
 

@@ -206,7 +206,8 @@ fn decrypts_like_msoffcrypto() {
         assert_eq!(out.powerpoint_document.len(), s.doc.len());
         check_structure(&out);
         assert_eq!(out.drop_streams.is_empty(), s.es.is_none(), "{file}");
-        assert!(out.add_streams.is_empty());
+        // Recovered property sets exactly when there was an EncryptedSummary.
+        assert_eq!(out.add_streams.is_empty(), s.es.is_none(), "{file}");
     }
 }
 
@@ -397,5 +398,45 @@ fn hostile_inputs_never_panic() {
         let mut pc = p.to_vec();
         pc[i] ^= 0xFF;
         run(&s.cu, &s.doc, Some(&pc));
+    }
+}
+
+/// Encrypted document properties ([MS-OFFCRYPTO] 2.3.5.4): POI's sample keeps its summary
+/// information in `EncryptedSummary`; both property sets come out and parse.
+#[test]
+fn encrypted_summary_is_recovered() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../corpus/fetched/poi/Password_Protected-hello.ppt"
+    );
+    let mut cf = cfb::open(path).unwrap();
+    let mut read = |name: &str| -> Option<Vec<u8>> {
+        let mut s = cf.open_stream(name).ok()?;
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut s, &mut v).unwrap();
+        Some(v)
+    };
+    let cu = read("/Current User").unwrap();
+    let doc = read("/PowerPoint Document").unwrap();
+    let summary = read("/EncryptedSummary").expect("the sample has EncryptedSummary");
+    let out = docseal_legacy::ppt::decrypt_ppt(
+        &docseal_legacy::ppt::PptStreams {
+            current_user: &cu,
+            powerpoint_document: &doc,
+            pictures: None,
+            encrypted_summary: Some(&summary),
+        },
+        "hello",
+    )
+    .unwrap();
+    let names: Vec<&str> = out.add_streams.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"\u{5}SummaryInformation"), "{names:?}");
+    assert!(
+        names.contains(&"\u{5}DocumentSummaryInformation"),
+        "{names:?}"
+    );
+    for (_, data) in &out.add_streams {
+        // A property-set stream: byte order 0xFFFE, version 0.
+        assert_eq!(&data[..4], &[0xFE, 0xFF, 0, 0]);
     }
 }

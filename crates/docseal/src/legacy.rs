@@ -29,6 +29,46 @@ fn read<R: Read + Seek>(cf: &mut CompoundFile<R>, name: &str) -> Result<Option<(
     }
 }
 
+/// Puts the property sets recovered from an encrypted summary stream in place: each replaces
+/// the root stream of its name (the placeholder) or is added at the root.
+fn place_recovered<R: Read + Seek>(
+    cf: &CompoundFile<R>,
+    recovered: Vec<(String, Vec<u8>)>,
+    replace: &mut HashMap<usize, Vec<u8>>,
+    add: &mut Vec<(usize, String, Vec<u8>)>,
+) {
+    for (name, data) in recovered {
+        match cf.find(&[name.as_str()]) {
+            Some(id) => {
+                replace.insert(id, data);
+            }
+            None => add.push((0, name, data)),
+        }
+    }
+}
+
+/// Word's and Excel's encrypted summary stream (`encryption`), decrypted with the document's
+/// key when the header says the properties are encrypted.
+fn word_excel_summary<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    header: &docseal_legacy::BinaryHeader,
+    password: &str,
+) -> Result<Option<(usize, Vec<(String, Vec<u8>)>)>> {
+    let Some((id, bytes)) = read(cf, "encryption")? else {
+        return Ok(None);
+    };
+    let key = header.unlock(password).map_err(legacy_error)?;
+    let streams = docseal_legacy::summary::decrypt_summary(&bytes, &key).map_err(legacy_error)?;
+    Ok(Some((
+        id,
+        streams
+            .into_iter()
+            .filter(|s| s.is_stream)
+            .map(|s| (s.name, s.data))
+            .collect(),
+    )))
+}
+
 /// Decrypts an RC4 / RC4 CryptoAPI / XOR-protected doc, xls or ppt into a plain one.
 pub(crate) fn decrypt_legacy<R: Read + Seek>(
     input: R,
@@ -51,6 +91,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
     });
     let mut replace: HashMap<usize, Vec<u8>> = HashMap::new();
     let mut remove: Vec<usize> = Vec::new();
+    let mut add: Vec<(usize, String, Vec<u8>)> = Vec::new();
     let scheme: &'static str;
     match format.as_str() {
         "doc" => {
@@ -84,6 +125,10 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
             if let (Some((id, _)), Some(d)) = (data, out.data) {
                 replace.insert(id, d);
             }
+            if let Some((id, recovered)) = word_excel_summary(&mut cf, &out.header, &password)? {
+                remove.push(id);
+                place_recovered(&cf, recovered, &mut replace, &mut add);
+            }
         }
         "xls" => {
             let (id, wb) = match read(&mut cf, "Workbook")? {
@@ -105,6 +150,15 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
                 _ => "rc4-cryptoapi",
             };
             replace.insert(id, out.workbook);
+            if let (Some(docseal_legacy::xls::XlsEncryption::Rc4(header)), Some(pw)) = (
+                docseal_legacy::xls::encryption(&wb).map_err(legacy_error)?,
+                password.as_ref(),
+            ) {
+                if let Some((id, recovered)) = word_excel_summary(&mut cf, &header, pw)? {
+                    remove.push(id);
+                    place_recovered(&cf, recovered, &mut replace, &mut add);
+                }
+            }
         }
         "ppt" => {
             let (cu_id, cu) = read(&mut cf, "Current User")?.ok_or(Error::NotEncrypted)?;
@@ -140,6 +194,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
                     remove.push(id);
                 }
             }
+            place_recovered(&cf, out.add_streams, &mut replace, &mut add);
         }
         other => {
             return Err(Error::Unsupported {
@@ -147,7 +202,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
             })
         }
     }
-    let copied = crate::copy::copy_entries_adding(&mut cf, replace, None, Vec::new(), &remove)?;
+    let copied = crate::copy::copy_entries_adding(&mut cf, replace, None, add, &remove)?;
     let mut file = Cursor::new(Vec::new());
     crate::copy::write_copy(&mut cf, &copied, None, &mut file)?;
     let bytes = file.into_inner();

@@ -67,12 +67,27 @@ fn every_legacy_corpus_row_decrypts() {
         assert_eq!(report.integrity, docseal::IntegrityStatus::NotAvailable);
         let v = docseal::inspect(Cursor::new(&out), &Limits::default()).unwrap();
         assert_eq!(v["encrypted"], false, "{file}: {v}");
-        // `EncryptedSummary` (encrypted property sets) is dropped: not decrypted yet.
+        // Encrypted property sets (`EncryptedSummary`, `encryption`) are decrypted into the
+        // `\x05` property-set streams, which replace the placeholder or are added.
+        let summary =
+            |p: &str| matches!(p, "/EncryptedSummary" | "/encryption") || p.starts_with("/\u{5}");
         let a: Vec<_> = streams(&input)
             .into_iter()
-            .filter(|(p, _)| p != "/EncryptedSummary")
+            .filter(|(p, _)| !summary(p))
             .collect();
-        let b = streams(&out);
+        let b: Vec<_> = streams(&out)
+            .into_iter()
+            .filter(|(p, _)| !summary(p))
+            .collect();
+        for (p, data) in streams(&out)
+            .iter()
+            .filter(|(p, _)| p.starts_with("/\u{5}"))
+        {
+            assert!(
+                docseal::layers::oleps::PropertySetStream::parse(data).is_ok(),
+                "{file}: {p} is not a property set"
+            );
+        }
         assert_eq!(
             a.iter().map(|(p, _)| p).collect::<Vec<_>>(),
             b.iter().map(|(p, _)| p).collect::<Vec<_>>(),
