@@ -29,11 +29,14 @@ fn read<R: Read + Seek>(cf: &mut CompoundFile<R>, name: &str) -> Result<Option<(
     }
 }
 
+/// Streams recovered from an encrypted summary stream: (name, bytes).
+type Recovered = Vec<(String, Vec<u8>)>;
+
 /// Puts the property sets recovered from an encrypted summary stream in place: each replaces
 /// the root stream of its name (the placeholder) or is added at the root.
 fn place_recovered<R: Read + Seek>(
     cf: &CompoundFile<R>,
-    recovered: Vec<(String, Vec<u8>)>,
+    recovered: Recovered,
     replace: &mut HashMap<usize, Vec<u8>>,
     add: &mut Vec<(usize, String, Vec<u8>)>,
 ) {
@@ -53,7 +56,7 @@ fn word_excel_summary<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
     header: &docseal_legacy::BinaryHeader,
     password: &str,
-) -> Result<Option<(usize, Vec<(String, Vec<u8>)>)>> {
+) -> Result<Option<(usize, Recovered)>> {
     let Some((id, bytes)) = read(cf, "encryption")? else {
         return Ok(None);
     };
