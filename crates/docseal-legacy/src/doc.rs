@@ -115,6 +115,7 @@ pub struct DocStreams<'a> {
 
 /// Which RC4 scheme the file used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DocScheme {
     /// "RC4" (Office 97/2000, MD5; header version 1.1).
     Rc4,

@@ -110,6 +110,7 @@ impl Rc4Stream {
 
 /// Which key derivation a file uses.
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum BinaryKey {
     /// "RC4" (Office 97/2000): MD5, 40-bit effective key.
     Rc4 {
@@ -235,6 +236,7 @@ pub struct CryptoApiHeader {
 
 /// Either RC4 header, as found in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BinaryHeader {
     /// Office 97/2000 RC4.
     Rc4(Rc4Header),

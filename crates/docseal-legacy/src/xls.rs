@@ -46,6 +46,7 @@ const XLS_BLOCK: usize = 1024;
 
 /// Which scheme protected the workbook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum XlsScheme {
     /// XOR obfuscation; `method` is the [MS-OFFCRYPTO] 2.3.7 method number (always 1 for
     /// Excel: XOR array initialisation Method 1 and data transformation Method 1).
@@ -74,6 +75,7 @@ pub struct XlsDecrypted {
 
 /// The encryption a workbook announces in its `FilePass` record.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum XlsEncryption {
     /// XOR obfuscation with the stored key and password verifier.
     Xor {

@@ -418,6 +418,7 @@ fn run<R: Read + Seek>(
         Some(Kind::RightsManaged { .. }) if credentials.content_key_provider().is_some() => {
             return crate::irm::decrypt_rights_managed(input, output, credentials, options);
         }
+        #[cfg(feature = "legacy")]
         Some(Kind::LegacyBinary { .. }) => {
             return crate::legacy::decrypt_legacy(input, output, credentials, options);
         }

@@ -149,12 +149,15 @@ fn inspect_structure<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<Va
         }
         Kind::LegacyBinary { format } => {
             out.insert("format".into(), json!(format));
-            let legacy = crate::legacy::describe(&mut cf, format);
-            if legacy["encrypted"] == true {
-                out.insert("encrypted".into(), json!(true));
-                out.insert("scheme".into(), legacy["scheme"].clone());
+            #[cfg(feature = "legacy")]
+            {
+                let legacy = crate::legacy::describe(&mut cf, format);
+                if legacy["encrypted"] == true {
+                    out.insert("encrypted".into(), json!(true));
+                    out.insert("scheme".into(), legacy["scheme"].clone());
+                }
+                out.insert("legacy_encryption".into(), legacy);
             }
-            out.insert("legacy_encryption".into(), legacy);
         }
         _ => {}
     }

@@ -237,6 +237,7 @@ fn header_json(h: &docseal_legacy::BinaryHeader) -> serde_json::Value {
             "provider_type": c.provider_type,
             "csp_name": c.csp_name,
         }),
+        _ => json!({"scheme": "unknown"}),
     }
 }
 
@@ -282,6 +283,7 @@ pub(crate) fn describe<R: Read + Seek>(
                         v["encrypted"] = json!(true);
                         v
                     }
+                    Some(_) => json!({"encrypted": true, "scheme": "unknown"}),
                 }
             }
             "ppt" => {

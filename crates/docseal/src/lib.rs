@@ -25,8 +25,8 @@
 //! Cargo features: `certificates` (default) for certificate key encryptors, i.e. files that
 //! recipients open with their RSA private key (`RecipientCertificate`, `RecipientKey`,
 //! `EncryptOptions::recipient`, `KeyChanges::add_recipient`, `Credentials::private_key`);
-//! without it, such files still inspect and open with their password. `openssl` computes
-//! HMACs with OpenSSL.
+//! without it, such files still inspect and open with their password. `legacy` (default)
+//! decrypts Office 97-2003 doc/xls/ppt files. `openssl` computes HMACs with OpenSSL.
 //!
 //! ```
 //! use std::io::Cursor;
@@ -90,6 +90,7 @@ mod fs;
 mod inspect;
 pub mod irm;
 pub mod labels;
+#[cfg(feature = "legacy")]
 mod legacy;
 mod limits;
 mod lint;
@@ -152,6 +153,8 @@ pub mod layers {
     pub use docseal_crypto as crypto;
     pub use docseal_irm as irm;
     pub use docseal_labels as labels;
+    #[cfg(feature = "legacy")]
+    pub use docseal_legacy as legacy;
     pub use docseal_ole as ole;
     pub use docseal_oleps as oleps;
     pub use docseal_opc as opc;
