@@ -4,19 +4,8 @@
 # (oracle-lo-open.py; AES-128 only, as LibreOffice reads no other Standard key size).
 # Ends with "standard: N passed, N failed[, N skipped]"; exit 1 if anything failed.
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$HERE/../.." && pwd)"
-SHARED="${DOCSEAL_SHARED:-$REPO/../shared}"
-ORACLES="$SHARED/oracles"
-if [ -z "${DOCSEAL_BIN:-}" ]; then
-  (cd "$REPO" && cargo build --release -q -p docseal-cli)
-  DOCSEAL_BIN="$REPO/target/release/docseal"
-fi
-T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
-pass=0; fail=0; skip=0
-ok()  { echo "PASS  $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL  $*"; fail=$((fail + 1)); }
-skp() { echo "SKIP  $*"; skip=$((skip + 1)); }
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 PW="stänðard 密码"
 for plain in pydocx.docx openpyxl.xlsx pptx.pptx; do
   for bits in 128 256; do

@@ -6,7 +6,9 @@
 //! containers here are built from the spec's exact structures (§2.2 and the IRMDS example of
 //! §3, as transcribed in `shared/spec/dataspaces-and-irm.md` §5).
 
-use std::io::{Cursor, Read, Write};
+mod support;
+
+use std::io::{Cursor, Write};
 use std::sync::Arc;
 
 use docseal::irm::{
@@ -49,23 +51,7 @@ fn decrypt(file: &[u8], creds: &Credentials) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
-/// Every stream of a compound file by path, read with the `cfb` crate (an independent reader).
-fn streams(file: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut cf = cfb::CompoundFile::open(Cursor::new(file)).unwrap();
-    let paths: Vec<_> = cf
-        .walk()
-        .filter(|e| e.is_stream())
-        .map(|e| e.path().to_path_buf())
-        .collect();
-    let mut out = Vec::new();
-    for p in paths {
-        let mut b = Vec::new();
-        cf.open_stream(&p).unwrap().read_to_end(&mut b).unwrap();
-        out.push((p.to_string_lossy().into_owned(), b));
-    }
-    out.sort();
-    out
-}
+use support::cfb_streams as streams;
 
 #[test]
 fn protect_inspect_decrypt_round_trip_every_size() {

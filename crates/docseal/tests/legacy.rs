@@ -6,28 +6,15 @@
 //! agreement with msoffcrypto-tool is tested in `docseal-legacy` (known-answer digests);
 //! LibreOffice opens the outputs in `tests/interop/legacy.sh`.
 
-use std::io::{Cursor, Read};
+mod support;
+
+use std::io::Cursor;
 
 use docseal::{Credentials, DecryptOptions, Error, Limits};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus");
 
-fn streams(file: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut cf = cfb::CompoundFile::open(Cursor::new(file)).unwrap();
-    let paths: Vec<_> = cf
-        .walk()
-        .filter(|e| e.is_stream())
-        .map(|e| e.path().to_path_buf())
-        .collect();
-    let mut out = Vec::new();
-    for p in paths {
-        let mut b = Vec::new();
-        cf.open_stream(&p).unwrap().read_to_end(&mut b).unwrap();
-        out.push((p.to_string_lossy().into_owned(), b));
-    }
-    out.sort();
-    out
-}
+use support::cfb_streams as streams;
 
 /// The streams a scheme decrypts; every other stream must come through unchanged.
 const DECRYPTED: [&str; 9] = [
