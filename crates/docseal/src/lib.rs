@@ -160,14 +160,25 @@ pub mod layers {
     pub use docseal_opc as opc;
 }
 
-/// Checks whether `input` is an encrypted (password or rights-managed) Office file.
+/// Checks whether `input` is an encrypted Office file: a password-encrypted or rights-managed
+/// package, or (with the `legacy` feature) a doc/xls/ppt with RC4, RC4 CryptoAPI or XOR
+/// protection.
 ///
 /// ```
 /// assert!(!docseal::is_encrypted(std::io::Cursor::new(b"PK\x03\x04")).unwrap());
+/// # let doc = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/fetched/poi/password_password_cryptoapi.doc")).unwrap();
+/// # #[cfg(feature = "legacy")]
+/// assert!(docseal::is_encrypted(std::io::Cursor::new(&doc)).unwrap());
 /// ```
-pub fn is_encrypted<R: std::io::Read + std::io::Seek>(input: R) -> Result<bool> {
-    Ok(matches!(
-        sniff(input)?,
-        Kind::EncryptedPackage { .. } | Kind::RightsManaged { .. }
-    ))
+pub fn is_encrypted<R: std::io::Read + std::io::Seek>(mut input: R) -> Result<bool> {
+    match sniff(&mut input)? {
+        Kind::EncryptedPackage { .. } | Kind::RightsManaged { .. } => Ok(true),
+        #[cfg(feature = "legacy")]
+        Kind::LegacyBinary { format } => {
+            let mut cf =
+                docseal_ole::CompoundFile::open_with_limits(input, Limits::default().ole())?;
+            Ok(legacy::describe(&mut cf, &format)["encrypted"] == true)
+        }
+        _ => Ok(false),
+    }
 }
