@@ -149,24 +149,6 @@ fn cert(xml: &str) -> String {
     b64(&utf16)
 }
 
-fn b64(b: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::new();
-    for c in b.chunks(3) {
-        let n = (u32::from(c[0]) << 16)
-            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*c.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            s.push(if i <= c.len() {
-                A[(n >> (18 - 6 * i) & 63) as usize] as char
-            } else {
-                '='
-            });
-        }
-    }
-    s
-}
-
 fn chain_xml() -> String {
     let use_licence = "<XrML version=\"1.2\"><BODY type=\"LICENSE\" version=\"3.0\"><ISSUEDTIME>2019-01-02T03:04</ISSUEDTIME>\
         <DESCRIPTOR><OBJECT type=\"End-User-License\"><ID type=\"MS-GUID\">{AAAAAAAA-0000-0000-0000-000000000001}</ID></OBJECT></DESCRIPTOR>\
@@ -279,4 +261,10 @@ fn eul_rejects_bad_content() {
     let again = EndUserLicense::parse(&eul.to_bytes(), &limits).unwrap();
     assert_eq!(again.license_id, None);
     assert_eq!(again.to_bytes(), eul.to_bytes());
+}
+
+/// Standard base64 (the `base64` crate the library itself uses).
+fn b64(b: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(b)
 }
