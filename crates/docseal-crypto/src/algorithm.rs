@@ -310,6 +310,30 @@ impl AesKey {
         }
     }
 
+    /// AES-CBC encryption of `N` independent chains in place: `buf` holds `N` messages of
+    /// `len` bytes each (a multiple of 16), message `l` chained from `ivs[l]`. Equal to `N`
+    /// calls of [`AesKey::cbc_encrypt`], but block `j` of every chain goes through the cipher
+    /// in one call, which the AES instructions pipeline.
+    ///
+    /// ```
+    /// use docseal_crypto::AesKey;
+    /// let key = AesKey::new(&[9; 32]).unwrap();
+    /// let ivs = [[1u8; 16], [2u8; 16]];
+    /// let mut laned = [5u8; 64];
+    /// key.cbc_encrypt_lanes(&ivs, &mut laned, 32);
+    /// let mut one = [5u8; 32];
+    /// key.cbc_encrypt(&ivs[1], &mut one);
+    /// assert_eq!(&laned[32..], &one);
+    /// ```
+    pub fn cbc_encrypt_lanes<const N: usize>(&self, ivs: &[[u8; 16]; N], buf: &mut [u8], len: usize) {
+        assert!(len % 16 == 0 && buf.len() == N * len, "lanes of whole blocks");
+        match self {
+            AesKey::Aes128(k) => cbc_lanes(k, ivs, buf, len),
+            AesKey::Aes192(k) => cbc_lanes(k, ivs, buf, len),
+            AesKey::Aes256(k) => cbc_lanes(k, ivs, buf, len),
+        }
+    }
+
     /// AES-CBC decryption in place; `buf.len()` must be a multiple of 16.
     pub fn cbc_decrypt(&self, iv: &[u8; 16], buf: &mut [u8]) {
         debug_assert_eq!(buf.len() % 16, 0);
@@ -346,6 +370,30 @@ impl AesKey {
             AesKey::Aes128(k) => k.decrypt_blocks(blocks),
             AesKey::Aes192(k) => k.decrypt_blocks(blocks),
             AesKey::Aes256(k) => k.decrypt_blocks(blocks),
+        }
+    }
+}
+
+fn cbc_lanes<C, const N: usize>(
+    cipher: &C,
+    ivs: &[[u8; 16]; N],
+    buf: &mut [u8],
+    len: usize,
+) where
+    C: aes::cipher::BlockEncrypt + aes::cipher::BlockSizeUser<BlockSize = aes::cipher::consts::U16>,
+{
+    let mut chain: [aes::Block; N] = std::array::from_fn(|l| ivs[l].into());
+    for offset in (0..len).step_by(16) {
+        for (l, block) in chain.iter_mut().enumerate() {
+            let at = l * len + offset;
+            for (c, p) in block.iter_mut().zip(&buf[at..at + 16]) {
+                *c ^= p;
+            }
+        }
+        cipher.encrypt_blocks(&mut chain);
+        for (l, block) in chain.iter().enumerate() {
+            let at = l * len + offset;
+            buf[at..at + 16].copy_from_slice(block);
         }
     }
 }
