@@ -325,8 +325,16 @@ impl AesKey {
     /// key.cbc_encrypt(&ivs[1], &mut one);
     /// assert_eq!(&laned[32..], &one);
     /// ```
-    pub fn cbc_encrypt_lanes<const N: usize>(&self, ivs: &[[u8; 16]; N], buf: &mut [u8], len: usize) {
-        assert!(len % 16 == 0 && buf.len() == N * len, "lanes of whole blocks");
+    pub fn cbc_encrypt_lanes<const N: usize>(
+        &self,
+        ivs: &[[u8; 16]; N],
+        buf: &mut [u8],
+        len: usize,
+    ) {
+        assert!(
+            len % 16 == 0 && buf.len() == N * len,
+            "lanes of whole blocks"
+        );
         match self {
             AesKey::Aes128(k) => cbc_lanes(k, ivs, buf, len),
             AesKey::Aes192(k) => cbc_lanes(k, ivs, buf, len),
@@ -374,12 +382,8 @@ impl AesKey {
     }
 }
 
-fn cbc_lanes<C, const N: usize>(
-    cipher: &C,
-    ivs: &[[u8; 16]; N],
-    buf: &mut [u8],
-    len: usize,
-) where
+fn cbc_lanes<C, const N: usize>(cipher: &C, ivs: &[[u8; 16]; N], buf: &mut [u8], len: usize)
+where
     C: aes::cipher::BlockEncrypt + aes::cipher::BlockSizeUser<BlockSize = aes::cipher::consts::U16>,
 {
     let mut chain: [aes::Block; N] = std::array::from_fn(|l| ivs[l].into());

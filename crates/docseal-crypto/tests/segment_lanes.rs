@@ -46,7 +46,10 @@ fn lane_boundaries() {
                 cipher.encrypt_segments(5, &mut laned);
                 let mut expected = plain;
                 one_by_one(&cipher, 5, &mut expected);
-                assert!(laned == expected, "{bits} bits, {segments} segments + {tail}");
+                assert!(
+                    laned == expected,
+                    "{bits} bits, {segments} segments + {tail}"
+                );
             }
         }
     }

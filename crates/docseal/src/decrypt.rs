@@ -303,11 +303,66 @@ pub fn decrypt<R: Read + Seek, W: Write>(
 ) -> Result<DecryptReport> {
     run(
         input,
-        Some(output as &mut dyn Write),
+        Some(Output::Writer(output)),
         credentials,
         options,
         false,
     )
+}
+
+/// Decrypts into memory, in one pass like [`decrypt_to_file`]: the package is decrypted into a
+/// buffer of its declared size while the HMAC is computed, and the buffer is returned only
+/// when the HMAC matches (otherwise it is wiped and dropped). For callers that hold the file in
+/// memory and want the package there; [`decrypt`] streams with bounded memory instead.
+///
+/// ```
+/// use std::io::Cursor;
+/// use docseal::{Credentials, DecryptOptions, EncryptOptions, Password};
+/// let package = b"PK\x03\x04 a tiny package".to_vec();
+/// let mut file = Cursor::new(Vec::new());
+/// let fast = EncryptOptions::default().spin_count(1_000);
+/// docseal::encrypt(Cursor::new(&package), &mut file, &Password::new("pw"), &fast)?;
+/// let (plain, report) = docseal::decrypt_to_vec(
+///     Cursor::new(file.into_inner()),
+///     &Credentials::password("pw"),
+///     &DecryptOptions::default(),
+/// )?;
+/// assert_eq!(*plain, package);
+/// assert_eq!(report.integrity, docseal::IntegrityStatus::Verified);
+/// # Ok::<(), docseal::Error>(())
+/// ```
+pub fn decrypt_to_vec<R: Read + Seek>(
+    input: R,
+    credentials: &Credentials,
+    options: &DecryptOptions,
+) -> Result<(Zeroizing<Vec<u8>>, DecryptReport)> {
+    let mut plain = Zeroizing::new(Vec::new());
+    let report = run(
+        input,
+        Some(Output::Memory(&mut plain)),
+        credentials,
+        options,
+        true,
+    )?;
+    Ok((plain, report))
+}
+
+/// Where [`run`] puts the plaintext.
+enum Output<'a> {
+    /// Any writer.
+    Writer(&'a mut dyn Write),
+    /// A buffer, reserved to the declared package size before the first byte (so it never
+    /// reallocates and leaves no unwiped copy behind).
+    Memory(&'a mut Vec<u8>),
+}
+
+impl<'a> Output<'a> {
+    fn into_writer(self) -> &'a mut dyn Write {
+        match self {
+            Output::Writer(w) => w,
+            Output::Memory(v) => v,
+        }
+    }
 }
 
 /// Decrypts into the file `target`, in one pass: the package is decrypted into a temporary
@@ -324,7 +379,7 @@ pub fn decrypt_to_file<R: Read + Seek>(
         let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
         let report = run(
             input,
-            Some(&mut w as &mut dyn Write),
+            Some(Output::Writer(&mut w)),
             credentials,
             options,
             true,
@@ -407,7 +462,7 @@ pub(crate) fn missing_integrity(options: &DecryptOptions) -> Result<IntegritySta
 /// and hash in the same pass and give the verdict at the end.
 fn run<R: Read + Seek>(
     input: R,
-    output: Option<&mut dyn Write>,
+    mut output: Option<Output<'_>>,
     credentials: &Credentials,
     options: &DecryptOptions,
     one_pass: bool,
@@ -416,10 +471,12 @@ fn run<R: Read + Seek>(
     let mut input = input;
     match compound_kind(&mut input, limits)? {
         Some(Kind::RightsManaged { .. }) if credentials.content_key_provider().is_some() => {
+            let output = output.map(Output::into_writer);
             return crate::irm::decrypt_rights_managed(input, output, credentials, options);
         }
         #[cfg(feature = "legacy")]
         Some(Kind::LegacyBinary { .. }) => {
+            let output = output.map(Output::into_writer);
             return crate::legacy::decrypt_legacy(input, output, credentials, options);
         }
         _ => {}
@@ -434,9 +491,15 @@ fn run<R: Read + Seek>(
     let stream_len = stream.len();
     let (prefix, size) = read_size_prefix(&mut stream, stream_len, limits)?;
     let needed = size.div_ceil(16) * 16;
+    if let Some(Output::Memory(plain)) = &mut output {
+        // `size` fits in the stream (checked above), so this is bounded by the input.
+        plain.reserve_exact(size as usize);
+    }
+    let output = output.map(Output::into_writer);
     let mut buf = Zeroizing::new(vec![0u8; BATCH]);
     let one_pass = one_pass && output.is_some();
     let mut late_hmac = None;
+    let mut hashed = 0u64;
     let integrity = match &unlocked {
         Unlocked::Agile {
             integrity: Some(integ),
@@ -454,16 +517,29 @@ fn run<R: Read + Seek>(
             let mut hmac = integ.hmac();
             hmac.update(&prefix);
             let mut left = stream_len - 8;
+            let total = stream_len - 8;
             let passes = if output.is_some() { 2 } else { 1 };
-            while left > 0 {
-                let n = left.min(BATCH as u64) as usize;
-                stream.read_exact(&mut buf[..n])?;
-                hmac.update(&buf[..n]);
-                left -= n as u64;
-                if let Some(p) = &options.progress {
-                    p.report(stream_len - 8 - left, (stream_len - 8) * passes);
-                }
-            }
+            // Reading on this thread, hashing on another: the HMAC alone sets the pace.
+            crate::parallel::pipeline(
+                BATCH,
+                |_, buf| {
+                    if left == 0 {
+                        return Ok(None);
+                    }
+                    let n = left.min(buf.len() as u64) as usize;
+                    stream.read_exact(&mut buf[..n]).map_err(Error::from)?;
+                    left -= n as u64;
+                    Ok(Some(crate::parallel::Filled { len: n, keep: n }))
+                },
+                vec![Box::new(|_, buf: &mut [u8]| hmac.update(buf))],
+                |_, bytes, _| {
+                    hashed += bytes.len() as u64;
+                    if let Some(p) = &options.progress {
+                        p.report(hashed, total * passes);
+                    }
+                    Ok::<(), Error>(())
+                },
+            )?;
             integrity_verdict(integ, hmac.finalize().as_slice(), options)?
         }
         Unlocked::Agile {
@@ -483,32 +559,40 @@ fn run<R: Read + Seek>(
     let mut left = size;
     let mut written = 0u64;
     let late_hmac_for_progress = one_pass || !matches!(integrity, IntegrityStatus::Verified);
+    let decrypt = |segment: u32, buf: &mut [u8]| match &unlocked {
+        Unlocked::Agile { cipher, .. } => {
+            crate::parallel::decrypt_segments_beside_one(cipher, segment, buf)
+        }
+        Unlocked::Standard { key } => key.ecb_decrypt(buf),
+    };
+    // With an HMAC (one pass), it is the stage, over the ciphertext, and this thread decrypts
+    // as it drains; without one, the cipher is the stage.
+    let hashing = late_hmac.is_some();
+    let stage: crate::parallel::Stage = match late_hmac.as_mut() {
+        Some(h) => Box::new(move |_, buf: &mut [u8]| h.update(buf)),
+        None => Box::new(decrypt),
+    };
     crate::parallel::pipeline(
         BATCH,
-        |buf| {
+        |_, buf| {
             if left == 0 {
                 return Ok(None);
             }
             let plain = left.min(buf.len() as u64) as usize;
             let padded = plain.div_ceil(16) * 16;
             stream.read_exact(&mut buf[..padded]).map_err(Error::from)?;
-            if let Some(h) = late_hmac.as_mut() {
-                h.update(&buf[..padded]);
-            }
             left -= plain as u64;
             Ok(Some(crate::parallel::Filled {
                 len: padded,
                 keep: plain,
             }))
         },
-        &|segment, buf| match &unlocked {
-            Unlocked::Agile { cipher, .. } => {
-                crate::parallel::decrypt_segments_beside_one(cipher, segment, buf)
+        vec![stage],
+        |segment, buf, keep| {
+            if hashing {
+                decrypt(segment, buf);
             }
-            Unlocked::Standard { key } => key.ecb_decrypt(buf),
-        },
-        |bytes| {
-            written += bytes.len() as u64;
+            written += keep as u64;
             if let Some(p) = &options.progress {
                 let (offset, total) = if late_hmac_for_progress {
                     (0, size)
@@ -517,7 +601,7 @@ fn run<R: Read + Seek>(
                 };
                 p.report(offset + written, total);
             }
-            out.write_all(bytes).map_err(Error::from)
+            out.write_all(&buf[..keep]).map_err(Error::from)
         },
     )?;
     out.flush()?;

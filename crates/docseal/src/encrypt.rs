@@ -589,9 +589,10 @@ fn placeholder_len(info: &AgileEncryptionInfo, key: &[u8], hash: HashAlgorithm) 
 
 /// Writes `EncryptedPackage`: the size prefix, then each segment encrypted, feeding the HMAC.
 ///
-/// Two stages overlap: a worker thread encrypts batch `k + 1` (its segments spread over the
-/// remaining cores) while this thread feeds batch `k` to the HMAC, writes it and reads the next
-/// one. Three batch buffers circulate, so memory stays at 768 KiB whatever the size.
+/// Two threads overlap, each on its own batch: this one reads and encrypts batch `k + 1`
+/// (segments spread over the cores the HMAC leaves) and writes batch `k - 1` while another
+/// feeds batch `k` to the HMAC, the slowest step, which so sets the pace. Four batch buffers
+/// circulate, so memory stays at 4 MiB whatever the size.
 fn encrypt_stream<R: Read + Send, W: Write>(
     package: &mut R,
     size: u64,
@@ -610,9 +611,20 @@ fn encrypt_stream<R: Read + Send, W: Write>(
         return Ok(());
     }
     let mut left = size;
-    crate::parallel::pipeline_read_ahead(
+    let encrypt = |segment: u32, buf: &mut [u8]| match cipher {
+        PackageCipher::Agile(c) => crate::parallel::encrypt_segments_beside_one(c, segment, buf),
+        PackageCipher::Standard(key) => key.ecb_encrypt(buf),
+    };
+    // With an HMAC, it is the stage and this thread encrypts as it reads; without one, the
+    // cipher is the stage.
+    let hashing = hmac.is_some();
+    let stage: crate::parallel::Stage = match hmac {
+        Some(h) => Box::new(move |_, buf: &mut [u8]| h.update(buf)),
+        None => Box::new(encrypt),
+    };
+    crate::parallel::pipeline(
         BATCH_SEGMENTS * SEGMENT_SIZE,
-        |buf| {
+        |segment, buf| {
             if left == 0 {
                 return Ok(None);
             }
@@ -629,21 +641,16 @@ fn encrypt_stream<R: Read + Send, W: Write>(
             left -= want as u64;
             let padded = want.div_ceil(16) * 16;
             buf[want..padded].fill(0);
+            if hashing {
+                encrypt(segment, &mut buf[..padded]);
+            }
             Ok(Some(crate::parallel::Filled {
                 len: padded,
                 keep: padded,
             }))
         },
-        &|segment, buf| match cipher {
-            PackageCipher::Agile(c) => {
-                crate::parallel::encrypt_segments_beside_one(c, segment, buf)
-            }
-            PackageCipher::Standard(key) => key.ecb_encrypt(buf),
-        },
-        |bytes| {
-            if let Some(h) = hmac.as_mut() {
-                h.update(bytes);
-            }
+        vec![stage],
+        |_, bytes, _| {
             done = (done + bytes.len() as u64).min(size);
             if let Some(p) = progress {
                 p.report(done, size);

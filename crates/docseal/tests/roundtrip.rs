@@ -361,7 +361,11 @@ proptest! {
     fn any_package_round_trips(package in proptest::collection::vec(any::<u8>(), 0..65_536), pair in 0usize..12, seed in any::<u64>(), pw in "\\PC{0,20}") {
         let opts = quick(CIPHERS[pair % 3], HashAlgorithm::ALL[pair / 3], seed);
         let file = encrypt(&package, &pw, &opts);
-        prop_assert_eq!(decrypt(&file, &pw).unwrap(), package);
+        prop_assert_eq!(&decrypt(&file, &pw).unwrap(), &package);
+        // The one-pass, in-memory and file paths give the same bytes as the two-pass one.
+        let (plain, report) = docseal::decrypt_to_vec(Cursor::new(&file), &Credentials::password(&pw), &DecryptOptions::default()).unwrap();
+        prop_assert_eq!(report.integrity, docseal::IntegrityStatus::Verified);
+        prop_assert_eq!(&*plain, &package);
     }
 
     #[test]
@@ -375,6 +379,8 @@ proptest! {
         let r = docseal::decrypt(Cursor::new(&bad), &mut out, &Credentials::password("pw"), &DecryptOptions::default());
         prop_assert!(matches!(r, Err(Error::IntegrityMismatch) | Err(Error::Malformed { .. })), "{:?}", r);
         prop_assert!(out.is_empty());
+        let r = docseal::decrypt_to_vec(Cursor::new(&bad), &Credentials::password("pw"), &DecryptOptions::default());
+        prop_assert!(matches!(r, Err(Error::IntegrityMismatch) | Err(Error::Malformed { .. })), "{:?}", r.map(|(_, report)| report));
     }
 }
 
