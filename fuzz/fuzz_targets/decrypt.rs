@@ -8,7 +8,9 @@
 //! would let one input take seconds).
 //!
 //! Properties: no panic, no unbounded allocation; a successful decrypt writes exactly
-//! `package_size` bytes, and an Agile success without the skip flag is `Verified`.
+//! `package_size` bytes, and an Agile success without the skip flag is `Verified`; the
+//! one-pass `decrypt_to_vec` agrees with the two-pass `decrypt` (same bytes and report, and
+//! an integrity mismatch for one is one for the other).
 #![no_main]
 
 use std::io::Cursor;
@@ -48,12 +50,22 @@ fuzz_target!(|data: &[u8]| {
             let v = docseal::verify(Cursor::new(data), &credentials, &options)
                 .expect("decrypt succeeded but verify failed");
             assert_eq!(v, report);
+            // The one-pass, in-memory path gives the same bytes and report.
+            let (plain, one_pass) = docseal::decrypt_to_vec(Cursor::new(data), &credentials, &options)
+                .expect("decrypt succeeded but decrypt_to_vec failed");
+            assert_eq!(one_pass, report);
+            assert!(*plain == out, "decrypt_to_vec gave other bytes than decrypt");
         }
         Err(e @ (Error::IntegrityMismatch | Error::Malformed { .. })) => {
             // Either the HMAC did not match or there is no dataIntegrity element (or something
             // else is malformed): let the dangerous mode run the decryption loop.
             if matches!(e, Error::IntegrityMismatch) {
                 assert!(out.is_empty(), "plaintext was written before the integrity check failed");
+                // The one-pass path must refuse it too, and give nothing back.
+                assert!(matches!(
+                    docseal::decrypt_to_vec(Cursor::new(data), &credentials, &options),
+                    Err(Error::IntegrityMismatch)
+                ));
             }
             options.skip_integrity_check_dangerous = true;
             let mut out = Vec::new();
