@@ -313,6 +313,21 @@ pub fn relabel_package<R: Read + Seek, W: Write>(
     changes: &LabelChanges,
     limits: &Limits,
 ) -> Result<RelabelReport> {
+    let mut input = input;
+    // The zip reader finds entries from the end and keeps any bytes before the first one, so
+    // it opens a package with a prefix; `sniff` (and Office) does not. Refuse it here, or the
+    // relabelled copy would be a file that nothing, docseal included, reads as a package
+    // (fuzz regression `tests/fuzz-regressions/labels/zip-with-bytes-before-the-first-entry.zip`).
+    let mut head = [0u8; 8];
+    input.seek(SeekFrom::Start(0))?;
+    let n = read_up_to(&mut input, &mut head)?;
+    input.seek(SeekFrom::Start(0))?;
+    if !starts_like_zip(&head[..n]) {
+        return Err(Error::malformed(
+            "file",
+            "does not start with a zip entry or end record, so it is not an OOXML package",
+        ));
+    }
     let mut pkg = Package::open_with_limits(input, limits.opc())?;
     let mut state = PackageLabels::load(&mut pkg, &limits.label_xml())?;
     let report = state.apply(changes)?;

@@ -144,6 +144,30 @@ fn labels_regressions() {
                 let again = CustomProperties::parse(&doc.to_bytes(), &limits).expect(&name);
                 assert!(again.labels().0.contains(&label), "{name}");
             }
+            // The package half of the harness: a package that relabels reads back with the label.
+            if data.starts_with(b"PK") {
+                let creds = docseal::Credentials::none();
+                let _ =
+                    docseal::labels::read_labels(Cursor::new(&data), &creds, &Default::default());
+                let mut out = Vec::new();
+                let changes = docseal::labels::LabelChanges::new().set(label.clone());
+                if docseal::labels::relabel_package(
+                    Cursor::new(&data),
+                    &mut out,
+                    &changes,
+                    &Default::default(),
+                )
+                .is_ok()
+                {
+                    let r = docseal::labels::read_labels(
+                        Cursor::new(&out),
+                        &creds,
+                        &Default::default(),
+                    )
+                    .unwrap_or_else(|e| panic!("{name}: a relabelled package reads: {e:?}"));
+                    assert!(r.effective.iter().any(|f| f.label.id == label.id), "{name}");
+                }
+            }
         });
     }
 }
