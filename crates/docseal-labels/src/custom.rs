@@ -162,6 +162,9 @@ impl CustomProperties {
                                     }
                                 }
                             }
+                            if empty {
+                                crate::xml::check_reopenable_root(e, PART)?;
+                            }
                             let close = if empty { after - 2 } else { after - 1 };
                             root =
                                 Some((checked_prefix(e.name().as_ref(), PART)?, vt, close, empty));

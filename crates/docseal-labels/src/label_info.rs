@@ -112,6 +112,9 @@ impl LabelInfo {
                                     String::from_utf8_lossy(e.name().as_ref())
                                 )));
                             }
+                            if empty {
+                                crate::xml::check_reopenable_root(e, PART)?;
+                            }
                             let close = if empty { after - 2 } else { after - 1 };
                             root = Some((checked_prefix(e.name().as_ref(), PART)?, close, empty));
                             if empty {

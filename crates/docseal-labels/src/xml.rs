@@ -63,6 +63,23 @@ pub(crate) fn xml_error(part: &str, e: impl std::fmt::Display) -> Error {
     Error::malformed(format!("{part}: {e}"))
 }
 
+/// An empty root element (`<x …/>`) gets children by turning its `/>` into `>`. quick-xml reads
+/// tags leniently: `<x a="1"//>` is an empty tag to it, but re-opened it still ends in `/>` and
+/// the new children become further roots (fuzz regression
+/// `tests/fuzz-regressions/labels/empty-root-ending-in-slashes.xml`). So an empty root must be
+/// a well-formed tag: its attributes parse and no stray `/` precedes the `/>`.
+pub(crate) fn check_reopenable_root(e: &BytesStart<'_>, part: &str) -> Result<()> {
+    for a in e.attributes().with_checks(true) {
+        a.map_err(|err| xml_error(part, err))?;
+    }
+    if e.as_ref().trim_ascii_end().ends_with(b"/") {
+        return Err(Error::malformed(format!(
+            "{part}: the root tag has a stray '/' before its end"
+        )));
+    }
+    Ok(())
+}
+
 /// The unescaped value of attribute `name` (unprefixed).
 pub(crate) fn attribute(e: &BytesStart<'_>, name: &[u8], part: &str) -> Result<Option<String>> {
     for a in e.attributes().with_checks(true) {

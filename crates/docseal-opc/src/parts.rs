@@ -373,6 +373,16 @@ fn scan(bytes: &[u8], what: &str, root_name: &[u8]) -> Result<Scanned> {
                         prefix = format!("{p}:");
                     }
                     if empty {
+                        // Re-opened by turning `/>` into `>`: a lenient read of `<x a="1"//>`
+                        // would still end in `/>` and the new children become more roots.
+                        for a in e.attributes().with_checks(true) {
+                            a.map_err(|err| malformed(format!("{what}: {err}")))?;
+                        }
+                        if e.as_ref().trim_ascii_end().ends_with(b"/") {
+                            return Err(malformed(format!(
+                                "{what}: the root tag has a stray '/' before its end"
+                            )));
+                        }
                         root_empty = true;
                         insert_at = Some(after - 2);
                     }

@@ -158,3 +158,24 @@ fn edits_add_and_remove_entries() {
     edits.add.push(("WORD/document.xml".into(), Vec::new()));
     assert!(pkg.write_edited(&mut Vec::new(), &edits).is_err());
 }
+
+/// An empty root with a stray `/` before its `/>` (quick-xml reads it as an empty tag): adding a
+/// child by re-opening it would leave it empty and make the child a second root. Refused when
+/// parsed; a well-formed empty root still takes children.
+#[test]
+fn empty_root_with_a_stray_slash_is_refused() {
+    use docseal_opc::{ContentTypes, Relationships};
+    let rels = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships" //>"#;
+    assert!(Relationships::parse(rels).is_err());
+    let types =
+        br#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"///>"#;
+    assert!(ContentTypes::parse(types).is_err());
+
+    let mut ok = Relationships::parse(
+        br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships" />"#,
+    )
+    .unwrap();
+    ok.add("t", "a.xml");
+    let again = Relationships::parse(&ok.to_bytes()).unwrap();
+    assert_eq!(again.by_type("t").unwrap().target, "a.xml");
+}
