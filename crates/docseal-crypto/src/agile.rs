@@ -240,6 +240,32 @@ impl SegmentCipher {
         self.key.cbc_decrypt(&self.iv(index), buf);
     }
 
+    /// Decrypts consecutive segments starting at index `first_index` from `input` into
+    /// `output` (the same length, a multiple of 16); `input` is only read (see
+    /// [`AesKey::cbc_decrypt_into`]).
+    ///
+    /// ```
+    /// use docseal_crypto::{HashAlgorithm, KeyParams, SegmentCipher};
+    /// let params = KeyParams::aes(256, HashAlgorithm::Sha512, vec![7; 16]);
+    /// let cipher = SegmentCipher::new(&params, &[1; 32]).unwrap();
+    /// let mut ciphertext = vec![3u8; 4096 + 32];
+    /// cipher.encrypt_segments(5, &mut ciphertext);
+    /// let mut plain = vec![0u8; ciphertext.len()];
+    /// cipher.decrypt_segments_into(5, &ciphertext, &mut plain);
+    /// assert_eq!(plain, vec![3u8; 4096 + 32]);
+    /// ```
+    pub fn decrypt_segments_into(&self, first_index: u32, input: &[u8], output: &mut [u8]) {
+        assert_eq!(input.len(), output.len(), "as many bytes out as in");
+        for (i, (seg_in, seg_out)) in input
+            .chunks(SEGMENT_SIZE)
+            .zip(output.chunks_mut(SEGMENT_SIZE))
+            .enumerate()
+        {
+            self.key
+                .cbc_decrypt_into(&self.iv(first_index + i as u32), seg_in, seg_out);
+        }
+    }
+
     /// Encrypts consecutive whole segments starting at `first_index`; `buf` holds
     /// `k * 4096` bytes plus a final partial segment padded to 16.
     ///

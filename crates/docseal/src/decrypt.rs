@@ -565,6 +565,12 @@ fn run<R: Read + Seek>(
         }
         Unlocked::Standard { key } => key.ecb_decrypt(buf),
     };
+    // One pass: the drain decrypts out of the batch the HMAC thread has just read, into a
+    // buffer of its own (see `AesKey::cbc_decrypt_into`).
+    let mut plain_batch = Zeroizing::new(Vec::new());
+    if late_hmac.is_some() {
+        plain_batch.resize(BATCH, 0);
+    }
     // With an HMAC (one pass), it is the stage, over the ciphertext, and this thread decrypts
     // as it drains; without one, the cipher is the stage.
     let hashing = late_hmac.is_some();
@@ -589,9 +595,15 @@ fn run<R: Read + Seek>(
         },
         vec![stage],
         |segment, buf, keep| {
-            if hashing {
-                decrypt(segment, buf);
-            }
+            let plain: &[u8] = match &unlocked {
+                Unlocked::Agile { cipher, .. } if hashing => {
+                    let plain = &mut plain_batch[..buf.len()];
+                    crate::parallel::decrypt_segments_into_beside_one(cipher, segment, buf, plain);
+                    plain
+                }
+                // Hashing means Agile: Standard files have no HMAC.
+                _ => buf,
+            };
             written += keep as u64;
             if let Some(p) = &options.progress {
                 let (offset, total) = if late_hmac_for_progress {
@@ -601,7 +613,7 @@ fn run<R: Read + Seek>(
                 };
                 p.report(offset + written, total);
             }
-            out.write_all(&buf[..keep]).map_err(Error::from)
+            out.write_all(&plain[..keep]).map_err(Error::from)
         },
     )?;
     out.flush()?;

@@ -49,6 +49,32 @@ pub(crate) fn decrypt_segments_beside_one(cipher: &SegmentCipher, first: u32, bu
     });
 }
 
+/// Decrypts consecutive segments from `input` into `output` on every core but one, leaving
+/// `input` untouched (see [`SegmentCipher::decrypt_segments_into`]).
+pub(crate) fn decrypt_segments_into_beside_one(
+    cipher: &SegmentCipher,
+    first: u32,
+    input: &[u8],
+    output: &mut [u8],
+) {
+    let n = threads().saturating_sub(1);
+    if n <= 1 || input.len() < 2 * MIN_PIECE {
+        cipher.decrypt_segments_into(first, input, output);
+        return;
+    }
+    let segments = input.len().div_ceil(SEGMENT_SIZE);
+    let per = segments.div_ceil(n).max(MIN_PIECE / SEGMENT_SIZE);
+    std::thread::scope(|s| {
+        let pieces = input
+            .chunks(per * SEGMENT_SIZE)
+            .zip(output.chunks_mut(per * SEGMENT_SIZE));
+        for (i, (piece_in, piece_out)) in pieces.enumerate() {
+            let start = first + (i * per) as u32;
+            s.spawn(move || cipher.decrypt_segments_into(start, piece_in, piece_out));
+        }
+    });
+}
+
 /// One batch: the bytes to transform (`len`, a multiple of 16) and how many of them the drain
 /// keeps (`keep`: the plaintext length on the last batch of a decryption).
 pub(crate) struct Filled {

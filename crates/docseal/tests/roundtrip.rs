@@ -496,3 +496,43 @@ fn multi_batch_packages_round_trip_and_lay_out_completely() {
         assert_eq!(seq, file, "sequential sink, size {size}");
     }
 }
+
+/// `decrypt_to_vec` over several 1 MiB batches (the proptests stay within one): the bytes, a
+/// wrong password and a tampered last batch.
+#[test]
+fn decrypt_to_vec_over_several_batches() {
+    for size in [(1 << 20) - 1, 1 << 20, (3 << 20) + 17] {
+        let package: Vec<u8> = (0..size).map(|i| (i * 7 % 251) as u8).collect();
+        let file = encrypt(
+            &package,
+            "pw",
+            &quick(Cipher::Aes256, HashAlgorithm::Sha512, size as u64),
+        );
+        let (plain, report) = docseal::decrypt_to_vec(
+            Cursor::new(&file),
+            &Credentials::password("pw"),
+            &DecryptOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(report.integrity, docseal::IntegrityStatus::Verified);
+        assert_eq!(plain.len(), size);
+        assert!(*plain == package, "size {size}");
+        let wrong = docseal::decrypt_to_vec(
+            Cursor::new(&file),
+            &Credentials::password("nope"),
+            &DecryptOptions::default(),
+        );
+        assert!(matches!(wrong, Err(Error::WrongPassword)), "size {size}");
+        let region = package_region(&file);
+        let bad = flip(&file, region.end - 100, 3);
+        let tampered = docseal::decrypt_to_vec(
+            Cursor::new(&bad),
+            &Credentials::password("pw"),
+            &DecryptOptions::default(),
+        );
+        assert!(
+            matches!(tampered, Err(Error::IntegrityMismatch)),
+            "size {size}"
+        );
+    }
+}
