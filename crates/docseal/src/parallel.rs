@@ -19,13 +19,21 @@ fn threads() -> usize {
     })
 }
 
+/// Segments per piece when `len` bytes are split over `n` cores, or `None` when one piece on
+/// the calling thread is better.
+fn segments_per_piece(len: usize, n: usize) -> Option<usize> {
+    if n <= 1 || len < 2 * MIN_PIECE {
+        return None;
+    }
+    let segments = len.div_ceil(SEGMENT_SIZE);
+    Some(segments.div_ceil(n).max(MIN_PIECE / SEGMENT_SIZE))
+}
+
 fn split(first: u32, buf: &mut [u8], n: usize, f: &(dyn Fn(u32, &mut [u8]) + Sync)) {
-    if n <= 1 || buf.len() < 2 * MIN_PIECE {
+    let Some(per) = segments_per_piece(buf.len(), n) else {
         f(first, buf);
         return;
-    }
-    let segments = buf.len().div_ceil(SEGMENT_SIZE);
-    let per = segments.div_ceil(n).max(MIN_PIECE / SEGMENT_SIZE);
+    };
     std::thread::scope(|s| {
         for (i, piece) in buf.chunks_mut(per * SEGMENT_SIZE).enumerate() {
             let start = first + (i * per) as u32;
@@ -57,13 +65,10 @@ pub(crate) fn decrypt_segments_into_beside_one(
     input: &[u8],
     output: &mut [u8],
 ) {
-    let n = threads().saturating_sub(1);
-    if n <= 1 || input.len() < 2 * MIN_PIECE {
+    let Some(per) = segments_per_piece(input.len(), threads().saturating_sub(1)) else {
         cipher.decrypt_segments_into(first, input, output);
         return;
-    }
-    let segments = input.len().div_ceil(SEGMENT_SIZE);
-    let per = segments.div_ceil(n).max(MIN_PIECE / SEGMENT_SIZE);
+    };
     std::thread::scope(|s| {
         let pieces = input
             .chunks(per * SEGMENT_SIZE)
