@@ -9,8 +9,8 @@
 //!
 //! Properties: no panic, no unbounded allocation; a successful decrypt writes exactly
 //! `package_size` bytes, and an Agile success without the skip flag is `Verified`; the
-//! one-pass `decrypt_to_vec` agrees with the two-pass `decrypt` (same bytes and report, and
-//! an integrity mismatch for one is one for the other).
+//! one-pass `decrypt_to_vec` and the in-memory `decrypt_bytes` agree with the two-pass
+//! `decrypt` (same bytes and report, and an integrity mismatch for one is one for the others).
 #![no_main]
 
 use std::io::Cursor;
@@ -55,6 +55,11 @@ fuzz_target!(|data: &[u8]| {
                 .expect("decrypt succeeded but decrypt_to_vec failed");
             assert_eq!(one_pass, report);
             assert!(*plain == out, "decrypt_to_vec gave other bytes than decrypt");
+            // So does the in-memory path that uses the ciphertext where it lies.
+            let (plain, in_memory) = docseal::decrypt_bytes(data, &credentials, &options)
+                .expect("decrypt succeeded but decrypt_bytes failed");
+            assert_eq!(in_memory, report);
+            assert!(*plain == out, "decrypt_bytes gave other bytes than decrypt");
         }
         Err(e @ (Error::IntegrityMismatch | Error::Malformed { .. })) => {
             // Either the HMAC did not match or there is no dataIntegrity element (or something
@@ -64,6 +69,10 @@ fuzz_target!(|data: &[u8]| {
                 // The one-pass path must refuse it too, and give nothing back.
                 assert!(matches!(
                     docseal::decrypt_to_vec(Cursor::new(data), &credentials, &options),
+                    Err(Error::IntegrityMismatch)
+                ));
+                assert!(matches!(
+                    docseal::decrypt_bytes(data, &credentials, &options),
                     Err(Error::IntegrityMismatch)
                 ));
             }

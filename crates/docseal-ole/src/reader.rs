@@ -546,6 +546,30 @@ impl<R> Stream<'_, R> {
     pub fn sectors(&self) -> &[u32] {
         &self.sectors
     }
+
+    /// The byte ranges of the file that hold this stream, in stream order, adjacent ones
+    /// merged; together they are [`Stream::len`] bytes long. Lets a caller holding the whole
+    /// file in memory use the stream's bytes where they are instead of copying them out (a
+    /// stream written in one piece is one range). A range may end past the end of a truncated
+    /// file, whose missing bytes this reader reads as zeros.
+    ///
+    /// ```
+    /// # use std::io::{Cursor, Read};
+    /// # let bytes = docseal_ole::tests_support::tiny_compound_file();
+    /// let mut file = docseal_ole::CompoundFile::open(Cursor::new(bytes.clone())).unwrap();
+    /// let id = file.find(&["hello"]).unwrap();
+    /// let stream = file.open_stream(id).unwrap();
+    /// let pieces: Vec<u8> = stream
+    ///     .extents()
+    ///     .unwrap()
+    ///     .into_iter()
+    ///     .flat_map(|r| bytes[r.start as usize..r.end as usize].to_vec())
+    ///     .collect();
+    /// assert_eq!(pieces, b"world");
+    /// ```
+    pub fn extents(&self) -> Result<Vec<std::ops::Range<u64>>> {
+        extents(self.file, &self.sectors, self.mini, self.size)
+    }
 }
 
 impl<R: Read + Seek> Read for Stream<'_, R> {
@@ -573,40 +597,73 @@ fn read_chain<R: Read + Seek>(
     if *pos >= size || buf.is_empty() {
         return Ok(0);
     }
-    let ss = file.sector_size() as u64;
+    let (offset, n) =
+        locate(file, sectors, mini, size, *pos, buf.len() as u64).map_err(io::Error::from)?;
+    let n = n as usize;
+    read_at(file, offset, &mut buf[..n])?;
+    *pos += n as u64;
+    Ok(n)
+}
+
+/// Where the stream's byte `pos` lies in the file, and how many of the bytes from there (at
+/// most `want`, never past `size`) follow it contiguously in the file. `pos < size`.
+fn locate<R>(
+    file: &CompoundFile<R>,
+    sectors: &[u32],
+    mini: bool,
+    size: u64,
+    pos: u64,
+    want: u64,
+) -> Result<(u64, u64)> {
+    let ss = file.header.version.sector_size() as u64;
     let unit = if mini { MINI_SECTOR_SIZE as u64 } else { ss };
-    let idx = (*pos / unit) as usize;
-    let within = *pos % unit;
-    // Read as many physically contiguous units as fit, so large streams read in big blocks.
+    let idx = (pos / unit) as usize;
+    let within = pos % unit;
+    // Take as many physically contiguous units as fit, so large streams read in big blocks.
     let mut run = 1usize;
-    let want_units = ((buf.len() as u64 + within).div_ceil(unit)) as usize;
-    while run < want_units
+    let want_units = (want + within).div_ceil(unit);
+    while (run as u64) < want_units
         && idx + run < sectors.len()
         && sectors[idx + run] == sectors[idx + run - 1].wrapping_add(1)
     {
         run += 1;
     }
-    let mut n = (run as u64 * unit - within)
-        .min(buf.len() as u64)
-        .min(size - *pos) as usize;
+    let mut n = (run as u64 * unit - within).min(want).min(size - pos);
     let offset = if mini {
         let mini_off = u64::from(sectors[idx]) * unit + within;
         let host = (mini_off / ss) as usize;
-        let host_sector = *file.mini_stream_sectors.get(host).ok_or_else(|| {
-            io::Error::from(malformed(
-                "mini stream",
-                "mini sector beyond the mini stream",
-            ))
-        })?;
+        let host_sector = *file
+            .mini_stream_sectors
+            .get(host)
+            .ok_or_else(|| malformed("mini stream", "mini sector beyond the mini stream"))?;
         // Stay inside one host sector: consecutive mini sectors need not be in adjacent hosts.
-        n = (n as u64).min(ss - mini_off % ss) as usize;
+        n = n.min(ss - mini_off % ss);
         (u64::from(host_sector) + 1) * ss + mini_off % ss
     } else {
         (u64::from(sectors[idx]) + 1) * ss + within
     };
-    read_at(file, offset, &mut buf[..n])?;
-    *pos += n as u64;
-    Ok(n)
+    Ok((offset, n))
+}
+
+/// The file byte ranges holding a stream's bytes, in stream order, adjacent ranges merged.
+/// Ranges may reach past the end of a truncated file (whose missing bytes read as zeros).
+fn extents<R>(
+    file: &CompoundFile<R>,
+    sectors: &[u32],
+    mini: bool,
+    size: u64,
+) -> Result<Vec<std::ops::Range<u64>>> {
+    let mut ranges: Vec<std::ops::Range<u64>> = Vec::new();
+    let mut pos = 0;
+    while pos < size {
+        let (offset, n) = locate(file, sectors, mini, size, pos, size - pos)?;
+        match ranges.last_mut() {
+            Some(last) if last.end == offset => last.end += n,
+            _ => ranges.push(offset..offset + n),
+        }
+        pos += n;
+    }
+    Ok(ranges)
 }
 
 /// A stream that owns its compound file, for readers that outlive a borrow

@@ -89,6 +89,12 @@ fn end_to_end(c: &mut Criterion) {
                     .unwrap()
             })
         });
+        // The ciphertext used where it lies in `file`, like the peer's `decrypt_from_bytes`.
+        g.bench_function(BenchmarkId::new("docseal_decrypt_bytes", size), |b| {
+            b.iter_with_large_drop(|| {
+                docseal::decrypt_bytes(&file, &creds, &DecryptOptions::default()).unwrap()
+            })
+        });
         // The peer takes the file by value: the copy is made outside the timing.
         g.bench_function(BenchmarkId::new("office_crypto_decrypt", size), |b| {
             b.iter_batched(
@@ -138,6 +144,11 @@ fn per_byte(c: &mut Criterion) {
             b.iter_with_large_drop(|| {
                 docseal::decrypt_to_vec(Cursor::new(&file), &creds, &DecryptOptions::default())
                     .unwrap()
+            })
+        });
+        g.bench_function(BenchmarkId::new("decrypt_bytes", size), |b| {
+            b.iter_with_large_drop(|| {
+                docseal::decrypt_bytes(&file, &creds, &DecryptOptions::default()).unwrap()
             })
         });
     }

@@ -347,6 +347,152 @@ pub fn decrypt_to_vec<R: Read + Seek>(
     Ok((plain, report))
 }
 
+/// Decrypts a file held in memory: [`decrypt_to_vec`] without copying the ciphertext out of
+/// `input`. One thread computes the HMAC over the `EncryptedPackage` bytes where they lie in
+/// `input` while the others decrypt them straight into the returned buffer, which is handed
+/// over only when the HMAC matches (otherwise it is wiped and dropped). The fastest way to
+/// decrypt when the whole file is in memory anyway; rights-managed and legacy files, Standard
+/// encryption and packages without an HMAC take [`decrypt_to_vec`]'s path after the key is
+/// derived (once).
+///
+/// ```
+/// use std::io::Cursor;
+/// use docseal::{Credentials, DecryptOptions, EncryptOptions, Password};
+/// let package = b"PK\x03\x04 a tiny package".to_vec();
+/// let mut file = Cursor::new(Vec::new());
+/// let fast = EncryptOptions::default().spin_count(1_000);
+/// docseal::encrypt(Cursor::new(&package), &mut file, &Password::new("pw"), &fast)?;
+/// let file = file.into_inner();
+/// let (plain, report) =
+///     docseal::decrypt_bytes(&file, &Credentials::password("pw"), &DecryptOptions::default())?;
+/// assert_eq!(*plain, package);
+/// assert_eq!(report.integrity, docseal::IntegrityStatus::Verified);
+/// # Ok::<(), docseal::Error>(())
+/// ```
+pub fn decrypt_bytes(
+    input: &[u8],
+    credentials: &Credentials,
+    options: &DecryptOptions,
+) -> Result<(Zeroizing<Vec<u8>>, DecryptReport)> {
+    let limits = &options.limits;
+    let mut cursor = std::io::Cursor::new(input);
+    match compound_kind(&mut cursor, limits)? {
+        Some(Kind::RightsManaged { .. }) if credentials.content_key_provider().is_some() => {
+            return decrypt_to_vec(cursor, credentials, options);
+        }
+        #[cfg(feature = "legacy")]
+        Some(Kind::LegacyBinary { .. }) => return decrypt_to_vec(cursor, credentials, options),
+        _ => {}
+    }
+    let Container {
+        mut cf,
+        info,
+        package_id,
+    } = open_container(cursor, limits)?;
+    let unlocked = unlock(&info, credentials, limits)?;
+    let in_place = match &unlocked {
+        Unlocked::Agile {
+            cipher,
+            integrity: Some(integ),
+        } => {
+            let mut stream = cf.open_stream(package_id)?;
+            let stream_len = stream.len();
+            let (_, size) = read_size_prefix(&mut stream, stream_len, limits)?;
+            // Ranges past the end of a truncated file read as zeros: the stream reader's job.
+            let pieces: Option<Vec<&[u8]>> = stream
+                .extents()?
+                .into_iter()
+                .map(|r| input.get(usize::try_from(r.start).ok()?..usize::try_from(r.end).ok()?))
+                .collect();
+            pieces.map(|pieces| (cipher, integ, pieces, size))
+        }
+        _ => None,
+    };
+    let Some((cipher, integ, pieces, size)) = in_place else {
+        let mut plain = Zeroizing::new(Vec::new());
+        let report = run_unlocked(
+            &mut cf,
+            &info,
+            package_id,
+            &unlocked,
+            Some(Output::Memory(&mut plain)),
+            options,
+            true,
+        )?;
+        return Ok((plain, report));
+    };
+    // `size` fits in the stream (checked above), so this is bounded by the input.
+    let padded = size.div_ceil(16) as usize * 16;
+    let mut plain = Zeroizing::new(vec![0u8; padded]);
+    let mut hmac = integ.hmac();
+    let tag = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| {
+            for piece in &pieces {
+                hmac.update(piece);
+            }
+            hmac.finalize()
+        });
+        decrypt_pieces(cipher, &pieces, &mut plain, size, options);
+        hashing.join().expect("the HMAC thread does not panic")
+    });
+    let integrity = integrity_verdict(integ, tag.as_slice(), options)?;
+    plain.truncate(size as usize);
+    Ok((
+        plain,
+        DecryptReport {
+            scheme: info.scheme(),
+            package_size: size,
+            integrity,
+        },
+    ))
+}
+
+/// Decrypts the ciphertext of `EncryptedPackage` (its bytes 8 onwards, in `pieces`) into
+/// `plain`, batch by batch on every core but the HMAC's. A batch lying in one piece is
+/// decrypted where it lies; one straddling pieces (a fragmented stream) is gathered first.
+fn decrypt_pieces(
+    cipher: &SegmentCipher,
+    pieces: &[&[u8]],
+    plain: &mut [u8],
+    size: u64,
+    options: &DecryptOptions,
+) {
+    let mut gathered = Vec::new();
+    let mut piece = 0;
+    // Position in the stream of `pieces[piece]`'s first byte.
+    let mut piece_start = 0usize;
+    let mut done = 0usize;
+    for (batch, out) in plain.chunks_mut(BATCH).enumerate() {
+        let start = 8 + done;
+        while piece_start + pieces[piece].len() <= start {
+            piece_start += pieces[piece].len();
+            piece += 1;
+        }
+        let within = start - piece_start;
+        let input: &[u8] = match pieces[piece].get(within..within + out.len()) {
+            Some(bytes) => bytes,
+            None => {
+                gathered.clear();
+                let (mut p, mut at) = (piece, within);
+                while gathered.len() < out.len() {
+                    let want = out.len() - gathered.len();
+                    let take = (pieces[p].len() - at).min(want);
+                    gathered.extend_from_slice(&pieces[p][at..at + take]);
+                    p += 1;
+                    at = 0;
+                }
+                &gathered
+            }
+        };
+        let first = (batch * (BATCH / SEGMENT_SIZE)) as u32;
+        crate::parallel::decrypt_segments_into_beside_one(cipher, first, input, out);
+        done += out.len();
+        if let Some(p) = &options.progress {
+            p.report((done as u64).min(size), size);
+        }
+    }
+}
+
 /// Where [`run`] puts the plaintext.
 enum Output<'a> {
     /// Any writer.
@@ -462,7 +608,7 @@ pub(crate) fn missing_integrity(options: &DecryptOptions) -> Result<IntegritySta
 /// and hash in the same pass and give the verdict at the end.
 fn run<R: Read + Seek>(
     input: R,
-    mut output: Option<Output<'_>>,
+    output: Option<Output<'_>>,
     credentials: &Credentials,
     options: &DecryptOptions,
     one_pass: bool,
@@ -487,6 +633,23 @@ fn run<R: Read + Seek>(
         package_id,
     } = open_container(input, limits)?;
     let unlocked = unlock(&info, credentials, limits)?;
+    run_unlocked(
+        &mut cf, &info, package_id, &unlocked, output, options, one_pass,
+    )
+}
+
+/// [`run`] once the file is open and unlocked.
+fn run_unlocked<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    info: &EncryptionInfo,
+    package_id: usize,
+    unlocked: &Unlocked,
+    output: Option<Output<'_>>,
+    options: &DecryptOptions,
+    one_pass: bool,
+) -> Result<DecryptReport> {
+    let limits = &options.limits;
+    let mut output = output;
     let mut stream = cf.open_stream(package_id)?;
     let stream_len = stream.len();
     let (prefix, size) = read_size_prefix(&mut stream, stream_len, limits)?;

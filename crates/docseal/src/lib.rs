@@ -129,8 +129,8 @@ impl std::fmt::Debug for Progress {
 
 pub use conform::{conform, ConformReport, Difference};
 pub use decrypt::{
-    decrypt, decrypt_to_file, decrypt_to_vec, verify, Credentials, DecryptOptions, DecryptReport,
-    IntegrityStatus,
+    decrypt, decrypt_bytes, decrypt_to_file, decrypt_to_vec, verify, Credentials, DecryptOptions,
+    DecryptReport, IntegrityStatus,
 };
 #[cfg(feature = "certificates")]
 pub use docseal_crypto::{CertificateInfo, RecipientCertificate, RecipientKey};

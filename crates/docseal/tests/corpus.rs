@@ -78,6 +78,17 @@ fn every_agile_and_standard_file_decrypts_to_its_digest() {
                 if report.integrity != want {
                     failures.push(format!("{}: integrity {:?}", row.file, report.integrity));
                 }
+                // The in-memory path (ciphertext used where it lies) agrees, on every
+                // producer's stream layout.
+                match docseal::decrypt_bytes(
+                    &bytes,
+                    &Credentials::password(&row.password),
+                    &DecryptOptions::default(),
+                ) {
+                    Ok((plain, r)) if *plain == out && r == report => {}
+                    Ok(_) => failures.push(format!("{}: decrypt_bytes disagrees", row.file)),
+                    Err(e) => failures.push(format!("{}: decrypt_bytes: {e}", row.file)),
+                }
             }
             Err(e) => failures.push(format!("{}: {e}", row.file)),
         }

@@ -1,6 +1,6 @@
 //! The paths that split a batch over several cores, which a 2-core machine never takes on its
 //! own: `DOCSEAL_THREADS=4` (read once per process, so this file is its own test binary with
-//! one test) makes every batch run in three pieces beside the HMAC's thread. The reference is
+//! one test) makes every batch run in three pieces beside the HMAC's thread (`decrypt_bytes` too). The reference is
 //! `DecryptingReader`, which decrypts one segment at a time and never splits.
 
 use std::io::Cursor;
@@ -31,6 +31,11 @@ fn four_threads_give_the_same_bytes_both_ways() {
                 .unwrap();
         assert_eq!(report.integrity, IntegrityStatus::Verified);
         assert!(*plain == package, "decrypt_to_vec, {size} bytes");
+
+        let (plain, in_memory) =
+            docseal::decrypt_bytes(&file, &credentials, &DecryptOptions::default()).unwrap();
+        assert_eq!(in_memory, report);
+        assert!(*plain == package, "decrypt_bytes, {size} bytes");
 
         let mut two_pass = Vec::new();
         docseal::decrypt(

@@ -348,9 +348,18 @@ fn truncated_files_are_malformed_not_panics() {
     // Cutting into the last sector either breaks a structure (an error) or only its zero
     // slack, which reads as zeros as some writers need: never altered plaintext.
     for cut in 1..512 {
-        if let Ok(out) = decrypt(&file[..file.len() - cut], "pw") {
-            assert_eq!(out, package, "cut {cut}");
+        let cut_file = &file[..file.len() - cut];
+        let two_pass = decrypt(cut_file, "pw");
+        if let Ok(out) = &two_pass {
+            assert_eq!(out, &package, "cut {cut}");
         }
+        // The in-memory path (which hands such a file to the stream reader) agrees.
+        let in_memory = docseal::decrypt_bytes(
+            cut_file,
+            &Credentials::password("pw"),
+            &DecryptOptions::default(),
+        );
+        assert_eq!(in_memory.is_ok(), two_pass.is_ok(), "cut {cut}");
     }
 }
 
@@ -366,6 +375,9 @@ proptest! {
         let (plain, report) = docseal::decrypt_to_vec(Cursor::new(&file), &Credentials::password(&pw), &DecryptOptions::default()).unwrap();
         prop_assert_eq!(report.integrity, docseal::IntegrityStatus::Verified);
         prop_assert_eq!(&*plain, &package);
+        let (plain, in_memory) = docseal::decrypt_bytes(&file, &Credentials::password(&pw), &DecryptOptions::default()).unwrap();
+        prop_assert_eq!(in_memory, report);
+        prop_assert_eq!(&*plain, &package);
     }
 
     #[test]
@@ -380,6 +392,8 @@ proptest! {
         prop_assert!(matches!(r, Err(Error::IntegrityMismatch) | Err(Error::Malformed { .. })), "{:?}", r);
         prop_assert!(out.is_empty());
         let r = docseal::decrypt_to_vec(Cursor::new(&bad), &Credentials::password("pw"), &DecryptOptions::default());
+        prop_assert!(matches!(r, Err(Error::IntegrityMismatch) | Err(Error::Malformed { .. })), "{:?}", r.map(|(_, report)| report));
+        let r = docseal::decrypt_bytes(&bad, &Credentials::password("pw"), &DecryptOptions::default());
         prop_assert!(matches!(r, Err(Error::IntegrityMismatch) | Err(Error::Malformed { .. })), "{:?}", r.map(|(_, report)| report));
     }
 }
@@ -534,5 +548,116 @@ fn decrypt_to_vec_over_several_batches() {
             matches!(tampered, Err(Error::IntegrityMismatch)),
             "size {size}"
         );
+
+        let (plain, in_memory) = docseal::decrypt_bytes(
+            &file,
+            &Credentials::password("pw"),
+            &DecryptOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(in_memory, report);
+        assert!(*plain == package, "decrypt_bytes, size {size}");
+        let wrong = docseal::decrypt_bytes(
+            &file,
+            &Credentials::password("nope"),
+            &DecryptOptions::default(),
+        );
+        assert!(matches!(wrong, Err(Error::WrongPassword)), "size {size}");
+        let tampered = docseal::decrypt_bytes(
+            &bad,
+            &Credentials::password("pw"),
+            &DecryptOptions::default(),
+        );
+        assert!(
+            matches!(tampered, Err(Error::IntegrityMismatch)),
+            "decrypt_bytes, size {size}"
+        );
+    }
+}
+
+/// The file's streams copied into a new compound file (by the `cfb` crate) with
+/// `EncryptedPackage` written in `chunk`-byte pieces alternating with a filler stream's, so
+/// its sector chain is fragmented: `decrypt_bytes` must gather the batches that straddle
+/// pieces.
+fn with_fragmented_package(file: &[u8], chunk: usize) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = cfb::CompoundFile::open(Cursor::new(file)).unwrap();
+    let paths: Vec<(std::path::PathBuf, bool)> = src
+        .walk()
+        .filter(|e| !e.is_root())
+        .map(|e| (e.path().to_path_buf(), e.is_storage()))
+        .collect();
+    let mut dst =
+        cfb::CompoundFile::create_with_version(cfb::Version::V4, Cursor::new(Vec::new())).unwrap();
+    let mut package = Vec::new();
+    for (path, storage) in &paths {
+        if *storage {
+            dst.create_storage(path).unwrap();
+            continue;
+        }
+        let mut bytes = Vec::new();
+        src.open_stream(path)
+            .unwrap()
+            .read_to_end(&mut bytes)
+            .unwrap();
+        if path == std::path::Path::new("/EncryptedPackage") {
+            package = bytes;
+        } else {
+            dst.create_stream(path).unwrap().write_all(&bytes).unwrap();
+        }
+    }
+    let mut target = dst.create_stream("/EncryptedPackage").unwrap();
+    let mut filler = dst.create_stream("/Filler").unwrap();
+    for piece in package.chunks(chunk) {
+        target.write_all(piece).unwrap();
+        target.flush().unwrap();
+        filler.write_all(&[0x5a; 4096]).unwrap();
+        filler.flush().unwrap();
+    }
+    drop((target, filler));
+    dst.flush().unwrap();
+    dst.into_inner().into_inner()
+}
+
+#[test]
+fn decrypt_bytes_gathers_a_fragmented_package() {
+    let size = (2 << 20) + 333;
+    let package: Vec<u8> = (0..size).map(|i| (i * 13 % 249) as u8).collect();
+    let file = encrypt(
+        &package,
+        "pw",
+        &quick(Cipher::Aes256, HashAlgorithm::Sha512, 5),
+    );
+    // Pieces of one sector, and of pieces that put batch edges mid-piece.
+    for chunk in [4096, 3 * 4096, 300 * 4096] {
+        let fragmented = with_fragmented_package(&file, chunk);
+        assert_ne!(fragmented, file);
+        let (plain, report) = docseal::decrypt_bytes(
+            &fragmented,
+            &Credentials::password("pw"),
+            &DecryptOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(report.integrity, docseal::IntegrityStatus::Verified);
+        assert!(*plain == package, "chunk {chunk}");
+        assert_eq!(
+            decrypt(&fragmented, "pw").unwrap(),
+            package,
+            "chunk {chunk}"
+        );
+        // A flipped bit in the second piece is still caught.
+        let mut cf = docseal::layers::ole::CompoundFile::open(Cursor::new(&fragmented)).unwrap();
+        let id = cf.find(&["EncryptedPackage"]).unwrap();
+        let pieces = cf.open_stream(id).unwrap().extents().unwrap();
+        assert!(pieces.len() > 1, "chunk {chunk}: {pieces:?}");
+        let bad = flip(&fragmented, pieces[1].start as usize + 100, 1);
+        assert!(matches!(
+            docseal::decrypt_bytes(
+                &bad,
+                &Credentials::password("pw"),
+                &DecryptOptions::default()
+            ),
+            Err(Error::IntegrityMismatch)
+        ));
     }
 }
