@@ -11,7 +11,7 @@ use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::traits::PublicKeyParts;
 use rsa::{Pkcs1v15Encrypt, RsaPrivateKey, RsaPublicKey};
 use subtle::ConstantTimeEq;
-use x509_cert::der::{Decode, DecodePem, Encode};
+use x509_cert::der::{Decode, Encode};
 use zeroize::Zeroizing;
 
 use crate::agile_info::{CertificateKeyEncryptor, KeyParams};
@@ -55,6 +55,26 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A PEM `CERTIFICATE` block decoded to DER first, then parsed.
+///
+/// Not `Certificate::from_pem`: `der` 0.7's streaming PEM reader loops forever when a DER
+/// header promises more bytes than the base64 holds (`MIIC`, a SEQUENCE with a two-byte length
+/// and nothing after its first byte; found by the `keys` fuzz target, 61 bytes, in
+/// `tests/fuzz-regressions/keys/`): its buffer refill returns without reading anything and the
+/// copy loop asks again. Decoding the whole block first ends such input with a truncation error.
+fn decode_pem_certificate(block: &[u8]) -> Result<x509_cert::Certificate> {
+    let (label, der) = pem_rfc7468::decode_vec(block)
+        .map_err(|e| malformed("certificate", format!("PEM: {e}")))?;
+    if label != "CERTIFICATE" {
+        return Err(malformed(
+            "certificate",
+            format!("PEM: a {label:?} block, not CERTIFICATE"),
+        ));
+    }
+    x509_cert::Certificate::from_der(&der)
+        .map_err(|e| malformed("certificate", format!("PEM: {e}")))
+}
+
 /// Parses a DER or PEM certificate and describes it; the key need not be RSA.
 pub fn describe_certificate(
     bytes: &[u8],
@@ -67,8 +87,7 @@ pub fn describe_certificate(
         let block = bytes
             .get(b..e + END.len())
             .ok_or_else(|| malformed("certificate", "END before BEGIN"))?;
-        x509_cert::Certificate::from_pem(block)
-            .map_err(|e| malformed("certificate", format!("PEM: {e}")))?
+        decode_pem_certificate(block)?
     } else {
         x509_cert::Certificate::from_der(bytes)
             .map_err(|e| malformed("certificate", format!("DER: {e}")))?

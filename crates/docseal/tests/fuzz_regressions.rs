@@ -171,3 +171,22 @@ fn labels_regressions() {
         });
     }
 }
+
+/// The `keys` harness's calls on every input that once hung it.
+#[cfg(feature = "certificates")]
+#[test]
+fn keys_regressions() {
+    use docseal::layers::crypto;
+    let files = inputs("keys");
+    assert!(!files.is_empty(), "the regression folder is empty");
+    for path in files {
+        let data = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        within_limit(&name, move || {
+            let _ = crypto::describe_certificate(&data);
+            let _ = crypto::RecipientCertificate::from_bytes(&data);
+            let _ = crypto::RecipientKey::from_bytes(&data, None);
+            let _ = crypto::RecipientKey::from_bytes(&data, Some("pw"));
+        });
+    }
+}
