@@ -198,17 +198,24 @@ impl Section {
         }
         self.properties
             .iter()
-            .filter(|p| p.id != PID_DICTIONARY && p.id != PID_CODEPAGE)
+            .filter(|p| is_normal_id(p.id))
             .filter_map(|p| Some((names.get(&p.id)?.decode_lossy(cp), &p.value)))
             .collect()
     }
 
     /// The id whose dictionary name matches `name`, ignoring case. Should several match, one
-    /// that has a property wins, then one that matches in case too, then the first.
+    /// that has a property wins, then one that matches in case too, then the first. Entries
+    /// naming a reserved id (the dictionary, the code page, locale, behavior) are not names:
+    /// MS-OLEPS gives names to normal properties only, and following such an entry would make
+    /// `set_named` overwrite the dictionary itself (fuzz regression
+    /// `tests/fuzz-regressions/oleps/dictionary-entry-naming-the-dictionary.bin`).
     fn id_of(&self, name: &str) -> Option<u32> {
         let cp = self.text_codepage();
         let mut best: Option<(u8, u32)> = None;
         for (id, stored) in self.dictionary()? {
+            if !is_normal_id(*id) {
+                continue;
+            }
             let decoded = stored.decode_lossy(cp);
             if !eq_ignore_case(&decoded, name) {
                 continue;
@@ -687,4 +694,10 @@ impl PropertySetStream {
             .push(Section::with_codepage(FMTID_USER_DEFINED_PROPERTIES, cp));
         self.sections.last_mut().expect("just pushed")
     }
+}
+
+/// Whether `id` is a normal property identifier (2 to 0x7FFFFFFF, MS-OLEPS 2.1), the only
+/// kind a dictionary name can stand for.
+fn is_normal_id(id: u32) -> bool {
+    (2..=0x7FFF_FFFF).contains(&id)
 }

@@ -455,3 +455,32 @@ fn get_named_prefers_a_name_with_a_property() {
     assert_eq!(sec.get(6), Some(&Value::I4(8)));
     assert_eq!(sec.named_properties().len(), 2);
 }
+
+/// A dictionary entry naming property 0 (the dictionary itself) or 1 (the code page) is not a
+/// name: `set_named` with that name must add a normal property, not overwrite the dictionary
+/// or the code page (found by the `oleps` fuzz target; the input is
+/// `tests/fuzz-regressions/oleps/dictionary-entry-naming-the-dictionary.bin`).
+#[test]
+fn dictionary_entries_for_reserved_ids_are_not_names() {
+    let mut section = Section::with_codepage(FMTID_USER_DEFINED_PROPERTIES, 1252);
+    section.set(
+        docseal_oleps::PID_DICTIONARY,
+        Value::Dictionary(vec![
+            (0, CodePageString::encode_lossy("fuzz", 1252)),
+            (1, CodePageString::encode_lossy("page", 1252)),
+            (0x8000_0000, CodePageString::encode_lossy("where", 1252)),
+        ]),
+    );
+    assert!(section.get_named("fuzz").is_none());
+    assert!(section.named_properties().is_empty());
+    section.set_named("Fuzz", Value::lpwstr("x"));
+    section.set_named("page", Value::I4(7));
+    assert_eq!(section.get_named("fuzz"), Some(&Value::lpwstr("x")));
+    assert_eq!(section.get_named("PAGE"), Some(&Value::I4(7)));
+    assert_eq!(section.codepage(), Some(1252));
+    assert!(matches!(
+        section.get(docseal_oleps::PID_DICTIONARY),
+        Some(Value::Dictionary(d)) if d.len() == 5
+    ));
+    assert!(!section.remove_named("where"));
+}

@@ -190,3 +190,51 @@ fn keys_regressions() {
         });
     }
 }
+
+/// The `oleps` harness on every input that once failed it: a stream that parses is written
+/// back byte for byte, and a named property set on it can be read back by name.
+#[test]
+fn oleps_regressions() {
+    use docseal::layers::oleps::{Error, PropertySetStream, Value};
+    let files = inputs("oleps");
+    assert!(!files.is_empty(), "the regression folder is empty");
+    for path in files {
+        let data = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        within_limit(&name.clone(), move || {
+            let Ok(parsed) = PropertySetStream::parse(&data) else {
+                return;
+            };
+            assert!(
+                parsed.to_bytes() == data,
+                "{name}: written back differently"
+            );
+            for s in &parsed.sections {
+                for (n, _) in s.named_properties() {
+                    assert!(
+                        s.get_named(&n).is_some(),
+                        "{name}: listed name {n:?} not found"
+                    );
+                }
+            }
+            let mut changed = parsed.clone();
+            changed
+                .user_defined_mut()
+                .set_named("Fuzz", Value::lpwstr("x"));
+            let expect = changed
+                .user_defined()
+                .and_then(|s| s.get_named("fuzz"))
+                .cloned();
+            assert_eq!(expect, Some(Value::lpwstr("x")), "{name}");
+            match PropertySetStream::parse(&changed.to_bytes()) {
+                Ok(re) => assert_eq!(
+                    re.user_defined().and_then(|s| s.get_named("fuzz")).cloned(),
+                    expect,
+                    "{name}"
+                ),
+                Err(Error::LimitExceeded { .. }) => {}
+                Err(e) => panic!("{name}: the changed stream does not parse: {e}"),
+            }
+        });
+    }
+}
