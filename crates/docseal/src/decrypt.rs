@@ -148,10 +148,14 @@ pub(crate) struct Container<R> {
     pub(crate) package_id: usize,
 }
 
-pub(crate) fn open_container<R: Read + Seek>(
-    mut input: R,
-    limits: &Limits,
-) -> Result<Container<R>> {
+pub(crate) fn open_container<R: Read + Seek>(input: R, limits: &Limits) -> Result<Container<R>> {
+    let (cf, kind) = open_compound(input, limits)?;
+    into_container(cf, kind, limits)
+}
+
+/// Opens `input` as a compound file, parsed once, and says what kind of file it is; a zip is
+/// [`Error::NotEncrypted`].
+fn open_compound<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<(CompoundFile<R>, Kind)> {
     let mut head = [0u8; 8];
     input.seek(SeekFrom::Start(0))?;
     let n = crate::sniff::read_up_to(&mut input, &mut head)?;
@@ -164,8 +168,19 @@ pub(crate) fn open_container<R: Read + Seek>(
             "neither an OOXML package (zip) nor a compound file",
         ));
     }
-    let mut cf = CompoundFile::open_with_limits(input, limits.ole())?;
-    match classify(&cf)? {
+    let cf = CompoundFile::open_with_limits(input, limits.ole())?;
+    let kind = classify(&cf)?;
+    Ok((cf, kind))
+}
+
+/// The encrypted package in an opened compound file of the given kind, with its parsed
+/// `EncryptionInfo`; any other kind is the error that says why it cannot be decrypted here.
+fn into_container<R: Read + Seek>(
+    mut cf: CompoundFile<R>,
+    kind: Kind,
+    limits: &Limits,
+) -> Result<Container<R>> {
+    match kind {
         Kind::EncryptedPackage { .. } => {}
         Kind::RightsManaged { data_space } => return Err(crate::irm::no_key_error(&data_space)),
         Kind::LegacyBinary { format } => {
@@ -186,21 +201,60 @@ pub(crate) fn open_container<R: Read + Seek>(
     })
 }
 
-/// What kind of compound file `input` is, if it is one (position restored).
-fn compound_kind<R: Read + Seek>(input: &mut R, limits: &Limits) -> Result<Option<Kind>> {
-    let mut head = [0u8; 8];
-    input.seek(SeekFrom::Start(0))?;
-    let n = crate::sniff::read_up_to(input, &mut head)?;
-    input.seek(SeekFrom::Start(0))?;
-    if n < 8 || head != docseal_ole::SIGNATURE {
-        return Ok(None);
+/// A file opened for decryption, parsed once, by the path that decrypts it.
+enum Opened<R> {
+    /// An [MS-OFFCRYPTO] encrypted package (Agile or Standard).
+    Package(Container<R>),
+    /// Any other scheme the credentials can open.
+    Other(OtherScheme<R>),
+}
+
+/// The schemes decrypted outside the encrypted-package path.
+enum OtherScheme<R> {
+    /// A rights-managed file whose content key the credentials' provider can give.
+    RightsManaged {
+        cf: CompoundFile<R>,
+        data_space: String,
+    },
+    /// An encrypted Office 97-2003 doc, xls or ppt.
+    #[cfg(feature = "legacy")]
+    Legacy { cf: CompoundFile<R>, format: String },
+}
+
+impl<R: Read + Seek> OtherScheme<R> {
+    fn decrypt(
+        self,
+        output: Option<&mut dyn Write>,
+        credentials: &Credentials,
+        options: &DecryptOptions,
+    ) -> Result<DecryptReport> {
+        match self {
+            OtherScheme::RightsManaged { cf, data_space } => {
+                crate::irm::decrypt_rights_managed(cf, &data_space, output, credentials, options)
+            }
+            #[cfg(feature = "legacy")]
+            OtherScheme::Legacy { cf, format } => {
+                crate::legacy::decrypt_legacy(cf, &format, output, credentials)
+            }
+        }
     }
-    let kind = match CompoundFile::open_with_limits(&mut *input, limits.ole()) {
-        Ok(cf) => Some(classify(&cf)?),
-        Err(_) => None,
-    };
-    input.seek(SeekFrom::Start(0))?;
-    Ok(kind)
+}
+
+/// Opens `input` and picks how to decrypt it with `credentials`.
+fn open_for_decrypt<R: Read + Seek>(
+    input: R,
+    credentials: &Credentials,
+    limits: &Limits,
+) -> Result<Opened<R>> {
+    let (cf, kind) = open_compound(input, limits)?;
+    Ok(match kind {
+        Kind::RightsManaged { data_space } if credentials.content_key_provider().is_some() => {
+            Opened::Other(OtherScheme::RightsManaged { cf, data_space })
+        }
+        #[cfg(feature = "legacy")]
+        Kind::LegacyBinary { format } => Opened::Other(OtherScheme::Legacy { cf, format }),
+        kind => Opened::Package(into_container(cf, kind, limits)?),
+    })
 }
 
 /// Unwraps the intermediate key of an Agile file with the given credentials: the private key
@@ -375,20 +429,18 @@ pub fn decrypt_bytes(
     options: &DecryptOptions,
 ) -> Result<(Zeroizing<Vec<u8>>, DecryptReport)> {
     let limits = &options.limits;
-    let mut cursor = std::io::Cursor::new(input);
-    match compound_kind(&mut cursor, limits)? {
-        Some(Kind::RightsManaged { .. }) if credentials.content_key_provider().is_some() => {
-            return decrypt_to_vec(cursor, credentials, options);
-        }
-        #[cfg(feature = "legacy")]
-        Some(Kind::LegacyBinary { .. }) => return decrypt_to_vec(cursor, credentials, options),
-        _ => {}
-    }
     let Container {
         mut cf,
         info,
         package_id,
-    } = open_container(cursor, limits)?;
+    } = match open_for_decrypt(std::io::Cursor::new(input), credentials, limits)? {
+        Opened::Package(container) => container,
+        Opened::Other(scheme) => {
+            let mut plain = Zeroizing::new(Vec::new());
+            let report = scheme.decrypt(Some(&mut *plain), credentials, options)?;
+            return Ok((plain, report));
+        }
+    };
     let unlocked = unlock(&info, credentials, limits)?;
     let in_place = match &unlocked {
         Unlocked::Agile {
@@ -614,24 +666,17 @@ fn run<R: Read + Seek>(
     one_pass: bool,
 ) -> Result<DecryptReport> {
     let limits = &options.limits;
-    let mut input = input;
-    match compound_kind(&mut input, limits)? {
-        Some(Kind::RightsManaged { .. }) if credentials.content_key_provider().is_some() => {
-            let output = output.map(Output::into_writer);
-            return crate::irm::decrypt_rights_managed(input, output, credentials, options);
-        }
-        #[cfg(feature = "legacy")]
-        Some(Kind::LegacyBinary { .. }) => {
-            let output = output.map(Output::into_writer);
-            return crate::legacy::decrypt_legacy(input, output, credentials, options);
-        }
-        _ => {}
-    }
     let Container {
         mut cf,
         info,
         package_id,
-    } = open_container(input, limits)?;
+    } = match open_for_decrypt(input, credentials, limits)? {
+        Opened::Package(container) => container,
+        Opened::Other(scheme) => {
+            let output = output.map(Output::into_writer);
+            return scheme.decrypt(output, credentials, options);
+        }
+    };
     let unlocked = unlock(&info, credentials, limits)?;
     run_unlocked(
         &mut cf, &info, package_id, &unlocked, output, options, one_pass,

@@ -9,7 +9,6 @@ use docseal_crypto::AesKey;
 use docseal_ole::CompoundFile;
 use zeroize::Zeroizing;
 
-use crate::sniff::{classify, Kind};
 use crate::{Credentials, DecryptOptions, DecryptReport, Error, IntegrityStatus, Limits, Result};
 
 /// Largest publishing licence read (4 MiB; real ones are 10–30 KB).
@@ -126,21 +125,20 @@ pub(crate) fn publishing_license<R: Read + Seek>(
 /// the package of an IRM docx/xlsx/pptx, or the protected compound file (`\x09DRMContent`)
 /// of an IRM doc/xls/ppt. AES-128-ECB as [MS-OFFCRYPTO] 2.2.10 defines it; a key that does not
 /// give a plausible plaintext is refused. There is no integrity check in this scheme.
+///
+/// `cf` is the opened file and `data_space` the rights-management data space it declares.
 pub(crate) fn decrypt_rights_managed<R: Read + Seek>(
-    input: R,
+    mut cf: CompoundFile<R>,
+    data_space: &str,
     output: Option<&mut dyn Write>,
     credentials: &Credentials,
     options: &DecryptOptions,
 ) -> Result<DecryptReport> {
     let limits: &Limits = &options.limits;
-    let mut cf = CompoundFile::open_with_limits(input, limits.ole())?;
-    let Kind::RightsManaged { data_space } = classify(&cf)? else {
-        return Err(Error::NotEncrypted);
-    };
-    let flavor = IrmFlavor::of(&data_space);
+    let flavor = IrmFlavor::of(data_space);
     let provider = credentials
         .content_key_provider()
-        .ok_or_else(|| no_key_error(&data_space))?;
+        .ok_or_else(|| no_key_error(data_space))?;
     let license = publishing_license(&mut cf, flavor)?;
     let key = provider.content_key(&license)?;
     if key.len() != 16 {

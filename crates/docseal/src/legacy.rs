@@ -7,8 +7,7 @@ use std::io::{Cursor, Read, Seek, Write};
 
 use docseal_ole::CompoundFile;
 
-use crate::sniff::{classify, Kind};
-use crate::{Credentials, DecryptOptions, DecryptReport, Error, IntegrityStatus, Result};
+use crate::{Credentials, DecryptReport, Error, IntegrityStatus, Result};
 
 /// Largest binary stream read into memory (the whole file is bounded by it too).
 const MAX_STREAM: u64 = 1 << 30;
@@ -73,16 +72,14 @@ fn word_excel_summary<R: Read + Seek>(
 }
 
 /// Decrypts an RC4 / RC4 CryptoAPI / XOR-protected doc, xls or ppt into a plain one.
+///
+/// `cf` is the opened file and `format` the one it was classified as (`doc`, `xls`, `ppt`).
 pub(crate) fn decrypt_legacy<R: Read + Seek>(
-    input: R,
+    mut cf: CompoundFile<R>,
+    format: &str,
     output: Option<&mut dyn Write>,
     credentials: &Credentials,
-    options: &DecryptOptions,
 ) -> Result<DecryptReport> {
-    let mut cf = CompoundFile::open_with_limits(input, options.limits.ole())?;
-    let Kind::LegacyBinary { format } = classify(&cf)? else {
-        return Err(Error::NotEncrypted);
-    };
     // The legacy schemes take the password as UTF-16 too; ours is kept in that form.
     let password = credentials.password_ref().map(|p| {
         let units: Vec<u16> = p
@@ -96,7 +93,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
     let mut remove: Vec<usize> = Vec::new();
     let mut add: Vec<(usize, String, Vec<u8>)> = Vec::new();
     let scheme: &'static str;
-    match format.as_str() {
+    match format {
         "doc" => {
             let (wd_id, wd) = read(&mut cf, "WordDocument")?.ok_or(Error::NotEncrypted)?;
             let fib = docseal_legacy::doc::DocFib::parse(&wd).map_err(legacy_error)?;

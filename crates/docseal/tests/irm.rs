@@ -40,14 +40,34 @@ fn protected(package: &[u8], seed: u64, options: &ProtectOptions) -> Vec<u8> {
     out.into_inner()
 }
 
+/// Decrypts through the streaming path and checks that the in-memory paths agree with it,
+/// in the result and in the error.
 fn decrypt(file: &[u8], creds: &Credentials) -> Result<Vec<u8>, Error> {
+    let options = DecryptOptions::default();
     let mut out = Vec::new();
-    docseal::decrypt(
-        Cursor::new(file),
-        &mut out,
-        creds,
-        &DecryptOptions::default(),
-    )?;
+    let streamed = docseal::decrypt(Cursor::new(file), &mut out, creds, &options);
+    let in_memory = docseal::decrypt_bytes(file, creds, &options);
+    let to_vec = docseal::decrypt_to_vec(Cursor::new(file), creds, &options);
+    match (&streamed, &in_memory, &to_vec) {
+        (Ok(report), Ok((a, ra)), Ok((b, rb))) => {
+            assert!(**a == out && **b == out, "the in-memory paths disagree");
+            assert!(
+                ra == report && rb == report,
+                "the in-memory reports disagree"
+            );
+        }
+        (Err(e), Err(a), Err(b)) => {
+            assert_eq!(e.to_string(), a.to_string());
+            assert_eq!(e.to_string(), b.to_string());
+        }
+        _ => panic!(
+            "the paths disagree: {:?} / {:?} / {:?}",
+            streamed.as_ref().err(),
+            in_memory.as_ref().err(),
+            to_vec.as_ref().err()
+        ),
+    }
+    streamed?;
     Ok(out)
 }
 

@@ -53,6 +53,11 @@ fn every_legacy_corpus_row_decrypts() {
         )
         .unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(report.integrity, docseal::IntegrityStatus::NotAvailable);
+        let (in_memory, in_memory_report) =
+            docseal::decrypt_bytes(&input, &creds, &DecryptOptions::default())
+                .unwrap_or_else(|e| panic!("{file}: decrypt_bytes: {e}"));
+        assert!(*in_memory == out, "{file}: decrypt_bytes disagrees");
+        assert_eq!(in_memory_report, report, "{file}");
         let v = docseal::inspect(Cursor::new(&out), &Limits::default()).unwrap();
         assert_eq!(v["encrypted"], false, "{file}: {v}");
         // Encrypted property sets (`EncryptedSummary`, `encryption`) are decrypted into the
