@@ -426,6 +426,9 @@ impl Layout {
         let per = (ss / 4) as u64;
         let mut buf = vec![0u8; ss];
         let mut mini_stream: Option<Vec<u8>> = None;
+        // A sector is 512 bytes; a 64 MiB file's FAT alone is a thousand of them, each a
+        // system call on an unbuffered file.
+        let mut w = io::BufWriter::with_capacity(64 * 1024, w);
         for i in range {
             buf.fill(0);
             let Some((role, k)) = self.runs.role_at(i) else {
@@ -481,7 +484,7 @@ impl Layout {
             }
             w.write_all(&buf)?;
         }
-        Ok(())
+        w.flush()
     }
 
     fn build_mini_stream<'a>(&self, contents: &dyn Fn(usize) -> &'a [u8]) -> Vec<u8> {
