@@ -165,23 +165,96 @@ impl PasswordKeyEncryptor {
         intermediate_key: &[u8],
         rng: &mut Rng,
     ) -> Result<PasswordKeyEncryptor> {
+        PasswordKeyEncryptor::prepare(params_template, spin_count, rng)?
+            .finish(password, intermediate_key)
+    }
+
+    /// Draws the salt and verifier of a new encryptor, leaving the spin loop and the wrapping
+    /// to [`PendingPasswordEncryptor::finish`]: a writer can then derive the key on another
+    /// thread while it encrypts the package, and the random source is used in the same order
+    /// as by [`create`](PasswordKeyEncryptor::create).
+    ///
+    /// ```
+    /// use docseal_crypto::{HashAlgorithm, KeyParams, Password, PasswordKeyEncryptor, Rng};
+    /// let template = KeyParams::aes(256, HashAlgorithm::Sha512, vec![0; 16]);
+    /// let pending = PasswordKeyEncryptor::prepare(&template, 1000, &mut Rng::seeded_for_tests(1)).unwrap();
+    /// let placeholder = pending.placeholder(32);
+    /// let done = pending.finish(&Password::new("pw"), &[7; 32]).unwrap();
+    /// assert_eq!(placeholder.encrypted_key_value.len(), done.encrypted_key_value.len());
+    /// let key_data = KeyParams::aes(256, HashAlgorithm::Sha512, vec![1; 16]);
+    /// assert_eq!(*done.unlock(&key_data, &Password::new("pw"), 1000).unwrap(), [7; 32]);
+    /// ```
+    pub fn prepare(
+        params_template: &KeyParams,
+        spin_count: u32,
+        rng: &mut Rng,
+    ) -> Result<PendingPasswordEncryptor> {
         let mut params = params_template.clone();
         params.salt = rng.bytes(params.salt_size as usize)?;
+        params.suite("EncryptionInfo p:encryptedKey")?;
+        let verifier = Zeroizing::new(rng.bytes(params.salt_size as usize)?);
+        Ok(PendingPasswordEncryptor {
+            params,
+            spin_count,
+            verifier,
+        })
+    }
+}
+
+/// A password key encryptor with its random values drawn and its key not yet derived (see
+/// [`PasswordKeyEncryptor::prepare`]).
+pub struct PendingPasswordEncryptor {
+    params: KeyParams,
+    spin_count: u32,
+    verifier: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for PendingPasswordEncryptor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingPasswordEncryptor")
+            .field("params", &self.params)
+            .field("spin_count", &self.spin_count)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PendingPasswordEncryptor {
+    /// An encryptor of the final one's shape and sizes with zero bytes where the wrapped
+    /// values will be, for an intermediate key of `intermediate_key_len` bytes: it serializes
+    /// to the same length, so a writer can lay out the file before the key is derived.
+    pub fn placeholder(&self, intermediate_key_len: usize) -> PasswordKeyEncryptor {
+        let hash_size = self.params.hash_size as usize;
+        PasswordKeyEncryptor {
+            spin_count: self.spin_count,
+            params: self.params.clone(),
+            encrypted_verifier_hash_input: vec![0; self.verifier.len().div_ceil(16).max(1) * 16],
+            encrypted_verifier_hash_value: vec![0; hash_size.div_ceil(16).max(1) * 16],
+            encrypted_key_value: vec![0; intermediate_key_len.div_ceil(16).max(1) * 16],
+        }
+    }
+
+    /// Runs the spin loop over `password` and wraps the verifier and `intermediate_key`.
+    pub fn finish(
+        self,
+        password: &Password,
+        intermediate_key: &[u8],
+    ) -> Result<PasswordKeyEncryptor> {
+        let params = self.params;
         let suite = params.suite("EncryptionInfo p:encryptedKey")?;
         let iv = derive_iv(suite.hash, &params.salt, None);
-        let ph = PasswordHash::derive(suite.hash, &params.salt, password, spin_count);
-
-        let verifier = Zeroizing::new(rng.bytes(params.salt_size as usize)?);
-        let mut input = Zeroizing::new(pad_to_block(&verifier));
+        let ph = PasswordHash::derive(suite.hash, &params.salt, password, self.spin_count);
+        let mut input = Zeroizing::new(pad_to_block(&self.verifier));
         AesKey::new(&ph.key_for(&BLOCK_VERIFIER_INPUT, suite.key_len))?
             .cbc_encrypt(&iv, &mut input);
-        let mut value = Zeroizing::new(pad_to_block(suite.hash.digest(&[&verifier]).as_slice()));
+        let mut value = Zeroizing::new(pad_to_block(
+            suite.hash.digest(&[&self.verifier]).as_slice(),
+        ));
         AesKey::new(&ph.key_for(&BLOCK_VERIFIER_VALUE, suite.key_len))?
             .cbc_encrypt(&iv, &mut value);
         let mut key = Zeroizing::new(pad_to_block(intermediate_key));
         AesKey::new(&ph.key_for(&BLOCK_KEY_VALUE, suite.key_len))?.cbc_encrypt(&iv, &mut key);
         Ok(PasswordKeyEncryptor {
-            spin_count,
+            spin_count: self.spin_count,
             params,
             encrypted_verifier_hash_input: input.to_vec(),
             encrypted_verifier_hash_value: value.to_vec(),
@@ -414,6 +487,12 @@ pub struct AgileSecrets {
     pub hmac_key: Zeroizing<Vec<u8>>,
 }
 
+impl std::fmt::Debug for AgileSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AgileSecrets { .. }")
+    }
+}
+
 /// Creates a fresh Agile descriptor for `password` (data integrity still to be sealed) and the
 /// secrets that go with it. The intermediate key is full-entropy random bytes.
 pub fn new_password_info(
@@ -438,17 +517,9 @@ pub fn new_agile_info(
             what: "a file with no key encryptor (give a password or a recipient)".into(),
         });
     }
-    let (mut info, secrets) = new_info(profile, password, rng)?;
-    for r in recipients {
-        info.key_encryptors
-            .push(KeyEncryptor::Certificate(CertificateKeyEncryptor::create(
-                r,
-                &info.key_data,
-                &secrets.key,
-                rng,
-            )?));
-    }
-    Ok((info, secrets))
+    let mut draft = AgileDraft::new(profile, password.is_some(), rng)?;
+    draft.add_recipients(recipients, rng)?;
+    draft.finish(password)
 }
 
 /// A fresh descriptor with a new intermediate key and HMAC key, and the password's encryptor
@@ -458,27 +529,110 @@ fn new_info(
     password: Option<&Password>,
     rng: &mut Rng,
 ) -> Result<(AgileEncryptionInfo, AgileSecrets)> {
-    let key = Zeroizing::new(rng.bytes(profile.key_bits as usize / 8)?);
-    let key_data = KeyParams::aes(
-        profile.key_bits,
-        profile.hash,
-        rng.bytes(profile.salt_size as usize)?,
-    );
-    key_data.suite("EncryptionInfo keyData")?;
-    let hmac_key = Zeroizing::new(rng.bytes(profile.hash.size())?);
-    let mut info = AgileEncryptionInfo {
-        key_data,
-        data_integrity: None,
-        key_encryptors: Vec::new(),
-        declares_certificate_ns: true,
-    };
-    if let Some(pw) = password {
-        info.key_encryptors
-            .push(KeyEncryptor::Password(password_encryptor(
-                profile, pw, &key, rng,
-            )?));
+    AgileDraft::new(profile, password.is_some(), rng)?.finish(password)
+}
+
+/// A fresh Agile descriptor whose password encryptor, if it has one, is not finished: its
+/// random values are drawn and a placeholder of the final size stands in its place, so the
+/// file can be laid out and the package encrypted with [`secrets`](AgileDraft::secrets) while
+/// the spin loop runs on another thread. [`finish`](AgileDraft::finish) does it all in turn.
+///
+/// ```
+/// use docseal_crypto::{AgileDraft, AgileProfile, Password, Rng};
+/// let profile = AgileProfile { spin_count: 1000, ..AgileProfile::default() };
+/// let mut draft = AgileDraft::new(&profile, true, &mut Rng::os()).unwrap();
+/// let pending = draft.pending_password.take().unwrap();
+/// // ... encrypt the package with draft.secrets.key here, derive the key beside it ...
+/// let encryptor = pending.finish(&Password::new("pw"), &draft.secrets.key).unwrap();
+/// draft.info.replace_password_encryptor(encryptor);
+/// let key = draft.info.password_encryptor().unwrap()
+///     .unlock(&draft.info.key_data, &Password::new("pw"), 1000).unwrap();
+/// assert_eq!(key, draft.secrets.key);
+/// ```
+#[derive(Debug)]
+pub struct AgileDraft {
+    /// The descriptor, its password encryptor (first, if any) a placeholder.
+    pub info: AgileEncryptionInfo,
+    /// The intermediate key and the HMAC key.
+    pub secrets: AgileSecrets,
+    /// The password encryptor to finish and put in the placeholder's place.
+    pub pending_password: Option<PendingPasswordEncryptor>,
+}
+
+impl AgileDraft {
+    /// Draws a new intermediate key, `keyData` salt and HMAC key, then, `with_password`, the
+    /// password encryptor's salt and verifier, in the order [`new_password_info`] draws them.
+    pub fn new(profile: &AgileProfile, with_password: bool, rng: &mut Rng) -> Result<AgileDraft> {
+        let key = Zeroizing::new(rng.bytes(profile.key_bits as usize / 8)?);
+        let key_data = KeyParams::aes(
+            profile.key_bits,
+            profile.hash,
+            rng.bytes(profile.salt_size as usize)?,
+        );
+        key_data.suite("EncryptionInfo keyData")?;
+        let hmac_key = Zeroizing::new(rng.bytes(profile.hash.size())?);
+        let mut info = AgileEncryptionInfo {
+            key_data,
+            data_integrity: None,
+            key_encryptors: Vec::new(),
+            declares_certificate_ns: true,
+        };
+        let pending_password = if with_password {
+            let template = KeyParams::aes(
+                profile.key_bits,
+                profile.hash,
+                vec![0; profile.salt_size as usize],
+            );
+            let pending = PasswordKeyEncryptor::prepare(&template, profile.spin_count, rng)?;
+            info.key_encryptors
+                .push(KeyEncryptor::Password(pending.placeholder(key.len())));
+            Some(pending)
+        } else {
+            None
+        };
+        Ok(AgileDraft {
+            info,
+            secrets: AgileSecrets { key, hmac_key },
+            pending_password,
+        })
     }
-    Ok((info, AgileSecrets { key, hmac_key }))
+
+    /// Appends a certificate encryptor wrapping the intermediate key for each recipient.
+    #[cfg(feature = "certificates")]
+    pub fn add_recipients(
+        &mut self,
+        recipients: &[crate::RecipientCertificate],
+        rng: &mut Rng,
+    ) -> Result<()> {
+        for r in recipients {
+            let encryptor =
+                CertificateKeyEncryptor::create(r, &self.info.key_data, &self.secrets.key, rng)?;
+            self.info
+                .key_encryptors
+                .push(KeyEncryptor::Certificate(encryptor));
+        }
+        Ok(())
+    }
+
+    /// Finishes the password encryptor, if any, on this thread: the descriptor and its secrets.
+    pub fn finish(
+        mut self,
+        password: Option<&Password>,
+    ) -> Result<(AgileEncryptionInfo, AgileSecrets)> {
+        match (self.pending_password.take(), password) {
+            (Some(pending), Some(password)) => {
+                let encryptor = pending.finish(password, &self.secrets.key)?;
+                self.info.replace_password_encryptor(encryptor);
+            }
+            (None, None) => {}
+            _ => {
+                return Err(Error::Unsupported {
+                    what: "a password for a draft made without one (or the reverse)".into(),
+                })
+            }
+        }
+        Ok((self.info, self.secrets))
+    }
 }
 
 /// A password key encryptor with `profile`'s parameters wrapping `key`.

@@ -200,6 +200,19 @@ pub struct AgileEncryptionInfo {
 }
 
 impl AgileEncryptionInfo {
+    /// Puts `encryptor` in the place of the first password encryptor (appends it if there is
+    /// none): how a writer fills in the placeholder of an [`AgileDraft`](crate::AgileDraft).
+    pub fn replace_password_encryptor(&mut self, encryptor: PasswordKeyEncryptor) {
+        let slot = self
+            .key_encryptors
+            .iter_mut()
+            .find(|e| matches!(e, KeyEncryptor::Password(_)));
+        match slot {
+            Some(slot) => *slot = KeyEncryptor::Password(encryptor),
+            None => self.key_encryptors.push(KeyEncryptor::Password(encryptor)),
+        }
+    }
+
     /// The first password key encryptor, if any.
     pub fn password_encryptor(&self) -> Option<&PasswordKeyEncryptor> {
         self.password_encryptors().next()

@@ -9,9 +9,7 @@
 //! certificates are not decoded), open with their password and lose or keep recipients in
 //! `change_key_encryptors`.
 
-use docseal_crypto::{
-    AgileEncryptionInfo, AgileProfile, AgileSecrets, CertificateKeyEncryptor, Password, Rng,
-};
+use docseal_crypto::{AgileDraft, AgileEncryptionInfo, AgileProfile, CertificateKeyEncryptor, Rng};
 use zeroize::Zeroizing;
 
 use crate::{Error, Result};
@@ -26,16 +24,17 @@ mod imp {
     /// A recipient's private key.
     pub(crate) type PrivateKey = docseal_crypto::RecipientKey;
 
-    /// A new Agile descriptor: the password's encryptor, then one per recipient.
-    pub(crate) fn new_agile_info(
+    /// A new Agile descriptor: the password's encryptor (drawn, its key not yet derived), then
+    /// one per recipient.
+    pub(crate) fn new_agile_draft(
         profile: &AgileProfile,
-        password: Option<&Password>,
+        with_password: bool,
         recipients: &[Recipient],
         rng: &mut Rng,
-    ) -> Result<(AgileEncryptionInfo, AgileSecrets)> {
-        Ok(docseal_crypto::new_agile_info(
-            profile, password, recipients, rng,
-        )?)
+    ) -> Result<AgileDraft> {
+        let mut draft = AgileDraft::new(profile, with_password, rng)?;
+        draft.add_recipients(recipients, rng)?;
+        Ok(draft)
     }
 
     /// The intermediate key, unwrapped with `key` from the certificate encryptors whose
@@ -116,18 +115,20 @@ mod imp {
     /// No private key can exist without the `certificates` feature.
     pub(crate) type PrivateKey = std::convert::Infallible;
 
-    /// A new Agile descriptor with the password's encryptor.
-    pub(crate) fn new_agile_info(
+    /// A new Agile descriptor with the password's encryptor (drawn, its key not yet derived).
+    pub(crate) fn new_agile_draft(
         profile: &AgileProfile,
-        password: Option<&Password>,
+        with_password: bool,
         recipients: &[Recipient],
         rng: &mut Rng,
-    ) -> Result<(AgileEncryptionInfo, AgileSecrets)> {
+    ) -> Result<AgileDraft> {
         if let Some(r) = recipients.first() {
             match *r {}
         }
-        let password = password.ok_or_else(|| Error::InvalidArgument("give a password".into()))?;
-        Ok(docseal_crypto::new_password_info(profile, password, rng)?)
+        if !with_password {
+            return Err(Error::InvalidArgument("give a password".into()));
+        }
+        Ok(AgileDraft::new(profile, with_password, rng)?)
     }
 
     pub(crate) fn unlock(

@@ -412,6 +412,7 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     // The scheme decides the package cipher, whether there is an HMAC, and how EncryptionInfo
     // is finished once the package has been through the cipher.
     let agile_setup;
+    let mut pending_password = None;
     let (cipher, mut hmac, info_len, standard_info) = match options.scheme {
         Scheme::Agile => {
             let (mut info, secrets) = match &options.reuse {
@@ -425,12 +426,16 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
                     };
                     (info, secrets)
                 }
-                None => crate::certs::new_agile_info(
-                    &options.profile,
-                    password,
-                    &options.recipients,
-                    &mut rng,
-                )?,
+                None => {
+                    let draft = crate::certs::new_agile_draft(
+                        &options.profile,
+                        password.is_some(),
+                        &options.recipients,
+                        &mut rng,
+                    )?;
+                    pending_password = draft.pending_password;
+                    (draft.info, draft.secrets)
+                }
             };
             if options.password_last && !options.recipients.is_empty() {
                 info.key_encryptors
@@ -480,37 +485,64 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     // First (or only) pass: encrypt and hash. A seekable sink gets the package in place now;
     // a sequential one gets nothing yet; a package small enough for the mini stream is kept.
     let mut small_package = Vec::new();
-    match (layout.streamed_offset(), &mut sink) {
-        (None, _) => encrypt_stream(
-            &mut package,
-            size,
-            &cipher,
-            hmac.as_mut(),
-            &mut small_package,
-            None,
-        )?,
-        (Some(offset), Sink::Seekable(out)) => {
-            out.seek(SeekFrom::Start(offset))?;
-            encrypt_stream(
-                &mut package,
-                size,
-                &cipher,
-                hmac.as_mut(),
-                out,
-                options.progress.as_ref(),
-            )?;
-        }
-        (Some(_), Sink::Sequential(_)) => encrypt_stream(
-            &mut package,
-            size,
-            &cipher,
-            hmac.as_mut(),
-            &mut std::io::sink(),
-            None,
-        )?,
-    }
+    // The password's spin loop only wraps the intermediate key, which nothing needs until
+    // EncryptionInfo is sealed after the package: it runs on a thread of its own meanwhile.
+    let wrapped_password = std::thread::scope(|scope| -> Result<_> {
+        let wrapping = match (pending_password.take(), password, &agile_setup) {
+            (Some(pending), Some(password), Some((_, secrets))) => Some(scope.spawn(move || {
+                crate::parallel::run_when_idle();
+                pending.finish(password, &secrets.key)
+            })),
+            _ => None,
+        };
+        let mut first_pass = || -> Result<()> {
+            match (layout.streamed_offset(), &mut sink) {
+                (None, _) => encrypt_stream(
+                    &mut package,
+                    size,
+                    &cipher,
+                    hmac.as_mut(),
+                    &mut small_package,
+                    None,
+                )?,
+                (Some(offset), Sink::Seekable(out)) => {
+                    out.seek(SeekFrom::Start(offset))?;
+                    encrypt_stream(
+                        &mut package,
+                        size,
+                        &cipher,
+                        hmac.as_mut(),
+                        out,
+                        options.progress.as_ref(),
+                    )?;
+                }
+                (Some(_), Sink::Sequential(_)) => encrypt_stream(
+                    &mut package,
+                    size,
+                    &cipher,
+                    hmac.as_mut(),
+                    &mut std::io::sink(),
+                    None,
+                )?,
+            }
+            Ok(())
+        };
+        let streamed = first_pass();
+        let wrapped = wrapping
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
+            .transpose()?;
+        streamed?;
+        Ok(wrapped)
+    })?;
     let info_bytes = match (agile_setup, hmac, standard_info) {
         (Some((mut info, secrets)), Some(hmac), _) => {
+            if let Some(encryptor) = wrapped_password {
+                info.replace_password_encryptor(encryptor);
+            }
             let tag = hmac.finalize();
             info.data_integrity = Some(seal_integrity(
                 &info.key_data,
