@@ -489,10 +489,9 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     // EncryptionInfo is sealed after the package: it runs on a thread of its own meanwhile.
     let wrapped_password = std::thread::scope(|scope| -> Result<_> {
         let wrapping = match (pending_password.take(), password, &agile_setup) {
-            (Some(pending), Some(password), Some((_, secrets))) => Some(scope.spawn(move || {
-                crate::parallel::run_when_idle();
-                pending.finish(password, &secrets.key)
-            })),
+            (Some(pending), Some(password), Some((_, secrets))) => {
+                Some(scope.spawn(move || pending.finish(password, &secrets.key)))
+            }
             _ => None,
         };
         let mut first_pass = || -> Result<()> {

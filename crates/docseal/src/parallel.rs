@@ -186,19 +186,3 @@ pub(crate) fn pipeline<E: Send>(
         result
     })
 }
-
-/// Lets the calling thread run only when a core would otherwise be idle (Linux `SCHED_IDLE`;
-/// elsewhere, and if the system refuses, nothing changes). For work that has until the end of
-/// a pipeline to finish, such as the password's spin loop while a package is encrypted: at
-/// normal priority it takes its share of the HMAC's core, which sets the pipeline's pace.
-pub(crate) fn run_when_idle() {
-    #[cfg(target_os = "linux")]
-    {
-        let param = libc::sched_param { sched_priority: 0 };
-        // SAFETY: pid 0 is the calling thread; `param` is a valid, initialised sched_param
-        // that outlives the call. A failure leaves the policy as it was, which is harmless.
-        unsafe {
-            libc::sched_setscheduler(0, libc::SCHED_IDLE, &param);
-        }
-    }
-}
