@@ -219,6 +219,16 @@ impl std::fmt::Debug for PendingPasswordEncryptor {
 }
 
 impl PendingPasswordEncryptor {
+    /// [`PasswordKeyEncryptor::prepare`] with `profile`'s cipher, hash, salt size and spin count.
+    pub fn for_profile(profile: &AgileProfile, rng: &mut Rng) -> Result<PendingPasswordEncryptor> {
+        let template = KeyParams::aes(
+            profile.key_bits,
+            profile.hash,
+            vec![0; profile.salt_size as usize],
+        );
+        PasswordKeyEncryptor::prepare(&template, profile.spin_count, rng)
+    }
+
     /// An encryptor of the final one's shape and sizes with zero bytes where the wrapped
     /// values will be, for an intermediate key of `intermediate_key_len` bytes: it serializes
     /// to the same length, so a writer can lay out the file before the key is derived.
@@ -578,12 +588,7 @@ impl AgileDraft {
             declares_certificate_ns: true,
         };
         let pending_password = if with_password {
-            let template = KeyParams::aes(
-                profile.key_bits,
-                profile.hash,
-                vec![0; profile.salt_size as usize],
-            );
-            let pending = PasswordKeyEncryptor::prepare(&template, profile.spin_count, rng)?;
+            let pending = PendingPasswordEncryptor::for_profile(profile, rng)?;
             info.key_encryptors
                 .push(KeyEncryptor::Password(pending.placeholder(key.len())));
             Some(pending)
@@ -642,10 +647,5 @@ pub fn password_encryptor(
     key: &[u8],
     rng: &mut Rng,
 ) -> Result<PasswordKeyEncryptor> {
-    let template = KeyParams::aes(
-        profile.key_bits,
-        profile.hash,
-        vec![0; profile.salt_size as usize],
-    );
-    PasswordKeyEncryptor::create(&template, profile.spin_count, password, key, rng)
+    PendingPasswordEncryptor::for_profile(profile, rng)?.finish(password, key)
 }

@@ -433,7 +433,8 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
                         &options.recipients,
                         &mut rng,
                     )?;
-                    pending_password = draft.pending_password;
+                    // A draft has a pending encryptor exactly when it was made with a password.
+                    pending_password = draft.pending_password.zip(password);
                     (draft.info, draft.secrets)
                 }
             };
@@ -488,45 +489,43 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     // The password's spin loop only wraps the intermediate key, which nothing needs until
     // EncryptionInfo is sealed after the package: it runs on a thread of its own meanwhile.
     let wrapped_password = std::thread::scope(|scope| -> Result<_> {
-        let wrapping = match (pending_password.take(), password, &agile_setup) {
-            (Some(pending), Some(password), Some((_, secrets))) => {
+        // Only Agile drafts have a pending encryptor, and those come with their secrets.
+        let wrapping = match (pending_password.take(), &agile_setup) {
+            (Some((pending, password)), Some((_, secrets))) => {
                 Some(scope.spawn(move || pending.finish(password, &secrets.key)))
             }
             _ => None,
         };
-        let mut first_pass = || -> Result<()> {
-            match (layout.streamed_offset(), &mut sink) {
-                (None, _) => encrypt_stream(
+        // An early return still joins the thread: the scope waits for it.
+        match (layout.streamed_offset(), &mut sink) {
+            (None, _) => encrypt_stream(
+                &mut package,
+                size,
+                &cipher,
+                hmac.as_mut(),
+                &mut small_package,
+                None,
+            )?,
+            (Some(offset), Sink::Seekable(out)) => {
+                out.seek(SeekFrom::Start(offset))?;
+                encrypt_stream(
                     &mut package,
                     size,
                     &cipher,
                     hmac.as_mut(),
-                    &mut small_package,
-                    None,
-                )?,
-                (Some(offset), Sink::Seekable(out)) => {
-                    out.seek(SeekFrom::Start(offset))?;
-                    encrypt_stream(
-                        &mut package,
-                        size,
-                        &cipher,
-                        hmac.as_mut(),
-                        out,
-                        options.progress.as_ref(),
-                    )?;
-                }
-                (Some(_), Sink::Sequential(_)) => encrypt_stream(
-                    &mut package,
-                    size,
-                    &cipher,
-                    hmac.as_mut(),
-                    &mut std::io::sink(),
-                    None,
-                )?,
+                    out,
+                    options.progress.as_ref(),
+                )?;
             }
-            Ok(())
-        };
-        let streamed = first_pass();
+            (Some(_), Sink::Sequential(_)) => encrypt_stream(
+                &mut package,
+                size,
+                &cipher,
+                hmac.as_mut(),
+                &mut std::io::sink(),
+                None,
+            )?,
+        }
         let wrapped = wrapping
             .map(|thread| {
                 thread
@@ -534,7 +533,6 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
                     .unwrap_or_else(|e| std::panic::resume_unwind(e))
             })
             .transpose()?;
-        streamed?;
         Ok(wrapped)
     })?;
     let info_bytes = match (agile_setup, hmac, standard_info) {
