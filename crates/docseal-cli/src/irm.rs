@@ -8,7 +8,15 @@ use docseal::irm::{InsecureTestLicenseProvider, IssuedLicense, LicenseProvider, 
 use zeroize::Zeroizing;
 
 use crate::label::EncryptLabelArgs;
-use crate::{check_distinct, open_input, quiet, say, usage, write_output, Failure};
+use crate::{caps, note, open_input, quiet, read_capped, say, usage, write_output, Failure};
+
+impl IrmCommand {
+    /// The input and output paths, for the checks made before any work.
+    pub(crate) fn paths(&self) -> (Option<&str>, Option<&str>) {
+        let IrmCommand::Protect { input, output, .. } = self;
+        (Some(input), Some(output))
+    }
+}
 
 #[derive(Subcommand)]
 pub(crate) enum IrmCommand {
@@ -65,7 +73,6 @@ pub(crate) fn run(command: IrmCommand) -> Result<(), Failure> {
         content_key_out,
         label,
     } = command;
-    check_distinct(&input, &output)?;
     let mut options = ProtectOptions::default();
     if let Some(changes) = label.changes()? {
         for l in changes.labels_to_set() {
@@ -73,18 +80,16 @@ pub(crate) fn run(command: IrmCommand) -> Result<(), Failure> {
         }
     }
     let provider: Box<dyn LicenseProvider> = if test_provider {
-        eprintln!("docseal: WARNING: --test-provider writes an unsigned test licence carrying its key in the clear; the output is NOT protected and no rights server will open it");
+        note!("docseal: WARNING: --test-provider writes an unsigned test licence carrying its key in the clear; the output is NOT protected and no rights server will open it");
         Box::new(InsecureTestLicenseProvider::new())
     } else {
         let path = license.ok_or_else(|| usage("give --license PL.xml (or --test-provider)"))?;
-        let license = std::fs::read(&path)
-            .map_err(|e| usage(format!("cannot read licence {}: {e}", path.display())))?;
+        let license = read_capped(&path, caps::LICENSE_FILE, "licence")?.to_vec();
         let key = match (content_key_file, content_key_hex) {
-            (Some(p), _) => std::fs::read(&p)
-                .map_err(|e| usage(format!("cannot read content key {}: {e}", p.display())))?,
-            (None, Some(h)) => {
-                hex::decode(h.trim()).map_err(|_| usage("--content-key-hex: not hexadecimal"))?
-            }
+            (Some(p), _) => read_capped(&p, caps::CONTENT_KEY_FILE, "content key")?,
+            (None, Some(h)) => Zeroizing::new(
+                hex::decode(h.trim()).map_err(|_| usage("--content-key-hex: not hexadecimal"))?,
+            ),
             (None, None) => {
                 return Err(usage(
                     "give the content key: --content-key-file FILE or --content-key-hex HEX",
@@ -109,8 +114,11 @@ pub(crate) fn run(command: IrmCommand) -> Result<(), Failure> {
         Ok(())
     })?;
     if let (Some(path), Some(key)) = (content_key_out, recording.key.borrow().as_ref()) {
-        std::fs::write(&path, key.as_slice())
-            .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
+        docseal::write_atomically(&path, |f| {
+            std::io::Write::write_all(f, key.as_slice())?;
+            Ok(())
+        })
+        .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
     }
     if let Some(r) = report {
         if !quiet() {

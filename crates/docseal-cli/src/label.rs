@@ -9,10 +9,23 @@ use docseal::labels::{
 };
 use docseal::{Credentials, Limits};
 
-use crate::{
-    check_distinct, credentials, open_input, quiet, say, write_output, Failure, KeyArgs,
-    PasswordArgs,
-};
+use crate::{credentials, open_input, quiet, say, write_output, Failure, KeyArgs, PasswordArgs};
+
+impl LabelCommand {
+    /// The input and output paths, for the checks made before any work.
+    pub(crate) fn paths(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            LabelCommand::Show { input, .. } => (Some(input), None),
+            LabelCommand::Set { input, output, .. }
+            | LabelCommand::Remove { input, output, .. } => (Some(input), Some(output)),
+        }
+    }
+
+    /// Whether the command prints to stdout.
+    pub(crate) fn writes_stdout(&self, quiet: bool) -> bool {
+        matches!(self, LabelCommand::Show { .. }) || !quiet
+    }
+}
 
 #[derive(Subcommand)]
 pub(crate) enum LabelCommand {
@@ -333,7 +346,6 @@ fn relabel(
     key: &KeyArgs,
     changes: &LabelChanges,
 ) -> Result<(), Failure> {
-    check_distinct(input, output)?;
     let mut source = open_input(input)?;
     let creds = label_credentials(password_arg, password, key, &mut source)?;
     let mut report = None;

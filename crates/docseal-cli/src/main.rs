@@ -1,8 +1,10 @@
 //! The `docseal` command: encrypt, decrypt, verify and inspect protected Office files.
 //!
-//! Exit codes: 0 ok; 1 I/O or other error; 2 usage; 3 wrong password (or no usable key);
-//! 4 integrity mismatch; 5 unsupported variant; 6 not encrypted; 7 malformed input;
-//! 8 a limit exceeded.
+//! Exit codes: 0 ok; 1 I/O or other error (a failed write to stdout included); 2 usage;
+//! 3 wrong password (or no usable key); 4 integrity mismatch; 5 unsupported variant; 6 not
+//! encrypted; 7 malformed input; 8 a limit exceeded; 9 `lint` findings or `conform`
+//! differences; 128 + N killed by signal N (TERM, INT, HUP: temporary outputs removed first);
+//! 141 stdout's reader closed the pipe (no message).
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Seek};
@@ -20,6 +22,8 @@ use zeroize::Zeroizing;
 mod demo;
 mod irm;
 mod label;
+mod signals;
+mod stdout;
 
 #[derive(Parser)]
 #[command(
@@ -93,6 +97,13 @@ enum Command {
         /// (which reads only the last one) at the cost of Apache POI (which needs it first).
         #[arg(long)]
         password_last: bool,
+        /// Allow an empty password (the file then opens without one; Office cannot make such
+        /// a file).
+        #[arg(long)]
+        allow_empty_password: bool,
+        /// Allow --spin-count above 10,000,000 (readers may refuse it or take minutes).
+        #[arg(long)]
+        allow_huge_spin_count: bool,
         /// Reproducible salts and keys from this seed. For tests only: the output is not secret.
         #[arg(long, hide = true)]
         insecure_seed_for_tests: Option<u64>,
@@ -162,6 +173,12 @@ enum Command {
         /// Spin count for the new password (default: the old password's).
         #[arg(long)]
         spin_count: Option<u32>,
+        /// Allow an empty new password (Office cannot make such a file).
+        #[arg(long)]
+        allow_empty_password: bool,
+        /// Allow --spin-count above 10,000,000.
+        #[arg(long)]
+        allow_huge_spin_count: bool,
     },
     /// Describe a file: container, scheme, every EncryptionInfo parameter and the sensitivity
     /// labels. No password needed, except to see the labels inside an encrypted package.
@@ -233,8 +250,19 @@ struct KeyArgs {
     #[arg(long = "private-key", value_name = "KEY")]
     private_key: Option<PathBuf>,
     /// Password of an encrypted private key, from this environment variable.
-    #[arg(long = "private-key-password-env", value_name = "VAR")]
+    #[arg(
+        long = "private-key-password-env",
+        value_name = "VAR",
+        group = "key_pw"
+    )]
     private_key_password_env: Option<String>,
+    /// Password of an encrypted private key, from this file (at most 4 KiB).
+    #[arg(
+        long = "private-key-password-file",
+        value_name = "FILE",
+        group = "key_pw"
+    )]
+    private_key_password_file: Option<PathBuf>,
     /// Rights-managed (IRM) files: the content key from the rights service, in hex.
     #[arg(long = "content-key-hex", value_name = "HEX", group = "content_key")]
     content_key_hex: Option<String>,
@@ -255,9 +283,7 @@ impl KeyArgs {
             return Ok(Some(Zeroizing::new(bytes)));
         }
         if let Some(p) = &self.content_key_file {
-            let bytes = std::fs::read(p)
-                .map_err(|e| usage(format!("cannot read content key {}: {e}", p.display())))?;
-            return Ok(Some(Zeroizing::new(bytes)));
+            return read_capped(p, caps::CONTENT_KEY_FILE, "content key").map(Some);
         }
         Ok(None)
     }
@@ -266,30 +292,47 @@ impl KeyArgs {
         let Some(path) = &self.private_key else {
             return Ok(None);
         };
-        load_private_key(path, self.private_key_password_env.as_deref()).map(Some)
+        let password = KeyPassword {
+            env: self.private_key_password_env.clone(),
+            file: self.private_key_password_file.clone(),
+        };
+        load_private_key(path, &password).map(Some)
     }
 }
 
-fn load_private_key(path: &Path, password_env: Option<&str>) -> Result<RecipientKey, Failure> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| usage(format!("cannot read private key {}: {e}", path.display())))?;
-    let pw = match password_env {
-        Some(var) => Some(
-            std::env::var(var)
-                .map_err(|_| usage(format!("environment variable {var} is not set")))?,
-        ),
-        None => None,
-    };
-    RecipientKey::from_bytes(&bytes, pw.as_deref()).map_err(|e| Error::from(e).into())
+/// Where the password of an encrypted private key comes from.
+pub(crate) struct KeyPassword {
+    env: Option<String>,
+    file: Option<PathBuf>,
+}
+
+impl KeyPassword {
+    fn resolve(&self) -> Result<Option<Zeroizing<String>>, Failure> {
+        if let Some(var) = &self.env {
+            let value = std::env::var(var)
+                .map_err(|_| usage(format!("environment variable {var} is not set")))?;
+            return Ok(Some(Zeroizing::new(value)));
+        }
+        match &self.file {
+            Some(path) => read_password_file(path, "private key password file").map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+fn load_private_key(path: &Path, password: &KeyPassword) -> Result<RecipientKey, Failure> {
+    let bytes = read_capped(path, caps::KEY_FILE, "private key")?;
+    let pw = password.resolve()?;
+    RecipientKey::from_bytes(&bytes, pw.as_ref().map(|p| p.as_str()))
+        .map_err(|e| Error::from(e).into())
 }
 
 fn load_certificate(path: &Path) -> Result<RecipientCertificate, Failure> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| usage(format!("cannot read certificate {}: {e}", path.display())))?;
+    let bytes = read_capped(path, caps::KEY_FILE, "certificate")?;
     let cert =
         RecipientCertificate::from_bytes(&bytes).map_err(|e| Failure::from(Error::from(e)))?;
     if cert.info().expired && !quiet() {
-        eprintln!(
+        note!(
             "docseal: warning: the certificate of {} expired on {} (Office does not check validity; the file is still protected for it)",
             cert.info().subject,
             cert.info().not_after
@@ -300,17 +343,96 @@ fn load_certificate(path: &Path) -> Result<RecipientCertificate, Failure> {
 
 #[derive(Args)]
 struct LimitArgs {
-    /// Refuse files whose spin count is above this.
+    /// Refuse files whose spin count is above this (raising it above 10,000,000 needs
+    /// --allow-huge-spin-count).
     #[arg(long, default_value_t = docseal::Limits::default().max_spin_count)]
     max_spin_count: u32,
+    /// Allow --max-spin-count above 10,000,000 (a file may then take minutes of CPU).
+    #[arg(long)]
+    allow_huge_spin_count: bool,
 }
 
 impl LimitArgs {
-    fn limits(&self) -> Limits {
+    fn limits(&self) -> Result<Limits, Failure> {
+        check_spin_count(
+            "--max-spin-count",
+            self.max_spin_count,
+            self.allow_huge_spin_count,
+        )?;
         let mut l = Limits::default();
         l.max_spin_count = self.max_spin_count;
-        l
+        Ok(l)
     }
+}
+
+/// The spin count above which a flag needs `--allow-huge-spin-count`: the default limit, so
+/// that no single flag turns a file into minutes of CPU by accident.
+const HUGE_SPIN_COUNT: u32 = 10_000_000;
+
+fn check_spin_count(flag: &str, value: u32, allowed: bool) -> Result<(), Failure> {
+    if value > HUGE_SPIN_COUNT && !allowed {
+        return Err(usage(format!(
+            "{flag} {value} is above 10,000,000: give --allow-huge-spin-count as well if you mean it"
+        )));
+    }
+    Ok(())
+}
+
+/// Caps on files named on the command line (`/dev/zero` must not exhaust memory).
+mod caps {
+    /// Password files (`--password-file`, `--private-key-password-file`, ...).
+    pub(crate) const PASSWORD_FILE: u64 = 4 << 10;
+    /// Raw content key files of IRM commands.
+    pub(crate) const CONTENT_KEY_FILE: u64 = 4 << 10;
+    /// Certificates and private keys, PEM or DER.
+    pub(crate) const KEY_FILE: u64 = 1 << 20;
+    /// Publishing licences (the library's own limit on IRM licences).
+    pub(crate) const LICENSE_FILE: u64 = 4 << 20;
+}
+
+/// Reads at most `cap` bytes of `path`; a longer file is a usage error naming `what`. The
+/// buffer is allocated once, so a secret is never copied into a freed reallocation.
+fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    let file = File::open(path)
+        .map_err(|e| usage(format!("cannot read {what} {}: {e}", path.display())))?;
+    let mut bytes = Zeroizing::new(Vec::with_capacity(cap as usize + 1));
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| usage(format!("cannot read {what} {}: {e}", path.display())))?;
+    if bytes.len() as u64 > cap {
+        return Err(usage(format!("{what} longer than {}", human_size(cap))));
+    }
+    Ok(bytes)
+}
+
+/// Refuses an empty password for a new file unless `--allow-empty-password` was given.
+fn check_not_empty(password: &str, allowed: bool) -> Result<(), Failure> {
+    if password.is_empty() && !allowed {
+        return Err(usage(
+            "the password is empty: the file would open without one (Office cannot make such a file); give --allow-empty-password if you mean it",
+        ));
+    }
+    Ok(())
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// The text of a password file: UTF-8, at most 4 KiB, one trailing newline dropped.
+fn read_password_file(path: &Path, what: &str) -> Result<Zeroizing<String>, Failure> {
+    let bytes = read_capped(path, caps::PASSWORD_FILE, what)?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| usage(format!("the {what} is not UTF-8")))?;
+    let text = text
+        .strip_suffix('\n')
+        .map(|t| t.strip_suffix('\r').unwrap_or(t))
+        .unwrap_or(text);
+    Ok(Zeroizing::new(text.to_string()))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -342,6 +464,12 @@ struct Failure {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
+        if let Error::Io(io) = &e {
+            if io.kind() == io::ErrorKind::BrokenPipe {
+                // The only pipe docseal writes to is stdout.
+                return stdout::failure(io);
+            }
+        }
         let code = match &e {
             Error::Io(_) => 1,
             Error::InvalidArgument(_) => 2,
@@ -373,31 +501,132 @@ fn usage(message: impl Into<String>) -> Failure {
     }
 }
 
-/// Prints a line to stdout; a closed pipe (`docseal inspect f | head`) is not an error.
+/// Prints a line to stdout; a failed write is reported when the command ends (`stdout.rs`).
 macro_rules! say {
-    ($($arg:tt)*) => {{
-        let mut out = std::io::stdout().lock();
-        let _ = std::io::Write::write_fmt(&mut out, format_args!("{}\n", format_args!($($arg)*)));
-    }};
+    ($($arg:tt)*) => {
+        $crate::stdout::line(format_args!($($arg)*))
+    };
 }
 pub(crate) use say;
 
+/// Prints a line to stderr. Unlike `eprintln!`, a stderr that cannot be written (`2>/dev/full`)
+/// is not a panic: the exit status still tells what happened.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        let mut err = std::io::stderr().lock();
+        let _ = std::io::Write::write_fmt(&mut err, format_args!("{}\n", format_args!($($arg)*)));
+    }};
+}
+pub(crate) use note;
+
 fn main() -> ExitCode {
+    signals::install();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(e) => return exit(clap_failure(e)),
     };
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
-    match run(cli.command) {
+    let result = preflight(&cli.command).and_then(|()| run(cli.command));
+    // Stdout is flushed and checked either way; the command's own failure is the one told.
+    let flushed = stdout::finish();
+    exit(result.and(flushed))
+}
+
+fn exit(result: Result<(), Failure>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            let line = f.message.replace(['\n', '\r'], " ");
-            eprintln!("docseal: {line}");
+            if !f.message.is_empty() {
+                let line = f.message.replace(['\n', '\r'], " ");
+                note!("docseal: {line}");
+            }
             ExitCode::from(f.code)
+        }
+    }
+}
+
+/// What a clap error becomes: help and version printed to stdout (checked), a usage error one
+/// line on stderr naming the subcommand's help, exit 2.
+fn clap_failure(e: clap::Error) -> Result<(), Failure> {
+    use clap::error::ErrorKind;
+    if !e.use_stderr() {
+        stdout::text(&e.render().to_string());
+        return stdout::finish();
+    }
+    let rendered = e.render().to_string();
+    let command = rendered
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .map(|u| {
+            u.split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<', '-']))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "docseal".into());
+    let problem = match e.kind() {
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            "a subcommand is required".to_string()
+        }
+        _ => rendered
+            .lines()
+            .next()
+            .unwrap_or("invalid arguments")
+            .trim_start_matches("error: ")
+            .trim()
+            .to_string(),
+    };
+    Err(usage(format!("{problem}; see `{command} --help`")))
+}
+
+/// Checks made before any work: stdout open when the command writes to it, and neither stdout
+/// nor OUT the same file as IN (by device and inode, so hard links and `1<>IN` count).
+fn preflight(command: &Command) -> Result<(), Failure> {
+    let (input, output) = command.paths();
+    if command.writes_stdout(quiet()) && stdout::was_closed() {
+        return Err(Failure {
+            code: 1,
+            message: "stdout is closed: nothing could be written to it".into(),
+        });
+    }
+    if let Some(input) = input {
+        check_distinct(input, "-")?;
+        if let Some(output) = output {
+            check_distinct(input, output)?;
+        }
+    }
+    Ok(())
+}
+
+impl Command {
+    /// The input and the output path of the command, where it has them.
+    fn paths(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Command::Encrypt { input, output, .. }
+            | Command::Decrypt { input, output, .. }
+            | Command::Passwd { input, output, .. } => (Some(input), Some(output)),
+            Command::Verify { input, .. }
+            | Command::Inspect { input, .. }
+            | Command::Conform { input, .. }
+            | Command::Lint { input, .. } => (Some(input), None),
+            Command::Label { command } => command.paths(),
+            Command::Irm { command } => command.paths(),
+            Command::Demo => (None, None),
+        }
+    }
+
+    /// Whether the command prints to stdout (reports, or OUT = '-').
+    fn writes_stdout(&self, quiet: bool) -> bool {
+        match self {
+            Command::Encrypt { output, .. } | Command::Decrypt { output, .. } => output == "-",
+            Command::Inspect { .. }
+            | Command::Conform { .. }
+            | Command::Lint { .. }
+            | Command::Demo => true,
+            Command::Verify { .. } | Command::Passwd { .. } => !quiet,
+            Command::Label { command } => command.writes_stdout(quiet),
+            Command::Irm { .. } => !quiet,
         }
     }
 }
@@ -414,9 +643,12 @@ fn run(command: Command) -> Result<(), Failure> {
             spin_count,
             recipients,
             password_last,
+            allow_empty_password,
+            allow_huge_spin_count,
             insecure_seed_for_tests,
             label,
         } => {
+            check_spin_count("--spin-count", spin_count, allow_huge_spin_count)?;
             let mut options = EncryptOptions::default();
             let label_changes = label.changes()?;
             if let Some(changes) = label_changes.clone() {
@@ -449,7 +681,6 @@ fn run(command: Command) -> Result<(), Failure> {
             if let Some(seed) = insecure_seed_for_tests {
                 options = options.seeded_for_tests(seed);
             }
-            check_distinct(&input, &output)?;
             let mut source = open_input(&input)?;
             check_encryptable(&mut source)?;
             let bar = progress_bar(&source, "encrypting");
@@ -458,7 +689,9 @@ fn run(command: Command) -> Result<(), Failure> {
             }
             // With recipients and no password flag, the file is for the recipients only.
             let pw = if recipients.is_empty() || password.given() {
-                Some(Password::new(&password.resolve(true)?))
+                let text = password.resolve(true)?;
+                check_not_empty(&text, allow_empty_password)?;
+                Some(Password::new(&text))
             } else {
                 None
             };
@@ -499,16 +732,15 @@ fn run(command: Command) -> Result<(), Failure> {
             skip_integrity_check_dangerous,
             limits,
         } => {
-            check_distinct(&input, &output)?;
             let mut source = open_input(&input)?;
             let creds = credentials(&password, &key, &mut source)?;
             let options = DecryptOptions {
-                limits: limits.limits(),
+                limits: limits.limits()?,
                 skip_integrity_check_dangerous,
                 ..DecryptOptions::default()
             };
             if skip_integrity_check_dangerous {
-                eprintln!("docseal: WARNING: integrity check disabled; the output may be damaged or forged");
+                note!("docseal: WARNING: integrity check disabled; the output may be damaged or forged");
             }
             if output == "-" {
                 let stdout = io::stdout();
@@ -539,7 +771,7 @@ fn run(command: Command) -> Result<(), Failure> {
             let mut source = open_input(&input)?;
             let creds = credentials(&password, &key, &mut source)?;
             let options = DecryptOptions {
-                limits: limits.limits(),
+                limits: limits.limits()?,
                 ..DecryptOptions::default()
             };
             let report = docseal::verify(&mut source, &creds, &options)?;
@@ -571,14 +803,19 @@ fn run(command: Command) -> Result<(), Failure> {
             add_recipients,
             remove_recipients,
             spin_count,
+            allow_empty_password,
+            allow_huge_spin_count,
         } => {
-            check_distinct(&input, &output)?;
+            if let Some(n) = spin_count {
+                check_spin_count("--spin-count", n, allow_huge_spin_count)?;
+            }
             let mut creds = Credentials::none();
             if let Some(path) = &old_private_key {
-                creds = Credentials::private_key(load_private_key(
-                    path,
-                    old_private_key_password_env.as_deref(),
-                )?);
+                let password = KeyPassword {
+                    env: old_private_key_password_env,
+                    file: None,
+                };
+                creds = Credentials::private_key(load_private_key(path, &password)?);
             }
             let old = PasswordArgs {
                 text: None,
@@ -598,7 +835,9 @@ fn run(command: Command) -> Result<(), Failure> {
                 file: new_password_file,
             };
             if new.given() {
-                changes = changes.new_password(&new.resolve(false)?);
+                let text = new.resolve(false)?;
+                check_not_empty(&text, allow_empty_password)?;
+                changes = changes.new_password(&text);
             }
             if remove_password {
                 if new.given() {
@@ -680,6 +919,7 @@ fn run(command: Command) -> Result<(), Failure> {
                     private_key_password_env: None,
                     content_key_hex: None,
                     content_key_file: None,
+                    private_key_password_file: None,
                 },
                 &mut source,
             )?;
@@ -765,18 +1005,55 @@ fn open_input(input: &str) -> Result<File, Failure> {
     })
 }
 
+/// Refuses an output (a path, or '-' for stdout) that is the input file (a path, or '-' for
+/// stdin), compared by device and inode.
 fn check_distinct(input: &str, output: &str) -> Result<(), Failure> {
-    if input == "-" || output == "-" {
-        return Ok(());
+    let input_id = if input == "-" {
+        stdin_identity()
+    } else {
+        path_identity(input)
+    };
+    let output_id = if output == "-" {
+        stdout::identity()
+    } else {
+        path_identity(output)
+    };
+    match (input_id, output_id) {
+        (Some(a), Some(b)) if a == b => Err(usage(if output == "-" {
+            "stdout is the input file: inputs are never modified"
+        } else {
+            "the output must not be the input (inputs are never modified)"
+        })),
+        _ => Ok(()),
     }
-    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
-        if a == b {
-            return Err(usage(
-                "the output must not be the input (inputs are never modified)",
-            ));
-        }
-    }
-    Ok(())
+}
+
+/// Device and inode of an existing file.
+#[cfg(unix)]
+fn path_identity(path: &str) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Device and inode of stdin when it is a regular file.
+#[cfg(unix)]
+fn stdin_identity() -> Option<(u64, u64)> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let meta = File::from(fd).metadata().ok()?;
+    meta.is_file().then(|| (meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn path_identity(path: &str) -> Option<(u64, u64)> {
+    let _ = path;
+    None
+}
+
+#[cfg(not(unix))]
+fn stdin_identity() -> Option<(u64, u64)> {
+    None
 }
 
 fn check_encryptable(source: &mut File) -> Result<(), Failure> {
@@ -791,9 +1068,7 @@ fn check_encryptable(source: &mut File) -> Result<(), Failure> {
     }
     let zip = head[..n].starts_with(b"PK\x03\x04") || head[..n].starts_with(b"PK\x05\x06");
     if !zip && !quiet() {
-        eprintln!(
-            "docseal: warning: the input is not a zip package; encrypting its bytes as they are"
-        );
+        note!("docseal: warning: the input is not a zip package; encrypting its bytes as they are");
     }
     Ok(())
 }
@@ -833,18 +1108,7 @@ impl PasswordArgs {
             return Ok(Zeroizing::new(v));
         }
         if let Some(path) = &self.file {
-            let bytes = std::fs::read(path)
-                .map_err(|e| usage(format!("cannot read password file {}: {e}", path.display())))?;
-            let mut text = Zeroizing::new(
-                String::from_utf8(bytes).map_err(|_| usage("the password file is not UTF-8"))?,
-            );
-            if text.ends_with('\n') {
-                text.pop();
-                if text.ends_with('\r') {
-                    text.pop();
-                }
-            }
-            return Ok(text);
+            return read_password_file(path, "password file");
         }
         if io::stdin().is_terminal() && io::stderr().is_terminal() {
             let first = Zeroizing::new(rpassword::prompt_password("Password: ")?);

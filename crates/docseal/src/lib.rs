@@ -140,7 +140,7 @@ pub use encrypt::{
     EncryptReport, Scheme,
 };
 pub use error::{Error, Result};
-pub use fs::{spool, write_atomically};
+pub use fs::{remove_pending_outputs, spool, write_atomically};
 pub use inspect::{inspect, inspect_with};
 pub use limits::Limits;
 pub use lint::{findings_json, lint, Finding, RULES};
