@@ -527,9 +527,10 @@ fn main() -> ExitCode {
     };
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     let result = preflight(&cli.command).and_then(|()| run(cli.command));
-    // Stdout is flushed and checked either way; the command's own failure is the one told.
+    // Stdout is flushed and checked either way. A failed write to stdout is the failure told:
+    // whatever the command reported after it (an I/O error) follows from it.
     let flushed = stdout::finish();
-    exit(result.and(flushed))
+    exit(flushed.and(result))
 }
 
 fn exit(result: Result<(), Failure>) -> ExitCode {
@@ -550,6 +551,9 @@ fn exit(result: Result<(), Failure>) -> ExitCode {
 fn clap_failure(e: clap::Error) -> Result<(), Failure> {
     use clap::error::ErrorKind;
     if !e.use_stderr() {
+        if stdout::was_closed() {
+            return Err(stdout::closed());
+        }
         stdout::text(&e.render().to_string());
         return stdout::finish();
     }
@@ -585,10 +589,7 @@ fn clap_failure(e: clap::Error) -> Result<(), Failure> {
 fn preflight(command: &Command) -> Result<(), Failure> {
     let (input, output) = command.paths();
     if command.writes_stdout(quiet()) && stdout::was_closed() {
-        return Err(Failure {
-            code: 1,
-            message: "stdout is closed: nothing could be written to it".into(),
-        });
+        return Err(stdout::closed());
     }
     if let Some(input) = input {
         check_distinct(input, "-")?;
@@ -700,7 +701,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 let stdout = io::stdout();
                 docseal::encrypt_to_writer(
                     &mut source,
-                    io::BufWriter::new(stdout.lock()),
+                    io::BufWriter::new(stdout::Checked(stdout.lock())),
                     pw.as_ref(),
                     &options,
                 )?;
@@ -744,8 +745,8 @@ fn run(command: Command) -> Result<(), Failure> {
             }
             if output == "-" {
                 let stdout = io::stdout();
-                let mut lock = stdout.lock();
-                docseal::decrypt(&mut source, &mut lock, &creds, &options)?;
+                let mut out = stdout::Checked(stdout.lock());
+                docseal::decrypt(&mut source, &mut out, &creds, &options)?;
                 return Ok(());
             }
             // One pass into a temporary file, renamed into place only once the HMAC matched.

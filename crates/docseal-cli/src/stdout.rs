@@ -35,6 +35,32 @@ pub(crate) fn text(s: &str) {
     }
 }
 
+/// Stdout for binary output (`OUT` = '-'): a failed write is remembered, so that the run
+/// reports it as stdout's failure rather than as an anonymous I/O error.
+pub(crate) struct Checked<W>(pub(crate) W);
+
+impl<W: Write> Write for Checked<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).inspect_err(|e| remember_copy(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().inspect_err(|e| remember_copy(e))
+    }
+}
+
+fn remember_copy(e: &io::Error) {
+    remember(io::Error::new(e.kind(), e.to_string()));
+}
+
+/// The failure for a stdout found closed before any work.
+pub(crate) fn closed() -> Failure {
+    Failure {
+        code: 1,
+        message: "stdout is closed: nothing could be written to it".into(),
+    }
+}
+
 fn remember(e: io::Error) {
     let mut failed = FAILED.lock().unwrap_or_else(|p| p.into_inner());
     failed.get_or_insert(e);

@@ -81,6 +81,7 @@ fn signals_leave_no_file_and_an_untouched_or_complete_target() {
     let signals = [("TERM", 15), ("INT", 2), ("HUP", 1), ("KILL", 9)];
     let delays_ms = [30u64, 150, 400];
     let mut case = 0;
+    let mut interrupted = 0;
     for op in ["decrypt", "encrypt"] {
         for (name, number) in signals {
             for delay in delays_ms {
@@ -112,6 +113,9 @@ fn signals_leave_no_file_and_an_untouched_or_complete_target() {
                 let out = child.wait_with_output().unwrap();
                 let status = out.status;
                 let what = format!("{op} SIG{name} after {delay} ms: {status:?}");
+                if !status.success() {
+                    interrupted += 1;
+                }
                 // Killed, exited with 128 + N by our handler, or finished before the signal.
                 assert!(
                     status.signal() == Some(number)
@@ -147,6 +151,8 @@ fn signals_leave_no_file_and_an_untouched_or_complete_target() {
             }
         }
     }
+    // The test proves something only if most runs were caught in the middle.
+    assert!(interrupted >= 12, "only {interrupted} of {case} runs were interrupted");
 }
 
 /// Wrong-password and tampered decryptions leave nothing either.
@@ -159,7 +165,7 @@ fn failed_decryptions_leave_nothing() {
     encrypt(&plain, &enc);
     let mut bytes = fs::read(&enc).unwrap();
     let n = bytes.len();
-    bytes[n - 100] ^= 1;
+    bytes[n / 2] ^= 1; // inside EncryptedPackage (the end of the file may be sector slack)
     let tampered = work.path().join("tampered.xlsx");
     fs::write(&tampered, bytes).unwrap();
     let out_dir = tempfile::tempdir().unwrap();
