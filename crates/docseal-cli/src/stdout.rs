@@ -41,11 +41,11 @@ pub(crate) struct Checked<W>(pub(crate) W);
 
 impl<W: Write> Write for Checked<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf).inspect_err(|e| remember_copy(e))
+        self.0.write(buf).inspect_err(remember_copy)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush().inspect_err(|e| remember_copy(e))
+        self.0.flush().inspect_err(remember_copy)
     }
 }
 

@@ -94,7 +94,7 @@ fn signals_leave_no_file_and_an_untouched_or_complete_target() {
                     fs::write(&target, b"the previous target").unwrap();
                 }
                 let input = if op == "decrypt" { &enc } else { &plain };
-                let mut child = bin()
+                let child = bin()
                     .args([op, s(input), s(&target), "-p", PASSWORD])
                     .args(if op == "decrypt" {
                         vec![]
