@@ -286,7 +286,7 @@ impl CertificateKeyEncryptor {
         let suite = key_data.suite("EncryptionInfo keyData")?;
         let (intermediate, unwrapped) =
             key.op
-                .unwrap(&key.key, &self.encrypted_key_value, suite.key_len);
+                .unwrap_key(&key.key, &self.encrypted_key_value, suite.key_len);
         let expected = cert_verifier(key_data, &intermediate, &self.x509_certificate)?;
         let verified = expected.as_slice().ct_eq(self.cert_verifier.as_slice());
         if !bool::from(unwrapped & verified) {

@@ -61,7 +61,7 @@ impl PrivateOp {
     /// the key holder can compute; with whether the message is the real one.
     ///
     /// Both messages are always computed and one is selected in constant time.
-    pub(crate) fn unwrap(
+    pub(crate) fn unwrap_key(
         &self,
         key: &RsaPrivateKey,
         ciphertext: &[u8],
@@ -289,19 +289,19 @@ mod tests {
         block[1] = 2;
         block[111] = 0;
         block[112..].copy_from_slice(&message);
-        let (out, ok) = op.unwrap(&key, &encrypt(&block), 16);
+        let (out, ok) = op.unwrap_key(&key, &encrypt(&block), 16);
         assert!(bool::from(ok));
         assert_eq!(&out[..], &message);
 
         block[1] = 1;
         let c = encrypt(&block);
-        let (out, ok) = op.unwrap(&key, &c, 16);
+        let (out, ok) = op.unwrap_key(&key, &c, 16);
         assert!(!bool::from(ok));
-        assert_eq!(out, op.unwrap(&key, &c, 16).0);
+        assert_eq!(out, op.unwrap_key(&key, &c, 16).0);
         assert_eq!(out, synthetic_message(&op.d_hash, &c, 128, 16));
         let d_hash: [u8; 32] = Sha256::digest(be_padded(key.d(), 128).as_slice()).into();
         assert_eq!(*op.d_hash, d_hash);
         block[2] = 0x12;
-        assert_ne!(out, op.unwrap(&key, &encrypt(&block), 16).0);
+        assert_ne!(out, op.unwrap_key(&key, &encrypt(&block), 16).0);
     }
 }
