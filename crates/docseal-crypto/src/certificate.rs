@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 use crate::agile_info::{CertificateKeyEncryptor, KeyParams};
 use crate::algorithm::HmacState;
 use crate::error::{malformed, unsupported, Error, Result};
+use crate::rsa_unwrap::PrivateOp;
 use crate::{HashAlgorithm, Rng};
 
 /// Smallest and largest RSA modulus accepted for new recipients, bits.
@@ -153,9 +154,11 @@ impl RecipientCertificate {
     }
 }
 
-/// A recipient's RSA private key.
+/// A recipient's RSA private key, prepared for unwrapping file keys without a padding oracle
+/// (see [`CertificateKeyEncryptor::unlock`]).
 pub struct RecipientKey {
     key: RsaPrivateKey,
+    op: PrivateOp,
 }
 
 impl std::fmt::Debug for RecipientKey {
@@ -198,7 +201,8 @@ impl RecipientKey {
         } else {
             return Err(malformed("private key", "neither PKCS #1 nor PKCS #8"));
         };
-        Ok(RecipientKey { key })
+        let op = PrivateOp::new(&key);
+        Ok(RecipientKey { key, op })
     }
 
     /// Whether this key belongs to `certificate` (same modulus and exponent).
@@ -271,18 +275,21 @@ impl CertificateKeyEncryptor {
     }
 
     /// Unwraps the intermediate key with `key` and checks `certVerifier` in constant time.
+    ///
+    /// Every failure (a padding that is not PKCS #1 v1.5, a key of the wrong length inside a
+    /// valid padding, a wrong `certVerifier`, a ciphertext of the wrong length, another
+    /// recipient's key) is [`Error::WrongPassword`] after the same work: a bad padding yields a
+    /// pseudo-random key derived from the private key and the ciphertext (implicit rejection),
+    /// and `certVerifier` is computed with it and compared like a real one. Only the
+    /// `keyData` parameters, which are public, can fail earlier (`Unsupported`, `Malformed`).
     pub fn unlock(&self, key: &RecipientKey, key_data: &KeyParams) -> Result<Zeroizing<Vec<u8>>> {
         let suite = key_data.suite("EncryptionInfo keyData")?;
-        let intermediate = Zeroizing::new(
-            key.key
-                .decrypt(Pkcs1v15Encrypt, &self.encrypted_key_value)
-                .map_err(|_| Error::WrongPassword)?,
-        );
-        if intermediate.len() != suite.key_len {
-            return Err(Error::WrongPassword);
-        }
+        let (intermediate, unwrapped) =
+            key.op
+                .unwrap_key(&key.key, &self.encrypted_key_value, suite.key_len);
         let expected = cert_verifier(key_data, &intermediate, &self.x509_certificate)?;
-        if !bool::from(expected.as_slice().ct_eq(self.cert_verifier.as_slice())) {
+        let verified = expected.as_slice().ct_eq(self.cert_verifier.as_slice());
+        if !bool::from(unwrapped & verified) {
             return Err(Error::WrongPassword);
         }
         Ok(intermediate)

@@ -32,6 +32,8 @@ mod encryption_info;
 mod error;
 mod password;
 mod rng;
+#[cfg(feature = "certificates")]
+mod rsa_unwrap;
 mod standard;
 
 pub use agile::*;
