@@ -152,7 +152,10 @@ fn signals_leave_no_file_and_an_untouched_or_complete_target() {
         }
     }
     // The test proves something only if most runs were caught in the middle.
-    assert!(interrupted >= 12, "only {interrupted} of {case} runs were interrupted");
+    assert!(
+        interrupted >= 12,
+        "only {interrupted} of {case} runs were interrupted"
+    );
 }
 
 /// Wrong-password and tampered decryptions leave nothing either.

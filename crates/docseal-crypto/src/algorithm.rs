@@ -278,7 +278,7 @@ enum HmacImpl {
     #[cfg(feature = "openssl")]
     Ossl {
         inner: openssl::hash::Hasher,
-        outer_key: Vec<u8>,
+        outer_key: zeroize::Zeroizing<Vec<u8>>,
         digest: openssl::hash::MessageDigest,
     },
 }
@@ -317,15 +317,17 @@ impl HmacState {
             HashAlgorithm::Sha384 => (MessageDigest::sha384(), 128),
             HashAlgorithm::Sha512 => (MessageDigest::sha512(), 128),
         };
-        let mut k = if key.len() > block {
-            hash.digest(&[key]).as_slice().to_vec()
+        // Every copy of the key (padded key, inner and outer pads) is wiped when it drops.
+        let mut k = zeroize::Zeroizing::new(Vec::with_capacity(block.max(key.len())));
+        if key.len() > block {
+            k.extend_from_slice(hash.digest(&[key]).as_slice());
         } else {
-            key.to_vec()
-        };
+            k.extend_from_slice(key);
+        }
         k.resize(block, 0);
-        let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
-        let outer_key: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
-        zeroize::Zeroize::zeroize(&mut k);
+        let ipad: zeroize::Zeroizing<Vec<u8>> =
+            zeroize::Zeroizing::new(k.iter().map(|b| b ^ 0x36).collect());
+        let outer_key = zeroize::Zeroizing::new(k.iter().map(|b| b ^ 0x5c).collect::<Vec<u8>>());
         let mut inner = Hasher::new(digest).ok()?;
         inner.update(&ipad).ok()?;
         Some(HmacState(HmacImpl::Ossl {
