@@ -143,7 +143,7 @@ impl<R: Read + Seek> CompoundFile<R> {
             return Err(malformed(
                 what,
                 format!(
-                    "sector {sector} lies beyond the end of the file ({} bytes)",
+                    "sector {sector} lies beyond the end of the file ({} bytes): truncated or damaged",
                     self.file_len
                 ),
             ));
@@ -169,7 +169,7 @@ impl<R: Read + Seek> CompoundFile<R> {
                 return Err(malformed(
                     what,
                     format!(
-                        "{owner}: sector {s} lies beyond the end of the file ({} bytes)",
+                        "{owner}: sector {s} lies beyond the end of the file ({} bytes): truncated or damaged",
                         self.file_len
                     ),
                 ));
@@ -186,7 +186,9 @@ impl<R: Read + Seek> CompoundFile<R> {
         if fat_count > max_sectors {
             return Err(malformed(
                 "header",
-                format!("{fat_count} FAT sectors in a file of {max_sectors} sectors"),
+                format!(
+                    "{fat_count} FAT sectors in a file of {max_sectors} sectors: truncated or damaged"
+                ),
             ));
         }
         let mut fat_sectors: Vec<u32> = Vec::with_capacity(fat_count as usize);
@@ -308,7 +310,10 @@ impl<R: Read + Seek> CompoundFile<R> {
         let size = self.checked_size(0)?;
         let needed = size.div_ceil(self.sector_size() as u64);
         if needed > self.sector_count() {
-            return Err(malformed("root entry", "mini stream larger than the file"));
+            return Err(malformed(
+                "root entry",
+                "mini stream larger than the file: truncated or damaged",
+            ));
         }
         let sectors = follow(
             &self.fat,
@@ -395,7 +400,7 @@ impl<R: Read + Seek> CompoundFile<R> {
             return Err(malformed(
                 "directory entry",
                 format!(
-                    "stream {:?} of {declared} bytes does not fit in the {}",
+                    "stream {:?} of {declared} bytes does not fit in the {}: truncated or damaged",
                     entry.name,
                     if mini { "mini stream" } else { "file" }
                 ),
