@@ -16,6 +16,10 @@ use crate::directory::{names_equal, DirEntry, ObjectType};
 use crate::error::{malformed, Error, Result};
 use crate::header::Header;
 
+/// How many times over the streams of a file may claim its sectors (shared sectors; see
+/// [`CompoundFile::check_streams`]).
+const SHARING_ALLOWANCE: u64 = 4;
+
 /// Resource limits for reading untrusted compound files.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -355,10 +359,36 @@ impl<R: Read + Seek> CompoundFile<R> {
 
     /// Places every stream reachable from the root (and so checks the directory tree): a
     /// file that opens has no stream reading beyond its end.
+    ///
+    /// Streams may share sectors (msoffcrypto-tool starts `EncryptionInfo` and
+    /// `EncryptedPackage` of an empty package at the same mini sector), but together they may
+    /// claim at most [`SHARING_ALLOWANCE`] times the sectors there are: that bounds the work
+    /// of placing them all by the file's size, where a hostile directory of many streams over
+    /// one long chain would make it quadratic.
     fn check_streams(&self) -> Result<()> {
+        let sectors_budget = SHARING_ALLOWANCE * self.sector_count();
+        let mini_budget =
+            SHARING_ALLOWANCE * (self.mini_stream_len() / MINI_SECTOR_SIZE as u64 + 1);
+        let (mut sectors, mut minis) = (0u64, 0u64);
         for (id, _) in self.tree()? {
-            if self.entries[id].object_type == ObjectType::Stream {
-                self.place(id)?;
+            if self.entries[id].object_type != ObjectType::Stream {
+                continue;
+            }
+            let placed = self.place(id)?;
+            let (total, budget, what) = if placed.mini {
+                (&mut minis, mini_budget, "mini FAT chain")
+            } else {
+                (&mut sectors, sectors_budget, "FAT chain")
+            };
+            *total += placed.sectors.len() as u64;
+            if *total > budget {
+                return Err(malformed(
+                    what,
+                    format!(
+                        "streams claim more than {SHARING_ALLOWANCE} times the {} there are: cross-linked chains",
+                        if placed.mini { "mini sectors" } else { "sectors" }
+                    ),
+                ));
             }
         }
         Ok(())

@@ -244,3 +244,48 @@ fn every_cut_is_malformed_or_whole() {
         }
     }
 }
+
+/// Many streams over one long chain (sharing sectors without end) are `Malformed` at once,
+/// not placed one by one: the work of opening stays bounded by the file's size.
+#[test]
+fn streams_sharing_one_chain_many_times_over_are_malformed() {
+    use docseal_ole::{DirEntry, ObjectType};
+    // 16 streams of 40 sectors each, every one over the same 40-sector chain.
+    let (streams, len) = (16u32, 40u32);
+    let dir_sectors = (streams + 1).div_ceil(4);
+    let total = 1 + dir_sectors + len;
+    let mut fat = vec![0xFFFF_FFFFu32; 128];
+    fat[0] = 0xFFFF_FFFD;
+    for d in 0..dir_sectors {
+        fat[(1 + d) as usize] = if d + 1 == dir_sectors { ENDOFCHAIN } else { 2 + d };
+    }
+    let first = 1 + dir_sectors;
+    for s in first..total {
+        fat[s as usize] = if s + 1 == total { ENDOFCHAIN } else { s + 1 };
+    }
+    let mut header = docseal_ole::Header::new(docseal_ole::Version::V3);
+    header.fat_sector_count = 1;
+    header.difat[0] = 0;
+    header.first_directory_sector = 1;
+    let mut bytes = header.to_bytes().to_vec();
+    bytes.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+    let mut entries = vec![DirEntry::new("Root Entry", ObjectType::Root)];
+    entries[0].child = 1;
+    for i in 0..streams {
+        let mut e = DirEntry::new(&format!("s{i:02}"), ObjectType::Stream);
+        e.start_sector = first;
+        e.size = u64::from(len) * 512;
+        e.right = if i + 1 < streams { i + 2 } else { 0xFFFF_FFFF };
+        entries.push(e);
+    }
+    entries.resize((dir_sectors * 4) as usize, DirEntry::unused());
+    bytes.extend(entries.iter().flat_map(|e| e.to_bytes()));
+    bytes.resize(((total + 1) * 512) as usize, 7);
+    assert_names(&bytes, "FAT chain", &["cross-linked"]);
+    // Two of them sharing the chain open (sharing itself is tolerated).
+    let mut two = bytes.clone();
+    let o = 512 * 2 + 2 * 128 + 72; // entry 2's right link
+    two[o..o + 4].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+    let cf = CompoundFile::open(Cursor::new(two)).unwrap();
+    assert_eq!(cf.tree().unwrap().len(), 2);
+}
