@@ -93,6 +93,18 @@ fn truncated_encrypted_files_are_malformed_everywhere() {
             let what = format!("{file} cut to {len}");
             assert_damaged(&what, docseal::decrypt_bytes(cut, &creds, &opts));
             assert_damaged(&what, docseal::verify(Cursor::new(cut), &creds, &opts));
+            assert_damaged(
+                &what,
+                docseal::decrypt(Cursor::new(cut), &mut Vec::new(), &creds, &opts),
+            );
+            assert_damaged(
+                &what,
+                docseal::decrypt_to_vec(Cursor::new(cut), &creds, &opts),
+            );
+            assert_damaged(
+                &what,
+                docseal::DecryptingReader::new(Cursor::new(cut), &creds, &opts),
+            );
             assert_damaged(&what, docseal::sniff(Cursor::new(cut)));
             assert_damaged(&what, docseal::is_encrypted(Cursor::new(cut)));
             assert_damaged(&what, docseal::inspect(Cursor::new(cut), &opts.limits));
