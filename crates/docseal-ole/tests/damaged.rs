@@ -257,7 +257,11 @@ fn streams_sharing_one_chain_many_times_over_are_malformed() {
     let mut fat = vec![0xFFFF_FFFFu32; 128];
     fat[0] = 0xFFFF_FFFD;
     for d in 0..dir_sectors {
-        fat[(1 + d) as usize] = if d + 1 == dir_sectors { ENDOFCHAIN } else { 2 + d };
+        fat[(1 + d) as usize] = if d + 1 == dir_sectors {
+            ENDOFCHAIN
+        } else {
+            2 + d
+        };
     }
     let first = 1 + dir_sectors;
     for s in first..total {
