@@ -12,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+mod chain;
 mod consts;
 mod directory;
 mod error;

@@ -1,12 +1,24 @@
 //! A hardened compound-file reader: every chain is bounded and loop-checked, every table is
 //! sized by the file, and a malformed structure is reported by name instead of panicking.
+//!
+//! Nothing is read as zeros: a FAT, DIFAT, mini FAT or directory sector, a mini-stream sector
+//! or a stream byte that lies beyond the end of the file is `Malformed`, found when the file
+//! is opened (every stream reachable from the root is placed then). The one leniency real
+//! files need: the file may end inside its last sector as long as every byte a stream (or the
+//! mini stream) holds is present (`corpus/fetched/poi/protect.xlsx` ends 168 bytes into its
+//! last sector, right after its `EncryptedPackage`).
 
 use std::io::{self, Read, Seek, SeekFrom};
 
+use crate::chain::follow;
 use crate::consts::*;
 use crate::directory::{names_equal, DirEntry, ObjectType};
 use crate::error::{malformed, Error, Result};
 use crate::header::Header;
+
+/// How many times over the streams of a file may claim its sectors (shared sectors; see
+/// [`CompoundFile::check_streams`]).
+const SHARING_ALLOWANCE: u64 = 4;
 
 /// Resource limits for reading untrusted compound files.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,6 +94,7 @@ impl<R: Read + Seek> CompoundFile<R> {
         cf.load_fat()?;
         cf.load_directory()?;
         cf.load_mini_fat()?;
+        cf.check_streams()?;
         Ok(cf)
     }
 
@@ -125,20 +138,47 @@ impl<R: Read + Seek> CompoundFile<R> {
         self.file_len.saturating_sub(ss).div_ceil(ss)
     }
 
-    fn read_sector(&mut self, sector: u32, buf: &mut [u8]) -> Result<()> {
+    /// Reads table sector `sector` (of the FAT, DIFAT, mini FAT or directory, named by
+    /// `what`) whole: a sector not wholly inside the file is `Malformed`.
+    fn read_sector(&mut self, sector: u32, buf: &mut [u8], what: &'static str) -> Result<()> {
         let ss = self.sector_size() as u64;
-        if u64::from(sector) >= self.sector_count() {
+        let offset = (u64::from(sector) + 1) * ss;
+        if offset + ss > self.file_len {
             return Err(malformed(
-                "sector chain",
-                format!("sector {sector} lies beyond the end of the file"),
+                what,
+                format!(
+                    "sector {sector} lies beyond the end of the file ({} bytes): truncated or damaged",
+                    self.file_len
+                ),
             ));
         }
-        let offset = (u64::from(sector) + 1) * ss;
         self.inner.seek(SeekFrom::Start(offset))?;
-        // The last sector may be cut short by some writers; the missing tail reads as zeros.
-        let available = (self.file_len - offset).min(buf.len() as u64) as usize;
-        self.inner.read_exact(&mut buf[..available])?;
-        buf[available..].fill(0);
+        self.inner.read_exact(buf)?;
+        Ok(())
+    }
+
+    /// Checks that the first `len` bytes held by regular sectors `sectors` are inside the
+    /// file: every sector whole except the last, which needs only the bytes up to `len`.
+    fn check_present(
+        &self,
+        sectors: &[u32],
+        len: u64,
+        what: &'static str,
+        owner: &str,
+    ) -> Result<()> {
+        let ss = self.sector_size() as u64;
+        for (i, &s) in sectors.iter().enumerate() {
+            let used = len.saturating_sub(i as u64 * ss).min(ss);
+            if (u64::from(s) + 1) * ss + used > self.file_len {
+                return Err(malformed(
+                    what,
+                    format!(
+                        "{owner}: sector {s} lies beyond the end of the file ({} bytes): truncated or damaged",
+                        self.file_len
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -150,7 +190,9 @@ impl<R: Read + Seek> CompoundFile<R> {
         if fat_count > max_sectors {
             return Err(malformed(
                 "header",
-                format!("{fat_count} FAT sectors in a file of {max_sectors} sectors"),
+                format!(
+                    "{fat_count} FAT sectors in a file of {max_sectors} sectors: truncated or damaged"
+                ),
             ));
         }
         let mut fat_sectors: Vec<u32> = Vec::with_capacity(fat_count as usize);
@@ -172,7 +214,7 @@ impl<R: Read + Seek> CompoundFile<R> {
             if visited > max_sectors {
                 return Err(malformed("DIFAT chain", "loop or overlong chain"));
             }
-            self.read_sector(next, &mut buf)?;
+            self.read_sector(next, &mut buf, "DIFAT")?;
             for i in 0..per_sector - 1 {
                 if fat_sectors.len() as u64 == fat_count {
                     break;
@@ -193,7 +235,7 @@ impl<R: Read + Seek> CompoundFile<R> {
         }
         let mut fat = Vec::with_capacity(fat_sectors.len() * per_sector);
         for s in fat_sectors {
-            self.read_sector(s, &mut buf)?;
+            self.read_sector(s, &mut buf, "FAT")?;
             fat.extend(
                 buf.chunks_exact(4)
                     .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
@@ -203,56 +245,14 @@ impl<R: Read + Seek> CompoundFile<R> {
         Ok(())
     }
 
-    /// Follows a FAT chain from `start`, returning at most `max_len` sectors (`None`: to the end).
-    fn chain(
-        &self,
-        table: &[u32],
-        start: u32,
-        max_len: Option<u64>,
-        short_ok: bool,
-        what: &'static str,
-    ) -> Result<Vec<u32>> {
-        let mut out = Vec::new();
-        let mut seen = vec![false; table.len()];
-        let mut cur = start;
-        loop {
-            if max_len.is_some_and(|m| out.len() as u64 >= m) {
-                break;
-            }
-            if cur == ENDOFCHAIN {
-                if let Some(m) = max_len.filter(|_| !short_ok) {
-                    return Err(malformed(
-                        what,
-                        format!("chain has {} sectors, {m} needed", out.len()),
-                    ));
-                }
-                break;
-            }
-            let idx = cur as usize;
-            if cur > MAXREGSECT || idx >= table.len() {
-                return Err(malformed(
-                    what,
-                    format!("sector number {cur:#x} out of range"),
-                ));
-            }
-            if seen[idx] {
-                return Err(malformed(what, format!("chain loops at sector {cur}")));
-            }
-            seen[idx] = true;
-            out.push(cur);
-            cur = table[idx];
-        }
-        Ok(out)
-    }
-
     fn load_directory(&mut self) -> Result<()> {
         let ss = self.sector_size();
-        let sectors = self.chain(
+        let sectors = follow(
             &self.fat,
             self.header.first_directory_sector,
             None,
-            false,
             "directory chain",
+            "directory",
         )?;
         let per_sector = ss / DIR_ENTRY_SIZE;
         let max_entries = u64::from(self.limits.max_directory_entries);
@@ -265,7 +265,7 @@ impl<R: Read + Seek> CompoundFile<R> {
         let mut buf = vec![0u8; ss];
         let mut entries = Vec::with_capacity(sectors.len() * per_sector);
         for s in sectors {
-            self.read_sector(s, &mut buf)?;
+            self.read_sector(s, &mut buf, "directory")?;
             for chunk in buf.chunks_exact(DIR_ENTRY_SIZE) {
                 let raw: &[u8; DIR_ENTRY_SIZE] = chunk
                     .try_into()
@@ -277,11 +277,6 @@ impl<R: Read + Seek> CompoundFile<R> {
             Some(e) if e.object_type == ObjectType::Root => {}
             _ => return Err(malformed("directory", "entry 0 is not the root entry")),
         }
-        if self.header.version == crate::Version::V3 {
-            for e in &mut entries {
-                e.size &= 0xFFFF_FFFF;
-            }
-        }
         self.entries = entries;
         Ok(())
     }
@@ -292,46 +287,227 @@ impl<R: Read + Seek> CompoundFile<R> {
         {
             return Ok(());
         }
-        let sectors = self.chain(
+        let sectors = follow(
             &self.fat,
             self.header.first_mini_fat_sector,
             None,
-            false,
             "mini FAT chain",
+            "mini FAT",
         )?;
         let mut buf = vec![0u8; ss];
         let mut mini_fat = Vec::with_capacity(sectors.len() * ss / 4);
         for s in sectors {
-            self.read_sector(s, &mut buf)?;
+            self.read_sector(s, &mut buf, "mini FAT")?;
             mini_fat.extend(
                 buf.chunks_exact(4)
                     .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
             );
         }
         self.mini_fat = mini_fat;
+        self.load_mini_stream()
+    }
+
+    /// Locates the mini stream (the root entry's stream): its whole chain, every byte of it
+    /// inside the file.
+    fn load_mini_stream(&mut self) -> Result<()> {
         let root = &self.entries[0];
-        let needed = root.size.div_ceil(ss as u64);
+        let size = self.checked_size(0)?;
+        let needed = size.div_ceil(self.sector_size() as u64);
         if needed > self.sector_count() {
-            return Err(malformed("root entry", "mini stream larger than the file"));
+            return Err(malformed(
+                "root entry",
+                "mini stream larger than the file: truncated or damaged",
+            ));
         }
-        self.mini_stream_sectors = self.chain(
+        let sectors = follow(
             &self.fat,
             root.start_sector,
             Some(needed),
-            false,
             "mini stream chain",
+            "mini stream",
         )?;
+        if (sectors.len() as u64) < needed {
+            return Err(malformed(
+                "mini stream chain",
+                format!(
+                    "mini stream: the root entry declares {size} bytes but its chain ends after {} sectors",
+                    sectors.len()
+                ),
+            ));
+        }
+        self.check_present(&sectors, size, "mini stream", "root entry")?;
+        self.mini_stream_sectors = sectors;
+        Ok(())
+    }
+
+    /// The size entry `id` declares, refused when it cannot be a size: a version 3 file holds
+    /// streams below 4 GiB, so a size with any of the high 32 bits set is `Malformed` (not
+    /// read modulo 2^32, which would make a huge stream empty).
+    fn checked_size(&self, id: usize) -> Result<u64> {
+        let entry = &self.entries[id];
+        if self.header.version == crate::Version::V3 && entry.size > u64::from(u32::MAX) {
+            return Err(malformed(
+                "directory entry",
+                format!(
+                    "entry {id} ({:?}) declares {} bytes, more than a version 3 file can hold",
+                    entry.name, entry.size
+                ),
+            ));
+        }
+        Ok(entry.size)
+    }
+
+    /// Places every stream reachable from the root (and so checks the directory tree): a
+    /// file that opens has no stream reading beyond its end.
+    ///
+    /// Streams may share sectors (msoffcrypto-tool starts `EncryptionInfo` and
+    /// `EncryptedPackage` of an empty package at the same mini sector), but together they may
+    /// claim at most [`SHARING_ALLOWANCE`] times the sectors there are: that bounds the work
+    /// of placing them all by the file's size, where a hostile directory of many streams over
+    /// one long chain would make it quadratic.
+    fn check_streams(&self) -> Result<()> {
+        let sectors_budget = SHARING_ALLOWANCE * self.sector_count();
+        let mini_budget =
+            SHARING_ALLOWANCE * (self.mini_stream_len() / MINI_SECTOR_SIZE as u64 + 1);
+        let (mut sectors, mut minis) = (0u64, 0u64);
+        for (id, _) in self.tree()? {
+            if self.entries[id].object_type != ObjectType::Stream {
+                continue;
+            }
+            let placed = self.place(id)?;
+            let (total, budget, what) = if placed.mini {
+                (&mut minis, mini_budget, "mini FAT chain")
+            } else {
+                (&mut sectors, sectors_budget, "FAT chain")
+            };
+            *total += placed.sectors.len() as u64;
+            if *total > budget {
+                return Err(malformed(
+                    what,
+                    format!(
+                        "streams claim more than {SHARING_ALLOWANCE} times the {} there are: cross-linked chains",
+                        if placed.mini { "mini sectors" } else { "sectors" }
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Where stream `id`'s bytes are, every one of them checked to be inside the file.
+    ///
+    /// A chain shorter than the declared size is `Malformed`, with one exception real files
+    /// need: ExtenXLS writes an `EncryptedPackage` whose size is larger than its (complete,
+    /// properly ended) chain (POI bug 57080, `corpus/fetched/poi/extenxls_pwd123.xlsx`); that
+    /// stream reads as far as its chain goes, and its own size prefix says how much is data.
+    fn place(&self, id: usize) -> Result<Placement> {
+        let entry = self
+            .entries
+            .get(id)
+            .ok_or_else(|| malformed("directory", format!("no entry {id}")))?;
+        if entry.object_type != ObjectType::Stream {
+            return Err(malformed(
+                "directory",
+                format!("entry {:?} is not a stream", entry.name),
+            ));
+        }
+        let declared = self.checked_size(id)?;
+        let ss = self.sector_size() as u64;
+        let mini = declared < u64::from(MINI_STREAM_CUTOFF);
+        let (table, unit, capacity, what) = if mini {
+            let mini_len = self.mini_stream_len();
+            (
+                &self.mini_fat,
+                MINI_SECTOR_SIZE as u64,
+                mini_len / MINI_SECTOR_SIZE as u64,
+                "mini FAT chain",
+            )
+        } else {
+            (&self.fat, ss, self.sector_count(), "FAT chain")
+        };
+        let needed = declared.div_ceil(unit);
+        if needed > capacity {
+            return Err(malformed(
+                "directory entry",
+                format!(
+                    "stream {:?} of {declared} bytes does not fit in the {}: truncated or damaged",
+                    entry.name,
+                    if mini { "mini stream" } else { "file" }
+                ),
+            ));
+        }
+        let owner = format!("stream {:?}", entry.name);
+        let sectors = follow(table, entry.start_sector, Some(needed), what, &owner)?;
+        if (sectors.len() as u64) < needed && (mini || !self.is_extenxls_package(id)) {
+            return Err(malformed(
+                what,
+                format!(
+                    "{owner} declares {declared} bytes but its chain ends after {} sectors",
+                    sectors.len()
+                ),
+            ));
+        }
+        let size = declared.min(sectors.len() as u64 * unit);
+        if mini {
+            self.check_in_mini_stream(&sectors, size, &owner)?;
+        } else {
+            self.check_present(&sectors, size, "stream", &owner)?;
+        }
+        Ok(Placement {
+            sectors,
+            mini,
+            size,
+            declared,
+        })
+    }
+
+    /// Whether `id` is the root's `EncryptedPackage` (the one stream whose chain may end
+    /// before its declared size; see [`CompoundFile::place`]).
+    fn is_extenxls_package(&self, id: usize) -> bool {
+        self.find(&["EncryptedPackage"]) == Some(id)
+    }
+
+    /// Length of the mini stream as located (the root entry's size, when there is a mini FAT).
+    fn mini_stream_len(&self) -> u64 {
+        if self.mini_stream_sectors.is_empty() {
+            return 0;
+        }
+        self.entries[0].size
+    }
+
+    /// Checks that the first `len` bytes held by mini sectors `sectors` are inside the mini
+    /// stream (which is inside the file: [`CompoundFile::load_mini_stream`]).
+    fn check_in_mini_stream(&self, sectors: &[u32], len: u64, owner: &str) -> Result<()> {
+        let unit = MINI_SECTOR_SIZE as u64;
+        let mini_len = self.mini_stream_len();
+        for (i, &m) in sectors.iter().enumerate() {
+            let used = len.saturating_sub(i as u64 * unit).min(unit);
+            if u64::from(m) * unit + used > mini_len {
+                return Err(malformed(
+                    "mini stream",
+                    format!(
+                        "{owner}: mini sector {m} lies beyond the end of the mini stream ({mini_len} bytes)"
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 
     /// The ids of the children of storage `id`, in tree (sorted) order.
     pub fn children(&self, id: usize) -> Result<Vec<usize>> {
+        let mut seen = vec![false; self.entries.len()];
+        self.children_marking(id, &mut seen)
+    }
+
+    /// The children of storage `id`, marking each in `seen`; a child already marked (a loop
+    /// in the sibling or child links, or an entry linked from two places) is `Malformed`.
+    fn children_marking(&self, id: usize, seen: &mut [bool]) -> Result<Vec<usize>> {
         let entry = self
             .entries
             .get(id)
             .ok_or_else(|| malformed("directory", format!("no entry {id}")))?;
         let mut out = Vec::new();
-        let mut seen = vec![false; self.entries.len()];
         let mut stack: Vec<(u32, bool)> = vec![(entry.child, false)];
         while let Some((node, expanded)) = stack.pop() {
             if node == NOSTREAM {
@@ -348,7 +524,7 @@ impl<R: Read + Seek> CompoundFile<R> {
             if seen[idx] || idx == 0 {
                 return Err(malformed(
                     "directory tree",
-                    format!("entry {node} is linked twice"),
+                    format!("entry {node} is linked twice (a loop in the sibling or child links)"),
                 ));
             }
             seen[idx] = true;
@@ -367,7 +543,7 @@ impl<R: Read + Seek> CompoundFile<R> {
 
     /// Every entry reachable from the root as `(id, parent id)`, parents before children. An
     /// entry linked from two places, or storages nested deeper than the limit, are `Malformed`
-    /// (hostile files can otherwise make a walk exponential).
+    /// (hostile files can otherwise make a walk exponential). Linear in the directory's size.
     pub fn tree(&self) -> Result<Vec<(usize, usize)>> {
         let mut out = Vec::new();
         let mut seen = vec![false; self.entries.len()];
@@ -384,13 +560,7 @@ impl<R: Read + Seek> CompoundFile<R> {
             }
             let mut next = Vec::new();
             for storage in level {
-                for kid in self.children(storage)? {
-                    if std::mem::replace(&mut seen[kid], true) {
-                        return Err(malformed(
-                            "directory tree",
-                            format!("entry {kid} is linked from two places"),
-                        ));
-                    }
+                for kid in self.children_marking(storage, &mut seen)? {
                     out.push((kid, storage));
                     if matches!(self.entries[kid].object_type, ObjectType::Storage) {
                         next.push(kid);
@@ -417,65 +587,21 @@ impl<R: Read + Seek> CompoundFile<R> {
         Some(cur)
     }
 
-    /// Opens stream `id` for reading.
+    /// Opens stream `id` for reading. Every byte of it is inside the file (checked here, and
+    /// for every stream reachable from the root when the file was opened).
     pub fn open_stream(&mut self, id: usize) -> Result<Stream<'_, R>> {
-        let entry = self
-            .entries
-            .get(id)
-            .ok_or_else(|| malformed("directory", format!("no entry {id}")))?
-            .clone();
-        if entry.object_type != ObjectType::Stream {
-            return Err(malformed(
-                "directory",
-                format!("entry {:?} is not a stream", entry.name),
-            ));
-        }
-        let ss = self.sector_size() as u64;
-        let mini = entry.size < u64::from(MINI_STREAM_CUTOFF);
-        let (unit, table_len) = if mini {
-            (
-                MINI_SECTOR_SIZE as u64,
-                self.mini_stream_sectors.len() as u64 * ss / MINI_SECTOR_SIZE as u64,
-            )
-        } else {
-            (ss, self.sector_count())
-        };
-        let needed = entry.size.div_ceil(unit);
-        if needed > table_len {
-            return Err(malformed(
-                "directory entry",
-                format!(
-                    "stream {:?} of {} bytes does not fit in the file",
-                    entry.name, entry.size
-                ),
-            ));
-        }
-        // A chain shorter than the entry's size (ExtenXLS writes such files, POI bug 57080) is
-        // read as far as it goes; the stream reports the shorter length.
-        let sectors = if mini {
-            self.chain(
-                &self.mini_fat,
-                entry.start_sector,
-                Some(needed),
-                true,
-                "mini FAT chain",
-            )?
-        } else {
-            self.chain(
-                &self.fat,
-                entry.start_sector,
-                Some(needed),
-                true,
-                "FAT chain",
-            )?
-        };
-        let size = entry.size.min(sectors.len() as u64 * unit);
+        let Placement {
+            sectors,
+            mini,
+            size,
+            declared,
+        } = self.place(id)?;
         Ok(Stream {
             file: self,
             sectors,
             mini,
             size,
-            declared_size: entry.size,
+            declared_size: declared,
             pos: 0,
         })
     }
@@ -515,6 +641,18 @@ impl<R: Read + Seek> CompoundFile<R> {
     }
 }
 
+/// Where a stream's bytes are ([`CompoundFile::place`]).
+struct Placement {
+    /// Its sectors (or mini sectors), in order.
+    sectors: Vec<u32>,
+    /// Whether they are mini sectors.
+    mini: bool,
+    /// Its readable length.
+    size: u64,
+    /// The size its directory entry declares.
+    declared: u64,
+}
+
 /// A stream inside a compound file; `Read + Seek`.
 pub struct Stream<'a, R> {
     file: &'a mut CompoundFile<R>,
@@ -531,8 +669,8 @@ impl<R> Stream<'_, R> {
         self.size
     }
 
-    /// The size its directory entry declares (larger than [`Stream::len`] when the sector
-    /// chain ends early).
+    /// The size its directory entry declares (larger than [`Stream::len`] only for the
+    /// ExtenXLS `EncryptedPackage` whose chain ends early).
     pub fn declared_len(&self) -> u64 {
         self.declared_size
     }
@@ -550,8 +688,7 @@ impl<R> Stream<'_, R> {
     /// The byte ranges of the file that hold this stream, in stream order, adjacent ones
     /// merged; together they are [`Stream::len`] bytes long. Lets a caller holding the whole
     /// file in memory use the stream's bytes where they are instead of copying them out (a
-    /// stream written in one piece is one range). A range may end past the end of a truncated
-    /// file, whose missing bytes this reader reads as zeros.
+    /// stream written in one piece is one range). Every range lies inside the file.
     ///
     /// ```
     /// # use std::io::{Cursor, Read};
@@ -646,7 +783,6 @@ fn locate<R>(
 }
 
 /// The file byte ranges holding a stream's bytes, in stream order, adjacent ranges merged.
-/// Ranges may reach past the end of a truncated file (whose missing bytes read as zeros).
 fn extents<R>(
     file: &CompoundFile<R>,
     sectors: &[u32],
@@ -722,11 +858,9 @@ fn read_at<R: Read + Seek>(
     offset: u64,
     buf: &mut [u8],
 ) -> io::Result<()> {
+    // Inside the file (the stream was placed); a file that shrank since is an I/O error.
     file.inner.seek(SeekFrom::Start(offset))?;
-    let available = file.file_len.saturating_sub(offset).min(buf.len() as u64) as usize;
-    file.inner.read_exact(&mut buf[..available])?;
-    buf[available..].fill(0);
-    Ok(())
+    file.inner.read_exact(buf)
 }
 
 impl<R: Read + Seek> Seek for Stream<'_, R> {

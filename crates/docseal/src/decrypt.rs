@@ -450,7 +450,7 @@ pub fn decrypt_bytes(
             let mut stream = cf.open_stream(package_id)?;
             let stream_len = stream.len();
             let (_, size) = read_size_prefix(&mut stream, stream_len, limits)?;
-            // Ranges past the end of a truncated file read as zeros: the stream reader's job.
+            // Every range lies inside the input (the reader placed the stream when it opened).
             let pieces: Option<Vec<&[u8]>> = stream
                 .extents()?
                 .into_iter()

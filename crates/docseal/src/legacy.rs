@@ -161,7 +161,8 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
             }
         }
         "ppt" => {
-            let (cu_id, cu) = read(&mut cf, "Current User")?.ok_or(Error::NotEncrypted)?;
+            let (cu_id, cu) = read(&mut cf, "Current User")?
+                .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
             let (doc_id, doc) = read(&mut cf, "PowerPoint Document")?.ok_or(Error::NotEncrypted)?;
             let pictures = read(&mut cf, "Pictures")?;
             let summary = read(&mut cf, "EncryptedSummary")?;
@@ -238,64 +239,76 @@ fn header_json(h: &docseal_legacy::BinaryHeader) -> serde_json::Value {
     }
 }
 
-/// What protects a binary file, without a password, for `inspect`.
+/// What protects a binary file, without a password, for `inspect`; a file whose protection
+/// cannot be told is described by its error.
 pub(crate) fn describe<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
     format: &str,
 ) -> serde_json::Value {
+    protection(cf, format).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}))
+}
+
+/// What protects a binary file (`{"encrypted": …, "scheme": …}`), or why that cannot be told.
+pub(crate) fn protection<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    format: &str,
+) -> Result<serde_json::Value> {
     use serde_json::json;
-    let result: Result<serde_json::Value> = (|| {
-        Ok(match format {
-            "doc" => {
-                let Some((_, wd)) = read(cf, "WordDocument")? else {
-                    return Ok(json!({"encrypted": false}));
-                };
-                let fib = docseal_legacy::doc::DocFib::parse(&wd).map_err(legacy_error)?;
-                if !fib.encrypted {
-                    json!({"encrypted": false})
-                } else if fib.obfuscated {
+    Ok(match format {
+        "doc" => {
+            let Some((_, wd)) = read(cf, "WordDocument")? else {
+                return Ok(json!({"encrypted": false}));
+            };
+            let fib = docseal_legacy::doc::DocFib::parse(&wd).map_err(legacy_error)?;
+            if !fib.encrypted {
+                json!({"encrypted": false})
+            } else if fib.obfuscated {
+                json!({"encrypted": true, "scheme": "xor"})
+            } else {
+                let (_, table) = read(cf, fib.table_name())?
+                    .ok_or_else(|| Error::malformed("Word document", "no table stream"))?;
+                let (h, _) = docseal_legacy::BinaryHeader::parse(&table).map_err(legacy_error)?;
+                let mut v = header_json(&h);
+                v["encrypted"] = json!(true);
+                v
+            }
+        }
+        "xls" => {
+            let wb = match read(cf, "Workbook")? {
+                Some(x) => x.1,
+                None => read(cf, "Book")?.map(|x| x.1).unwrap_or_default(),
+            };
+            match docseal_legacy::xls::encryption(&wb).map_err(legacy_error)? {
+                None => json!({"encrypted": false}),
+                Some(docseal_legacy::xls::XlsEncryption::Xor { .. }) => {
                     json!({"encrypted": true, "scheme": "xor"})
-                } else {
-                    let (_, table) = read(cf, fib.table_name())?
-                        .ok_or_else(|| Error::malformed("Word document", "no table stream"))?;
-                    let (h, _) =
-                        docseal_legacy::BinaryHeader::parse(&table).map_err(legacy_error)?;
+                }
+                Some(docseal_legacy::xls::XlsEncryption::Rc4(h)) => {
                     let mut v = header_json(&h);
                     v["encrypted"] = json!(true);
                     v
                 }
+                Some(_) => json!({"encrypted": true, "scheme": "unknown"}),
             }
-            "xls" => {
-                let wb = match read(cf, "Workbook")? {
-                    Some(x) => x.1,
-                    None => read(cf, "Book")?.map(|x| x.1).unwrap_or_default(),
-                };
-                match docseal_legacy::xls::encryption(&wb).map_err(legacy_error)? {
-                    None => json!({"encrypted": false}),
-                    Some(docseal_legacy::xls::XlsEncryption::Xor { .. }) => {
-                        json!({"encrypted": true, "scheme": "xor"})
-                    }
-                    Some(docseal_legacy::xls::XlsEncryption::Rc4(h)) => {
-                        let mut v = header_json(&h);
-                        v["encrypted"] = json!(true);
-                        v
-                    }
-                    Some(_) => json!({"encrypted": true, "scheme": "unknown"}),
-                }
+        }
+        "ppt" => {
+            let (_, cu) = read(cf, "Current User")?
+                .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
+            let token = cu
+                .get(12..16)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .ok_or_else(|| {
+                    Error::malformed(
+                        "PowerPoint Current User",
+                        format!("{} bytes, too short for its header", cu.len()),
+                    )
+                })?;
+            if token == docseal_legacy::ppt::TOKEN_ENCRYPTED {
+                json!({"encrypted": true, "scheme": "rc4-cryptoapi"})
+            } else {
+                json!({"encrypted": false})
             }
-            "ppt" => {
-                let cu = read(cf, "Current User")?.map(|x| x.1).unwrap_or_default();
-                let token = cu
-                    .get(12..16)
-                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-                if token == Some(docseal_legacy::ppt::TOKEN_ENCRYPTED) {
-                    json!({"encrypted": true, "scheme": "rc4-cryptoapi"})
-                } else {
-                    json!({"encrypted": false})
-                }
-            }
-            _ => json!({"encrypted": null}),
-        })
-    })();
-    result.unwrap_or_else(|e| json!({"error": e.to_string()}))
+        }
+        _ => json!({"encrypted": null}),
+    })
 }

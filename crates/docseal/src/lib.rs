@@ -178,7 +178,7 @@ pub fn is_encrypted<R: std::io::Read + std::io::Seek>(mut input: R) -> Result<bo
         Kind::LegacyBinary { format } => {
             let mut cf =
                 docseal_ole::CompoundFile::open_with_limits(input, Limits::default().ole())?;
-            Ok(legacy::describe(&mut cf, &format)["encrypted"] == true)
+            Ok(legacy::protection(&mut cf, &format)?["encrypted"] == true)
         }
         _ => Ok(false),
     }

@@ -2,7 +2,7 @@
 //! what the readers that matter accept. Each rule has an id, so findings can be matched and
 //! counted; [`RULES`] lists them.
 
-use std::io::{Read, Seek};
+use std::io::{Read, Seek, SeekFrom};
 
 use docseal_crypto::{
     agile_stream, dataspaces, AgileEncryptionInfo, EncryptionInfo, StandardEncryptionInfo,
@@ -223,8 +223,8 @@ fn container_rules<R: Read + Seek>(
         }
         let mut probe = std::io::Cursor::new(Vec::new());
         if layout.write_prefix(&mut probe, &|_| &[]).is_ok() {
-            let planned = probe.into_inner();
-            if let Ok(ours) = CompoundFile::open(std::io::Cursor::new(planned)) {
+            let planned = ZeroPadded::new(probe.into_inner(), layout.file_len());
+            if let Ok(ours) = CompoundFile::open(planned) {
                 let mut h1 = ours.header().clone();
                 let mut h2 = header.clone();
                 h1.minor_version = 0;
@@ -322,4 +322,50 @@ pub fn findings_json(findings: &[Finding]) -> Value {
         "clean": findings.is_empty(),
         "findings": findings.iter().map(|f| json!({"rule": f.rule, "message": f.message})).collect::<Vec<_>>(),
     })
+}
+
+/// A planned file's prefix (header, tables, directory) read as the whole planned file: the
+/// streams it leaves out read as zeros, without allocating them (the reader refuses a file
+/// whose streams lie beyond its end).
+struct ZeroPadded {
+    prefix: std::io::Cursor<Vec<u8>>,
+    len: u64,
+}
+
+impl ZeroPadded {
+    fn new(prefix: Vec<u8>, len: u64) -> ZeroPadded {
+        let len = len.max(prefix.len() as u64);
+        ZeroPadded {
+            prefix: std::io::Cursor::new(prefix),
+            len,
+        }
+    }
+}
+
+impl Read for ZeroPadded {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let pos = self.prefix.position();
+        if pos < self.prefix.get_ref().len() as u64 {
+            return self.prefix.read(buf);
+        }
+        let n = (self.len.saturating_sub(pos)).min(buf.len() as u64) as usize;
+        buf[..n].fill(0);
+        self.prefix.set_position(pos + n as u64);
+        Ok(n)
+    }
+}
+
+impl Seek for ZeroPadded {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let pos = match to {
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::Current(d) => self.prefix.position().checked_add_signed(d),
+        }
+        .ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before start")
+        })?;
+        self.prefix.set_position(pos);
+        Ok(pos)
+    }
 }

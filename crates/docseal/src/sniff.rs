@@ -4,7 +4,7 @@ use std::io::{Read, Seek, SeekFrom};
 
 use docseal_ole::CompoundFile;
 
-use crate::{Limits, Result};
+use crate::{Error, Limits, Result};
 
 /// What kind of file this is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,25 +69,28 @@ pub fn sniff<R: Read + Seek>(mut input: R) -> Result<Kind> {
     if n < 8 || head != docseal_ole::SIGNATURE {
         return Ok(Kind::Unknown);
     }
+    // Opening places every stream: a file that cannot be read whole is an error here.
     let mut cf = CompoundFile::open_with_limits(input, Limits::default().ole())?;
     let kind = classify(&cf)?;
     if let Kind::EncryptedPackage { .. } = kind {
-        let mut version = [0u8; 4];
         let id = cf.find(&["EncryptionInfo"]).unwrap_or_default();
-        let scheme = match cf
-            .open_stream(id)
-            .and_then(|mut s| Ok(s.read_exact(&mut version)?))
-        {
-            Err(_) => "unknown",
-            Ok(()) => match (
-                u16::from_le_bytes([version[0], version[1]]),
-                u16::from_le_bytes([version[2], version[3]]),
-            ) {
-                (4, 4) => "agile",
-                (2..=4, 2) => "standard",
-                (3 | 4, 3) => "extensible",
-                _ => "unknown",
-            },
+        let mut stream = cf.open_stream(id)?;
+        if stream.len() < 4 {
+            return Err(Error::malformed(
+                "EncryptionInfo",
+                format!("{} bytes, shorter than its version", stream.len()),
+            ));
+        }
+        let mut version = [0u8; 4];
+        stream.read_exact(&mut version)?;
+        let scheme = match (
+            u16::from_le_bytes([version[0], version[1]]),
+            u16::from_le_bytes([version[2], version[3]]),
+        ) {
+            (4, 4) => "agile",
+            (2..=4, 2) => "standard",
+            (3 | 4, 3) => "extensible",
+            _ => "unknown",
         };
         return Ok(Kind::EncryptedPackage {
             scheme: scheme.into(),
@@ -96,6 +99,9 @@ pub fn sniff<R: Read + Seek>(mut input: R) -> Result<Kind> {
     Ok(kind)
 }
 
+/// What an opened compound file is, from its directory. A directory that names part of an
+/// encrypted or rights-managed file (`EncryptionInfo`, `EncryptedPackage`, `\x09DRMContent`)
+/// without the rest is `Malformed`: a damaged encrypted file, never a plain one.
 pub(crate) fn classify<R: Read + Seek>(cf: &CompoundFile<R>) -> Result<Kind> {
     let has = |path: &[&str]| cf.find(path).is_some();
     if has(&["EncryptionInfo"]) && has(&["EncryptedPackage"]) {
@@ -112,6 +118,17 @@ pub(crate) fn classify<R: Read + Seek>(cf: &CompoundFile<R>) -> Result<Kind> {
             return Ok(Kind::RightsManaged {
                 data_space: ds.into(),
             });
+        }
+    }
+    for part in ["EncryptionInfo", "EncryptedPackage", "\u{9}DRMContent"] {
+        if has(&[part]) {
+            return Err(Error::malformed(
+                "encrypted file",
+                format!(
+                    "the directory names {part:?} but neither a complete encrypted package \
+                     (EncryptionInfo and EncryptedPackage) nor a rights-management data space"
+                ),
+            ));
         }
     }
     if has(&["WordDocument"]) {
