@@ -293,3 +293,52 @@ fn the_sweep_samples_whole_are_unchanged() {
         );
     }
 }
+
+/// A version header no specification defines (a zeroed `EncryptionInfo` reads as 0.0) is a
+/// damaged file, not an unsupported variant.
+#[test]
+fn an_encryption_info_version_nobody_defines_is_exit_7_not_5() {
+    let mut f = agile();
+    let at =
+        f.0.windows(8)
+            .position(|w| w == [4, 0, 4, 0, 0x40, 0, 0, 0])
+            .expect("Agile version header");
+    f.0[at..at + 4].fill(0);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("zeroed.docx");
+    let output = dir.path().join("out.docx");
+    std::fs::write(&input, &f.0).unwrap();
+    for args in [
+        vec!["decrypt", s(&input), s(&output), "-p", AGILE_PW],
+        vec!["verify", s(&input), "-p", AGILE_PW],
+    ] {
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(code(&o), 7, "{args:?}: {err}");
+        assert!(
+            err.contains("EncryptionInfo") && err.contains("0.0"),
+            "{err}"
+        );
+        assert!(!output.exists());
+    }
+}
+
+/// A zip is "not encrypted" (6) only when it reads as a zip; a cut one is malformed (7).
+#[test]
+fn a_truncated_zip_is_exit_7_not_6() {
+    let zip = std::fs::read(corpus("generated/pydocx.docx")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("cut.docx");
+    let output = dir.path().join("out.docx");
+    std::fs::write(&input, &zip).unwrap();
+    let o = run(&["decrypt", s(&input), s(&output), "-p", "x"]);
+    assert_eq!(code(&o), 6, "whole: {o:?}");
+    for cut in [30, zip.len() / 2, zip.len() - 10] {
+        std::fs::write(&input, &zip[..cut]).unwrap();
+        let o = run(&["decrypt", s(&input), s(&output), "-p", "x"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(code(&o), 7, "cut at {cut}: {err}");
+        assert!(err.contains("zip"), "{err}");
+        assert!(!output.exists());
+    }
+}

@@ -18,7 +18,8 @@ pub enum EncryptionInfo {
 }
 
 impl EncryptionInfo {
-    /// Parses the stream; Extensible (x.3) and unknown versions are `Unsupported`.
+    /// Parses the stream; Extensible (x.3) is `Unsupported`, a version the specification does not
+    /// define is `Malformed`.
     pub fn parse(bytes: &[u8], limits: &XmlLimits) -> Result<EncryptionInfo> {
         if bytes.len() < 8 {
             return Err(malformed(
@@ -39,9 +40,14 @@ impl EncryptionInfo {
             (3 | 4, 3) => Err(unsupported(format!(
                 "EncryptionInfo version {major}.{minor} (Extensible encryption)"
             ))),
-            _ => Err(unsupported(format!(
-                "EncryptionInfo version {major}.{minor}"
-            ))),
+            // Not a variant docseal lacks but no EncryptionInfo at all: [MS-OFFCRYPTO] 2.3.4.5–
+            // 2.3.4.10 define only 2.2–4.2, 3.3–4.3 and 4.4 (a zero-filled stream reads as 0.0).
+            _ => Err(malformed(
+                "EncryptionInfo",
+                format!(
+                    "version {major}.{minor}, which [MS-OFFCRYPTO] does not define (Standard x.2, Extensible x.3, Agile 4.4)"
+                ),
+            )),
         }
     }
 

@@ -153,13 +153,20 @@ pub(crate) fn open_container<R: Read + Seek>(input: R, limits: &Limits) -> Resul
     into_container(cf, kind, limits)
 }
 
-/// Opens `input` as a compound file, parsed once, and says what kind of file it is; a zip is
-/// [`Error::NotEncrypted`].
+/// Opens `input` as a compound file, parsed once, and says what kind of file it is; a zip
+/// whose central directory reads is [`Error::NotEncrypted`].
 fn open_compound<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<(CompoundFile<R>, Kind)> {
     let mut head = [0u8; 8];
     input.seek(SeekFrom::Start(0))?;
     let n = crate::sniff::read_up_to(&mut input, &mut head)?;
     if starts_like_zip(&head[..n]) {
+        // Plain only if it reads as a zip: a cut or damaged one is malformed, not "plain".
+        docseal_opc::Package::open_with_limits(&mut input, limits.opc()).map_err(|e| match e {
+            docseal_opc::Error::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+                Error::malformed("zip package", "truncated")
+            }
+            e => Error::from(e),
+        })?;
         return Err(Error::NotEncrypted);
     }
     if n < 8 || head != docseal_ole::SIGNATURE {
