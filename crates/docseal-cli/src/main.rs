@@ -405,6 +405,13 @@ fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Zeroizing<Vec<u8>>, 
     Ok(bytes)
 }
 
+/// Says on stderr that only the first 15 characters of the password opened the file.
+fn note_truncated_password(report: &docseal::DecryptReport) {
+    if report.password_truncated && !quiet() {
+        note!("docseal: note: this Office 97/2000-compatible RC4 file was protected with the first 15 characters of the password (Word XP-2007, Excel XP and LibreOffice ignored the rest); they opened it");
+    }
+}
+
 /// Refuses an empty password for a new file unless `--allow-empty-password` was given.
 fn check_not_empty(password: &str, allowed: bool) -> Result<(), Failure> {
     if password.is_empty() && !allowed {
@@ -746,7 +753,8 @@ fn run(command: Command) -> Result<(), Failure> {
             if output == "-" {
                 let stdout = io::stdout();
                 let mut out = stdout::Checked(stdout.lock());
-                docseal::decrypt(&mut source, &mut out, &creds, &options)?;
+                let report = docseal::decrypt(&mut source, &mut out, &creds, &options)?;
+                note_truncated_password(&report);
                 return Ok(());
             }
             // One pass into a temporary file, renamed into place only once the HMAC matched.
@@ -760,7 +768,7 @@ fn run(command: Command) -> Result<(), Failure> {
             if let Some((b, _)) = bar {
                 b.finish_and_clear();
             }
-            result?;
+            note_truncated_password(&result?);
             Ok(())
         }
         Command::Verify {
@@ -776,6 +784,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 ..DecryptOptions::default()
             };
             let report = docseal::verify(&mut source, &creds, &options)?;
+            note_truncated_password(&report);
             match report.integrity {
                 _ if quiet() => {}
                 docseal::IntegrityStatus::Verified => say!(

@@ -138,6 +138,9 @@ pub struct DocDecrypted {
     pub scheme: DocScheme,
     /// The encryption header found at the start of the table stream.
     pub header: BinaryHeader,
+    /// True when only the first 15 characters of the password opened the file ("RC4" 1.1, as
+    /// Word XP-2007 wrote it; see [`BinaryHeader::unlock_as_office`]).
+    pub password_truncated: bool,
 }
 
 /// Decrypts an RC4 / RC4 CryptoAPI-encrypted Word 97-2003 document.
@@ -168,7 +171,7 @@ pub fn decrypt_doc(streams: &DocStreams<'_>, password: &str) -> Result<DocDecryp
         BinaryHeader::Rc4(_) => DocScheme::Rc4,
         BinaryHeader::CryptoApi(_) => DocScheme::Rc4CryptoApi,
     };
-    let key = header.unlock(password)?;
+    let (key, password_truncated) = header.unlock_as_office(password)?;
 
     let mut word_document = streams.word_document.to_vec();
     keys::decrypt_at(
@@ -198,5 +201,6 @@ pub fn decrypt_doc(streams: &DocStreams<'_>, password: &str) -> Result<DocDecryp
         data,
         scheme,
         header,
+        password_truncated,
     })
 }

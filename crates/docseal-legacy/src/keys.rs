@@ -10,6 +10,18 @@ use zeroize::Zeroizing;
 
 use crate::{Error, Result};
 
+/// How many UTF-16 units of a password Office 97/2000-compatible RC4 used in Word XP/2003/2007,
+/// Excel XP and LibreOffice: the rest of a longer typed password was ignored.
+pub const RC4_PASSWORD_UNITS: usize = 15;
+
+/// The first [`RC4_PASSWORD_UNITS`] UTF-16 units of `password`, if it is longer (a surrogate
+/// pair cut in two becomes U+FFFD, as no writer is known to have cut one).
+pub fn rc4_truncated_password(password: &str) -> Option<Zeroizing<String>> {
+    let units: Zeroizing<Vec<u16>> = Zeroizing::new(password.encode_utf16().collect());
+    (units.len() > RC4_PASSWORD_UNITS)
+        .then(|| Zeroizing::new(String::from_utf16_lossy(&units[..RC4_PASSWORD_UNITS])))
+}
+
 /// Password as UTF-16LE code units, at most 255 of them (Office's limit for these schemes).
 fn password_utf16(password: &str) -> Zeroizing<Vec<u8>> {
     Zeroizing::new(
@@ -350,6 +362,24 @@ impl BinaryHeader {
 
     /// Derives the key for `password` and checks it against the verifier (constant-time
     /// comparison of the hash).
+    /// Unlocks as Office does: with `password`, and for "RC4" (1.1) headers, if that fails and
+    /// the password is longer than [`RC4_PASSWORD_UNITS`] UTF-16 units, with its first 15
+    /// units. Word XP/2003/2007, Excel XP and LibreOffice wrote the verifier and key of a longer
+    /// typed password from its first 15 characters, and Office opens such a file with the
+    /// password as typed. Returns the key and whether the shortened password opened it.
+    pub fn unlock_as_office(&self, password: &str) -> Result<(BinaryKey, bool)> {
+        match self.unlock(password) {
+            Err(Error::WrongPassword) if matches!(self, BinaryHeader::Rc4(_)) => {
+                match rc4_truncated_password(password) {
+                    Some(short) => self.unlock(&short).map(|key| (key, true)),
+                    None => Err(Error::WrongPassword),
+                }
+            }
+            other => other.map(|key| (key, false)),
+        }
+    }
+
+    /// Unlocks with exactly `password`; a verifier mismatch is [`Error::WrongPassword`].
     pub fn unlock(&self, password: &str) -> Result<BinaryKey> {
         match self {
             BinaryHeader::Rc4(h) => {

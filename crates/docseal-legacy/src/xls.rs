@@ -71,6 +71,9 @@ pub struct XlsDecrypted {
     pub default_password: bool,
     /// True for a BIFF5 (Excel 5/95 `Book` stream) workbook, false for BIFF8.
     pub biff5: bool,
+    /// True when only the first 15 characters of the password opened the file ("RC4" 1.1, as
+    /// Excel XP wrote it; see [`BinaryHeader::unlock_as_office`]).
+    pub password_truncated: bool,
 }
 
 /// The encryption a workbook announces in its `FilePass` record.
@@ -101,17 +104,25 @@ impl Record {
     }
 }
 
-/// Splits the stream into records; every header and body must be complete.
+/// Splits the stream into records; every header and body must be complete, except that the
+/// stream may end with fewer zero bytes than a record header after its last record. Excel 2002
+/// left such tails: `fetched/sheetjs/password_2002_40_972000.xls` pads its 4096-byte Workbook
+/// stream with empty type-0 records and ends two zero bytes into the next one; Excel and
+/// SheetJS read it. Such a tail belongs to no record and is copied through unchanged; a tail
+/// with any other byte is a truncated record header.
 fn records(wb: &[u8]) -> Result<Vec<Record>> {
-    let mut out = Vec::new();
+    let mut out: Vec<Record> = Vec::new();
     let mut pos = 0usize;
     while pos < wb.len() {
-        let h = wb.get(pos..pos + 4).ok_or_else(|| {
-            Error::malformed(format!(
+        let Some(h) = wb.get(pos..pos + 4) else {
+            if wb[pos..].iter().all(|&b| b == 0) {
+                break;
+            }
+            return Err(Error::malformed(format!(
                 "Workbook stream: truncated record header at offset {pos} ({} bytes left)",
                 wb.len() - pos
-            ))
-        })?;
+            )));
+        };
         let rtype = u16::from_le_bytes([h[0], h[1]]);
         let size = u16::from_le_bytes([h[2], h[3]]) as usize;
         if wb.len() - pos - 4 < size {
@@ -214,6 +225,7 @@ pub fn decrypt_workbook(workbook: &[u8], password: Option<&str>) -> Result<XlsDe
     let pw = password.unwrap_or(DEFAULT_PASSWORD);
 
     let mut out = workbook.to_vec();
+    let mut password_truncated = false;
     let scheme = match &enc {
         XlsEncryption::Xor { key, verifier } => {
             let pw8 = xor_password_bytes(pw);
@@ -230,7 +242,8 @@ pub fn decrypt_workbook(workbook: &[u8], password: Option<&str>) -> Result<XlsDe
             XlsScheme::Xor { method: 1 }
         }
         XlsEncryption::Rc4(h) => {
-            let key = h.unlock(pw)?;
+            let (key, truncated) = h.unlock_as_office(pw)?;
+            password_truncated = truncated;
             // The keystream of the whole stream; applied only where records are encrypted.
             let mut ks = Zeroizing::new(vec![0u8; workbook.len()]);
             decrypt_at(&key, XLS_BLOCK, 0, &mut ks);
@@ -256,6 +269,7 @@ pub fn decrypt_workbook(workbook: &[u8], password: Option<&str>) -> Result<XlsDe
         scheme,
         default_password: password.is_none(),
         biff5,
+        password_truncated,
     })
 }
 
@@ -379,4 +393,22 @@ pub fn xor_array(pw: &[u8]) -> Zeroizing<[u8; 16]> {
         pad = pad.saturating_sub(1);
     }
     a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_zero_tail_is_no_record_and_any_other_tail_is_truncation() {
+        // BOF (BIFF8), EOF, then two zero bytes: Excel 2002's tail.
+        let mut wb = vec![0x09, 0x08, 2, 0, 0x00, 0x06, 0x0A, 0, 0, 0];
+        wb.extend_from_slice(&[0, 0]);
+        assert_eq!(records(&wb).unwrap().len(), 2);
+        wb[11] = 1;
+        assert!(matches!(records(&wb), Err(Error::Malformed { .. })));
+        wb.extend_from_slice(&[0, 0]); // four bytes: a record header, then nothing missing
+        wb[11] = 0;
+        assert_eq!(records(&wb).unwrap().len(), 3);
+    }
 }

@@ -128,6 +128,10 @@ pub struct DecryptReport {
     pub package_size: u64,
     /// Integrity result.
     pub integrity: IntegrityStatus,
+    /// True when an Office 97/2000-compatible RC4 file opened only with the first 15
+    /// characters of the password: Word XP-2007, Excel XP and LibreOffice ignored the rest of a
+    /// longer password, and Office opens such files with the password as typed.
+    pub password_truncated: bool,
 }
 
 /// The unlocked key and how to use it.
@@ -502,6 +506,7 @@ pub fn decrypt_bytes(
             scheme: info.scheme(),
             package_size: size,
             integrity,
+            password_truncated: false,
         },
     ))
 }
@@ -766,6 +771,7 @@ fn run_unlocked<R: Read + Seek>(
         scheme: info.scheme(),
         package_size: size,
         integrity,
+        password_truncated: false,
     };
     let Some(out) = output else {
         return Ok(report);
@@ -851,6 +857,7 @@ fn run_unlocked<R: Read + Seek>(
         let integrity = integrity_verdict(integ, hmac.finalize().as_slice(), options)?;
         return Ok(DecryptReport {
             integrity,
+            password_truncated: false,
             ..report
         });
     }

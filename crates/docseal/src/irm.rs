@@ -176,6 +176,7 @@ pub(crate) fn decrypt_rights_managed<R: Read + Seek>(
         scheme: "irm",
         package_size: size,
         integrity: IntegrityStatus::NotAvailable,
+        password_truncated: false,
     };
     let Some(out) = output else {
         return Ok(report);
@@ -235,6 +236,7 @@ fn decrypt_cbc4k<R: Read + Seek>(
         scheme: "irm",
         package_size: size,
         integrity: IntegrityStatus::NotAvailable,
+        password_truncated: false,
     })
 }
 

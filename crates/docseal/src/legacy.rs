@@ -93,6 +93,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
     let mut remove: Vec<usize> = Vec::new();
     let mut add: Vec<(usize, String, Vec<u8>)> = Vec::new();
     let scheme: &'static str;
+    let mut password_truncated = false;
     match format {
         "doc" => {
             let (wd_id, wd) = read(&mut cf, "WordDocument")?.ok_or(Error::NotEncrypted)?;
@@ -116,6 +117,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
                 password.as_str(),
             )
             .map_err(legacy_error)?;
+            password_truncated = out.password_truncated;
             scheme = match out.scheme {
                 docseal_legacy::doc::DocScheme::Rc4 => "rc4",
                 _ => "rc4-cryptoapi",
@@ -144,6 +146,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
             let out =
                 docseal_legacy::xls::decrypt_workbook(&wb, password.as_ref().map(|p| p.as_str()))
                     .map_err(legacy_error)?;
+            password_truncated = out.password_truncated;
             scheme = match out.scheme {
                 docseal_legacy::xls::XlsScheme::Xor { .. } => "xor",
                 docseal_legacy::xls::XlsScheme::Rc4 => "rc4",
@@ -215,6 +218,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
         scheme,
         package_size: bytes.len() as u64,
         integrity: IntegrityStatus::NotAvailable,
+        password_truncated,
     })
 }
 

@@ -90,6 +90,7 @@ impl<R: Read + Seek> DecryptingReader<R> {
                 scheme: info.scheme(),
                 package_size: size,
                 integrity,
+                password_truncated: false,
             },
         })
     }

@@ -122,3 +122,79 @@ fn plain_binary_files_are_not_encrypted() {
         assert!(matches!(r, Err(Error::NotEncrypted)), "{f}: {r:?}");
     }
 }
+
+/// Word XP wrote "RC4" (1.1) files from the first 15 characters of a longer password; Office
+/// opens them with the password as typed, and so does docseal, saying so in the report.
+#[test]
+fn an_rc4_file_opens_with_the_typed_password_longer_than_15_characters() {
+    let input = std::fs::read(format!(
+        "{CORPUS}/fetched/john-samples/XP-Office97-2000_myhovercraftisfullofeels_.doc"
+    ))
+    .unwrap();
+    let decrypt = |pw: &str| {
+        let mut out = Vec::new();
+        docseal::decrypt(
+            Cursor::new(&input),
+            &mut out,
+            &Credentials::password(pw),
+            &DecryptOptions::default(),
+        )
+        .map(|r| (out, r))
+    };
+    let (typed, typed_report) = decrypt("myhovercraftisfullofeels").unwrap();
+    let (short, short_report) = decrypt("myhovercraftisf").unwrap();
+    assert!(typed_report.password_truncated);
+    assert!(!short_report.password_truncated);
+    assert_eq!(typed, short);
+    let (in_memory, report) = docseal::decrypt_bytes(
+        &input,
+        &Credentials::password("myhovercraftisfullofeels"),
+        &DecryptOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(*in_memory, typed);
+    assert!(report.password_truncated);
+    // A mistake within the first 15 characters is still a wrong password.
+    assert!(matches!(
+        decrypt("myhovercraftisXullofeels"),
+        Err(Error::WrongPassword)
+    ));
+    // RC4 CryptoAPI used the whole password: no second try there.
+    let cryptoapi = std::fs::read(format!(
+        "{CORPUS}/fetched/msoffcrypto-tool/rc4cryptoapi_password.doc"
+    ))
+    .unwrap();
+    let r = docseal::decrypt(
+        Cursor::new(&cryptoapi),
+        &mut Vec::new(),
+        &Credentials::password("Password1234_extra"),
+        &DecryptOptions::default(),
+    );
+    assert!(matches!(r, Err(Error::WrongPassword)), "{r:?}");
+}
+
+/// Excel 2002 left workbook streams that end two zero bytes into a record header; Excel,
+/// SheetJS and LibreOffice read them, and the tail is copied through unchanged.
+#[test]
+fn an_excel_2002_stream_ending_inside_a_record_header_decrypts() {
+    let path = format!("{CORPUS}/fetched/sheetjs/password_2002_40_972000.xls");
+    let input = std::fs::read(&path).unwrap();
+    let mut out = Vec::new();
+    docseal::decrypt(
+        Cursor::new(&input),
+        &mut out,
+        &Credentials::password("password"),
+        &DecryptOptions::default(),
+    )
+    .unwrap();
+    let find = |all: Vec<(String, Vec<u8>)>| {
+        all.into_iter()
+            .find(|(p, _)| p == "/Workbook")
+            .map(|(_, b)| b)
+            .unwrap()
+    };
+    let (wb_in, wb_out) = (find(streams(&input)), find(streams(&out)));
+    assert_eq!(wb_in.len(), wb_out.len());
+    assert_eq!(&wb_out[wb_out.len() - 2..], &[0, 0]);
+    assert!(!docseal::is_encrypted(Cursor::new(&out)).unwrap());
+}
