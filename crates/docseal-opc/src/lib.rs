@@ -162,7 +162,7 @@ impl Entry {
 /// An opened package.
 ///
 /// ```
-/// # let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/minimal.docx")).unwrap();
+/// # let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/minimal.docx")).unwrap();
 /// use std::io::Cursor;
 /// let mut pkg = docseal_opc::Package::open(Cursor::new(&bytes)).unwrap();
 /// let mut out = Vec::new();
@@ -444,7 +444,7 @@ impl<R: Read + Seek> Package<R> {
     /// version, flags, time stamp). Every other entry is copied raw, byte for byte.
     ///
     /// ```
-    /// # let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/minimal.docx")).unwrap();
+    /// # let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/minimal.docx")).unwrap();
     /// use std::io::Cursor;
     /// let mut pkg = docseal_opc::Package::open(Cursor::new(&bytes)).unwrap();
     /// let mut edits = docseal_opc::Edits::default();

@@ -17,7 +17,7 @@ use crate::{Limits, Result};
 /// package (`labels`); a file the credentials do not open is an error.
 ///
 /// ```
-/// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/agile-msoffcrypto-label-labelinfo.docx");
+/// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/agile-msoffcrypto-label-labelinfo.docx");
 /// let file = std::fs::File::open(path).unwrap();
 /// let v = docseal::inspect_with(file, &docseal::Credentials::password("password"), &Default::default()).unwrap();
 /// assert_eq!(v["labels"]["labels"][0]["location"], "labelinfo");

@@ -437,7 +437,7 @@ impl ProtectOptions {
 /// ```
 /// use std::io::Cursor;
 /// use docseal::irm::{protect, InsecureTestKeyProvider, InsecureTestLicenseProvider, ProtectOptions};
-/// # let package = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/minimal.docx")).unwrap();
+/// # let package = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/minimal.docx")).unwrap();
 /// let mut out = Cursor::new(Vec::new());
 /// protect(Cursor::new(&package), &mut out, &InsecureTestLicenseProvider::seeded(1), &ProtectOptions::default()).unwrap();
 /// let creds = docseal::Credentials::none()

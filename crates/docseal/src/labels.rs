@@ -198,7 +198,7 @@ pub struct RelabelReport {
 /// are inside the encryption); IRM containers and binary files are read without.
 ///
 /// ```
-/// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/label-both.pptx");
+/// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/label-both.pptx");
 /// let file = std::fs::File::open(path).unwrap();
 /// let report = docseal::labels::read_labels(file, &docseal::Credentials::none(), &Default::default()).unwrap();
 /// assert_eq!(report.effective.len(), 1);
@@ -298,7 +298,7 @@ pub fn property_set_labels(bytes: &[u8]) -> Result<(Vec<Label>, Vec<String>)> {
 /// ```
 /// use std::io::Cursor;
 /// use docseal::labels::{read_labels, relabel_package, Label, LabelChanges};
-/// # let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/minimal.docx")).unwrap();
+/// # let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/minimal.docx")).unwrap();
 /// let label = Label::new("3a6c1e7e-2f4b-4c8e-9d61-0123456789ab".parse().unwrap(),
 ///                        "5e2d1c3b-4a59-4f68-8e7d-6c5b4a392817".parse().unwrap()).with_name("Confidential");
 /// let mut out = Vec::new();

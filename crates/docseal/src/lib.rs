@@ -30,7 +30,7 @@
 //!
 //! ```
 //! use std::io::Cursor;
-//! let package = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/generated/minimal.docx")).unwrap();
+//! let package = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/minimal.docx")).unwrap();
 //! let mut encrypted = Cursor::new(Vec::new());
 //! let options = docseal::EncryptOptions::default();
 //! docseal::encrypt(Cursor::new(&package), &mut encrypted, &docseal::Password::new("s3cret"), &options).unwrap();
@@ -167,7 +167,7 @@ pub mod layers {
 ///
 /// ```
 /// assert!(!docseal::is_encrypted(std::io::Cursor::new(b"PK\x03\x04")).unwrap());
-/// # let doc = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/fetched/poi/password_password_cryptoapi.doc")).unwrap();
+/// # let doc = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/rc4-lo-writer.doc")).unwrap();
 /// # #[cfg(feature = "legacy")]
 /// assert!(docseal::is_encrypted(std::io::Cursor::new(&doc)).unwrap());
 /// ```
