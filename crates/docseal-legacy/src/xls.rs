@@ -104,18 +104,20 @@ impl Record {
     }
 }
 
-/// Splits the stream into records; every header and body must be complete, except that the
-/// stream may end with fewer zero bytes than a record header after its last record. Excel 2002
-/// left such tails: `fetched/sheetjs/password_2002_40_972000.xls` pads its 4096-byte Workbook
-/// stream with empty type-0 records and ends two zero bytes into the next one; Excel and
-/// SheetJS read it. Such a tail belongs to no record and is copied through unchanged; a tail
-/// with any other byte is a truncated record header.
+/// Splits the stream into records; every header and body must be complete, except that zero
+/// padding may end inside a record header. Excel 2002 left such tails:
+/// `fetched/sheetjs/password_2002_40_972000.xls` pads its 4096-byte Workbook stream with empty
+/// type-0 records and ends two zero bytes into the next one; Excel and SheetJS read it, and
+/// officecrypto-tool's output equals docseal's up to the padding. A tail of fewer than four zero
+/// bytes after an empty type-0 record belongs to no record and is copied through unchanged;
+/// any other short tail is a truncated record header.
 fn records(wb: &[u8]) -> Result<Vec<Record>> {
     let mut out: Vec<Record> = Vec::new();
     let mut pos = 0usize;
     while pos < wb.len() {
         let Some(h) = wb.get(pos..pos + 4) else {
-            if wb[pos..].iter().all(|&b| b == 0) {
+            let in_padding = out.last().is_some_and(|r| r.rtype == 0 && r.size == 0);
+            if in_padding && wb[pos..].iter().all(|&b| b == 0) {
                 break;
             }
             return Err(Error::malformed(format!(
@@ -401,14 +403,17 @@ mod tests {
 
     #[test]
     fn a_short_zero_tail_is_no_record_and_any_other_tail_is_truncation() {
-        // BOF (BIFF8), EOF, then two zero bytes: Excel 2002's tail.
-        let mut wb = vec![0x09, 0x08, 2, 0, 0x00, 0x06, 0x0A, 0, 0, 0];
+        // BOF (BIFF8), EOF, an empty type-0 padding record, then two zero bytes: Excel 2002's
+        // tail.
+        let mut wb = vec![0x09, 0x08, 2, 0, 0x00, 0x06, 0x0A, 0, 0, 0, 0, 0, 0, 0];
         wb.extend_from_slice(&[0, 0]);
-        assert_eq!(records(&wb).unwrap().len(), 2);
-        wb[11] = 1;
-        assert!(matches!(records(&wb), Err(Error::Malformed { .. })));
-        wb.extend_from_slice(&[0, 0]); // four bytes: a record header, then nothing missing
-        wb[11] = 0;
         assert_eq!(records(&wb).unwrap().len(), 3);
+        wb[15] = 1;
+        assert!(matches!(records(&wb), Err(Error::Malformed { .. })));
+        // Zeros after a record that is not padding: a truncated header.
+        let mut cut = vec![0x09, 0x08, 2, 0, 0x00, 0x06, 0x0A, 0, 0, 0, 0, 0];
+        assert!(matches!(records(&cut), Err(Error::Malformed { .. })));
+        cut.extend_from_slice(&[0, 0]); // four bytes: a whole (empty) record header
+        assert_eq!(records(&cut).unwrap().len(), 3);
     }
 }

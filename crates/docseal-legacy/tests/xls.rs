@@ -17,6 +17,14 @@ use docseal_legacy::Error;
 
 /// (corpus path, SHA-256 of the oracle's decrypted Workbook stream, oracle).
 const EXPECTED: &[(&str, &str, &str)] = &[
+    // Beyond msoffcrypto (struct.error on the stream's two-byte zero tail). officecrypto-tool
+    // 0.0.19 writes a 2490-byte stream equal to the first 2490 bytes of this one and drops the
+    // zero padding that follows; LibreOffice shows the same cells from either.
+    (
+        "fetched/sheetjs/password_2002_40_972000.xls",
+        "bcd1768a51613a811ca06eabd53fecb71b20bdab405b6c2dfe881f80ce805357",
+        "officecrypto-tool (prefix) + LibreOffice",
+    ),
     (
         "fetched/msoffcrypto-tool/rc4cryptoapi_password.xls",
         "0685ff798ad938a41ba2996d4c64ebf761f1ac36b32fd8b6c6d21ab66e611f5c",
@@ -414,7 +422,13 @@ fn hostile(rel: &str, password: &str) {
         for cut in [b.saturating_sub(1), b, b + 1] {
             if cut <= wb.len() {
                 let r = decrypt_workbook(&wb[..cut], Some(password));
-                if cut < wb.len() && cut != b {
+                // A cut inside trailing zero padding leaves a stream Excel 2002 could have
+                // written (see `password_2002_40_972000.xls`): readable, not truncated.
+                let in_padding = b > 0
+                    && b < cut
+                    && wb[b - 4..b] == [0, 0, 0, 0]
+                    && wb[b..].iter().all(|&x| x == 0);
+                if cut < wb.len() && cut != b && !in_padding {
                     assert!(
                         matches!(r, Err(Error::Malformed { .. })),
                         "{rel} cut {cut}: {r:?}"
