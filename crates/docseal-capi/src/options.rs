@@ -80,7 +80,7 @@ impl Settings {
     fn label_changes(&self) -> Result<Option<LabelChanges>, Failure> {
         let (id, tenant) = match (&self.label_id, &self.label_tenant) {
             (None, None) if self.label_name.is_none() => return Ok(None),
-            (Some(id), Some(tenant)) => (id.clone(), tenant.clone()),
+            (Some(id), Some(tenant)) => (*id, *tenant),
             (None, _) => return Err(bad_argument("a label needs \"label_id\"")),
             (_, None) => return Err(bad_argument("a label needs \"label_tenant\"")),
         };

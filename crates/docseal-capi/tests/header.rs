@@ -5,8 +5,8 @@ use std::path::Path;
 #[test]
 fn header_is_current() {
     let dir = env!("CARGO_MANIFEST_DIR");
-    let config = cbindgen::Config::from_file(Path::new(dir).join("cbindgen.toml"))
-        .expect("cbindgen.toml");
+    let config =
+        cbindgen::Config::from_file(Path::new(dir).join("cbindgen.toml")).expect("cbindgen.toml");
     let mut generated = Vec::new();
     cbindgen::Builder::new()
         .with_crate(dir)
