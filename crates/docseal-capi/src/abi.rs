@@ -41,12 +41,16 @@ thread_local! {
 
 fn record(message: &str) {
     let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-    LAST_ERROR.with(|e| *e.borrow_mut() = text);
+    // A thread being torn down has no slot any more: nothing to record then.
+    let _ = LAST_ERROR.try_with(|e| *e.borrow_mut() = text);
 }
 
 /// This thread's last failure message; valid until this thread's next failure or its end.
+/// Never panics: a thread being torn down gets "".
 pub(crate) fn last_error() -> *const c_char {
-    LAST_ERROR.with(|e| e.borrow().as_ptr())
+    LAST_ERROR
+        .try_with(|e| e.borrow().as_ptr())
+        .unwrap_or(c"".as_ptr())
 }
 
 /// Runs `body`, turning its failure into its code (recorded as this thread's last error) and

@@ -42,11 +42,16 @@ static void check(int ok, const char *fmt, ...) {
         check(rc_ == (code), "%s:%d: %s returned %d, want %d", __FILE__, __LINE__, #call, rc_, (code)); \
     } while (0)
 
-static int contains(const char *hay, size_t len, const char *needle) {
+/* The first offset of `needle` in `hay`, or (size_t)-1. */
+static size_t find(const unsigned char *hay, size_t len, const char *needle) {
     size_t n = strlen(needle);
     for (size_t i = 0; i + n <= len; i++)
-        if (memcmp(hay + i, needle, n) == 0) return 1;
-    return 0;
+        if (memcmp(hay + i, needle, n) == 0) return i;
+    return (size_t)-1;
+}
+
+static int contains(const char *hay, size_t len, const char *needle) {
+    return hay && find((const unsigned char *)hay, len, needle) != (size_t)-1;
 }
 
 static unsigned char *read_file(const char *path, size_t *len) {
@@ -166,6 +171,22 @@ static size_t package_offset(const unsigned char *file, size_t len) {
     return hits == 1 ? found : (size_t)-1;
 }
 
+/* A copy of a file encrypted with spin count 1000 whose EncryptionInfo says 99999999, above
+ * the 10,000,000 limit: the certificate namespace URI, which nothing reads, gives up the four
+ * bytes ("...certificate" becomes "...certifi"), so the stream keeps its length. NULL if the
+ * XML is not where docseal writes it. */
+static unsigned char *with_huge_spin_count(const unsigned char *file, size_t len) {
+    size_t a = find(file, len, "keyEncryptor/certificate\"");
+    size_t b = find(file, len, "spinCount=\"1000\"");
+    if (a == (size_t)-1 || b == (size_t)-1 || a > b) return NULL;
+    unsigned char *copy = malloc(len);
+    memcpy(copy, file, len);
+    size_t cut = a + strlen("keyEncryptor/certifi"), digits = b + strlen("spinCount=\"");
+    memmove(copy + cut, copy + cut + 4, digits - (cut + 4));
+    memcpy(copy + digits - 4, "99999999", 8);
+    return copy;
+}
+
 static void test_memory_round_trip(void) {
     docseal_buffer enc = {0}, dec = {0};
     /* NULL options: Office's default profile (spin count 100,000). */
@@ -197,6 +218,15 @@ static void test_memory_round_trip(void) {
     EXPECT(4, docseal_decrypt(bad, enc.len, "pw", &dec));
     check(dec.data == NULL, "no plaintext from a tampered file");
     free(bad);
+
+    unsigned char *huge = with_huge_spin_count(enc.data, enc.len);
+    check(huge != NULL, "spinCount found in EncryptionInfo");
+    if (huge) {
+        EXPECT(8, docseal_verify(huge, enc.len, "pw"));
+        check(strstr(docseal_last_error(), "spin") != NULL, "limit named: %s", docseal_last_error());
+        EXPECT(8, docseal_decrypt(huge, enc.len, "pw", &dec));
+        free(huge);
+    }
 
     EXPECT(5, docseal_encrypt(enc.data, enc.len, "pw", fast, &dec)); /* already encrypted */
     EXPECT(6, docseal_decrypt(plain, plain_len, "pw", &dec));
