@@ -3,7 +3,9 @@
 #   1. build the crate (release) and install it to a temporary prefix (../../install.sh)
 #   2. compile test_docseal.c with `pkg-config --cflags --libs docseal` (shared library), again
 #      with -fsanitize=address against libdocseal.a, and the header as C++
-#   3. run the test plain, under valgrind (leaks, invalid accesses), under AddressSanitizer
+#   3. run the test plain, under valgrind (leaks, invalid accesses), under AddressSanitizer;
+#      compare docseal_inspect_json with `docseal inspect --json` on corpus files (when the CLI
+#      is built: DOCSEAL_BIN, default target/release/docseal)
 #   4. examples/xlsxwriter_encrypt.c: libxlsxwriter writes a workbook, docseal encrypts it, and
 #      msoffcrypto-tool and LibreOffice (shared/oracles) open it with the password and see the cells
 # Ends with "N passed, M failed" (the checks of the three test runs plus this script's own);
@@ -125,6 +127,25 @@ if grep -qE 'ERROR: (Address|Leak)Sanitizer' "$T/asan.log"; then
   grep -E 'SUMMARY: |ERROR: ' "$T/asan.log" | sed 's/^/  asan: /'
 else
   echo "  asan: no AddressSanitizer or LeakSanitizer report (detect_leaks=1)"
+fi
+
+# docseal_inspect_json gives what `docseal inspect --json` prints (when the CLI is built).
+DOCSEAL_BIN="${DOCSEAL_BIN:-${CARGO_TARGET_DIR:-$REPO/target}/release/docseal}"
+# shellcheck disable=SC2046
+if [ -x "$DOCSEAL_BIN" ] && gcc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags docseal) \
+  "$HERE/inspect_json.c" -o "$T/inspect_json" $(pkg-config --libs docseal) -Wl,-rpath,"$T/prefix/lib"; then
+  for f in generated/minimal.docx generated/label-both.pptx generated/agile-msoffcrypto-label-labelinfo.docx \
+    generated/standard-lo-calc.xlsx generated/rc4-lo-writer.doc fetched/msoffcrypto-tool/example_password.xlsx; do
+    if [ ! -f "$REPO/corpus/$f" ]; then
+      fail "corpus/$f missing"
+    elif [ "$("$T/inspect_json" "$REPO/corpus/$f")" = "$("$DOCSEAL_BIN" inspect --json "$REPO/corpus/$f")" ]; then
+      pass "docseal_inspect_json = docseal inspect --json for corpus/$f"
+    else
+      fail "docseal_inspect_json differs from docseal inspect --json for corpus/$f"
+    fi
+  done
+else
+  skip "no docseal binary at $DOCSEAL_BIN (cargo build --release -p docseal-cli): inspect JSON not compared"
 fi
 
 echo "== 4. libxlsxwriter example"
