@@ -477,17 +477,7 @@ impl From<Error> for Failure {
                 return stdout::failure(io);
             }
         }
-        let code = match &e {
-            Error::Io(_) => 1,
-            Error::InvalidArgument(_) => 2,
-            Error::WrongPassword | Error::NoUsableKey { .. } => 3,
-            Error::IntegrityMismatch => 4,
-            Error::Unsupported { .. } => 5,
-            Error::NotEncrypted => 6,
-            Error::Malformed { .. } => 7,
-            Error::LimitExceeded { .. } => 8,
-            _ => 1,
-        };
+        let code = e.exit_code();
         Failure {
             code,
             message: e.to_string(),

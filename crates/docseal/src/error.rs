@@ -47,6 +47,26 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
+    /// The exit code of the `docseal` command (and the return value of the C ABI) for this
+    /// error: 1 I/O or other, 2 invalid argument, 3 wrong password or no usable key,
+    /// 4 integrity mismatch, 5 unsupported, 6 not encrypted, 7 malformed, 8 limit exceeded.
+    ///
+    /// ```
+    /// assert_eq!(docseal::Error::WrongPassword.exit_code(), 3);
+    /// ```
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Io(_) => 1,
+            Error::InvalidArgument(_) => 2,
+            Error::WrongPassword | Error::NoUsableKey { .. } => 3,
+            Error::IntegrityMismatch => 4,
+            Error::Unsupported { .. } => 5,
+            Error::NotEncrypted => 6,
+            Error::Malformed { .. } => 7,
+            Error::LimitExceeded { .. } => 8,
+        }
+    }
+
     pub(crate) fn malformed(structure: &str, detail: impl Into<String>) -> Error {
         Error::Malformed {
             structure: structure.into(),
