@@ -137,7 +137,7 @@ fn decrypt<'py>(
     let options = decrypt_options(verify_integrity);
     let (kind, creds) = detached(py, || Ok((docseal::sniff(Cursor::new(data))?, credentials.build()?)))?;
     if !matches!(kind, Kind::EncryptedPackage { .. }) {
-        // Legacy binaries, IRM containers, plain files (an error): no streaming reader.
+        // Legacy binaries, IRM containers, plain files (an error): small, decrypted in memory.
         let (plain, _) = detached(py, || docseal::decrypt_bytes(data, &creds, &options))?;
         return Ok(PyBytes::new(py, &plain));
     }
@@ -145,7 +145,8 @@ fn decrypt<'py>(
     let mut reader = detached(py, || {
         docseal::DecryptingReader::new(Cursor::new(data), &creds, &options)
     })?;
-    let len = usize::try_from(reader.len()).map_err(|_| PyErr::new::<pyo3::exceptions::PyMemoryError, _>(()))?;
+    let len = usize::try_from(reader.len())
+        .map_err(|_| PyErr::new::<pyo3::exceptions::PyMemoryError, _>(()))?;
     PyBytes::new_with(py, len, |buf| detached(py, || Ok(reader.read_exact(buf)?)))
 }
 
