@@ -82,14 +82,22 @@ impl EncryptArgs {
                 "aes128" => Cipher::Aes128,
                 "aes192" => Cipher::Aes192,
                 "aes256" => Cipher::Aes256,
-                other => return Err(invalid(format!("cipher {other:?}: want aes128, aes192 or aes256"))),
+                other => {
+                    return Err(invalid(format!(
+                        "cipher {other:?}: want aes128, aes192 or aes256"
+                    )))
+                }
             })
             .hash(match self.hash.as_str() {
                 "sha1" => HashAlgorithm::Sha1,
                 "sha256" => HashAlgorithm::Sha256,
                 "sha384" => HashAlgorithm::Sha384,
                 "sha512" => HashAlgorithm::Sha512,
-                other => return Err(invalid(format!("hash {other:?}: want sha1, sha256, sha384 or sha512"))),
+                other => {
+                    return Err(invalid(format!(
+                        "hash {other:?}: want sha1, sha256, sha384 or sha512"
+                    )))
+                }
             })
             .spin_count(self.spin_count);
         for cert in &self.recipients {
@@ -107,10 +115,14 @@ impl LabelArgs {
         let method = match self.method.as_str() {
             "standard" => LabelMethod::Standard,
             "privileged" => LabelMethod::Privileged,
-            other => return Err(bad_label(format!("method {other:?}: want standard or privileged"))),
+            other => {
+                return Err(bad_label(format!(
+                    "method {other:?}: want standard or privileged"
+                )))
+            }
         };
-        let mut label = Label::new(guid(&self.id, "id")?, guid(&self.tenant, "tenant")?)
-            .with_method(method);
+        let mut label =
+            Label::new(guid(&self.id, "id")?, guid(&self.tenant, "tenant")?).with_method(method);
         if let Some(date) = &self.set_date {
             label = label.with_set_date(date.clone());
         }
@@ -127,7 +139,11 @@ impl LabelArgs {
                 "labelinfo" => LabelScheme::LabelInfo,
                 "custom" => LabelScheme::CustomProperties,
                 "both" => LabelScheme::Both,
-                other => return Err(bad_label(format!("scheme {other:?}: want labelinfo, custom or both"))),
+                other => {
+                    return Err(bad_label(format!(
+                        "scheme {other:?}: want labelinfo, custom or both"
+                    )))
+                }
             });
         }
         Ok(changes)
@@ -144,7 +160,9 @@ impl ChangeArgs {
             (Some(id), _, _) => Ok(LabelChanges::new().remove_id(guid(id, "id")?)),
             (_, Some(t), _) => Ok(LabelChanges::new().remove_tenant(guid(t, "tenant")?)),
             (_, _, true) => Ok(LabelChanges::new().remove_all()),
-            _ => Err(invalid("say which labels to remove: id=, tenant= or all=True".into())),
+            _ => Err(invalid(
+                "say which labels to remove: id=, tenant= or all=True".into(),
+            )),
         }
     }
 }

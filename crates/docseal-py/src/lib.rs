@@ -76,7 +76,8 @@ fn check_encryptable(input: &mut dyn Source) -> docseal::Result<()> {
 /// Builds a `bytes` of the spool file's length and reads the file into it.
 fn bytes_from_spool<'py>(py: Python<'py>, mut spool: File) -> PyResult<Bound<'py, PyBytes>> {
     let len = detached(py, || Ok(spool.seek(SeekFrom::End(0))?))?;
-    let len = usize::try_from(len).map_err(|_| PyErr::new::<pyo3::exceptions::PyMemoryError, _>(()))?;
+    let len =
+        usize::try_from(len).map_err(|_| PyErr::new::<pyo3::exceptions::PyMemoryError, _>(()))?;
     PyBytes::new_with(py, len, |buf| {
         detached(py, || {
             spool.seek(SeekFrom::Start(0))?;
@@ -135,7 +136,9 @@ fn decrypt<'py>(
     verify_integrity: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let options = decrypt_options(verify_integrity);
-    let (kind, creds) = detached(py, || Ok((docseal::sniff(Cursor::new(data))?, credentials.build()?)))?;
+    let (kind, creds) = detached(py, || {
+        Ok((docseal::sniff(Cursor::new(data))?, credentials.build()?))
+    })?;
     if !matches!(kind, Kind::EncryptedPackage { .. }) {
         // Legacy binaries, IRM containers, plain files (an error): small, decrypted in memory.
         let (plain, _) = detached(py, || docseal::decrypt_bytes(data, &creds, &options))?;
@@ -179,7 +182,11 @@ fn verify(py: Python<'_>, source: &Bound<'_, PyAny>, credentials: CredentialArgs
 
 /// The CLI's `inspect --json` object, as JSON text.
 #[pyfunction]
-fn inspect(py: Python<'_>, source: &Bound<'_, PyAny>, credentials: CredentialArgs) -> PyResult<String> {
+fn inspect(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    credentials: CredentialArgs,
+) -> PyResult<String> {
     let input = Input::from_py(source)?;
     detached(py, || {
         let creds = credentials.build()?;
@@ -190,7 +197,11 @@ fn inspect(py: Python<'_>, source: &Bound<'_, PyAny>, credentials: CredentialArg
 
 /// The labels report (`docseal label show --json`), as JSON text.
 #[pyfunction]
-fn read_labels(py: Python<'_>, source: &Bound<'_, PyAny>, credentials: CredentialArgs) -> PyResult<String> {
+fn read_labels(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    credentials: CredentialArgs,
+) -> PyResult<String> {
     let input = Input::from_py(source)?;
     detached(py, || {
         let creds = credentials.build()?;
@@ -211,7 +222,13 @@ fn relabel<'py>(
         let creds = credentials.build()?;
         let changes = changes.build()?;
         let mut spool = tempfile::tempfile()?;
-        docseal::labels::relabel(Cursor::new(data), &mut spool, &creds, &changes, &Limits::default())?;
+        docseal::labels::relabel(
+            Cursor::new(data),
+            &mut spool,
+            &creds,
+            &changes,
+            &Limits::default(),
+        )?;
         Ok(spool)
     })?;
     bytes_from_spool(py, spool)
