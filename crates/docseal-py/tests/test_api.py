@@ -130,3 +130,34 @@ def test_cli_msoffcrypto_flags(tmp_path):
     sealed = run_cli("-e", "-p", "pw", "-", "-", stdin=PLAIN)
     assert sealed.returncode == 0 and docseal.decrypt(sealed.stdout, "pw") == PLAIN
     assert run_cli("-p", "wrong", str(src), str(out)).returncode == 3
+
+
+@pytest.fixture
+def recipient(tmp_path):
+    """A self-signed RSA certificate and its key (PEM), made with the openssl command."""
+    if not shutil.which("openssl"):
+        pytest.skip("the openssl command is not installed")
+    cert, key = tmp_path / "alice.pem", tmp_path / "alice.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=alice",
+         "-days", "2", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    return cert, key
+
+
+def test_recipient_certificate_and_private_key(recipient):
+    cert, key = recipient
+    sealed = docseal.encrypt(PLAIN, None, recipients=[cert], spin_count=1000)
+    assert docseal.decrypt(sealed, private_key=key) == PLAIN
+    assert docseal.decrypt(sealed, private_key=key.read_bytes()) == PLAIN
+    with pytest.raises(docseal.WrongPasswordError):
+        docseal.decrypt(sealed, "any password")
+    from docseal import compat
+
+    office = compat.OfficeFile(io.BytesIO(sealed))
+    with open(key, "rb") as f:
+        office.load_key(private_key=f)
+    out = io.BytesIO()
+    office.decrypt(out)
+    assert out.getvalue() == PLAIN
