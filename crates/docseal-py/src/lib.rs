@@ -26,7 +26,20 @@ fn detached<T: Send>(
     py: Python<'_>,
     work: impl FnOnce() -> docseal::Result<T> + Send,
 ) -> PyResult<T> {
-    match py.allow_threads(|| catch_unwind(AssertUnwindSafe(work))) {
+    into_py(py, py.allow_threads(|| caught(work)))
+}
+
+/// The outcome of work that may fail or panic.
+type Caught<T> = Result<docseal::Result<T>, Box<dyn std::any::Any + Send>>;
+
+/// Runs `work`, catching a panic.
+fn caught<T>(work: impl FnOnce() -> docseal::Result<T>) -> Caught<T> {
+    catch_unwind(AssertUnwindSafe(work))
+}
+
+/// A caught outcome as a Python result.
+fn into_py<T>(py: Python<'_>, outcome: Caught<T>) -> PyResult<T> {
+    match outcome {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(errors::to_py(py, e)),
         Err(payload) => Err(errors::panic_to_py(py, payload)),
@@ -144,13 +157,53 @@ fn decrypt<'py>(
         let (plain, _) = detached(py, || docseal::decrypt_bytes(data, &creds, &options))?;
         return Ok(PyBytes::new(py, &plain));
     }
-    // Unlock and verify first, then decrypt straight into the new `bytes`.
-    let mut reader = detached(py, || {
-        docseal::DecryptingReader::new(Cursor::new(data), &creds, &options)
+    if !verify_integrity {
+        let mut reader = detached(py, || {
+            docseal::DecryptingReader::new(Cursor::new(data), &creds, &options)
+        })?;
+        let len = buffer_len(reader.len())?;
+        return PyBytes::new_with(py, len, |buf| detached(py, || Ok(reader.read_exact(buf)?)));
+    }
+    decrypt_package(py, data, &creds)
+}
+
+/// A length as a buffer size (MemoryError when it cannot be one).
+fn buffer_len(len: u64) -> PyResult<usize> {
+    usize::try_from(len).map_err(|_| PyErr::new::<pyo3::exceptions::PyMemoryError, _>(()))
+}
+
+/// Decrypts an encrypted OOXML package into a new `bytes` while another thread computes the
+/// integrity verdict (`docseal::verify`, the HMAC pass), as `docseal::decrypt_bytes` does: the
+/// `bytes` reaches Python only when the verdict is good; otherwise it is wiped and dropped.
+fn decrypt_package<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    creds: &docseal::Credentials,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let (checked, unchecked) = (decrypt_options(true), decrypt_options(false));
+    let bytes = py.allow_threads(|| {
+        std::thread::scope(|scope| {
+            let verdict = scope
+                .spawn(|| caught(|| docseal::verify(Cursor::new(data), creds, &checked).map(drop)));
+            let reader =
+                caught(|| docseal::DecryptingReader::new(Cursor::new(data), creds, &unchecked));
+            Python::with_gil(|py| -> PyResult<Py<PyBytes>> {
+                let mut reader = into_py(py, reader)?;
+                let len = buffer_len(reader.len())?;
+                let bytes = PyBytes::new_with(py, len, |buf| {
+                    let read = py.allow_threads(|| caught(|| Ok(reader.read_exact(buf)?)));
+                    let verdict = py.allow_threads(|| verdict.join().unwrap_or_else(Err));
+                    let outcome = into_py(py, verdict).and_then(|()| into_py(py, read));
+                    if outcome.is_err() {
+                        buf.fill(0);
+                    }
+                    outcome
+                })?;
+                Ok(bytes.unbind())
+            })
+        })
     })?;
-    let len = usize::try_from(reader.len())
-        .map_err(|_| PyErr::new::<pyo3::exceptions::PyMemoryError, _>(()))?;
-    PyBytes::new_with(py, len, |buf| detached(py, || Ok(reader.read_exact(buf)?)))
+    Ok(bytes.into_bound(py))
 }
 
 /// Decrypts the file at `src` into `dst`, renamed into place only once verified.
