@@ -182,3 +182,27 @@ def test_recipient_certificate_and_private_key(recipient):
     out = io.BytesIO()
     office.decrypt(out)
     assert out.getvalue() == PLAIN
+
+
+def test_mutated_files_raise_docseal_errors_only():
+    """Random byte flips anywhere: every call returns or raises a docseal.Error."""
+    import random
+
+    rng = random.Random(22)
+    sealed = docseal.encrypt(PLAIN, "pw", spin_count=1000)
+    for data in (sealed, PLAIN):
+        for _ in range(150):
+            mutated = bytearray(data)
+            for _ in range(rng.randint(1, 8)):
+                mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+            mutated = bytes(mutated)
+            for call in (
+                lambda: docseal.decrypt(mutated, "pw"),
+                lambda: docseal.inspect(mutated, "pw"),
+                lambda: docseal.labels.read(mutated, "pw"),
+                lambda: docseal.is_encrypted(mutated),
+            ):
+                try:
+                    call()
+                except docseal.Error:
+                    pass
