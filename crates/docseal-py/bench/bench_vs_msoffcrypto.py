@@ -1,0 +1,143 @@
+"""docseal vs msoffcrypto-tool on one 64 MiB package: encrypt, and decrypt with the integrity
+check, file to file (``encrypt_file``/``decrypt_file``; msoffcrypto-tool with open files)
+and bytes to bytes (both in memory: input and output are in the process). Each measurement runs in its own subprocess; its peak RSS is read by a parent of its
+own with ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``. Times are of the call alone
+(interpreter start and imports excluded), best of ``--repeat``.
+
+    python crates/docseal-py/bench/bench_vs_msoffcrypto.py [--size-mib 64] [--repeat 3]
+"""
+
+import argparse
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+PASSWORD = "bench-password"
+
+
+def make_package(path: str, size: int) -> None:
+    """A stored (uncompressed) zip of random bytes: an OOXML-sized package."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr("xl/media/random.bin", os.urandom(size))
+
+
+def work_files(side: str, op: str, path: str) -> float:
+    """One operation from file to file, timed; runs in the measured subprocess."""
+    out = path + ".out"
+    if side == "docseal":
+        import docseal
+
+        start = time.perf_counter()
+        if op == "encrypt":
+            docseal.encrypt_file(path, out, PASSWORD)
+        else:
+            docseal.decrypt_file(path, out, PASSWORD)
+    else:
+        import msoffcrypto
+
+        start = time.perf_counter()
+        with open(path, "rb") as src, open(out, "wb") as dst:
+            office = msoffcrypto.OfficeFile(src)
+            if op == "encrypt":
+                office.encrypt(PASSWORD, dst)
+            else:
+                office.load_key(password=PASSWORD)
+                office.decrypt(dst, verify_integrity=True)
+    elapsed = time.perf_counter() - start
+    assert os.path.getsize(out) > 0
+    os.remove(out)
+    return elapsed
+
+
+def work(side: str, api: str, op: str, path: str) -> float:
+    """One operation on bytes in memory (or from file to file), timed."""
+    if api == "files":
+        return work_files(side, op, path)
+    with open(path, "rb") as f:
+        data = f.read()
+    if side == "docseal":
+        import docseal
+
+        start = time.perf_counter()
+        if op == "encrypt":
+            out = docseal.encrypt(data, PASSWORD)
+        else:
+            out = docseal.decrypt(data, PASSWORD)
+    else:
+        import msoffcrypto
+
+        start = time.perf_counter()
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        sink = io.BytesIO()
+        if op == "encrypt":
+            office.encrypt(PASSWORD, sink)
+        else:
+            office.load_key(password=PASSWORD)
+            office.decrypt(sink, verify_integrity=True)
+        out = sink.getvalue()
+    elapsed = time.perf_counter() - start
+    assert len(out) > 0
+    return elapsed
+
+
+def measure(side: str, api: str, op: str, path: str) -> dict:
+    """Runs `work` in a child and reports its time and peak RSS (the only child of this process)."""
+    child = subprocess.run([sys.executable, __file__, "--work", side, api, op, path], capture_output=True, text=True)
+    if child.returncode != 0:
+        raise SystemExit(f"{side} {api} {op} failed:\n{child.stderr}")
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"seconds": float(child.stdout.strip()), "peak_rss_mib": peak_kib / 1024}
+
+
+def run_measure(side: str, api: str, op: str, path: str, repeat: int) -> dict:
+    """Each repetition in a fresh measuring process, so RUSAGE_CHILDREN sees one child."""
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, __file__, "--measure", side, api, op, path], capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout))
+    return {"seconds": min(r["seconds"] for r in runs), "peak_rss_mib": max(r["peak_rss_mib"] for r in runs)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size-mib", type=int, default=64)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", nargs=4, metavar=("SIDE", "API", "OP", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs=4, metavar=("SIDE", "API", "OP", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.work:
+        print(work(*args.work))
+        return
+    if args.measure:
+        print(json.dumps(measure(*args.measure)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = os.path.join(tmp, "plain.xlsx")
+        sealed = os.path.join(tmp, "sealed.xlsx")
+        make_package(plain, args.size_mib << 20)
+        import docseal
+
+        docseal.encrypt_file(plain, sealed, PASSWORD)
+        print(f"package: {os.path.getsize(plain) / 2**20:.1f} MiB, Agile AES-256/SHA-512, spin count 100000")
+        print(f"{'operation':<30}{'docseal s':>10}{'msoffcrypto s':>15}{'speed-up':>10}{'docseal MiB':>13}{'msoffcrypto MiB':>17}{'RSS ratio':>11}")
+        cases = [(api, op, path) for api in ("files", "bytes")
+                 for op, path in (("encrypt", plain), ("decrypt", sealed))]
+        for api, op, path in cases:
+            d = run_measure("docseal", api, op, path, args.repeat)
+            m = run_measure("msoffcrypto", api, op, path, args.repeat)
+            label = f"{op}{'+integrity' if op == 'decrypt' else ''} ({api})"
+            print(
+                f"{label:<30}{d['seconds']:>10.3f}{m['seconds']:>15.3f}{m['seconds'] / d['seconds']:>9.1f}x"
+                f"{d['peak_rss_mib']:>13.0f}{m['peak_rss_mib']:>17.0f}{d['peak_rss_mib'] / m['peak_rss_mib']:>11.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

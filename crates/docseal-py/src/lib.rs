@@ -1,0 +1,303 @@
+//! `docseal._native`: the compiled half of the `docseal` Python package. The Python half
+//! (`python/docseal/`) shapes arguments (paths, option dicts, JSON) and holds the exceptions;
+//! this half does the work with the GIL released, turning every `docseal::Error` and every
+//! panic into a `docseal.Error` subclass.
+//!
+//! Memory: the bytes API reads Python's `bytes` in place and builds the result `bytes` once
+//! (`PyBytes::new_with`, filled from a spool file or straight from the decrypting reader), so
+//! a call holds the input and the output and little else. The path API streams like the CLI.
+
+mod args;
+mod errors;
+
+use std::fs::File;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+
+use docseal::{Error, Kind, Limits, Password};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use args::{decrypt_options, ChangeArgs, CredentialArgs, EncryptArgs};
+
+/// Runs `work` with the GIL released; its error or panic becomes the Python exception.
+fn detached<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce() -> docseal::Result<T> + Send,
+) -> PyResult<T> {
+    into_py(py, py.allow_threads(|| caught(work)))
+}
+
+/// The outcome of work that may fail or panic.
+type Caught<T> = Result<docseal::Result<T>, Box<dyn std::any::Any + Send>>;
+
+/// Runs `work`, catching a panic.
+fn caught<T>(work: impl FnOnce() -> docseal::Result<T>) -> Caught<T> {
+    catch_unwind(AssertUnwindSafe(work))
+}
+
+/// A caught outcome as a Python result.
+fn into_py<T>(py: Python<'_>, outcome: Caught<T>) -> PyResult<T> {
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(errors::to_py(py, e)),
+        Err(payload) => Err(errors::panic_to_py(py, payload)),
+    }
+}
+
+/// A readable and seekable input that can cross threads.
+trait Source: Read + Seek + Send {}
+impl<T: Read + Seek + Send> Source for T {}
+
+/// `data_or_path`: `bytes` read in place, or a path (`str` or `os.PathLike`) opened as a file.
+enum Input<'a> {
+    Bytes(&'a [u8]),
+    Path(PathBuf),
+}
+
+impl<'a> Input<'a> {
+    fn from_py(obj: &'a Bound<'_, PyAny>) -> PyResult<Input<'a>> {
+        match obj.downcast::<PyBytes>() {
+            Ok(bytes) => Ok(Input::Bytes(bytes.as_bytes())),
+            Err(_) => Ok(Input::Path(obj.extract()?)),
+        }
+    }
+
+    /// Calls `f` with the input as a reader.
+    fn read<T>(&self, f: impl FnOnce(&mut dyn Source) -> docseal::Result<T>) -> docseal::Result<T> {
+        match self {
+            Input::Bytes(b) => f(&mut Cursor::new(*b)),
+            Input::Path(p) => f(&mut File::open(p)?),
+        }
+    }
+}
+
+/// Only OOXML packages can be encrypted: a compound file is refused as the CLI does (exit 5).
+fn check_encryptable(input: &mut dyn Source) -> docseal::Result<()> {
+    let mut head = [0u8; 8];
+    let n = input.read(&mut head)?;
+    input.seek(SeekFrom::Start(0))?;
+    if n == 8 && head == docseal::layers::ole::SIGNATURE {
+        return Err(Error::Unsupported {
+            what: "the input is a compound file (already encrypted, or a 97-2003 binary); only OOXML packages can be encrypted".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Builds a `bytes` of the spool file's length and reads the file into it.
+fn bytes_from_spool<'py>(py: Python<'py>, mut spool: File) -> PyResult<Bound<'py, PyBytes>> {
+    let len = detached(py, || Ok(spool.seek(SeekFrom::End(0))?))?;
+    let len =
+        usize::try_from(len).map_err(|_| PyErr::new::<pyo3::exceptions::PyMemoryError, _>(()))?;
+    PyBytes::new_with(py, len, |buf| {
+        detached(py, || {
+            spool.seek(SeekFrom::Start(0))?;
+            spool.read_exact(buf)?;
+            Ok(())
+        })
+    })
+}
+
+/// Encrypts an OOXML package held in `data`.
+#[pyfunction]
+fn encrypt<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    password: Option<String>,
+    options: EncryptArgs,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let spool = detached(py, || {
+        let options = options.build()?;
+        let mut input = Cursor::new(data);
+        check_encryptable(&mut input)?;
+        let mut spool = tempfile::tempfile()?;
+        let password = password.as_deref().map(Password::new);
+        docseal::encrypt_for(input, &mut spool, password.as_ref(), &options)?;
+        Ok(spool)
+    })?;
+    bytes_from_spool(py, spool)
+}
+
+/// Encrypts the package at `src` into `dst` (written atomically).
+#[pyfunction]
+fn encrypt_file(
+    py: Python<'_>,
+    src: PathBuf,
+    dst: PathBuf,
+    password: Option<String>,
+    options: EncryptArgs,
+) -> PyResult<()> {
+    detached(py, || {
+        let options = options.build()?;
+        let mut input = File::open(&src)?;
+        check_encryptable(&mut input)?;
+        let password = password.as_deref().map(Password::new);
+        docseal::write_atomically(&dst, |out| {
+            docseal::encrypt_for(&mut input, out, password.as_ref(), &options).map(drop)
+        })
+    })
+}
+
+/// Decrypts a file held in `data`; the integrity check comes before any plaintext.
+#[pyfunction]
+fn decrypt<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    credentials: CredentialArgs,
+    verify_integrity: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let options = decrypt_options(verify_integrity);
+    let (kind, creds) = detached(py, || {
+        Ok((docseal::sniff(Cursor::new(data))?, credentials.build()?))
+    })?;
+    if !matches!(kind, Kind::EncryptedPackage { .. }) {
+        // Legacy binaries, IRM containers, plain files (an error): small, decrypted in memory.
+        let (plain, _) = detached(py, || docseal::decrypt_bytes(data, &creds, &options))?;
+        return Ok(PyBytes::new(py, &plain));
+    }
+    if !verify_integrity {
+        let mut reader = detached(py, || {
+            docseal::DecryptingReader::new(Cursor::new(data), &creds, &options)
+        })?;
+        let len = buffer_len(reader.len())?;
+        return PyBytes::new_with(py, len, |buf| detached(py, || Ok(reader.read_exact(buf)?)));
+    }
+    decrypt_package(py, data, &creds)
+}
+
+/// A length as a buffer size (MemoryError when it cannot be one).
+fn buffer_len(len: u64) -> PyResult<usize> {
+    usize::try_from(len).map_err(|_| PyErr::new::<pyo3::exceptions::PyMemoryError, _>(()))
+}
+
+/// Decrypts an encrypted OOXML package into a new `bytes` while another thread computes the
+/// integrity verdict (`docseal::verify`, the HMAC pass), as `docseal::decrypt_bytes` does: the
+/// `bytes` reaches Python only when the verdict is good; otherwise it is wiped and dropped.
+fn decrypt_package<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    creds: &docseal::Credentials,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let (checked, unchecked) = (decrypt_options(true), decrypt_options(false));
+    let bytes = py.allow_threads(|| {
+        std::thread::scope(|scope| {
+            let verdict = scope
+                .spawn(|| caught(|| docseal::verify(Cursor::new(data), creds, &checked).map(drop)));
+            let reader =
+                caught(|| docseal::DecryptingReader::new(Cursor::new(data), creds, &unchecked));
+            Python::with_gil(|py| -> PyResult<Py<PyBytes>> {
+                let mut reader = into_py(py, reader)?;
+                let len = buffer_len(reader.len())?;
+                let bytes = PyBytes::new_with(py, len, |buf| {
+                    let read = py.allow_threads(|| caught(|| Ok(reader.read_exact(buf)?)));
+                    let verdict = py.allow_threads(|| verdict.join().unwrap_or_else(Err));
+                    let outcome = into_py(py, verdict).and_then(|()| into_py(py, read));
+                    if outcome.is_err() {
+                        buf.fill(0);
+                    }
+                    outcome
+                })?;
+                Ok(bytes.unbind())
+            })
+        })
+    })?;
+    Ok(bytes.into_bound(py))
+}
+
+/// Decrypts the file at `src` into `dst`, renamed into place only once verified.
+#[pyfunction]
+fn decrypt_file(
+    py: Python<'_>,
+    src: PathBuf,
+    dst: PathBuf,
+    credentials: CredentialArgs,
+    verify_integrity: bool,
+) -> PyResult<()> {
+    let options = decrypt_options(verify_integrity);
+    detached(py, || {
+        let creds = credentials.build()?;
+        docseal::decrypt_to_file(File::open(&src)?, &dst, &creds, &options).map(drop)
+    })
+}
+
+/// Checks the credentials and the integrity of a file; writes nothing.
+#[pyfunction]
+fn verify(py: Python<'_>, source: &Bound<'_, PyAny>, credentials: CredentialArgs) -> PyResult<()> {
+    let input = Input::from_py(source)?;
+    detached(py, || {
+        let creds = credentials.build()?;
+        let options = decrypt_options(true);
+        input.read(|r| docseal::verify(r, &creds, &options).map(drop))
+    })
+}
+
+/// The CLI's `inspect --json` object, as JSON text.
+#[pyfunction]
+fn inspect(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    credentials: CredentialArgs,
+) -> PyResult<String> {
+    let input = Input::from_py(source)?;
+    detached(py, || {
+        let creds = credentials.build()?;
+        let value = input.read(|r| docseal::inspect_with(r, &creds, &Limits::default()))?;
+        Ok(value.to_string())
+    })
+}
+
+/// The labels report (`docseal label show --json`), as JSON text.
+#[pyfunction]
+fn read_labels(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    credentials: CredentialArgs,
+) -> PyResult<String> {
+    let input = Input::from_py(source)?;
+    detached(py, || {
+        let creds = credentials.build()?;
+        let report = input.read(|r| docseal::labels::read_labels(r, &creds, &Limits::default()))?;
+        Ok(report.to_json().to_string())
+    })
+}
+
+/// Applies label changes to a plain or encrypted package held in `data`.
+#[pyfunction]
+fn relabel<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    credentials: CredentialArgs,
+    changes: ChangeArgs,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let spool = detached(py, || {
+        let creds = credentials.build()?;
+        let changes = changes.build()?;
+        let mut spool = tempfile::tempfile()?;
+        docseal::labels::relabel(
+            Cursor::new(data),
+            &mut spool,
+            &creds,
+            &changes,
+            &Limits::default(),
+        )?;
+        Ok(spool)
+    })?;
+    bytes_from_spool(py, spool)
+}
+
+/// The native module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(encrypt, m)?)?;
+    m.add_function(wrap_pyfunction!(encrypt_file, m)?)?;
+    m.add_function(wrap_pyfunction!(decrypt, m)?)?;
+    m.add_function(wrap_pyfunction!(decrypt_file, m)?)?;
+    m.add_function(wrap_pyfunction!(verify, m)?)?;
+    m.add_function(wrap_pyfunction!(inspect, m)?)?;
+    m.add_function(wrap_pyfunction!(read_labels, m)?)?;
+    m.add_function(wrap_pyfunction!(relabel, m)?)?;
+    Ok(())
+}
