@@ -183,7 +183,7 @@ mod unnamed {
             }
             loop {
                 let mut random = [0u8; 6];
-                getrandom::getrandom(&mut random).map_err(io::Error::other)?;
+                getrandom::getrandom(&mut random).map_err(|e| io::Error::other(e.to_string()))?;
                 let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
                 let temporary = format!(".docseal-{hex}.tmp");
                 match self.link(Path::new(&temporary)) {
