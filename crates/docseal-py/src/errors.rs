@@ -5,21 +5,21 @@ use std::any::Any;
 use docseal::Error;
 use pyo3::prelude::*;
 
-/// The exception class (in `docseal._errors`) and exit code of an error: the same codes as
-/// the CLI's `impl From<Error> for Failure` in `crates/docseal-cli/src/main.rs`, which is the
-/// reference (the facade has no `Error::exit_code()`).
+/// The exception class (in `docseal._errors`) and exit code of an error; the code is the CLI's
+/// (`docseal::Error::exit_code`).
 fn class_and_code(e: &Error) -> (&'static str, i32) {
-    match e {
-        Error::Io(_) => ("Error", 1),
-        Error::InvalidArgument(_) => ("InvalidArgumentError", 2),
-        Error::WrongPassword | Error::NoUsableKey { .. } => ("WrongPasswordError", 3),
-        Error::IntegrityMismatch => ("IntegrityError", 4),
-        Error::Unsupported { .. } => ("UnsupportedError", 5),
-        Error::NotEncrypted => ("NotEncryptedError", 6),
-        Error::Malformed { .. } => ("MalformedError", 7),
-        Error::LimitExceeded { .. } => ("LimitExceededError", 8),
-        _ => ("Error", 1),
-    }
+    let code = e.exit_code();
+    let class = match code {
+        2 => "InvalidArgumentError",
+        3 => "WrongPasswordError",
+        4 => "IntegrityError",
+        5 => "UnsupportedError",
+        6 => "NotEncryptedError",
+        7 => "MalformedError",
+        8 => "LimitExceededError",
+        _ => "Error",
+    };
+    (class, i32::from(code))
 }
 
 /// Builds an instance of `docseal._errors.<class>` with `exit_code` set.
