@@ -115,7 +115,7 @@ pub(crate) fn new_label(id: Guid, tenant: Guid) -> Label {
     Label::new(id, tenant)
         .with_method(LabelMethod::Standard)
         .with_content_bits(ContentBits::default())
-        .with_set_date(now_iso8601())
+        .with_set_date(docseal::labels::now_iso8601())
 }
 
 /// A GUID argument; anything else is code 2.
@@ -192,45 +192,9 @@ fn certificate(path: &str) -> Result<RecipientCertificate, Failure> {
     RecipientCertificate::from_bytes(&bytes).map_err(|e| Failure::from(docseal::Error::from(e)))
 }
 
-/// The current time as `YYYY-MM-DDThh:mm:ssZ` (the label's set date).
-fn now_iso8601() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_date(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Year, month, day of a count of days since 1970-01-01 (H. Hinnant's algorithm).
-fn civil_date(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(19_782), (2024, 2, 29));
-        assert_eq!(civil_date(11_016), (2000, 2, 29));
-    }
 
     #[test]
     fn option_values_are_checked() {
