@@ -1038,11 +1038,7 @@ fn path_identity(path: &str) -> Option<(u64, u64)> {
 /// Device and inode of stdin when it is a regular file.
 #[cfg(unix)]
 fn stdin_identity() -> Option<(u64, u64)> {
-    use std::os::fd::AsFd;
-    use std::os::unix::fs::MetadataExt;
-    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
-    let meta = File::from(fd).metadata().ok()?;
-    meta.is_file().then(|| (meta.dev(), meta.ino()))
+    stdout::fd_identity(io::stdin())
 }
 
 #[cfg(not(unix))]

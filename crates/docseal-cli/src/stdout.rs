@@ -124,9 +124,14 @@ pub(crate) fn was_closed() -> bool {
 /// Device and inode of stdout when it is a regular file.
 #[cfg(unix)]
 pub(crate) fn identity() -> Option<(u64, u64)> {
-    use std::os::fd::AsFd;
+    fd_identity(io::stdout())
+}
+
+/// Device and inode of a standard stream's file, when it is a regular file.
+#[cfg(unix)]
+pub(crate) fn fd_identity(stream: impl std::os::fd::AsFd) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
-    let fd = io::stdout().as_fd().try_clone_to_owned().ok()?;
+    let fd = stream.as_fd().try_clone_to_owned().ok()?;
     let meta = std::fs::File::from(fd).metadata().ok()?;
     meta.is_file().then(|| (meta.dev(), meta.ino()))
 }
