@@ -64,17 +64,119 @@ enum Role {
 }
 
 /// The sector order of an Office era, learned from Office-made files (`ARCHITECTURE.md`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Every era puts the first FAT sector at sector 0 and every further FAT sector before the
+/// package (Office 2010's and 2013's files with 4, 5 and 40 FAT sectors: `FAT, dir, mini FAT,
+/// mini, dir, dir, mini, FAT…, package…`); the eras differ in the fixed prefix and in how many
+/// FAT sectors they reserve at least.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LayoutStyle {
     /// Office 2013 and later: FAT, dir, mini FAT, mini, dir, dir, mini, FAT, FAT, package…
     /// (three FAT sectors reserved even when one would do). What docseal writes.
     Office2013,
-    /// Office 2010's Standard writer and Excel 2011: the same order with one FAT sector, so the
-    /// package starts at sector 7.
+    /// Office 2010 (and Excel 2011): the same order with only the FAT sectors the file needs,
+    /// so a small package starts at sector 7.
     Office2010,
     /// Office 2007: FAT, dir, mini FAT, mini, dir, mini, dir, package…
     Office2007,
+}
+
+impl LayoutStyle {
+    /// Every era, newest first.
+    pub const ALL: [LayoutStyle; 3] = [
+        LayoutStyle::Office2013,
+        LayoutStyle::Office2010,
+        LayoutStyle::Office2007,
+    ];
+
+    /// The era's name as the CLI spells it (`office2013`, `office2010`, `office2007`).
+    pub fn name(self) -> &'static str {
+        match self {
+            LayoutStyle::Office2013 => "office2013",
+            LayoutStyle::Office2010 => "office2010",
+            LayoutStyle::Office2007 => "office2007",
+        }
+    }
+
+    /// Parses [`LayoutStyle::name`].
+    pub fn from_name(name: &str) -> Option<LayoutStyle> {
+        LayoutStyle::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// The fewest FAT sectors the era writes in a version-3 file.
+    pub fn min_fat_sectors(self) -> u64 {
+        match self {
+            LayoutStyle::Office2013 => 3,
+            LayoutStyle::Office2010 | LayoutStyle::Office2007 => 1,
+        }
+    }
+
+    /// How many FAT sectors the era writes for a version-3 file of `other_sectors` sectors that
+    /// are neither FAT nor DIFAT: the fewest that map the whole file, never fewer than
+    /// [`LayoutStyle::min_fat_sectors`]. (Office's own files can hold more, left from the way
+    /// the file grew while it was written; `conform` recovers such a count.)
+    pub fn fat_sectors_for(self, other_sectors: u64) -> u64 {
+        fat_and_difat(other_sectors, self.min_fat_sectors(), 128).0
+    }
+}
+
+/// Everything a plan follows besides the entries: the era, the FAT reservation and the
+/// streams written before the envelope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// The era's sector order.
+    pub style: LayoutStyle,
+    /// At least this many FAT sectors (`None`: [`LayoutStyle::fat_sectors_for`]).
+    pub fat_sectors: Option<u64>,
+    /// Streams (entry ids) laid out from sector 0, before the first FAT sector, in this order:
+    /// Word 2007 writes its `WordDocument` placeholder there before the envelope.
+    pub leading: Vec<usize>,
+    /// How sibling trees are built.
+    pub tree: Tree,
+}
+
+/// How a storage's children become a red-black tree. Both give Office's directory for the
+/// encrypted-package envelope; only insertion gives Word 2007's (`WordDocument` first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Tree {
+    /// Inserted one at a time in creation order (entry order), red-black insertion with the
+    /// [MS-CFB] name order: how Office's compound-file library grows a directory.
+    Inserted,
+    /// Balanced from the sorted names, the deepest level red.
+    Balanced,
+}
+
+impl Shape {
+    /// The era's own shape: its FAT count, no leading streams.
+    pub fn era(style: LayoutStyle) -> Shape {
+        Shape {
+            style,
+            fat_sectors: None,
+            leading: Vec::new(),
+            tree: Tree::Inserted,
+        }
+    }
+}
+
+/// The FAT and DIFAT sector counts for `others` sectors of other roles, with at least
+/// `fat_min` FAT sectors and `per_sector` entries per sector.
+fn fat_and_difat(others: u64, fat_min: u64, per_sector: u64) -> (u64, u64) {
+    let fat_min = fat_min.max(1);
+    let (mut fat_count, mut difat_count) = (fat_min, 0u64);
+    loop {
+        let total = others + fat_count + difat_count;
+        let need_fat = total.div_ceil(per_sector).max(fat_min);
+        let need_difat = need_fat
+            .saturating_sub(HEADER_DIFAT_ENTRIES as u64)
+            .div_ceil(per_sector - 1);
+        if need_fat == fat_count && need_difat == difat_count {
+            return (fat_count, difat_count);
+        }
+        fat_count = need_fat;
+        difat_count = need_difat;
+    }
 }
 
 /// A complete plan of every sector of the file.
@@ -121,10 +223,34 @@ impl Layout {
         entries: &[EntrySpec],
         streamed: Option<usize>,
     ) -> Result<Layout> {
-        let min_fat: u64 = match (version, style) {
-            (Version::V3, LayoutStyle::Office2013) => 3,
+        let shape = Shape {
+            tree: Tree::Balanced,
+            ..Shape::era(style)
+        };
+        Self::plan_shaped(version, &shape, root_modified, entries, streamed)
+    }
+
+    /// Plans a compound file in `shape` (see [`Shape`]). A leading stream must be a regular
+    /// stream (4096 bytes or more) other than the streamed one.
+    pub fn plan_shaped(
+        version: Version,
+        shape: &Shape,
+        root_modified: u64,
+        entries: &[EntrySpec],
+        streamed: Option<usize>,
+    ) -> Result<Layout> {
+        let (style, fat_sectors) = (shape.style, shape.fat_sectors);
+        let era_min: u64 = match version {
+            Version::V3 => style.min_fat_sectors(),
             _ => 1,
         };
+        let min_fat = fat_sectors.unwrap_or(era_min).max(1);
+        if min_fat > u64::from(MAXREGSECT) {
+            return Err(crate::Error::LimitExceeded {
+                what: "compound file sectors",
+                limit: u64::from(MAXREGSECT),
+            });
+        }
         let ss = version.sector_size();
         let per_sector = (ss / 4) as u64;
         let n = entries.len() + 1;
@@ -173,8 +299,18 @@ impl Layout {
                     ));
                 }
             }
-            let max_depth = usize::BITS - 1 - kids.len().max(1).leading_zeros();
-            directory[storage].child = build_tree(&mut directory, &kids, 0, max_depth);
+            directory[storage].child = match shape.tree {
+                Tree::Inserted => {
+                    let created: Vec<usize> = (1..n)
+                        .filter(|&i| entries[i - 1].parent == storage)
+                        .collect();
+                    insert_tree(&mut directory, &created)
+                }
+                Tree::Balanced => {
+                    let max_depth = usize::BITS - 1 - kids.len().max(1).leading_zeros();
+                    build_tree(&mut directory, &kids, 0, max_depth)
+                }
+            };
         }
         // Mini stream allocation in creation order.
         let streamed = streamed.filter(|&id| {
@@ -216,7 +352,7 @@ impl Layout {
         let dir_sectors = ((n * DIR_ENTRY_SIZE) as u64)
             .div_ceil(ss as u64)
             .max(dir_min);
-        let fat_min = min_fat.max(1);
+        let fat_min = min_fat;
 
         // Regular streams: the streamed one first, then the rest in creation order.
         let mut regular: Vec<(usize, u64)> = Vec::new();
@@ -232,19 +368,7 @@ impl Layout {
         }
         let regular_sectors: u64 = regular.iter().map(|(_, s)| s.div_ceil(ss as u64)).sum();
         let others = dir_sectors + mini_fat_sectors + mini_hosts + regular_sectors;
-        let (mut fat_count, mut difat_count) = (fat_min, 0u64);
-        loop {
-            let total = others + fat_count + difat_count;
-            let need_fat = total.div_ceil(per_sector).max(fat_min);
-            let need_difat = need_fat
-                .saturating_sub(HEADER_DIFAT_ENTRIES as u64)
-                .div_ceil(per_sector - 1);
-            if need_fat == fat_count && need_difat == difat_count {
-                break;
-            }
-            fat_count = need_fat;
-            difat_count = need_difat;
-        }
+        let (fat_count, difat_count) = fat_and_difat(others, fat_min, per_sector);
         let total = others + fat_count + difat_count;
         if total > u64::from(MAXREGSECT) {
             return Err(crate::Error::LimitExceeded {
@@ -253,8 +377,21 @@ impl Layout {
             });
         }
 
-        // Lay the roles out: Office's prefix, then regular streams, then what is left.
+        // Lay the roles out: leading streams, Office's prefix, then regular streams, then what
+        // is left.
         let mut runs = Runs::default();
+        for (k, &id) in shape.leading.iter().enumerate() {
+            let size = entries
+                .get(id.wrapping_sub(1))
+                .and_then(|e| e.stream_size)
+                .filter(|&s| s >= u64::from(MINI_STREAM_CUTOFF));
+            match size {
+                Some(size) if Some(id) != streamed && !shape.leading[..k].contains(&id) => {
+                    runs.push(Role::Stream(id), size.div_ceil(ss as u64))
+                }
+                _ => return Err(malformed("leading stream", format!("entry {id}"))),
+            }
+        }
         let mut remaining = [fat_count, dir_sectors, mini_fat_sectors, mini_hosts];
         let kind_index = |r: Role| match r {
             Role::Fat => 0,
@@ -292,14 +429,17 @@ impl Layout {
                 runs.push(r, 1);
             }
         }
+        // Every further FAT sector comes before the streams (Office 2010 and 2013+ files).
+        runs.push(Role::Fat, remaining[kind_index(Role::Fat)]);
+        remaining[kind_index(Role::Fat)] = 0;
         let mut streamed_first = None;
-        for &(id, size) in &regular {
+        for &(id, size) in regular.iter().filter(|(id, _)| !shape.leading.contains(id)) {
             if Some(id) == streamed {
                 streamed_first = Some(runs.len as u32);
             }
             runs.push(Role::Stream(id), size.div_ceil(ss as u64));
         }
-        for r in [Role::Mini, Role::MiniFat, Role::Dir, Role::Fat] {
+        for r in [Role::Mini, Role::MiniFat, Role::Dir] {
             runs.push(r, remaining[kind_index(r)]);
         }
         runs.push(Role::Difat, difat_count);
@@ -352,6 +492,12 @@ impl Layout {
     /// Renames the root entry (Office writes `Root Entry`; a few writers leave it empty).
     pub fn with_root_name(mut self, name: &str) -> Self {
         self.directory[0].name = name.into();
+        self
+    }
+
+    /// Colours the root entry (Office colours it red; Word 2007 and a few Excel files black).
+    pub fn with_root_color(mut self, color: Color) -> Self {
+        self.directory[0].color = color;
         self
     }
 
@@ -577,4 +723,120 @@ fn build_tree(dir: &mut [DirEntry], sorted: &[usize], depth: u32, max_depth: u32
         Color::Black
     };
     id as u32
+}
+
+/// Builds a red-black tree by inserting `ids` in creation order (classic bottom-up insertion
+/// with the [MS-CFB] name order), the way a writer that adds entries one at a time shapes it.
+fn insert_tree(dir: &mut [DirEntry], ids: &[usize]) -> u32 {
+    let mut parent: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut root: Option<usize> = None;
+    let link = |v: u32| (v != NOSTREAM).then_some(v as usize);
+    for &id in ids {
+        dir[id].left = NOSTREAM;
+        dir[id].right = NOSTREAM;
+        dir[id].color = Color::Red;
+        // Plain binary-search-tree insertion.
+        let mut at = root;
+        let mut up = None;
+        while let Some(n) = at {
+            up = Some(n);
+            at = if compare_names(&dir[id].name, &dir[n].name).is_lt() {
+                link(dir[n].left)
+            } else {
+                link(dir[n].right)
+            };
+        }
+        match up {
+            None => root = Some(id),
+            Some(p) => {
+                if compare_names(&dir[id].name, &dir[p].name).is_lt() {
+                    dir[p].left = id as u32;
+                } else {
+                    dir[p].right = id as u32;
+                }
+                parent.insert(id, p);
+            }
+        }
+        // Fix-up.
+        let mut z = id;
+        while let Some(&p) = parent.get(&z) {
+            if dir[p].color != Color::Red {
+                break;
+            }
+            let Some(&g) = parent.get(&p) else { break };
+            let p_is_left = link(dir[g].left) == Some(p);
+            let uncle = if p_is_left {
+                link(dir[g].right)
+            } else {
+                link(dir[g].left)
+            };
+            if let Some(u) = uncle.filter(|&u| dir[u].color == Color::Red) {
+                dir[p].color = Color::Black;
+                dir[u].color = Color::Black;
+                dir[g].color = Color::Red;
+                z = g;
+                continue;
+            }
+            let mut z2 = z;
+            let mut p2 = p;
+            if p_is_left && link(dir[p].right) == Some(z) {
+                rotate(dir, &mut parent, &mut root, p, true);
+                z2 = p;
+                p2 = z;
+            } else if !p_is_left && link(dir[p].left) == Some(z) {
+                rotate(dir, &mut parent, &mut root, p, false);
+                z2 = p;
+                p2 = z;
+            }
+            dir[p2].color = Color::Black;
+            dir[g].color = Color::Red;
+            rotate(dir, &mut parent, &mut root, g, !p_is_left);
+            let _ = z2;
+            break;
+        }
+        if let Some(r) = root {
+            dir[r].color = Color::Black;
+        }
+    }
+    root.map_or(NOSTREAM, |r| r as u32)
+}
+
+/// Rotates around `x`: left when `left` (its right child rises), else right.
+fn rotate(
+    dir: &mut [DirEntry],
+    parent: &mut std::collections::HashMap<usize, usize>,
+    root: &mut Option<usize>,
+    x: usize,
+    left: bool,
+) {
+    let y = if left { dir[x].right } else { dir[x].left } as usize;
+    let inner = if left { dir[y].left } else { dir[y].right };
+    if left {
+        dir[x].right = inner;
+    } else {
+        dir[x].left = inner;
+    }
+    if inner != NOSTREAM {
+        parent.insert(inner as usize, x);
+    }
+    match parent.get(&x).copied() {
+        None => {
+            *root = Some(y);
+            parent.remove(&y);
+        }
+        Some(p) => {
+            if dir[p].left == x as u32 {
+                dir[p].left = y as u32;
+            } else {
+                dir[p].right = y as u32;
+            }
+            parent.insert(y, p);
+        }
+    }
+    if left {
+        dir[y].left = x as u32;
+    } else {
+        dir[y].right = x as u32;
+    }
+    parent.insert(x, y);
 }

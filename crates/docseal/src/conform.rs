@@ -10,7 +10,7 @@ use docseal_crypto::{
     HmacState, KeyEncryptor, PasswordHash, SegmentCipher, BLOCK_HMAC_KEY, BLOCK_HMAC_VALUE,
     BLOCK_KEY_VALUE, BLOCK_VERIFIER_INPUT, BLOCK_VERIFIER_VALUE,
 };
-use docseal_ole::{CompoundFile, Layout, LayoutStyle, ObjectType};
+use docseal_ole::{CompoundFile, Layout, LayoutStyle, ObjectType, Shape};
 use serde_json::{json, Value};
 
 use crate::decrypt::{open_container, unlock_agile, Container};
@@ -39,6 +39,11 @@ pub struct ConformReport {
     pub container_identical: bool,
     /// Every difference found, first one first.
     pub differences: Vec<Difference>,
+    /// The era whose sector order the original follows ([`LayoutStyle::name`]), if any.
+    pub layout: Option<&'static str>,
+    /// The original holds more FAT sectors than its era's rule gives for its size (Office
+    /// reserved them while the file grew); the count was taken from the original.
+    pub fat_sectors_recovered: bool,
 }
 
 impl ConformReport {
@@ -48,6 +53,8 @@ impl ConformReport {
             "scheme": self.scheme,
             "streams_identical": self.streams_identical,
             "container_identical": self.container_identical,
+            "layout": self.layout,
+            "fat_sectors_recovered": self.fat_sectors_recovered,
             "differences": self.differences.iter().map(|d| json!({
                 "structure": d.structure, "offset": d.offset, "detail": d.detail,
             })).collect::<Vec<_>>(),
@@ -269,7 +276,8 @@ pub fn conform<R: Read + Seek>(
     let streams_identical = differences.is_empty();
 
     // The whole file: the original's entries, order and times, our layout and contents.
-    let ours_file = rebuild_container(&mut cf, package_id, &our_info, &our_package)?;
+    let rebuilt = rebuild_container(&mut cf, package_id, &our_info, &our_package)?;
+    let ours_file = rebuilt.bytes;
     let original_file = {
         let mut inner = cf.into_inner();
         inner.seek(SeekFrom::Start(0))?;
@@ -312,6 +320,8 @@ pub fn conform<R: Read + Seek>(
         streams_identical,
         container_identical,
         differences,
+        layout: rebuilt.style.map(LayoutStyle::name),
+        fat_sectors_recovered: rebuilt.fat_sectors_recovered,
     })
 }
 
@@ -381,12 +391,51 @@ fn describe_offset(file: &[u8], offset: u64) -> String {
     format!("sector {sector}, byte {} of it", offset % 512)
 }
 
+/// The regular streams the original lays out before its first FAT sector (Word 2007's
+/// `WordDocument` placeholder), in file order, as ids of the copy (the reachable entries
+/// numbered from 1 in directory order, as `copy_entries` numbers them).
+fn leading_streams<R: Read + Seek>(cf: &mut CompoundFile<R>) -> Vec<usize> {
+    let first_fat = cf.header().difat[0];
+    let reachable: std::collections::HashSet<usize> = cf
+        .tree()
+        .map(|t| t.into_iter().map(|(id, _)| id).collect())
+        .unwrap_or_default();
+    let mut found = Vec::new();
+    let mut new_id = 0;
+    for id in 1..cf.entries().len() {
+        if !reachable.contains(&id) {
+            continue;
+        }
+        new_id += 1;
+        let e = &cf.entries()[id];
+        if e.object_type != ObjectType::Stream || e.size < 4096 {
+            continue;
+        }
+        if let Some(&start) = cf.open_stream(id).ok().and_then(|s| s.sectors().first().copied()).as_ref() {
+            if start < first_fat {
+                found.push((start, new_id));
+            }
+        }
+    }
+    found.sort_unstable();
+    found.into_iter().map(|(_, id)| id).collect()
+}
+
+/// A container rebuilt around our streams, in the layout that matches the original's.
+struct Rebuilt {
+    bytes: Vec<u8>,
+    /// The era whose allocation (header and FAT) matches the original's.
+    style: Option<LayoutStyle>,
+    /// The FAT sector count was taken from the original rather than the era's rule.
+    fat_sectors_recovered: bool,
+}
+
 fn rebuild_container<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
     package_id: usize,
     info: &[u8],
     package: &[u8],
-) -> Result<Vec<u8>> {
+) -> Result<Rebuilt> {
     let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
     let copied = crate::copy::copy_entries(
         cf,
@@ -394,34 +443,50 @@ fn rebuild_container<R: Read + Seek>(
         None,
     )?;
     let (specs, contents) = (copied.specs, copied.contents);
-    // Every era's sector order; the one whose header and FAT match the original's is Office's
-    // layout for this file (default: 2013+).
-    let mut built = Vec::new();
-    for style in [
-        LayoutStyle::Office2013,
-        LayoutStyle::Office2010,
-        LayoutStyle::Office2007,
-    ] {
-        let layout = Layout::plan_styled(
-            cf.header().version,
-            style,
-            cf.entries()[0].modified,
-            &specs,
-            None,
-        )?
-        .with_root_name(&cf.entries()[0].name);
-        let mut out = Cursor::new(Vec::new());
-        layout.write_prefix(&mut out, &|id| {
-            contents.get(&id).map_or(&[][..], |v| v.as_slice())
-        })?;
-        let bytes = out.into_inner();
-        let same_allocation = CompoundFile::open(Cursor::new(&bytes))
-            .map(|c| c.header() == cf.header() && c.fat() == cf.fat())
-            .unwrap_or(false);
-        if same_allocation {
-            return Ok(bytes);
+    // Every era's sector order, first with the era's own FAT count (derived), then with the
+    // original's (recovered); the first whose header and FAT match the original's is Office's
+    // layout for this file (default: 2013+ with its own count).
+    let original_fat = u64::from(cf.header().fat_sector_count);
+    let leading = leading_streams(cf);
+    let mut first = None;
+    for fat_sectors in [None, Some(original_fat)] {
+        for style in LayoutStyle::ALL {
+            let shape = Shape {
+                style,
+                fat_sectors,
+                leading: leading.clone(),
+                ..Shape::era(style)
+            };
+            let layout = Layout::plan_shaped(
+                cf.header().version,
+                &shape,
+                cf.entries()[0].modified,
+                &specs,
+                None,
+            )?
+            .with_root_name(&cf.entries()[0].name)
+            .with_root_color(cf.entries()[0].color);
+            let mut out = Cursor::new(Vec::new());
+            layout.write_prefix(&mut out, &|id| {
+                contents.get(&id).map_or(&[][..], |v| v.as_slice())
+            })?;
+            let bytes = out.into_inner();
+            let same_allocation = CompoundFile::open(Cursor::new(&bytes))
+                .map(|c| c.header() == cf.header() && c.fat() == cf.fat())
+                .unwrap_or(false);
+            if same_allocation {
+                return Ok(Rebuilt {
+                    bytes,
+                    style: Some(style),
+                    fat_sectors_recovered: fat_sectors.is_some(),
+                });
+            }
+            first.get_or_insert(bytes);
         }
-        built.push(bytes);
     }
-    Ok(built.swap_remove(0))
+    Ok(Rebuilt {
+        bytes: first.unwrap_or_default(),
+        style: None,
+        fat_sectors_recovered: false,
+    })
 }
