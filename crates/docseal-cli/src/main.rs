@@ -22,6 +22,7 @@ use zeroize::Zeroizing;
 mod demo;
 mod irm;
 mod label;
+mod layout;
 mod signals;
 mod stdout;
 
@@ -109,6 +110,10 @@ enum Command {
         insecure_seed_for_tests: Option<u64>,
         #[command(flatten)]
         label: label::EncryptLabelArgs,
+        /// Office era whose container layout to write: office2007, office2010 or office2013
+        /// [default: office2013, what current Office writes].
+        #[arg(long, value_parser = layout::parse)]
+        layout: Option<docseal::LayoutStyle>,
     },
     /// Decrypt a password-protected file back into the plain package.
     Decrypt {
@@ -645,9 +650,11 @@ fn run(command: Command) -> Result<(), Failure> {
             allow_huge_spin_count,
             insecure_seed_for_tests,
             label,
+            layout,
         } => {
             check_spin_count("--spin-count", spin_count, allow_huge_spin_count)?;
-            let mut options = EncryptOptions::default();
+            let mut options = EncryptOptions::default()
+                .layout(layout.unwrap_or(docseal::LayoutStyle::Office2013));
             let label_changes = label.changes()?;
             if let Some(changes) = label_changes.clone() {
                 options = options.labels(changes);

@@ -56,7 +56,10 @@ fn report(path: &str) -> Result<(), Box<dyn std::error::Error>> {
         if e.object_type != ObjectType::Stream {
             continue;
         }
-        let secs = cf.open_stream(id).map(|s| s.sectors().to_vec()).unwrap_or_default();
+        let secs = cf
+            .open_stream(id)
+            .map(|s| s.sectors().to_vec())
+            .unwrap_or_default();
         let regular = e.size >= 4096;
         if regular {
             for &s in &secs {
@@ -68,7 +71,10 @@ fn report(path: &str) -> Result<(), Box<dyn std::error::Error>> {
         streams.push((id, e.name.clone(), e.size, regular, secs.first().copied()));
     }
     let fat_sectors: Vec<usize> = (0..sectors).filter(|&i| role[i] == "FAT").collect();
-    let used_fat = fat.iter().rposition(|&e| e != FREESECT).map_or(0, |p| p + 1);
+    let used_fat = fat
+        .iter()
+        .rposition(|&e| e != FREESECT)
+        .map_or(0, |p| p + 1);
     println!("== {path}");
     println!(
         "  len {} sectors {} | FAT {} at {:?} (entries in use {}, sectors needed {}) | DIFAT {} first {:#x} | dir first {} | minifat {} first {:#x} | root size {}",
@@ -94,7 +100,13 @@ fn report(path: &str) -> Result<(), Box<dyn std::error::Error>> {
     }
     let shown: Vec<String> = runs
         .iter()
-        .map(|(r, at, n)| if *n == 1 { format!("{at}:{r}") } else { format!("{at}-{}:{r}", at + n - 1) })
+        .map(|(r, at, n)| {
+            if *n == 1 {
+                format!("{at}:{r}")
+            } else {
+                format!("{at}-{}:{r}", at + n - 1)
+            }
+        })
         .collect();
     println!("  sectors: {}", shown.join(" "));
     for (id, name, size, regular, first) in streams {
@@ -104,7 +116,11 @@ fn report(path: &str) -> Result<(), Box<dyn std::error::Error>> {
             first
         );
     }
-    let entries: Vec<String> = cf.entries().iter().map(|e| format!("{:?}", e.name)).collect();
+    let entries: Vec<String> = cf
+        .entries()
+        .iter()
+        .map(|e| format!("{:?}", e.name))
+        .collect();
     println!("  directory order: {}", entries.join(", "));
     Ok(())
 }

@@ -411,7 +411,12 @@ fn leading_streams<R: Read + Seek>(cf: &mut CompoundFile<R>) -> Vec<usize> {
         if e.object_type != ObjectType::Stream || e.size < 4096 {
             continue;
         }
-        if let Some(&start) = cf.open_stream(id).ok().and_then(|s| s.sectors().first().copied()).as_ref() {
+        if let Some(&start) = cf
+            .open_stream(id)
+            .ok()
+            .and_then(|s| s.sectors().first().copied())
+            .as_ref()
+        {
             if start < first_fat {
                 found.push((start, new_id));
             }

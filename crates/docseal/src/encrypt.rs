@@ -37,6 +37,8 @@ pub struct EncryptOptions {
     reuse: Option<std::sync::Arc<ReusedKeys>>,
     /// Re-encryption of a Standard file: its descriptor, renewed with the same parameters.
     reuse_standard: Option<std::sync::Arc<StandardEncryptionInfo>>,
+    /// The Office era whose envelope and sector layout to write.
+    layout: docseal_ole::LayoutStyle,
 }
 
 /// What [`EncryptOptions::reusing_agile_keys`] keeps.
@@ -105,6 +107,7 @@ impl Default for EncryptOptions {
             labels: None,
             reuse: None,
             reuse_standard: None,
+            layout: docseal_ole::LayoutStyle::Office2013,
         }
     }
 }
@@ -199,6 +202,13 @@ impl EncryptOptions {
         self
     }
 
+    /// Writes the envelope and sector layout of an Office era (default: 2013+, what current
+    /// Office writes). See [`crate::LayoutStyle`].
+    pub fn layout(mut self, style: docseal_ole::LayoutStyle) -> Self {
+        self.layout = style;
+        self
+    }
+
     /// Sets the password spin count.
     pub fn spin_count(mut self, spin_count: u32) -> Self {
         self.profile.spin_count = spin_count;
@@ -266,9 +276,8 @@ pub(crate) fn envelope_entries(
     ]
 }
 
-/// Id of `EncryptedPackage` and `EncryptionInfo` in [`envelope_entries`].
+/// Id of `EncryptedPackage` in [`envelope_entries`].
 pub(crate) const PACKAGE_ID: usize = 1;
-pub(crate) const INFO_ID: usize = 10;
 
 /// Length of the `EncryptedPackage` stream for a package of `size` bytes.
 pub fn encrypted_package_len(size: u64) -> u64 {
@@ -480,8 +489,15 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
             )
         }
     };
-    let entries = envelope_entries(stream_len, info_len as u64, time);
-    let layout = Layout::plan(version, time, &entries, Some(PACKAGE_ID))?;
+    let envelope = crate::era::envelope(options.layout, stream_len, info_len as u64, time);
+    let shape = docseal_ole::Shape::era(options.layout);
+    let layout = Layout::plan_shaped(
+        version,
+        &shape,
+        time,
+        &envelope.entries,
+        Some(envelope.package),
+    )?;
 
     // First (or only) pass: encrypt and hash. A seekable sink gets the package in place now;
     // a sequential one gets nothing yet; a package small enough for the mini stream is kept.
@@ -561,16 +577,13 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
             "EncryptionInfo length changed after sealing",
         )));
     }
-    let ds = dataspaces::strong_encryption_streams();
     let contents = |id: usize| -> &[u8] {
-        match id {
-            PACKAGE_ID => &small_package,
-            3 => &ds[0].1,
-            4 => &ds[1].1,
-            6 => &ds[2].1,
-            9 => &ds[3].1,
-            INFO_ID => &info_bytes,
-            _ => &[],
+        if id == envelope.package {
+            &small_package
+        } else if id == envelope.info {
+            &info_bytes
+        } else {
+            envelope.dataspace(id).unwrap_or(&[])
         }
     };
     match sink {

@@ -85,6 +85,7 @@ mod conform;
 mod copy;
 mod decrypt;
 mod encrypt;
+mod era;
 mod error;
 mod fs;
 mod inspect;
@@ -135,6 +136,7 @@ pub use decrypt::{
 #[cfg(feature = "certificates")]
 pub use docseal_crypto::{CertificateInfo, RecipientCertificate, RecipientKey};
 pub use docseal_crypto::{HashAlgorithm, Password};
+pub use docseal_ole::LayoutStyle;
 pub use encrypt::{
     encrypt, encrypt_for, encrypt_to_writer, encrypted_package_len, Cipher, EncryptOptions,
     EncryptReport, Scheme,
