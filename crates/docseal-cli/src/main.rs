@@ -977,11 +977,14 @@ fn run(command: Command) -> Result<(), Failure> {
                 None
             };
             let findings = docseal::lint(&mut source, creds.as_ref(), &Limits::default())?;
+            let era = layout::era_of(&mut source)?;
             if json {
-                say!("{}", docseal::findings_json(&findings));
+                say!("{}", layout::with_era(docseal::findings_json(&findings), &era));
             } else if findings.is_empty() {
+                say!("layout: {}", era.describe());
                 say!("clean: nothing differs from what Office writes");
             } else {
+                say!("layout: {}", era.describe());
                 for f in &findings {
                     say!("{}: {}", f.rule, f.message);
                 }

@@ -524,6 +524,24 @@ impl Layout {
         (self.runs.len + 1) * ss
     }
 
+    /// The header as it will be written.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The FAT as it will be written: one entry per sector its FAT sectors map.
+    pub fn fat(&self) -> Vec<u32> {
+        let per = (self.version.sector_size() / 4) as u64;
+        (0..u64::from(self.header.fat_sector_count) * per)
+            .map(|i| self.runs.fat_entry(i))
+            .collect()
+    }
+
+    /// The mini FAT entries in use (the rest of its last sector is free).
+    pub fn mini_fat(&self) -> &[u32] {
+        &self.mini_fat
+    }
+
     /// The directory as it will be written.
     pub fn directory(&self) -> &[DirEntry] {
         &self.directory

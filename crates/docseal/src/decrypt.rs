@@ -159,7 +159,7 @@ pub(crate) fn open_container<R: Read + Seek>(input: R, limits: &Limits) -> Resul
 
 /// Opens `input` as a compound file, parsed once, and says what kind of file it is; a zip
 /// whose central directory reads is [`Error::NotEncrypted`].
-fn open_compound<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<(CompoundFile<R>, Kind)> {
+pub(crate) fn open_compound<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<(CompoundFile<R>, Kind)> {
     let mut head = [0u8; 8];
     input.seek(SeekFrom::Start(0))?;
     let n = crate::sniff::read_up_to(&mut input, &mut head)?;
@@ -186,7 +186,7 @@ fn open_compound<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<(Compo
 
 /// The encrypted package in an opened compound file of the given kind, with its parsed
 /// `EncryptionInfo`; any other kind is the error that says why it cannot be decrypted here.
-fn into_container<R: Read + Seek>(
+pub(crate) fn into_container<R: Read + Seek>(
     mut cf: CompoundFile<R>,
     kind: Kind,
     limits: &Limits,

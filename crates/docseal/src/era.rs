@@ -3,8 +3,10 @@
 //! first and `EncryptionInfo` last with a 200-byte `\x06Primary`; Office 2007 creates
 //! `EncryptionInfo` first and writes a 208-byte `\x06Primary` (`corpus/fetched/poi/protect.xlsx`).
 
+use std::io::{Read, Seek};
+
 use docseal_crypto::dataspaces;
-use docseal_ole::{EntrySpec, LayoutStyle};
+use docseal_ole::{CompoundFile, DirEntry, EntrySpec, Layout, LayoutStyle, ObjectType, Shape, FREESECT};
 
 /// The entries of one era's envelope and where each of its streams sits in the list.
 pub(crate) struct Envelope {
@@ -68,6 +70,153 @@ pub(crate) fn envelope(style: LayoutStyle, package_len: u64, info_len: u64, time
         entries,
         dataspaces,
     }
+}
+
+/// How a compound file's layout relates to Office's eras.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayoutMatch {
+    /// The eras whose layout of these entries is this file's, newest first (2010 and 2013+
+    /// place sectors alike once the FAT count is given, so both can match).
+    pub eras: Vec<LayoutStyle>,
+    /// The FAT count is more than the era's rule gives for this size (Office reserved more
+    /// while the file grew): the match used the file's own count.
+    pub fat_sectors_reserved: bool,
+}
+
+/// Which Office eras lay out `cf`'s entries (names, sizes, creation order) exactly as `cf`
+/// does: header, FAT, mini FAT and directory (colours, links, start sectors). No stream is read.
+pub fn layout_match<R: Read + Seek>(cf: &CompoundFile<R>) -> crate::Result<LayoutMatch> {
+    let (specs, leading) = specs_of(cf)?;
+    let version = cf.header().version;
+    let own_fat = u64::from(cf.header().fat_sector_count);
+    for fat_sectors in [None, Some(own_fat)] {
+        let mut eras = Vec::new();
+        for style in LayoutStyle::ALL {
+            let shape = Shape {
+                fat_sectors,
+                leading: leading.clone(),
+                ..Shape::era(style)
+            };
+            let Ok(layout) =
+                Layout::plan_shaped(version, &shape, cf.entries()[0].modified, &specs, None)
+            else {
+                continue;
+            };
+            let layout = layout
+                .with_root_name(&cf.entries()[0].name)
+                .with_root_color(cf.entries()[0].color);
+            if same_layout(&layout, cf) {
+                eras.push(style);
+            }
+        }
+        if !eras.is_empty() {
+            return Ok(LayoutMatch {
+                eras,
+                fat_sectors_reserved: fat_sectors.is_some(),
+            });
+        }
+    }
+    Ok(LayoutMatch {
+        eras: Vec::new(),
+        fat_sectors_reserved: false,
+    })
+}
+
+/// [`layout_match`] on a file: opens it as a compound file (any kind: encrypted package,
+/// IRM container, legacy binary) with `limits`.
+pub fn layout_of<R: Read + Seek>(input: R, limits: &crate::Limits) -> crate::Result<LayoutMatch> {
+    let cf = CompoundFile::open_with_limits(input, limits.ole())?;
+    layout_match(&cf)
+}
+
+impl LayoutMatch {
+    /// One line: the matching eras, or that none matches.
+    pub fn describe(&self) -> String {
+        if self.eras.is_empty() {
+            return "matches no Office era's layout".into();
+        }
+        let names: Vec<&str> = self.eras.iter().map(|s| s.name()).collect();
+        format!(
+            "{}{}",
+            names.join(" or "),
+            if self.fat_sectors_reserved {
+                " (with more FAT sectors than the file needs, as Office reserves them)"
+            } else {
+                ""
+            }
+        )
+    }
+
+    /// As JSON: `{"eras": [...], "fat_sectors_reserved": bool}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "eras": self.eras.iter().map(|s| s.name()).collect::<Vec<_>>(),
+            "fat_sectors_reserved": self.fat_sectors_reserved,
+        })
+    }
+}
+
+/// The reachable entries as specs in directory order (ids renumbered from 1), and the regular
+/// streams laid out before the first FAT sector, in file order.
+fn specs_of<R: Read + Seek>(cf: &CompoundFile<R>) -> crate::Result<(Vec<EntrySpec>, Vec<usize>)> {
+    let parent_of: std::collections::HashMap<usize, usize> = cf.tree()?.into_iter().collect();
+    let ids: Vec<usize> = (1..cf.entries().len())
+        .filter(|id| parent_of.contains_key(id))
+        .collect();
+    let index: std::collections::HashMap<usize, usize> =
+        ids.iter().enumerate().map(|(i, &id)| (id, i + 1)).collect();
+    let first_fat = cf.header().difat[0];
+    let mut specs = Vec::with_capacity(ids.len());
+    let mut leading = Vec::new();
+    for &id in &ids {
+        let e: &DirEntry = &cf.entries()[id];
+        let parent = index.get(&parent_of[&id]).copied().unwrap_or(0);
+        let stream_size = (e.object_type == ObjectType::Stream).then_some(e.size);
+        if e.object_type == ObjectType::Stream
+            && e.size >= 4096
+            && e.start_sector < first_fat
+        {
+            leading.push((e.start_sector, index[&id]));
+        }
+        specs.push(EntrySpec {
+            name: e.name.clone(),
+            stream_size,
+            parent,
+            created: e.created,
+            modified: e.modified,
+        });
+    }
+    leading.sort_unstable();
+    Ok((specs, leading.into_iter().map(|(_, id)| id).collect()))
+}
+
+fn same_layout<R: Read + Seek>(layout: &Layout, cf: &CompoundFile<R>) -> bool {
+    let mut ours = layout.header().clone();
+    ours.minor_version = cf.header().minor_version;
+    if &ours != cf.header() || layout.fat() != cf.fat() {
+        return false;
+    }
+    let used = layout.mini_fat().len();
+    if cf.mini_fat().get(..used) != Some(layout.mini_fat())
+        || cf.mini_fat()[used..].iter().any(|&e| e != FREESECT)
+    {
+        return false;
+    }
+    let shape = |e: &DirEntry| {
+        (
+            e.name.clone(),
+            e.object_type,
+            e.color,
+            e.left,
+            e.right,
+            e.child,
+            e.start_sector,
+            e.size,
+        )
+    };
+    let theirs: Vec<_> = cf.entries().iter().map(shape).collect();
+    let planned: Vec<_> = layout.directory().iter().map(shape).collect();
+    theirs == planned
 }
 
 #[cfg(test)]

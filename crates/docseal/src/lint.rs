@@ -11,7 +11,7 @@ use docseal_crypto::{
 use docseal_ole::{CompoundFile, Layout, LayoutStyle, ObjectType, Version};
 use serde_json::{json, Value};
 
-use crate::decrypt::{open_container, unlock_agile, Container};
+use crate::decrypt::{into_container, open_compound, unlock_agile, Container};
 use crate::encrypt::{envelope_entries, PACKAGE_ID};
 use crate::{Credentials, Limits, Result};
 
@@ -48,11 +48,15 @@ pub fn lint<R: Read + Seek>(
     credentials: Option<&Credentials>,
     limits: &Limits,
 ) -> Result<Vec<Finding>> {
+    let (cf, kind) = open_compound(input, limits)?;
+    if let crate::Kind::RightsManaged { .. } = kind {
+        return Ok(irm_rules(&cf));
+    }
     let Container {
         mut cf,
         info,
         package_id,
-    } = open_container(input, limits)?;
+    } = into_container(cf, kind, limits)?;
     let mut findings = Vec::new();
     let mut add = |rule: &'static str, message: String| findings.push(Finding { rule, message });
 
@@ -80,6 +84,33 @@ pub fn lint<R: Read + Seek>(
         _ => {}
     }
     Ok(findings)
+}
+
+/// An IRM container: no key, so the container only — version and Office's sector layout.
+fn irm_rules<R: Read + Seek>(cf: &CompoundFile<R>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let header = cf.header();
+    if header.minor_version != 0x3E {
+        findings.push(Finding {
+            rule: "cfb-minor-version",
+            message: format!(
+                "minor version {:#06x}; Office writes 0x003e",
+                header.minor_version
+            ),
+        });
+    }
+    match crate::era::layout_match(cf) {
+        Ok(m) if !m.eras.is_empty() => {}
+        Ok(m) => findings.push(Finding {
+            rule: "cfb-layout",
+            message: format!("sectors and directory: {}", m.describe()),
+        }),
+        Err(e) => findings.push(Finding {
+            rule: "cfb-layout",
+            message: format!("directory not readable as a tree: {e}"),
+        }),
+    }
+    findings
 }
 
 fn container_rules<R: Read + Seek>(
@@ -169,7 +200,10 @@ fn container_rules<R: Read + Seek>(
                 ),
                 Some(id) => {
                     let theirs = cf.read_stream(id, 1 << 20)?;
-                    if theirs != bytes {
+                    // Office 2007 wrote a 208-byte \x06Primary (`era::envelope`).
+                    let office_2007 = path.last() == Some(&"\u{6}Primary")
+                        && theirs == dataspaces::office_2007_primary();
+                    if theirs != bytes && !office_2007 {
                         add(
                             "dataspaces-bytes",
                             format!(
@@ -193,6 +227,18 @@ fn container_rules<R: Read + Seek>(
         .collect();
     let expected = envelope_entries(package_len, info_len, 0);
     let expected_names: Vec<String> = expected.iter().map(|e| e.name.clone()).collect();
+    let names_2007: Vec<String> =
+        crate::era::envelope(LayoutStyle::Office2007, package_len, info_len, 0)
+            .entries
+            .iter()
+            .map(|e| e.name.clone())
+            .collect();
+    // Any era's layout of the file's own entries is Office's; only a file that matches none
+    // is compared with the 2013+ envelope below to say where it differs.
+    let era_match = crate::era::layout_match(cf)?;
+    if names == names_2007 && !era_match.eras.is_empty() {
+        return Ok(());
+    }
     if names != expected_names {
         if names.len() == expected_names.len() {
             add(
@@ -205,6 +251,14 @@ fn container_rules<R: Read + Seek>(
         }
         return Ok(());
     }
+    if !era_match.eras.is_empty() {
+        return Ok(());
+    }
+    let flagged = std::cell::Cell::new(false);
+    let mut add = |rule: &'static str, message: String| {
+        flagged.set(true);
+        add(rule, message)
+    };
     // Office 2013+ reserves three FAT sectors; Office 2010's Standard writer and Excel 2011 one.
     let style = if header.fat_sector_count == 1 {
         LayoutStyle::Office2010
@@ -242,6 +296,12 @@ fn container_rules<R: Read + Seek>(
                 }
             }
         }
+    }
+    if !flagged.get() {
+        add(
+            "cfb-layout",
+            format!("sectors and directory: {}", era_match.describe()),
+        );
     }
     Ok(())
 }
