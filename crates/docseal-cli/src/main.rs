@@ -979,7 +979,10 @@ fn run(command: Command) -> Result<(), Failure> {
             let findings = docseal::lint(&mut source, creds.as_ref(), &Limits::default())?;
             let era = layout::era_of(&mut source)?;
             if json {
-                say!("{}", layout::with_era(docseal::findings_json(&findings), &era));
+                say!(
+                    "{}",
+                    layout::with_era(docseal::findings_json(&findings), &era)
+                );
             } else if findings.is_empty() {
                 say!("layout: {}", era.describe());
                 say!("clean: nothing differs from what Office writes");

@@ -159,7 +159,10 @@ pub(crate) fn open_container<R: Read + Seek>(input: R, limits: &Limits) -> Resul
 
 /// Opens `input` as a compound file, parsed once, and says what kind of file it is; a zip
 /// whose central directory reads is [`Error::NotEncrypted`].
-pub(crate) fn open_compound<R: Read + Seek>(mut input: R, limits: &Limits) -> Result<(CompoundFile<R>, Kind)> {
+pub(crate) fn open_compound<R: Read + Seek>(
+    mut input: R,
+    limits: &Limits,
+) -> Result<(CompoundFile<R>, Kind)> {
     let mut head = [0u8; 8];
     input.seek(SeekFrom::Start(0))?;
     let n = crate::sniff::read_up_to(&mut input, &mut head)?;

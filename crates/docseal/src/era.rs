@@ -6,7 +6,9 @@
 use std::io::{Read, Seek};
 
 use docseal_crypto::dataspaces;
-use docseal_ole::{CompoundFile, DirEntry, EntrySpec, Layout, LayoutStyle, ObjectType, Shape, FREESECT};
+use docseal_ole::{
+    CompoundFile, DirEntry, EntrySpec, Layout, LayoutStyle, ObjectType, Shape, FREESECT,
+};
 
 /// The entries of one era's envelope and where each of its streams sits in the list.
 pub(crate) struct Envelope {
@@ -172,10 +174,7 @@ fn specs_of<R: Read + Seek>(cf: &CompoundFile<R>) -> crate::Result<(Vec<EntrySpe
         let e: &DirEntry = &cf.entries()[id];
         let parent = index.get(&parent_of[&id]).copied().unwrap_or(0);
         let stream_size = (e.object_type == ObjectType::Stream).then_some(e.size);
-        if e.object_type == ObjectType::Stream
-            && e.size >= 4096
-            && e.start_sector < first_fat
-        {
+        if e.object_type == ObjectType::Stream && e.size >= 4096 && e.start_sector < first_fat {
             leading.push((e.start_sector, index[&id]));
         }
         specs.push(EntrySpec {
@@ -249,7 +248,8 @@ mod tests {
             .unwrap()
             + 1;
         assert_eq!(e.dataspace(primary).map(<[u8]>::len), Some(208));
-        assert_eq!(e.entries[primary - 1].parent, 10);
+        assert_eq!(e.entries[primary - 1].parent, 9);
+        assert_eq!(e.entries[8].name, "StrongEncryptionTransform");
         for (id, bytes) in &e.dataspaces {
             assert_eq!(e.entries[id - 1].stream_size, Some(bytes.len() as u64));
         }

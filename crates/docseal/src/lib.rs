@@ -137,11 +137,11 @@ pub use decrypt::{
 pub use docseal_crypto::{CertificateInfo, RecipientCertificate, RecipientKey};
 pub use docseal_crypto::{HashAlgorithm, Password};
 pub use docseal_ole::LayoutStyle;
-pub use era::{layout_match, layout_of, LayoutMatch};
 pub use encrypt::{
     encrypt, encrypt_for, encrypt_to_writer, encrypted_package_len, Cipher, EncryptOptions,
     EncryptReport, Scheme,
 };
+pub use era::{layout_match, layout_of, LayoutMatch};
 pub use error::{Error, Result};
 pub use fs::{remove_pending_outputs, spool, write_atomically};
 pub use inspect::{inspect, inspect_with};
