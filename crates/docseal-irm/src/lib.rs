@@ -60,6 +60,7 @@ mod error;
 mod eul;
 pub mod license;
 mod lp;
+pub mod property_hash;
 pub mod test_provider;
 mod transform;
 mod xml;

@@ -25,7 +25,7 @@ pub use directory::{compare_names, names_equal, Color, DirEntry, ObjectType};
 pub use error::{Error, Result};
 pub use header::{Header, Version};
 pub use reader::{CompoundFile, Limits, OwnedStream, Stream};
-pub use writer::{EntrySpec, Layout, LayoutStyle, Shape, Tree};
+pub use writer::{EntrySpec, Layout, LayoutStyle, Order, Shape, Tree};
 
 #[doc(hidden)]
 pub mod tests_support {

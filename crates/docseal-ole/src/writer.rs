@@ -134,6 +134,25 @@ pub struct Shape {
     pub leading: Vec<usize>,
     /// How sibling trees are built.
     pub tree: Tree,
+    /// How sectors are ordered.
+    pub order: Order,
+}
+
+/// How a plan orders sectors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Order {
+    /// The era's fixed prefix (`FAT, dir, mini FAT, mini, dir, dir, mini, FAT…`), then the
+    /// streams, then what is left: the encrypted-package envelopes.
+    EraPrefix,
+    /// Every entry created in list order with its data written at once, each sector taken
+    /// from the end of the file as the file grows: a directory sector when an entry needs one,
+    /// mini FAT and mini-stream sectors as small streams arrive, FAT sectors just before the
+    /// sectors that need them (all of a regular stream's, so it stays contiguous), and at
+    /// least `fat_sectors` FAT sectors once the largest stream is written. How Office writes an
+    /// IRM container (the Microsoft 365 sample: `FAT, dir, mini FAT, mini, dir, dir, FAT,
+    /// \x06Primary…, mini, FAT…, EncryptedPackage…, mini, dir`). Version 3 only.
+    Creation,
 }
 
 /// How a storage's children become a red-black tree. Both give Office's directory for the
@@ -156,8 +175,108 @@ impl Shape {
             fat_sectors: None,
             leading: Vec::new(),
             tree: Tree::Inserted,
+            order: Order::EraPrefix,
         }
     }
+}
+
+/// The outcome of [`simulate_creation_order`].
+struct Simulated {
+    runs: Runs,
+    fat: u64,
+    difat: u64,
+}
+
+/// Lays sectors out as a writer that creates `entries` in order and writes each stream at once
+/// (see [`Order::Creation`]). `dir_total` and `mini_fat_total` are the final counts (the
+/// directory is padded to them at the end); `reserve` is the FAT count reached before the
+/// largest regular stream is written.
+fn simulate_creation_order(
+    entries: &[EntrySpec],
+    dir_total: u64,
+    mini_fat_total: u64,
+    reserve: Option<u64>,
+) -> Simulated {
+    const PER: u64 = 128;
+    let mut runs = Runs::default();
+    let mut fat = 0u64;
+    // Takes `count` sectors for `role` from the end of the file, FAT sectors first.
+    let take = |runs: &mut Runs, fat: &mut u64, role: Role, count: u64| {
+        while runs.len + count > *fat * PER {
+            runs.push(Role::Fat, 1);
+            *fat += 1;
+        }
+        runs.push(role, count);
+    };
+    take(&mut runs, &mut fat, Role::Dir, 1);
+    let (mut dirs, mut mini_fats, mut hosts, mut mini_used) = (1u64, 0u64, 0u64, 0u64);
+    let largest = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| e.stream_size.map(|s| (s, i + 1)))
+        .filter(|&(s, _)| s >= u64::from(MINI_STREAM_CUTOFF))
+        .max()
+        .map(|(_, id)| id);
+    for (i, e) in entries.iter().enumerate() {
+        let id = i as u64 + 1;
+        if id >= dirs * 4 {
+            take(&mut runs, &mut fat, Role::Dir, 1);
+            dirs += 1;
+        }
+        let Some(size) = e.stream_size.filter(|&s| s > 0) else {
+            continue;
+        };
+        if size < u64::from(MINI_STREAM_CUTOFF) {
+            mini_used += size.div_ceil(MINI_SECTOR_SIZE as u64);
+            while mini_fats * PER < mini_used {
+                take(&mut runs, &mut fat, Role::MiniFat, 1);
+                mini_fats += 1;
+            }
+            while hosts * 8 < mini_used {
+                take(&mut runs, &mut fat, Role::Mini, 1);
+                hosts += 1;
+            }
+            continue;
+        }
+        let count = size.div_ceil(512);
+        if Some(i + 1) == largest {
+            while fat < reserve.unwrap_or(0) {
+                runs.push(Role::Fat, 1);
+                fat += 1;
+            }
+        }
+        // The FAT grows for the whole stream first, so the stream stays contiguous.
+        let mut need = fat;
+        while runs.len + (need - fat) + count > need * PER {
+            need += 1;
+        }
+        while fat < need {
+            runs.push(Role::Fat, 1);
+            fat += 1;
+        }
+        take(&mut runs, &mut fat, Role::Stream(i + 1), count);
+    }
+    while dirs < dir_total {
+        take(&mut runs, &mut fat, Role::Dir, 1);
+        dirs += 1;
+    }
+    while mini_fats < mini_fat_total {
+        take(&mut runs, &mut fat, Role::MiniFat, 1);
+        mini_fats += 1;
+    }
+    // DIFAT sectors at the end, once the FAT outgrows the header's 109 slots.
+    let mut difat = 0u64;
+    loop {
+        let need = fat
+            .saturating_sub(HEADER_DIFAT_ENTRIES as u64)
+            .div_ceil(PER - 1);
+        if need <= difat {
+            break;
+        }
+        take(&mut runs, &mut fat, Role::Difat, 1);
+        difat += 1;
+    }
+    Simulated { runs, fat, difat }
 }
 
 /// The FAT and DIFAT sector counts for `others` sectors of other roles, with at least
@@ -368,8 +487,8 @@ impl Layout {
         }
         let regular_sectors: u64 = regular.iter().map(|(_, s)| s.div_ceil(ss as u64)).sum();
         let others = dir_sectors + mini_fat_sectors + mini_hosts + regular_sectors;
-        let (fat_count, difat_count) = fat_and_difat(others, fat_min, per_sector);
-        let total = others + fat_count + difat_count;
+        let (mut fat_count, mut difat_count) = fat_and_difat(others, fat_min, per_sector);
+        let mut total = others + fat_count + difat_count;
         if total > u64::from(MAXREGSECT) {
             return Err(crate::Error::LimitExceeded {
                 what: "compound file sectors",
@@ -377,6 +496,13 @@ impl Layout {
             });
         }
 
+        let simulated = (shape.order == Order::Creation && version == Version::V3)
+            .then(|| simulate_creation_order(entries, dir_sectors, mini_fat_sectors, fat_sectors));
+        if let Some(sim) = &simulated {
+            fat_count = sim.fat;
+            difat_count = sim.difat;
+            total = sim.runs.len;
+        }
         // Lay the roles out: leading streams, Office's prefix, then regular streams, then what
         // is left.
         let mut runs = Runs::default();
@@ -443,6 +569,11 @@ impl Layout {
             runs.push(r, remaining[kind_index(r)]);
         }
         runs.push(Role::Difat, difat_count);
+        let mut streamed_first = streamed_first;
+        if let Some(sim) = simulated {
+            runs = sim.runs;
+            streamed_first = streamed.and_then(|id| runs.sector_of(Role::Stream(id), 0));
+        }
         debug_assert_eq!(runs.len, total);
 
         for (id, entry) in directory.iter_mut().enumerate().skip(1) {

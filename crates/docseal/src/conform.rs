@@ -13,7 +13,7 @@ use docseal_crypto::{
 use docseal_ole::{CompoundFile, Layout, LayoutStyle, ObjectType, Shape};
 use serde_json::{json, Value};
 
-use crate::decrypt::{open_container, unlock_agile, Container};
+use crate::decrypt::{unlock_agile, Container};
 use crate::{Credentials, Error, Limits, Result};
 
 /// One place where the reproduction differs from the original.
@@ -44,6 +44,10 @@ pub struct ConformReport {
     /// The original holds more FAT sectors than its era's rule gives for its size (Office
     /// reserved them while the file grew); the count was taken from the original.
     pub fat_sectors_recovered: bool,
+    /// Bytes of `EncryptedPackage` ciphertext left out of the comparison: an IRM container's
+    /// content needs the rights server's key, so a stand-in of the same size was encrypted in
+    /// its place (0 for password-encrypted files, whose ciphertext is compared).
+    pub ciphertext_not_compared: u64,
 }
 
 impl ConformReport {
@@ -55,6 +59,7 @@ impl ConformReport {
             "container_identical": self.container_identical,
             "layout": self.layout,
             "fat_sectors_recovered": self.fat_sectors_recovered,
+            "ciphertext_not_compared": self.ciphertext_not_compared,
             "differences": self.differences.iter().map(|d| json!({
                 "structure": d.structure, "offset": d.offset, "detail": d.detail,
             })).collect::<Vec<_>>(),
@@ -62,7 +67,7 @@ impl ConformReport {
     }
 }
 
-fn first_difference(structure: &str, ours: &[u8], theirs: &[u8]) -> Option<Difference> {
+pub(crate) fn first_difference(structure: &str, ours: &[u8], theirs: &[u8]) -> Option<Difference> {
     let at = ours.iter().zip(theirs).position(|(a, b)| a != b);
     match at {
         Some(i) => Some(Difference {
@@ -108,11 +113,15 @@ pub fn conform<R: Read + Seek>(
     credentials: &Credentials,
     limits: &Limits,
 ) -> Result<ConformReport> {
+    let (cf, kind) = crate::decrypt::open_compound(input, limits)?;
+    if let crate::Kind::RightsManaged { .. } = kind {
+        return crate::conform_irm::conform_irm(cf);
+    }
     let Container {
         mut cf,
         info,
         package_id,
-    } = open_container(input, limits)?;
+    } = crate::decrypt::into_container(cf, kind, limits)?;
     let original_info = {
         let id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
         cf.read_stream(id, limits.max_encryption_info_size)?
@@ -285,12 +294,34 @@ pub fn conform<R: Read + Seek>(
         inner.read_to_end(&mut v)?;
         v
     };
+    Ok(finish(
+        scheme,
+        streams_identical,
+        differences,
+        ours_file,
+        &original_file,
+        rebuilt.style.map(LayoutStyle::name),
+        rebuilt.fat_sectors_recovered,
+    ))
+}
+
+/// Compares a rebuilt file with the original once the bytes Office leaves behind (slack after
+/// stream ends, a file cut after its last data) are recovered, and makes the report.
+pub(crate) fn finish(
+    scheme: &'static str,
+    streams_identical: bool,
+    mut differences: Vec<Difference>,
+    ours_file: Vec<u8>,
+    original_file: &[u8],
+    layout: Option<&'static str>,
+    fat_sectors_recovered: bool,
+) -> ConformReport {
     // Office leaves whatever was in memory in the unused tail of the last sector of
     // EncryptedPackage and of the mini stream. Those slack bytes are recovered like the other
     // padding, where both files put the stream in the same sector.
     let mut ours_file = ours_file;
     let slack = slack_regions(&ours_file);
-    if slack == slack_regions(&original_file) {
+    if slack == slack_regions(original_file) {
         for range in slack {
             if range.end <= ours_file.len() && range.end <= original_file.len() {
                 ours_file[range.clone()].copy_from_slice(&original_file[range]);
@@ -305,24 +336,25 @@ pub fn conform<R: Read + Seek>(
     {
         ours_file.truncate(short);
     }
-    let container = first_difference("compound file", &ours_file, &original_file);
+    let container = first_difference("compound file", &ours_file, original_file);
     let container_identical = container.is_none();
     if let Some(mut d) = container {
         d.detail = format!(
             "{} ({})",
             d.detail,
-            describe_offset(&original_file, d.offset)
+            describe_offset(original_file, d.offset)
         );
         differences.push(d);
     }
-    Ok(ConformReport {
+    ConformReport {
         scheme,
         streams_identical,
         container_identical,
         differences,
-        layout: rebuilt.style.map(LayoutStyle::name),
-        fat_sectors_recovered: rebuilt.fat_sectors_recovered,
-    })
+        layout,
+        fat_sectors_recovered,
+        ciphertext_not_compared: 0,
+    }
 }
 
 /// The unused tails of the last sector of `EncryptedPackage` (when in regular sectors) and of

@@ -82,6 +82,7 @@
 
 mod certs;
 mod conform;
+mod conform_irm;
 mod copy;
 mod decrypt;
 mod encrypt;
