@@ -161,3 +161,89 @@ fn a_recovered_fat_count_is_kept_and_placed_before_the_package() {
     .unwrap();
     assert_eq!(own.header().fat_sector_count, 30);
 }
+
+/// An IRM container in Office's creation order (the Microsoft 365 sample's entries).
+fn irm_entries(primary: u64, package: u64) -> Vec<EntrySpec> {
+    vec![
+        EntrySpec::storage("\u{6}DataSpaces", 0, 7),
+        EntrySpec::stream("Version", 1, 76),
+        EntrySpec::stream("DataSpaceMap", 1, 104),
+        EntrySpec::storage("DataSpaceInfo", 1, 7),
+        EntrySpec::stream("DRMEncryptedDataSpace", 4, 56),
+        EntrySpec::storage("TransformInfo", 1, 7),
+        EntrySpec::storage("DRMEncryptedTransform", 6, 7),
+        EntrySpec::stream("\u{6}Primary", 7, primary),
+        EntrySpec::stream("LabelInfo", 6, 307),
+        EntrySpec::stream("EncryptedPackage", 0, package),
+        EntrySpec::stream("\u{5}SummaryInformation", 0, 452),
+        EntrySpec::stream("EncryptedSIHash", 0, 6),
+        EntrySpec::stream("\u{5}DocumentSummaryInformation", 0, 220),
+        EntrySpec::stream("EncryptedDSIHash", 0, 6),
+    ]
+}
+
+#[test]
+fn creation_order_gives_the_microsoft_365_irm_layout() {
+    // taskbox_data_collection_IRM.docx: a 119,840-byte licence, a 1,994,760-byte package and
+    // 42 FAT sectors.
+    let shape = Shape {
+        fat_sectors: Some(42),
+        order: Order::Creation,
+        ..Shape::era(LayoutStyle::Office2013)
+    };
+    let layout = Layout::plan_shaped(
+        Version::V3,
+        &shape,
+        1,
+        &irm_entries(119_840, 1_994_760),
+        Some(10),
+    )
+    .unwrap();
+    let h = layout.header();
+    let fats: Vec<u32> = [0, 6].into_iter().chain(243..283).collect();
+    assert_eq!(h.fat_sector_count, 42);
+    assert_eq!(h.difat[..42], fats[..]);
+    assert_eq!((h.first_directory_sector, h.first_mini_fat_sector), (1, 2));
+    assert_eq!(layout.streamed_offset(), Some(284 * 512));
+    assert_eq!(layout.file_len(), 2_141_696);
+    let dir = layout.directory();
+    assert_eq!(
+        dir[8].start_sector, 7,
+        "\\x06Primary after the second FAT sector"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// Creation order at any size: the fewest FAT sectors, each just before the sectors that
+    /// need it, every stream contiguous, and the `cfb` crate reads the file.
+    #[test]
+    fn creation_order_at_any_size(primary in 0u64..300_000, package in 0u64..64 << 20) {
+        let entries = irm_entries(primary, package);
+        let shape = Shape { order: Order::Creation, ..Shape::era(LayoutStyle::Office2013) };
+        let layout = Layout::plan_shaped(Version::V3, &shape, 1, &entries, Some(10)).unwrap();
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        if let Some(off) = layout.streamed_offset() {
+            f.as_file_mut().seek(SeekFrom::Start(off + package)).unwrap();
+            layout.write_suffix(f.as_file_mut(), &contents).unwrap();
+            f.as_file_mut().seek(SeekFrom::Start(0)).unwrap();
+        }
+        layout.write_prefix(f.as_file_mut(), &contents).unwrap();
+        let mut cf = CompoundFile::open(std::fs::File::open(f.path()).unwrap()).unwrap();
+        let h = cf.header().clone();
+        let fat = u64::from(h.fat_sector_count);
+        let sectors = (cf.file_len() - 512).div_ceil(512);
+        prop_assert_eq!(fat, sectors.div_ceil(128).max(1), "fewest FAT sectors");
+        prop_assert_eq!(h.difat_sector_count > 0, fat > 109);
+        for id in [8usize, 10] {
+            if cf.entries()[id].size >= 4096 {
+                let s = cf.open_stream(id).unwrap().sectors().to_vec();
+                prop_assert!(s.windows(2).all(|w| w[1] == w[0] + 1), "contiguous");
+            }
+        }
+        let theirs = cfb::CompoundFile::open(std::fs::File::open(f.path()).unwrap()).unwrap();
+        prop_assert_eq!(theirs.entry("/EncryptedPackage").unwrap().len(), package);
+        prop_assert_eq!(theirs.entry("/EncryptedDSIHash").unwrap().len(), 6);
+    }
+}

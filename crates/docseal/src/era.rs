@@ -83,6 +83,9 @@ pub struct LayoutMatch {
     /// The FAT count is more than the era's rule gives for this size (Office reserved more
     /// while the file grew): the match used the file's own count.
     pub fat_sectors_reserved: bool,
+    /// The sectors follow the order in which Office writes IRM containers (every entry in
+    /// directory order, each sector taken as the file grows: [`docseal_ole::Order::Creation`]).
+    pub irm_creation_order: bool,
 }
 
 /// Which Office eras lay out `cf`'s entries (names, sizes, creation order) exactly as `cf`
@@ -115,12 +118,33 @@ pub fn layout_match<R: Read + Seek>(cf: &CompoundFile<R>) -> crate::Result<Layou
             return Ok(LayoutMatch {
                 eras,
                 fat_sectors_reserved: fat_sectors.is_some(),
+                irm_creation_order: false,
             });
+        }
+        let shape = Shape {
+            fat_sectors,
+            order: docseal_ole::Order::Creation,
+            ..Shape::era(LayoutStyle::Office2013)
+        };
+        if let Ok(layout) =
+            Layout::plan_shaped(version, &shape, cf.entries()[0].modified, &specs, None)
+        {
+            let layout = layout
+                .with_root_name(&cf.entries()[0].name)
+                .with_root_color(cf.entries()[0].color);
+            if same_layout(&layout, cf) {
+                return Ok(LayoutMatch {
+                    eras,
+                    fat_sectors_reserved: fat_sectors.is_some(),
+                    irm_creation_order: true,
+                });
+            }
         }
     }
     Ok(LayoutMatch {
         eras: Vec::new(),
         fat_sectors_reserved: false,
+        irm_creation_order: false,
     })
 }
 
@@ -134,10 +158,13 @@ pub fn layout_of<R: Read + Seek>(input: R, limits: &crate::Limits) -> crate::Res
 impl LayoutMatch {
     /// One line: the matching eras, or that none matches.
     pub fn describe(&self) -> String {
-        if self.eras.is_empty() {
+        if self.eras.is_empty() && !self.irm_creation_order {
             return "matches no Office era's layout".into();
         }
-        let names: Vec<&str> = self.eras.iter().map(|s| s.name()).collect();
+        let mut names: Vec<&str> = self.eras.iter().map(|s| s.name()).collect();
+        if self.irm_creation_order {
+            names.push("office-irm (Office's IRM container order)");
+        }
         format!(
             "{}{}",
             names.join(" or "),
@@ -154,6 +181,7 @@ impl LayoutMatch {
         serde_json::json!({
             "eras": self.eras.iter().map(|s| s.name()).collect::<Vec<_>>(),
             "fat_sectors_reserved": self.fat_sectors_reserved,
+            "irm_creation_order": self.irm_creation_order,
         })
     }
 }

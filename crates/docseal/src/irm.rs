@@ -483,41 +483,59 @@ pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
             .map_or(&[][..], |(_, b)| b.as_slice())
     };
     use docseal_ole::EntrySpec;
+    // Office's creation order (the Microsoft 365 sample): \x06DataSpaces and its streams, the
+    // label stream, the package, then each clear property set followed by its hash stream.
     // Entry ids are 1-based positions; parents refer to them.
+    let summary_hash = docseal_irm::property_hash::property_set_hash(&summary);
+    let doc_summary_hash = docseal_irm::property_hash::property_set_hash(&doc_summary);
     let mut entries = vec![
-        EntrySpec::stream("EncryptedPackage", 0, stream_len), // 1
-        EntrySpec::storage(docseal_crypto::dataspaces::DATASPACES, 0, time), // 2
-        EntrySpec::stream("Version", 2, stream_of(&["Version"]).len() as u64), // 3
-        EntrySpec::stream("DataSpaceMap", 2, stream_of(&["DataSpaceMap"]).len() as u64), // 4
-        EntrySpec::storage("DataSpaceInfo", 2, time),         // 5
+        EntrySpec::storage(docseal_crypto::dataspaces::DATASPACES, 0, time), // 1
+        EntrySpec::stream("Version", 1, stream_of(&["Version"]).len() as u64), // 2
+        EntrySpec::stream("DataSpaceMap", 1, stream_of(&["DataSpaceMap"]).len() as u64), // 3
+        EntrySpec::storage("DataSpaceInfo", 1, time),                        // 4
         EntrySpec::stream(
             "DRMEncryptedDataSpace",
-            5,
+            4,
             stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]).len() as u64,
-        ), // 6
-        EntrySpec::storage("TransformInfo", 2, time),         // 7
-        EntrySpec::storage("DRMEncryptedTransform", 7, time), // 8
+        ), // 5
+        EntrySpec::storage("TransformInfo", 1, time),                        // 6
+        EntrySpec::storage("DRMEncryptedTransform", 6, time),                // 7
         EntrySpec::stream(
             "\u{6}Primary",
-            8,
+            7,
             stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]).len() as u64,
-        ), // 9
-        EntrySpec::stream("\u{5}SummaryInformation", 0, summary.len() as u64), // 10
+        ), // 8
+    ];
+    if let Some(li) = &label_info {
+        entries.push(EntrySpec::stream("LabelInfo", 6, li.len() as u64)); // 9
+    }
+    let package_id = entries.len() + 1;
+    entries.extend([
+        EntrySpec::stream("EncryptedPackage", 0, stream_len),
+        EntrySpec::stream("\u{5}SummaryInformation", 0, summary.len() as u64),
+        EntrySpec::stream(docseal_irm::property_hash::SUMMARY_HASH_STREAM, 0, 6),
         EntrySpec::stream(
             "\u{5}DocumentSummaryInformation",
             0,
             doc_summary.len() as u64,
-        ), // 11
-    ];
-    if let Some(li) = &label_info {
-        entries.push(EntrySpec::stream("LabelInfo", 7, li.len() as u64)); // 12
-    }
+        ),
+        EntrySpec::stream(
+            docseal_irm::property_hash::DOCUMENT_SUMMARY_HASH_STREAM,
+            0,
+            6,
+        ),
+    ]);
     let version = if stream_len >= 1 << 31 {
         docseal_ole::Version::V4
     } else {
         docseal_ole::Version::V3
     };
-    let layout = docseal_ole::Layout::plan(version, time, &entries, Some(1))?;
+    let shape = docseal_ole::Shape {
+        order: docseal_ole::Order::Creation,
+        ..docseal_ole::Shape::era(docseal_ole::LayoutStyle::Office2013)
+    };
+    let layout =
+        docseal_ole::Layout::plan_shaped(version, &shape, time, &entries, Some(package_id))?;
     let cipher = docseal_irm::EcbCipher::new(&key);
     let mut small = Vec::new();
     match layout.streamed_offset() {
@@ -529,14 +547,16 @@ pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
     }
     let contents = |id: usize| -> &[u8] {
         match id {
-            1 => &small,
-            3 => stream_of(&["Version"]),
-            4 => stream_of(&["DataSpaceMap"]),
-            6 => stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]),
-            9 => stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]),
-            10 => &summary,
-            11 => &doc_summary,
-            12 => label_info.as_deref().unwrap_or(&[]),
+            2 => stream_of(&["Version"]),
+            3 => stream_of(&["DataSpaceMap"]),
+            5 => stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]),
+            8 => stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]),
+            9 if label_info.is_some() => label_info.as_deref().unwrap_or(&[]),
+            _ if id == package_id => &small,
+            _ if id == package_id + 1 => &summary,
+            _ if id == package_id + 2 => &summary_hash,
+            _ if id == package_id + 3 => &doc_summary,
+            _ if id == package_id + 4 => &doc_summary_hash,
             _ => &[],
         }
     };

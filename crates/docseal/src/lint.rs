@@ -100,7 +100,7 @@ fn irm_rules<R: Read + Seek>(cf: &CompoundFile<R>) -> Vec<Finding> {
         });
     }
     match crate::era::layout_match(cf) {
-        Ok(m) if !m.eras.is_empty() => {}
+        Ok(m) if !m.eras.is_empty() || m.irm_creation_order => {}
         Ok(m) => findings.push(Finding {
             rule: "cfb-layout",
             message: format!("sectors and directory: {}", m.describe()),

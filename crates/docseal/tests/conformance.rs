@@ -253,3 +253,59 @@ fn our_own_output_conforms() {
         );
     }
 }
+
+/// The Microsoft 365 Purview-protected docx (microsoft/BusyBox, no license file, so read from
+/// the shared corpus): rebuilt without its content key from its own licence, label stream and
+/// property sets and a stand-in package of the same size, laid out in Office's IRM creation
+/// order. Everything is identical but the ciphertext; `EncryptedSIHash` and
+/// `EncryptedDSIHash` are derived from the property sets; the FAT count (42 where 33 suffice)
+/// is taken from the file.
+#[test]
+fn the_purview_irm_docx_is_identical_but_its_ciphertext() {
+    let path = "fetched/busybox/taskbox_data_collection_IRM.docx";
+    let Some(bytes) = shared_corpus(path) else {
+        return;
+    };
+    let r = conform(Cursor::new(bytes), &Credentials::none(), &Limits::default()).unwrap();
+    assert!(
+        r.streams_identical && r.container_identical,
+        "{:?}",
+        r.differences
+    );
+    assert_eq!(r.scheme, "irm");
+    assert_eq!(r.layout, Some("office-irm"));
+    assert!(r.fat_sectors_recovered);
+    // 1,994,760-byte EncryptedPackage: its 8-byte size in the clear, the rest ciphertext.
+    assert_eq!(r.ciphertext_not_compared, 1_994_752);
+}
+
+/// `irm protect` lays a package out as Office does, at several sizes (the licence's size moves
+/// `\x06Primary` in and out of the mini stream, the package crosses FAT-sector boundaries):
+/// `conform` without the key finds it identical with the era rule's own FAT count.
+#[test]
+fn irm_protect_output_conforms_without_the_key() {
+    use docseal::irm::{protect, InsecureTestLicenseProvider, ProtectOptions};
+    for size in [100usize, 5_000, 70_000, 400_000] {
+        let package: Vec<u8> = (0..size).map(|i| (i * 7 % 251) as u8).collect();
+        let mut out = Cursor::new(Vec::new());
+        protect(
+            Cursor::new(&package),
+            &mut out,
+            &InsecureTestLicenseProvider::seeded(size as u64),
+            &ProtectOptions::default(),
+        )
+        .unwrap();
+        let r = conform(
+            Cursor::new(out.into_inner()),
+            &Credentials::none(),
+            &Limits::default(),
+        )
+        .unwrap();
+        assert!(
+            r.streams_identical && r.container_identical && !r.fat_sectors_recovered,
+            "{size}: {r:?}"
+        );
+        assert_eq!(r.layout, Some("office-irm"), "{size}");
+        assert!(r.ciphertext_not_compared >= size as u64, "{size}");
+    }
+}
