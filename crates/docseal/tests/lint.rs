@@ -294,3 +294,58 @@ fn everything_docseal_writes_lints_clean() {
         Vec::<&str>::new()
     );
 }
+
+#[test]
+fn lint_names_the_era_a_layout_matches() {
+    use docseal::{layout_of, LayoutStyle};
+    let era = |bytes: &[u8]| layout_of(Cursor::new(bytes), &Limits::default()).unwrap();
+    for style in LayoutStyle::ALL {
+        for scheme in [docseal::Scheme::Agile, docseal::Scheme::Standard] {
+            let mut out = Cursor::new(Vec::new());
+            let opts = EncryptOptions::default()
+                .scheme(scheme)
+                .spin_count(1000)
+                .layout(style);
+            docseal::encrypt(
+                Cursor::new(corpus("generated/pydocx.docx")),
+                &mut out,
+                &Password::new("pw"),
+                &opts,
+            )
+            .unwrap();
+            let file = out.into_inner();
+            let m = era(&file);
+            assert_eq!(m.eras, vec![style], "{style:?} {scheme:?}");
+            assert!(!m.fat_sectors_reserved);
+            assert!(rules(&file, None).is_empty(), "{style:?} {scheme:?}");
+        }
+    }
+    let m = era(&corpus("fetched/poi/protect.xlsx"));
+    assert_eq!(m.eras, vec![LayoutStyle::Office2007]);
+    let m = era(&corpus("fetched/test_files/agile_pass_32_buffer.pptx"));
+    assert_eq!(m.eras, vec![LayoutStyle::Office2013, LayoutStyle::Office2010]);
+    assert!(m.fat_sectors_reserved);
+    let m = era(&corpus("fetched/tika/protected_normal_case.docx"));
+    assert!(m.eras.is_empty() && !m.irm_creation_order);
+    assert_eq!(m.describe(), "matches no Office era's layout");
+}
+
+#[test]
+fn lint_covers_irm_containers() {
+    // An IRM Word 97 document: no key, so the container rules only; no Office era's envelope.
+    let found = rules(&corpus("fetched/tika/testWORD_protected_drm.doc"), None);
+    assert_eq!(found, vec!["cfb-layout"]);
+    // What `irm protect` writes is Office's IRM order and lints clean.
+    let mut out = Cursor::new(Vec::new());
+    docseal::irm::protect(
+        Cursor::new(corpus("generated/pydocx.docx")),
+        &mut out,
+        &docseal::irm::InsecureTestLicenseProvider::seeded(4),
+        &docseal::irm::ProtectOptions::default(),
+    )
+    .unwrap();
+    let file = out.into_inner();
+    assert!(rules(&file, None).is_empty());
+    let m = docseal::layout_of(Cursor::new(&file), &Limits::default()).unwrap();
+    assert!(m.irm_creation_order);
+}
