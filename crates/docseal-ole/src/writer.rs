@@ -569,7 +569,6 @@ impl Layout {
             runs.push(r, remaining[kind_index(r)]);
         }
         runs.push(Role::Difat, difat_count);
-        let mut streamed_first = streamed_first;
         if let Some(sim) = simulated {
             runs = sim.runs;
             streamed_first = streamed.and_then(|id| runs.sector_of(Role::Stream(id), 0));

@@ -323,7 +323,10 @@ fn lint_names_the_era_a_layout_matches() {
     let m = era(&corpus("fetched/poi/protect.xlsx"));
     assert_eq!(m.eras, vec![LayoutStyle::Office2007]);
     let m = era(&corpus("fetched/test_files/agile_pass_32_buffer.pptx"));
-    assert_eq!(m.eras, vec![LayoutStyle::Office2013, LayoutStyle::Office2010]);
+    assert_eq!(
+        m.eras,
+        vec![LayoutStyle::Office2013, LayoutStyle::Office2010]
+    );
     assert!(m.fat_sectors_reserved);
     let m = era(&corpus("fetched/tika/protected_normal_case.docx"));
     assert!(m.eras.is_empty() && !m.irm_creation_order);
