@@ -166,14 +166,16 @@ fn flip(file: &[u8], offset: usize, bit: u8) -> Vec<u8> {
 }
 
 /// Offsets of the EncryptedPackage stream's bytes inside a file whose package is ≥ 4 KiB
-/// (regular sectors, contiguous from sector 9 in Office's layout).
+/// (regular sectors, contiguous in Office's layout: from sector 9 while three FAT sectors map
+/// the file, after the further FAT sectors in larger files).
 fn package_region(file: &[u8]) -> std::ops::Range<usize> {
     let stream = package_stream(file);
-    let start = 512 * 10;
+    let fat_sectors = u32::from_le_bytes(file[44..48].try_into().unwrap()) as usize;
+    let start = 512 * (7 + fat_sectors.max(3));
     assert_eq!(
         &file[start..start + 64],
         &stream[..64],
-        "package starts at sector 9"
+        "package starts after the FAT sectors"
     );
     start..start + stream.len()
 }
