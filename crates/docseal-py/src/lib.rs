@@ -169,8 +169,9 @@ fn encrypt_file(
 }
 
 /// Decrypts a file held in `data` (read in place) into a `bytes` allocated at the plaintext's
-/// exact size and filled directly ([`docseal::BufferDecryption`]): the HMAC runs beside the
-/// decryption, and the `bytes` reaches Python only when it matches (otherwise it is wiped).
+/// exact size and filled directly ([`docseal::BufferDecryption`]): the spin loop runs on
+/// another thread while this one allocates the `bytes`, the HMAC runs beside the decryption,
+/// and the `bytes` reaches Python only when it matches (otherwise it is wiped).
 #[pyfunction]
 fn decrypt<'py>(
     py: Python<'py>,
@@ -183,8 +184,18 @@ fn decrypt<'py>(
         docseal::BufferDecryption::open(data, &credentials.build()?, &options)
     })?;
     let len = buffer_len(opened.len())?;
-    PyBytes::new_with(py, len, |buf| {
-        detached(py, || opened.decrypt_into(buf).map(drop))
+    std::thread::scope(|scope| {
+        let unlocking = scope.spawn(move || {
+            let mut opened = opened;
+            let unlocked = caught(|| opened.unlock());
+            (opened, unlocked)
+        });
+        PyBytes::new_with(py, len, |buf| {
+            let joined = py.allow_threads(|| unlocking.join());
+            let (opened, unlocked) = joined.map_err(|payload| errors::panic_to_py(py, payload))?;
+            into_py(py, unlocked)?;
+            detached(py, || opened.decrypt_into(buf).map(drop))
+        })
     })
 }
 

@@ -1,14 +1,15 @@
 //! Decrypting a file held in memory into a buffer the caller allocates.
 //!
-//! [`BufferDecryption::open`] parses and unlocks the file and learns the plaintext's exact
-//! size; the caller allocates that many bytes wherever it likes (a Python `bytes`, a C
-//! caller's buffer) and [`BufferDecryption::decrypt_into`] fills them: the ciphertext is read
-//! where it lies in the input, one thread computes the HMAC while the others decrypt, and the
-//! buffer is wiped unless the HMAC matches. No copy of the input or of the output is made.
+//! [`BufferDecryption::open`] parses the file and learns the plaintext's exact size; the
+//! caller allocates that many bytes wherever it likes (a Python `bytes`, a C caller's buffer),
+//! possibly while [`BufferDecryption::unlock`] runs the password's spin loop on another
+//! thread, and [`BufferDecryption::decrypt_into`] fills them: the ciphertext is read where it
+//! lies in the input, one thread computes the HMAC while the others decrypt, and the buffer is
+//! wiped unless the HMAC matches. No copy of the input or of the output is made.
 
 use std::io::Cursor;
 
-use docseal_crypto::{Integrity, SegmentCipher, SEGMENT_SIZE};
+use docseal_crypto::{EncryptionInfo, Integrity, SegmentCipher, SEGMENT_SIZE};
 use zeroize::Zeroizing;
 
 use crate::decrypt::{
@@ -47,6 +48,13 @@ pub struct BufferDecryption<'a> {
 }
 
 enum Prepared<'a> {
+    /// An Agile package with an HMAC, not yet unlocked.
+    Locked {
+        info: EncryptionInfo,
+        credentials: Credentials,
+        pieces: Vec<&'a [u8]>,
+        size: u64,
+    },
     /// An Agile package with an HMAC: its ciphertext where it lies in the input.
     InPlace {
         cipher: SegmentCipher,
@@ -64,15 +72,16 @@ enum Prepared<'a> {
 }
 
 impl<'a> BufferDecryption<'a> {
-    /// Parses `input`, unlocks it with `credentials` (the spin loop runs here) and checks the
-    /// declared size against `options.limits`.
+    /// Parses `input` and checks the declared size against `options.limits`. Agile packages
+    /// with an HMAC are unlocked later ([`unlock`](Self::unlock) or
+    /// [`decrypt_into`](Self::decrypt_into)); any other file is unlocked, decrypted and
+    /// checked here.
     pub fn open(
         input: &'a [u8],
         credentials: &Credentials,
         options: &'a DecryptOptions,
     ) -> Result<Self> {
         let limits = &options.limits;
-        let decrypted = |plain, report| Prepared::Decrypted { plain, report };
         let Container {
             mut cf,
             info,
@@ -82,57 +91,70 @@ impl<'a> BufferDecryption<'a> {
             Opened::Other(scheme) => {
                 let mut plain = Zeroizing::new(Vec::new());
                 let report = scheme.decrypt(Some(&mut *plain), credentials, options)?;
-                return Ok(BufferDecryption {
-                    prepared: decrypted(plain, report),
-                    options,
-                });
+                let prepared = Prepared::Decrypted { plain, report };
+                return Ok(BufferDecryption { prepared, options });
             }
         };
-        let unlocked = unlock(&info, credentials, limits)?;
-        let prepared = match unlocked {
-            Unlocked::Agile {
-                cipher,
-                integrity: Some(integrity),
-            } => {
-                let mut stream = cf.open_stream(package_id)?;
-                let stream_len = stream.len();
-                let (_, size) = read_size_prefix(&mut stream, stream_len, limits)?;
-                // Every extent lies inside the input (the reader placed the stream when it
-                // opened), so `get` fails only on a bug; then the copying path is taken.
-                let pieces: Option<Vec<&[u8]>> = stream
-                    .extents()?
-                    .into_iter()
-                    .map(|r| {
-                        input.get(usize::try_from(r.start).ok()?..usize::try_from(r.end).ok()?)
-                    })
-                    .collect();
-                match pieces {
-                    Some(pieces) => Prepared::InPlace {
-                        cipher,
-                        integrity,
-                        pieces,
-                        size,
-                        scheme: info.scheme(),
-                    },
-                    None => {
-                        let unlocked = Unlocked::Agile {
-                            cipher,
-                            integrity: Some(integrity),
-                        };
-                        copied(&mut cf, &info, package_id, &unlocked, options)?
-                    }
-                }
+        let has_hmac = matches!(&info, EncryptionInfo::Agile(a) if a.data_integrity.is_some());
+        let pieces = if has_hmac {
+            in_place(&mut cf, package_id, input, limits)?
+        } else {
+            None
+        };
+        let prepared = match pieces {
+            Some((pieces, size)) => Prepared::Locked {
+                info,
+                credentials: credentials.clone(),
+                pieces,
+                size,
+            },
+            None => {
+                let unlocked = unlock(&info, credentials, limits)?;
+                copied(&mut cf, &info, package_id, &unlocked, options)?
             }
-            unlocked => copied(&mut cf, &info, package_id, &unlocked, options)?,
         };
         Ok(BufferDecryption { prepared, options })
+    }
+
+    /// Unlocks the file with the credentials given to [`open`](Self::open): the spin loop
+    /// (tens of milliseconds at Office's 100,000), which a caller may run on one thread while
+    /// another allocates the output. [`Error::WrongPassword`] and the like come from here.
+    /// Done by [`decrypt_into`](Self::decrypt_into) when not called before; a no-op once done.
+    pub fn unlock(&mut self) -> Result<()> {
+        let Prepared::Locked {
+            info,
+            credentials,
+            pieces,
+            size,
+        } = &mut self.prepared
+        else {
+            return Ok(());
+        };
+        let Unlocked::Agile {
+            cipher,
+            integrity: Some(integrity),
+        } = unlock(info, credentials, &self.options.limits)?
+        else {
+            return Err(Error::malformed(
+                "EncryptionInfo",
+                "an Agile descriptor that did not unlock as one",
+            ));
+        };
+        self.prepared = Prepared::InPlace {
+            cipher,
+            integrity,
+            pieces: std::mem::take(pieces),
+            size: *size,
+            scheme: info.scheme(),
+        };
+        Ok(())
     }
 
     /// The plaintext's exact length: the size of the buffer [`decrypt_into`](Self::decrypt_into)
     /// wants. Bounded by the input's length (checked when opening).
     pub fn len(&self) -> u64 {
         match &self.prepared {
-            Prepared::InPlace { size, .. } => *size,
+            Prepared::Locked { size, .. } | Prepared::InPlace { size, .. } => *size,
             Prepared::Decrypted { plain, .. } => plain.len() as u64,
         }
     }
@@ -145,7 +167,7 @@ impl<'a> BufferDecryption<'a> {
     /// Decrypts into `out`, which must be exactly [`len`](Self::len) bytes
     /// ([`Error::InvalidArgument`] otherwise). When the HMAC does not match, `out` is zeroed
     /// and the error returned (unless `skip_integrity_check_dangerous`).
-    pub fn decrypt_into(self, out: &mut [u8]) -> Result<DecryptReport> {
+    pub fn decrypt_into(mut self, out: &mut [u8]) -> Result<DecryptReport> {
         if out.len() as u64 != self.len() {
             return Err(Error::InvalidArgument(format!(
                 "a buffer of {} bytes for a plaintext of {} bytes",
@@ -153,7 +175,12 @@ impl<'a> BufferDecryption<'a> {
                 self.len()
             )));
         }
+        self.unlock()?;
         match self.prepared {
+            Prepared::Locked { .. } => Err(Error::malformed(
+                "EncryptionInfo",
+                "still locked after unlocking",
+            )),
             Prepared::Decrypted { plain, report } => {
                 out.copy_from_slice(&plain);
                 Ok(report)
@@ -193,10 +220,29 @@ impl<'a> BufferDecryption<'a> {
     }
 }
 
+/// `EncryptedPackage`'s bytes as extents of `input`, and the declared plaintext size; `None`
+/// when an extent does not lie in `input` (then the copying path is taken).
+fn in_place<'a>(
+    cf: &mut docseal_ole::CompoundFile<Cursor<&[u8]>>,
+    package_id: usize,
+    input: &'a [u8],
+    limits: &crate::Limits,
+) -> Result<Option<(Vec<&'a [u8]>, u64)>> {
+    let mut stream = cf.open_stream(package_id)?;
+    let stream_len = stream.len();
+    let (_, size) = read_size_prefix(&mut stream, stream_len, limits)?;
+    let pieces: Option<Vec<&[u8]>> = stream
+        .extents()?
+        .into_iter()
+        .map(|r| input.get(usize::try_from(r.start).ok()?..usize::try_from(r.end).ok()?))
+        .collect();
+    Ok(pieces.map(|pieces| (pieces, size)))
+}
+
 /// Decrypts through the streaming path into memory of its own.
 fn copied<'a>(
     cf: &mut docseal_ole::CompoundFile<Cursor<&[u8]>>,
-    info: &docseal_crypto::EncryptionInfo,
+    info: &EncryptionInfo,
     package_id: usize,
     unlocked: &Unlocked,
     options: &DecryptOptions,

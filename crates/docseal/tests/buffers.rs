@@ -113,11 +113,27 @@ fn tampered_ciphertext_leaves_the_buffer_zeroed() {
 }
 
 #[test]
-fn wrong_password_fails_when_opening() {
+fn wrong_password_fails_when_unlocking_and_nothing_is_written() {
     let file = encrypt_vec(&package(100), Some(&Password::new("pw")), &seeded(3));
     let options = DecryptOptions::default();
-    let r = BufferDecryption::open(&file, &Credentials::password("nope"), &options);
-    assert!(matches!(r, Err(Error::WrongPassword)));
+    let mut opened =
+        BufferDecryption::open(&file, &Credentials::password("nope"), &options).unwrap();
+    assert_eq!(opened.len(), 100, "the size is known before the key");
+    assert!(matches!(opened.unlock(), Err(Error::WrongPassword)));
+    // Without an explicit unlock, decrypt_into unlocks and fails the same way.
+    let opened = BufferDecryption::open(&file, &Credentials::password("nope"), &options).unwrap();
+    let mut out = vec![0x77u8; 100];
+    assert!(matches!(
+        opened.decrypt_into(&mut out),
+        Err(Error::WrongPassword)
+    ));
+    assert!(out.iter().all(|&b| b == 0x77));
+    // Unlocking first, then decrypting, and unlocking twice, work.
+    let mut opened = BufferDecryption::open(&file, &Credentials::password("pw"), &options).unwrap();
+    opened.unlock().unwrap();
+    opened.unlock().unwrap();
+    opened.decrypt_into(&mut out).unwrap();
+    assert!(out == package(100));
 }
 
 #[test]
