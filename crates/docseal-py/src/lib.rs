@@ -7,6 +7,7 @@
 //! (`PyBytes::new_with`, filled from a spool file or straight from the decrypting reader), so
 //! a call holds the input and the output and little else. The path API streams like the CLI.
 
+mod alloc;
 mod args;
 mod errors;
 
@@ -91,7 +92,7 @@ fn bytes_from_spool<'py>(py: Python<'py>, mut spool: File) -> PyResult<Bound<'py
     let len = detached(py, || Ok(spool.seek(SeekFrom::End(0))?))?;
     let len =
         usize::try_from(len).map_err(|_| PyErr::new::<pyo3::exceptions::PyMemoryError, _>(()))?;
-    PyBytes::new_with(py, len, |buf| {
+    alloc::new_bytes(py, len, |buf| {
         detached(py, || {
             spool.seek(SeekFrom::Start(0))?;
             spool.read_exact(buf)?;
@@ -134,7 +135,7 @@ fn encrypt<'py>(
         })?;
         return bytes_from_spool(py, spool);
     };
-    PyBytes::new_with(py, buffer_len(len)?, |buf| {
+    alloc::new_bytes(py, buffer_len(len)?, |buf| {
         detached(py, || {
             let out = Cursor::new(buf);
             let report = docseal::encrypt_for(Cursor::new(data), out, password.as_ref(), &options)?;
@@ -190,7 +191,7 @@ fn decrypt<'py>(
             let unlocked = caught(|| opened.unlock());
             (opened, unlocked)
         });
-        PyBytes::new_with(py, len, |buf| {
+        alloc::new_bytes(py, len, |buf| {
             let joined = py.allow_threads(|| unlocking.join());
             let (opened, unlocked) = joined.map_err(|payload| errors::panic_to_py(py, payload))?;
             into_py(py, unlocked)?;
