@@ -6,6 +6,10 @@ own with ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``. Times are of the cal
 docseal's peak RSS over the package size (interpreter, input and output included); ``call
 ratio`` compares what the call itself adds to the peak (peak RSS minus the peak before the
 call, when the interpreter, the modules and, for bytes, the input are already in memory).
+``CPU ratio`` is msoffcrypto-tool's CPU time (user + system, every thread) over docseal's:
+docseal's threads overlap, so on an idle machine with two cores or more its wall-time
+speed-up is at least about this; on a loaded machine wall times swing with the load and the
+CPU ratio does not.
 
     python crates/docseal-py/bench/bench_vs_msoffcrypto.py [--size-mib 64] [--repeat 3]
 """
@@ -63,16 +67,23 @@ def peak_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def cpu_seconds() -> float:
+    """User and system time of this process, every thread included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def work(side: str, api: str, op: str, path: str) -> str:
     """One operation, timed: its seconds and the peak RSS (KiB) before it started."""
     __import__("docseal" if side == "docseal" else "msoffcrypto")  # loaded before the baseline
 
     if api == "files":
-        before = peak_kib()
-        return f"{work_files(side, op, path)} {before}"
+        before, cpu = peak_kib(), cpu_seconds()
+        elapsed = work_files(side, op, path)
+        return f"{elapsed} {before} {cpu_seconds() - cpu}"
     with open(path, "rb") as f:
         data = f.read()
-    before = peak_kib()
+    before, cpu = peak_kib(), cpu_seconds()
     if side == "docseal":
         import docseal
 
@@ -95,7 +106,7 @@ def work(side: str, api: str, op: str, path: str) -> str:
         out = sink.getvalue()
     elapsed = time.perf_counter() - start
     assert len(out) > 0
-    return f"{elapsed} {before}"
+    return f"{elapsed} {before} {cpu_seconds() - cpu}"
 
 
 def measure(side: str, api: str, op: str, path: str) -> dict:
@@ -104,8 +115,8 @@ def measure(side: str, api: str, op: str, path: str) -> dict:
     if child.returncode != 0:
         raise SystemExit(f"{side} {api} {op} failed:\n{child.stderr}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    seconds, before = child.stdout.split()
-    return {"seconds": float(seconds), "peak_rss_mib": peak / 1024, "call_mib": (peak - int(before)) / 1024}
+    seconds, before, cpu = child.stdout.split()
+    return {"seconds": float(seconds), "peak_rss_mib": peak / 1024, "call_mib": (peak - int(before)) / 1024, "cpu": float(cpu)}
 
 
 def run_measure(side: str, api: str, op: str, path: str, repeat: int) -> dict:
@@ -116,6 +127,7 @@ def run_measure(side: str, api: str, op: str, path: str, repeat: int) -> dict:
         runs.append(json.loads(out.stdout))
     return {
         "seconds": min(r["seconds"] for r in runs),
+        "cpu": min(r["cpu"] for r in runs),
         "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
         "call_mib": max(r["call_mib"] for r in runs),
     }
@@ -143,7 +155,7 @@ def main() -> None:
         docseal.encrypt_file(plain, sealed, PASSWORD)
         package_mib = os.path.getsize(plain) / 2**20
         print(f"package: {package_mib:.1f} MiB, Agile AES-256/SHA-512, spin count 100000")
-        print(f"{'operation':<30}{'docseal s':>10}{'msoffcrypto s':>15}{'speed-up':>10}{'docseal MiB':>13}{'msoffcrypto MiB':>17}{'RSS ratio':>11}{'x pkg':>7}{'call ratio':>12}")
+        print(f"{'operation':<30}{'docseal s':>10}{'msoffcrypto s':>15}{'speed-up':>10}{'docseal MiB':>13}{'msoffcrypto MiB':>17}{'RSS ratio':>11}{'x pkg':>7}{'call ratio':>12}{'CPU ratio':>11}")
         cases = [(api, op, path) for api in ("files", "bytes")
                  for op, path in (("encrypt", plain), ("decrypt", sealed))]
         for api, op, path in cases:
@@ -154,6 +166,7 @@ def main() -> None:
                 f"{label:<30}{d['seconds']:>10.3f}{m['seconds']:>15.3f}{m['seconds'] / d['seconds']:>9.1f}x"
                 f"{d['peak_rss_mib']:>13.0f}{m['peak_rss_mib']:>17.0f}{d['peak_rss_mib'] / m['peak_rss_mib']:>11.2f}"
                 f"{d['peak_rss_mib'] / package_mib:>7.2f}{d['call_mib'] / m['call_mib']:>12.2f}"
+                f"{m['cpu'] / d['cpu']:>10.1f}x"
             )
 
 
