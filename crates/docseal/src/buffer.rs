@@ -50,15 +50,15 @@ pub struct BufferDecryption<'a> {
 enum Prepared<'a> {
     /// An Agile package with an HMAC, not yet unlocked.
     Locked {
-        info: EncryptionInfo,
+        info: Box<EncryptionInfo>,
         credentials: Credentials,
         pieces: Vec<&'a [u8]>,
         size: u64,
     },
     /// An Agile package with an HMAC: its ciphertext where it lies in the input.
     InPlace {
-        cipher: SegmentCipher,
-        integrity: Integrity,
+        cipher: Box<SegmentCipher>,
+        integrity: Box<Integrity>,
         /// `EncryptedPackage`'s bytes, in order, as extents of the input.
         pieces: Vec<&'a [u8]>,
         size: u64,
@@ -103,7 +103,7 @@ impl<'a> BufferDecryption<'a> {
         };
         let prepared = match pieces {
             Some((pieces, size)) => Prepared::Locked {
-                info,
+                info: Box::new(info),
                 credentials: credentials.clone(),
                 pieces,
                 size,
@@ -141,8 +141,8 @@ impl<'a> BufferDecryption<'a> {
             ));
         };
         self.prepared = Prepared::InPlace {
-            cipher,
-            integrity,
+            cipher: Box::new(cipher),
+            integrity: Box::new(integrity),
             pieces: std::mem::take(pieces),
             size: *size,
             scheme: info.scheme(),
@@ -220,6 +220,9 @@ impl<'a> BufferDecryption<'a> {
     }
 }
 
+/// `EncryptedPackage`'s bytes as extents of `input`, and the declared plaintext size.
+type InPlace<'a> = (Vec<&'a [u8]>, u64);
+
 /// `EncryptedPackage`'s bytes as extents of `input`, and the declared plaintext size; `None`
 /// when an extent does not lie in `input` (then the copying path is taken).
 fn in_place<'a>(
@@ -227,7 +230,7 @@ fn in_place<'a>(
     package_id: usize,
     input: &'a [u8],
     limits: &crate::Limits,
-) -> Result<Option<(Vec<&'a [u8]>, u64)>> {
+) -> Result<Option<InPlace<'a>>> {
     let mut stream = cf.open_stream(package_id)?;
     let stream_len = stream.len();
     let (_, size) = read_size_prefix(&mut stream, stream_len, limits)?;
