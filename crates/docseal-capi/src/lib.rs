@@ -161,9 +161,32 @@ pub unsafe extern "C" fn docseal_encrypt(
         let password = options::new_file_password(password, settings)?;
         let options = settings.build()?;
         refuse_compound_file(&mut Cursor::new(input))?;
-        let mut file = Cursor::new(Vec::new());
-        docseal::encrypt_for(Cursor::new(input), &mut file, password.as_ref(), &options)?;
-        hand_out(out, file.into_inner().into_boxed_slice());
+        // The file's length is known up front (unless a label changes the package first):
+        // one allocation of the final size, no growing and no shrinking copy.
+        let size = input.len() as u64;
+        let file = match docseal::encrypted_len(size, password.as_ref(), &options) {
+            Ok(len) => {
+                let len = usize::try_from(len).map_err(|_| docseal::Error::LimitExceeded {
+                    what: "encrypted file size".into(),
+                    limit: usize::MAX as u64,
+                })?;
+                let mut file = vec![0u8; len];
+                docseal::encrypt_for(
+                    Cursor::new(input),
+                    Cursor::new(&mut file[..]),
+                    password.as_ref(),
+                    &options,
+                )?;
+                file
+            }
+            // Labels (their size is known only once applied); a bad option fails again below.
+            Err(_) => {
+                let mut file = Cursor::new(Vec::new());
+                docseal::encrypt_for(Cursor::new(input), &mut file, password.as_ref(), &options)?;
+                file.into_inner()
+            }
+        };
+        hand_out(out, file.into_boxed_slice());
         Ok(())
     })
 }

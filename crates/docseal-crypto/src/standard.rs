@@ -144,6 +144,25 @@ impl StandardEncryptionInfo {
 
     /// Derives the key and checks the verifier.
     pub fn unlock(&self, password: &Password) -> Result<Zeroizing<Vec<u8>>> {
+        let key_len = self.key_len()?;
+        let x3 = derive_standard_key(&self.salt, password, key_len);
+        self.check_key(&x3)?;
+        Ok(x3)
+    }
+
+    /// Checks a derived key (msoffcrypto-tool's "secret key" of a Standard file: the AES key
+    /// the password derives) against the verifier, without the password.
+    /// [`Error::WrongPassword`] when it does not open the file.
+    pub fn unlock_with_key(&self, key: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        if key.len() != self.key_len()? {
+            return Err(Error::WrongPassword);
+        }
+        self.check_key(key)?;
+        Ok(Zeroizing::new(key.to_vec()))
+    }
+
+    /// The key length in bytes, for the ciphers and hash Standard encryption allows.
+    fn key_len(&self) -> Result<usize> {
         let key_len = match (self.alg_id, self.key_size) {
             (ALG_AES128 | 0, 128) | (ALG_AES192, 192) | (ALG_AES256, 256) => {
                 self.key_size as usize / 8
@@ -167,8 +186,12 @@ impl StandardEncryptionInfo {
                 self.alg_id_hash
             )));
         }
-        let x3 = derive_standard_key(&self.salt, password, key_len);
-        let aes = AesKey::new(&x3)?;
+        Ok(key_len)
+    }
+
+    /// The verifier decrypted with `key` hashes to the verifier hash (compared in constant time).
+    fn check_key(&self, key: &[u8]) -> Result<()> {
+        let aes = AesKey::new(key)?;
         let mut verifier = Zeroizing::new(self.encrypted_verifier.clone());
         aes.ecb_decrypt(&mut verifier);
         let mut vhash = Zeroizing::new(self.encrypted_verifier_hash.clone());
@@ -177,7 +200,7 @@ impl StandardEncryptionInfo {
         if !bool::from(vhash[..20].ct_eq(expected.as_slice())) {
             return Err(Error::WrongPassword);
         }
-        Ok(x3)
+        Ok(())
     }
 }
 

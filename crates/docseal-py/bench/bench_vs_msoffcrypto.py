@@ -2,7 +2,14 @@
 check, file to file (``encrypt_file``/``decrypt_file``; msoffcrypto-tool with open files)
 and bytes to bytes (both in memory: input and output are in the process). Each measurement runs in its own subprocess; its peak RSS is read by a parent of its
 own with ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``. Times are of the call alone
-(interpreter start and imports excluded), best of ``--repeat``.
+(interpreter start and imports excluded), best of ``--repeat``. The ``x pkg`` column is
+docseal's peak RSS over the package size (interpreter, input and output included); ``call
+ratio`` compares what the call itself adds to the peak (peak RSS minus the peak before the
+call, when the interpreter, the modules and, for bytes, the input are already in memory).
+``CPU ratio`` is msoffcrypto-tool's CPU time (user + system, every thread) over docseal's:
+docseal's threads overlap, so on an idle machine with two cores or more its wall-time
+speed-up is at least about this; on a loaded machine wall times swing with the load and the
+CPU ratio does not.
 
     python crates/docseal-py/bench/bench_vs_msoffcrypto.py [--size-mib 64] [--repeat 3]
 """
@@ -56,12 +63,27 @@ def work_files(side: str, op: str, path: str) -> float:
     return elapsed
 
 
-def work(side: str, api: str, op: str, path: str) -> float:
-    """One operation on bytes in memory (or from file to file), timed."""
+def peak_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def cpu_seconds() -> float:
+    """User and system time of this process, every thread included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def work(side: str, api: str, op: str, path: str) -> str:
+    """One operation, timed: its seconds and the peak RSS (KiB) before it started."""
+    __import__("docseal" if side == "docseal" else "msoffcrypto")  # loaded before the baseline
+
     if api == "files":
-        return work_files(side, op, path)
+        before, cpu = peak_kib(), cpu_seconds()
+        elapsed = work_files(side, op, path)
+        return f"{elapsed} {before} {cpu_seconds() - cpu}"
     with open(path, "rb") as f:
         data = f.read()
+    before, cpu = peak_kib(), cpu_seconds()
     if side == "docseal":
         import docseal
 
@@ -84,7 +106,7 @@ def work(side: str, api: str, op: str, path: str) -> float:
         out = sink.getvalue()
     elapsed = time.perf_counter() - start
     assert len(out) > 0
-    return elapsed
+    return f"{elapsed} {before} {cpu_seconds() - cpu}"
 
 
 def measure(side: str, api: str, op: str, path: str) -> dict:
@@ -92,8 +114,9 @@ def measure(side: str, api: str, op: str, path: str) -> dict:
     child = subprocess.run([sys.executable, __file__, "--work", side, api, op, path], capture_output=True, text=True)
     if child.returncode != 0:
         raise SystemExit(f"{side} {api} {op} failed:\n{child.stderr}")
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": float(child.stdout.strip()), "peak_rss_mib": peak_kib / 1024}
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    seconds, before, cpu = child.stdout.split()
+    return {"seconds": float(seconds), "peak_rss_mib": peak / 1024, "call_mib": (peak - int(before)) / 1024, "cpu": float(cpu)}
 
 
 def run_measure(side: str, api: str, op: str, path: str, repeat: int) -> dict:
@@ -102,7 +125,12 @@ def run_measure(side: str, api: str, op: str, path: str, repeat: int) -> dict:
     for _ in range(repeat):
         out = subprocess.run([sys.executable, __file__, "--measure", side, api, op, path], capture_output=True, text=True, check=True)
         runs.append(json.loads(out.stdout))
-    return {"seconds": min(r["seconds"] for r in runs), "peak_rss_mib": max(r["peak_rss_mib"] for r in runs)}
+    return {
+        "seconds": min(r["seconds"] for r in runs),
+        "cpu": min(r["cpu"] for r in runs),
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+        "call_mib": max(r["call_mib"] for r in runs),
+    }
 
 
 def main() -> None:
@@ -125,8 +153,9 @@ def main() -> None:
         import docseal
 
         docseal.encrypt_file(plain, sealed, PASSWORD)
-        print(f"package: {os.path.getsize(plain) / 2**20:.1f} MiB, Agile AES-256/SHA-512, spin count 100000")
-        print(f"{'operation':<30}{'docseal s':>10}{'msoffcrypto s':>15}{'speed-up':>10}{'docseal MiB':>13}{'msoffcrypto MiB':>17}{'RSS ratio':>11}")
+        package_mib = os.path.getsize(plain) / 2**20
+        print(f"package: {package_mib:.1f} MiB, Agile AES-256/SHA-512, spin count 100000")
+        print(f"{'operation':<30}{'docseal s':>10}{'msoffcrypto s':>15}{'speed-up':>10}{'docseal MiB':>13}{'msoffcrypto MiB':>17}{'RSS ratio':>11}{'x pkg':>7}{'call ratio':>12}{'CPU ratio':>11}")
         cases = [(api, op, path) for api in ("files", "bytes")
                  for op, path in (("encrypt", plain), ("decrypt", sealed))]
         for api, op, path in cases:
@@ -136,6 +165,8 @@ def main() -> None:
             print(
                 f"{label:<30}{d['seconds']:>10.3f}{m['seconds']:>15.3f}{m['seconds'] / d['seconds']:>9.1f}x"
                 f"{d['peak_rss_mib']:>13.0f}{m['peak_rss_mib']:>17.0f}{d['peak_rss_mib'] / m['peak_rss_mib']:>11.2f}"
+                f"{d['peak_rss_mib'] / package_mib:>7.2f}{d['call_mib'] / m['call_mib']:>12.2f}"
+                f"{m['cpu'] / d['cpu']:>10.1f}x"
             )
 
 

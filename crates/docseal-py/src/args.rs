@@ -40,13 +40,14 @@ pub(crate) struct ChangeArgs {
     remove_all: bool,
 }
 
-/// `password=`, `private_key=` (PEM or DER bytes), `content_key=`.
+/// `password=`, `private_key=` (PEM or DER bytes), `content_key=`, `secret_key=`.
 #[derive(FromPyObject)]
 #[pyo3(from_item_all)]
 pub(crate) struct CredentialArgs {
     password: Option<String>,
     private_key: Option<Vec<u8>>,
     content_key: Option<Vec<u8>>,
+    secret_key: Option<Vec<u8>>,
 }
 
 fn invalid(message: String) -> Error {
@@ -70,6 +71,11 @@ fn guid(text: &str, what: &str) -> docseal::Result<Guid> {
 }
 
 impl EncryptArgs {
+    /// Whether a label is to be set (it changes the package before encryption).
+    pub(crate) fn has_label(&self) -> bool {
+        self.label.is_some()
+    }
+
     /// The facade's options.
     pub(crate) fn build(&self) -> docseal::Result<EncryptOptions> {
         let mut options = EncryptOptions::default()
@@ -170,6 +176,14 @@ impl ChangeArgs {
 impl CredentialArgs {
     /// The facade's credentials (none when nothing was given).
     pub(crate) fn build(&self) -> docseal::Result<Credentials> {
+        if let Some(key) = &self.secret_key {
+            if self.password.is_some() || self.private_key.is_some() || self.content_key.is_some() {
+                return Err(invalid(
+                    "secret_key replaces the password and the other keys: give it alone".into(),
+                ));
+            }
+            return Ok(Credentials::secret_key(key));
+        }
         let mut creds = match &self.private_key {
             Some(pem) => Credentials::private_key(docseal::RecipientKey::from_bytes(pem, None)?),
             None => Credentials::none(),

@@ -7,6 +7,7 @@
 //! (`PyBytes::new_with`, filled from a spool file or straight from the decrypting reader), so
 //! a call holds the input and the output and little else. The path API streams like the CLI.
 
+mod alloc;
 mod args;
 mod errors;
 
@@ -15,7 +16,7 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
-use docseal::{Error, Kind, Limits, Password};
+use docseal::{Error, Limits, Password};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -91,7 +92,7 @@ fn bytes_from_spool<'py>(py: Python<'py>, mut spool: File) -> PyResult<Bound<'py
     let len = detached(py, || Ok(spool.seek(SeekFrom::End(0))?))?;
     let len =
         usize::try_from(len).map_err(|_| PyErr::new::<pyo3::exceptions::PyMemoryError, _>(()))?;
-    PyBytes::new_with(py, len, |buf| {
+    alloc::new_bytes(py, len, |buf| {
         detached(py, || {
             spool.seek(SeekFrom::Start(0))?;
             spool.read_exact(buf)?;
@@ -100,7 +101,10 @@ fn bytes_from_spool<'py>(py: Python<'py>, mut spool: File) -> PyResult<Bound<'py
     })
 }
 
-/// Encrypts an OOXML package held in `data`.
+/// Encrypts an OOXML package held in `data` (read in place). The file's length is known
+/// before encrypting ([`docseal::encrypted_len`]), so it is written straight into the `bytes`
+/// returned. With a label the package is relabelled first (its size changes): that path
+/// goes through a spool file.
 #[pyfunction]
 fn encrypt<'py>(
     py: Python<'py>,
@@ -108,16 +112,41 @@ fn encrypt<'py>(
     password: Option<String>,
     options: EncryptArgs,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let spool = detached(py, || {
-        let options = options.build()?;
-        let mut input = Cursor::new(data);
-        check_encryptable(&mut input)?;
-        let mut spool = tempfile::tempfile()?;
-        let password = password.as_deref().map(Password::new);
-        docseal::encrypt_for(input, &mut spool, password.as_ref(), &options)?;
-        Ok(spool)
+    let password = password.as_deref().map(Password::new);
+    let (options, len) = detached(py, || {
+        check_encryptable(&mut Cursor::new(data))?;
+        let built = options.build()?;
+        let len = if options.has_label() {
+            None
+        } else {
+            Some(docseal::encrypted_len(
+                data.len() as u64,
+                password.as_ref(),
+                &built,
+            )?)
+        };
+        Ok((built, len))
     })?;
-    bytes_from_spool(py, spool)
+    let Some(len) = len else {
+        let spool = detached(py, || {
+            let mut spool = tempfile::tempfile()?;
+            docseal::encrypt_for(Cursor::new(data), &mut spool, password.as_ref(), &options)?;
+            Ok(spool)
+        })?;
+        return bytes_from_spool(py, spool);
+    };
+    alloc::new_bytes(py, buffer_len(len)?, |buf| {
+        detached(py, || {
+            let out = Cursor::new(buf);
+            let report = docseal::encrypt_for(Cursor::new(data), out, password.as_ref(), &options)?;
+            if report.output_size != len {
+                return Err(Error::Io(std::io::Error::other(
+                    "the encrypted file's length differs from the one planned",
+                )));
+            }
+            Ok(())
+        })
+    })
 }
 
 /// Encrypts the package at `src` into `dst` (written atomically).
@@ -140,7 +169,10 @@ fn encrypt_file(
     })
 }
 
-/// Decrypts a file held in `data`; the integrity check comes before any plaintext.
+/// Decrypts a file held in `data` (read in place) into a `bytes` allocated at the plaintext's
+/// exact size and filled directly ([`docseal::BufferDecryption`]): the spin loop runs on
+/// another thread while this one allocates the `bytes`, the HMAC runs beside the decryption,
+/// and the `bytes` reaches Python only when it matches (otherwise it is wiped).
 #[pyfunction]
 fn decrypt<'py>(
     py: Python<'py>,
@@ -149,61 +181,28 @@ fn decrypt<'py>(
     verify_integrity: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let options = decrypt_options(verify_integrity);
-    let (kind, creds) = detached(py, || {
-        Ok((docseal::sniff(Cursor::new(data))?, credentials.build()?))
+    let opened = detached(py, || {
+        docseal::BufferDecryption::open(data, &credentials.build()?, &options)
     })?;
-    if !matches!(kind, Kind::EncryptedPackage { .. }) {
-        // Legacy binaries, IRM containers, plain files (an error): small, decrypted in memory.
-        let (plain, _) = detached(py, || docseal::decrypt_bytes(data, &creds, &options))?;
-        return Ok(PyBytes::new(py, &plain));
-    }
-    if !verify_integrity {
-        let mut reader = detached(py, || {
-            docseal::DecryptingReader::new(Cursor::new(data), &creds, &options)
-        })?;
-        let len = buffer_len(reader.len())?;
-        return PyBytes::new_with(py, len, |buf| detached(py, || Ok(reader.read_exact(buf)?)));
-    }
-    decrypt_package(py, data, &creds)
+    let len = buffer_len(opened.len())?;
+    std::thread::scope(|scope| {
+        let unlocking = scope.spawn(move || {
+            let mut opened = opened;
+            let unlocked = caught(|| opened.unlock());
+            (opened, unlocked)
+        });
+        alloc::new_bytes(py, len, |buf| {
+            let joined = py.allow_threads(|| unlocking.join());
+            let (opened, unlocked) = joined.map_err(|payload| errors::panic_to_py(py, payload))?;
+            into_py(py, unlocked)?;
+            detached(py, || opened.decrypt_into(buf).map(drop))
+        })
+    })
 }
 
 /// A length as a buffer size (MemoryError when it cannot be one).
 fn buffer_len(len: u64) -> PyResult<usize> {
     usize::try_from(len).map_err(|_| PyErr::new::<pyo3::exceptions::PyMemoryError, _>(()))
-}
-
-/// Decrypts an encrypted OOXML package into a new `bytes` while another thread computes the
-/// integrity verdict (`docseal::verify`, the HMAC pass), as `docseal::decrypt_bytes` does: the
-/// `bytes` reaches Python only when the verdict is good; otherwise it is wiped and dropped.
-fn decrypt_package<'py>(
-    py: Python<'py>,
-    data: &[u8],
-    creds: &docseal::Credentials,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let (checked, unchecked) = (decrypt_options(true), decrypt_options(false));
-    let bytes = py.allow_threads(|| {
-        std::thread::scope(|scope| {
-            let verdict = scope
-                .spawn(|| caught(|| docseal::verify(Cursor::new(data), creds, &checked).map(drop)));
-            let reader =
-                caught(|| docseal::DecryptingReader::new(Cursor::new(data), creds, &unchecked));
-            Python::with_gil(|py| -> PyResult<Py<PyBytes>> {
-                let mut reader = into_py(py, reader)?;
-                let len = buffer_len(reader.len())?;
-                let bytes = PyBytes::new_with(py, len, |buf| {
-                    let read = py.allow_threads(|| caught(|| Ok(reader.read_exact(buf)?)));
-                    let verdict = py.allow_threads(|| verdict.join().unwrap_or_else(Err));
-                    let outcome = into_py(py, verdict).and_then(|()| into_py(py, read));
-                    if outcome.is_err() {
-                        buf.fill(0);
-                    }
-                    outcome
-                })?;
-                Ok(bytes.unbind())
-            })
-        })
-    })?;
-    Ok(bytes.into_bound(py))
 }
 
 /// Decrypts the file at `src` into `dst`, renamed into place only once verified.

@@ -27,6 +27,58 @@ def test_round_trip_bytes():
     docseal.verify(sealed, "pw")
 
 
+def stored_zip(size: int) -> bytes:
+    """A package holding `size` pseudo-random bytes, stored (its length is about `size`)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("blob.bin", os.urandom(size))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("size", [0, 3000, 4096, 70_000, (1 << 20) + 3])
+def test_bytes_round_trip_across_sizes_matches_the_file_api(tmp_path, size):
+    """encrypt writes straight into the returned bytes and decrypt fills a bytes of the exact
+    size: both agree with the streaming file API on every size class (mini stream, segment and
+    batch boundaries)."""
+    plain = stored_zip(size)
+    sealed = docseal.encrypt(plain, "pw", spin_count=1000)
+    assert docseal.decrypt(sealed, "pw") == plain
+    src, out = tmp_path / "sealed.docx", tmp_path / "plain.docx"
+    src.write_bytes(sealed)
+    docseal.decrypt_file(src, out, "pw")
+    assert out.read_bytes() == plain
+    (tmp_path / "plain-in.docx").write_bytes(plain)
+    docseal.encrypt_file(tmp_path / "plain-in.docx", src, "pw", spin_count=1000)
+    assert docseal.decrypt(src.read_bytes(), "pw") == plain
+
+
+def test_encrypt_with_a_label_round_trips():
+    """A label changes the package before encryption (the spooled path)."""
+    sealed = docseal.encrypt(PLAIN, "pw", spin_count=1000, label={"id": ID, "tenant": TENANT, "name": "General"})
+    assert [l["id"] for l in docseal.labels.read(sealed, "pw")] == [ID]
+    assert docseal.decrypt(sealed, "pw") != PLAIN
+
+
+# msoffcrypto-tool's secret key (Agile intermediate key) of its example_password.docx.
+SECRET_KEY = bytes.fromhex("be2893f26594d8b0fee703fb2368daef8b00695b674f14317b2be486bdadb6a8")
+
+
+def test_decrypt_and_verify_with_secret_key(tmp_path):
+    sealed = (FIXTURES / "example_password.docx").read_bytes()
+    assert docseal.decrypt(sealed, secret_key=SECRET_KEY) == PLAIN
+    docseal.verify(sealed, secret_key=SECRET_KEY)
+    docseal.decrypt_file(FIXTURES / "example_password.docx", tmp_path / "out.docx", secret_key=SECRET_KEY)
+    assert (tmp_path / "out.docx").read_bytes() == PLAIN
+    wrong = bytes([SECRET_KEY[0] ^ 1]) + SECRET_KEY[1:]
+    with pytest.raises(docseal.IntegrityError):
+        docseal.decrypt(sealed, secret_key=wrong)
+    with pytest.raises(docseal.WrongPasswordError):  # NoUsableKey: exit 3
+        docseal.decrypt(sealed, secret_key=SECRET_KEY[:16])
+    with pytest.raises(docseal.InvalidArgumentError):
+        docseal.decrypt(sealed, "Password1234_", secret_key=SECRET_KEY)
+
+
 @pytest.mark.parametrize("scheme,cipher,hash", [("agile", "aes128", "sha1"), ("agile", "aes192", "sha384"), ("standard", "aes256", "sha1")])
 def test_options(scheme, cipher, hash):
     sealed = docseal.encrypt(PLAIN, "pw", scheme=scheme, cipher=cipher, hash=hash, spin_count=1000)

@@ -199,6 +199,69 @@ def test_invalid_key_error_is_a_decryption_error(impl):
     assert issubclass(impl.exceptions.InvalidKeyError, impl.exceptions.DecryptionError)
 
 
+# ---- load_key(secret_key=...) -----------------------------------------------------------------
+
+# What msoffcrypto-tool 6.1 derives from the password for these fixtures (its `secret_key`
+# attribute after `load_key(password=...)`; checked below when it is installed): the Agile
+# intermediate key, and the Standard AES key.
+SECRET_KEYS = [
+    ("example_password.docx", "be2893f26594d8b0fee703fb2368daef8b00695b674f14317b2be486bdadb6a8", "example.docx"),
+    ("example_password.xlsx", "314545481dbf9f4fc46a240a037cbfd25674ce09a15e2171a8aafdd99af587d7", "example.xlsx"),
+    ("ecma376standard_password.docx", "40b13a71f90b966e375408f2d181a1aa", "ecma376standard_password_plain.docx"),
+]
+
+
+def test_secret_keys_are_what_msoffcrypto_derives_from_the_password(fixtures):
+    msoffcrypto = pytest.importorskip("msoffcrypto", reason="the keys come from msoffcrypto-tool")
+    for name, key, _ in SECRET_KEYS:
+        with open(fixtures / name, "rb") as f:
+            office = msoffcrypto.OfficeFile(f)
+            office.load_key(password=PASSWORD)
+        assert office.secret_key.hex() == key, name
+
+
+@pytest.mark.parametrize("name,key,plain", SECRET_KEYS)
+def test_decrypt_with_secret_key_matches_known_output(impl, fixtures, name, key, plain):
+    with open(fixtures / name, "rb") as f:
+        office = impl.OfficeFile(f)
+        office.load_key(secret_key=bytes.fromhex(key))
+        out = io.BytesIO()
+        office.decrypt(out)
+    assert out.getvalue() == (fixtures / plain).read_bytes()
+
+
+@pytest.mark.parametrize("name,key,plain", SECRET_KEYS)
+def test_wrong_secret_key_msoffcrypto_writes_garbage_docseal_writes_nothing(impl, fixtures, name, key, plain):
+    """Both raise InvalidKeyError at decrypt; msoffcrypto-tool has already written the
+    wrongly decrypted bytes to the output by then (it checks only that they form a zip).
+    docseal refuses before writing: the Agile HMAC fails (IntegrityError), the Standard
+    verifier does not match."""
+    wrong = bytearray.fromhex(key)
+    wrong[0] ^= 0x01
+    with open(fixtures / name, "rb") as f:
+        office = impl.OfficeFile(f)
+        office.load_key(secret_key=bytes(wrong))
+        out = io.BytesIO()
+        with pytest.raises(impl.exceptions.InvalidKeyError) as caught:
+            office.decrypt(out)
+    if is_docseal(impl):
+        assert out.getvalue() == b""
+        if "standard" not in name:
+            assert isinstance(caught.value, impl.exceptions.IntegrityError)
+    else:
+        assert len(out.getvalue()) > 0
+
+
+def test_password_takes_precedence_over_secret_key(impl, fixtures):
+    name, _, plain = SECRET_KEYS[0]
+    with open(fixtures / name, "rb") as f:
+        office = impl.OfficeFile(f)
+        office.load_key(password=PASSWORD, secret_key=b"\0" * 32)
+        out = io.BytesIO()
+        office.decrypt(out)
+    assert out.getvalue() == (fixtures / plain).read_bytes()
+
+
 # ---- where msoffcrypto-tool is wrong --------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ use crate::sniff::{classify, starts_like_zip, Kind};
 use crate::{Error, Limits, Result};
 
 /// Read batch: 1 MiB.
-const BATCH: usize = 256 * SEGMENT_SIZE;
+pub(crate) const BATCH: usize = 256 * SEGMENT_SIZE;
 
 /// How to open a file.
 ///
@@ -24,6 +24,18 @@ pub struct Credentials {
     password: Option<Password>,
     private_key: Option<std::sync::Arc<crate::certs::PrivateKey>>,
     content_key: Option<std::sync::Arc<dyn crate::irm::ContentKeyProvider>>,
+    secret_key: Option<SecretKey>,
+}
+
+/// The key that encrypts a package itself (see [`Credentials::secret_key`]); wiped on drop,
+/// and its `Debug` shows only the length.
+#[derive(Clone)]
+struct SecretKey(Zeroizing<Vec<u8>>);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SecretKey({} bytes)", self.0.len())
+    }
 }
 
 impl Credentials {
@@ -31,8 +43,7 @@ impl Credentials {
     pub fn password(text: &str) -> Credentials {
         Credentials {
             password: Some(Password::new(text)),
-            private_key: None,
-            content_key: None,
+            ..Credentials::default()
         }
     }
 
@@ -41,9 +52,8 @@ impl Credentials {
     #[cfg(feature = "certificates")]
     pub fn private_key(key: crate::RecipientKey) -> Credentials {
         Credentials {
-            password: None,
             private_key: Some(std::sync::Arc::new(key)),
-            content_key: None,
+            ..Credentials::default()
         }
     }
 
@@ -65,7 +75,29 @@ impl Credentials {
 
     /// Whether these credentials hold neither a password nor a key.
     pub fn is_none(&self) -> bool {
-        self.password.is_none() && self.private_key.is_none() && self.content_key.is_none()
+        self.password.is_none()
+            && self.private_key.is_none()
+            && self.content_key.is_none()
+            && self.secret_key.is_none()
+    }
+
+    /// The key that encrypts the package itself, instead of a password: an Agile file's
+    /// intermediate key (what msoffcrypto-tool's `load_key(secret_key=...)` takes), or the AES
+    /// key a Standard file's password derives. No spin loop runs. A Standard key is checked
+    /// against the file's verifier ([`Error::WrongPassword`]); an Agile file has no verifier
+    /// for it, so a wrong Agile key fails the data-integrity HMAC
+    /// ([`Error::IntegrityMismatch`]) like altered data. A key of the wrong length is
+    /// [`Error::NoUsableKey`].
+    ///
+    /// ```
+    /// let creds = docseal::Credentials::secret_key(&[7u8; 32]);
+    /// assert!(!creds.is_none());
+    /// ```
+    pub fn secret_key(key: &[u8]) -> Credentials {
+        Credentials {
+            secret_key: Some(SecretKey(Zeroizing::new(key.to_vec()))),
+            ..Credentials::default()
+        }
     }
 
     /// The content key of a rights-managed (IRM) file, obtained from the rights service
@@ -216,7 +248,7 @@ pub(crate) fn into_container<R: Read + Seek>(
 }
 
 /// A file opened for decryption, parsed once, by the path that decrypts it.
-enum Opened<R> {
+pub(crate) enum Opened<R> {
     /// An [MS-OFFCRYPTO] encrypted package (Agile or Standard).
     Package(Container<R>),
     /// Any other scheme the credentials can open.
@@ -224,7 +256,7 @@ enum Opened<R> {
 }
 
 /// The schemes decrypted outside the encrypted-package path.
-enum OtherScheme<R> {
+pub(crate) enum OtherScheme<R> {
     /// A rights-managed file whose content key the credentials' provider can give.
     RightsManaged {
         cf: CompoundFile<R>,
@@ -236,7 +268,7 @@ enum OtherScheme<R> {
 }
 
 impl<R: Read + Seek> OtherScheme<R> {
-    fn decrypt(
+    pub(crate) fn decrypt(
         self,
         output: Option<&mut dyn Write>,
         credentials: &Credentials,
@@ -255,7 +287,7 @@ impl<R: Read + Seek> OtherScheme<R> {
 }
 
 /// Opens `input` and picks how to decrypt it with `credentials`.
-fn open_for_decrypt<R: Read + Seek>(
+pub(crate) fn open_for_decrypt<R: Read + Seek>(
     input: R,
     credentials: &Credentials,
     limits: &Limits,
@@ -279,6 +311,18 @@ pub(crate) fn unlock_agile(
     credentials: &Credentials,
     limits: &Limits,
 ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    if let Some(SecretKey(key)) = &credentials.secret_key {
+        let want = agile.key_data.key_bits as usize / 8;
+        if key.len() != want {
+            return Err(Error::NoUsableKey {
+                detail: format!(
+                    "a secret key of {} bytes; this file's intermediate key is {want} bytes",
+                    key.len()
+                ),
+            });
+        }
+        return Ok(key.clone());
+    }
     let mut last = None;
     if let Some(key) = &credentials.private_key {
         match crate::certs::unlock(agile, key) {
@@ -341,6 +385,11 @@ pub(crate) fn unlock(
             Ok(Unlocked::Agile { cipher, integrity })
         }
         EncryptionInfo::Standard(std) => {
+            if let Some(SecretKey(key)) = &credentials.secret_key {
+                return Ok(Unlocked::Standard {
+                    key: AesKey::new(&std.unlock_with_key(key)?)?,
+                });
+            }
             let password = credentials
                 .password
                 .as_ref()
@@ -442,126 +491,15 @@ pub fn decrypt_bytes(
     credentials: &Credentials,
     options: &DecryptOptions,
 ) -> Result<(Zeroizing<Vec<u8>>, DecryptReport)> {
-    let limits = &options.limits;
-    let Container {
-        mut cf,
-        info,
-        package_id,
-    } = match open_for_decrypt(std::io::Cursor::new(input), credentials, limits)? {
-        Opened::Package(container) => container,
-        Opened::Other(scheme) => {
-            let mut plain = Zeroizing::new(Vec::new());
-            let report = scheme.decrypt(Some(&mut *plain), credentials, options)?;
-            return Ok((plain, report));
-        }
-    };
-    let unlocked = unlock(&info, credentials, limits)?;
-    let in_place = match &unlocked {
-        Unlocked::Agile {
-            cipher,
-            integrity: Some(integ),
-        } => {
-            let mut stream = cf.open_stream(package_id)?;
-            let stream_len = stream.len();
-            let (_, size) = read_size_prefix(&mut stream, stream_len, limits)?;
-            // Every range lies inside the input (the reader placed the stream when it opened).
-            let pieces: Option<Vec<&[u8]>> = stream
-                .extents()?
-                .into_iter()
-                .map(|r| input.get(usize::try_from(r.start).ok()?..usize::try_from(r.end).ok()?))
-                .collect();
-            pieces.map(|pieces| (cipher, integ, pieces, size))
-        }
-        _ => None,
-    };
-    let Some((cipher, integ, pieces, size)) = in_place else {
-        let mut plain = Zeroizing::new(Vec::new());
-        let report = run_unlocked(
-            &mut cf,
-            &info,
-            package_id,
-            &unlocked,
-            Some(Output::Memory(&mut plain)),
-            options,
-            true,
-        )?;
-        return Ok((plain, report));
-    };
-    // `size` fits in the stream (checked above), so this is bounded by the input.
-    let padded = size.div_ceil(16) as usize * 16;
-    let mut plain = Zeroizing::new(vec![0u8; padded]);
-    let mut hmac = integ.hmac();
-    let tag = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| {
-            for piece in &pieces {
-                hmac.update(piece);
-            }
-            hmac.finalize()
-        });
-        decrypt_pieces(cipher, &pieces, &mut plain, size, options);
-        hashing.join().expect("the HMAC thread does not panic")
-    });
-    let integrity = integrity_verdict(integ, tag.as_slice(), options)?;
-    plain.truncate(size as usize);
-    Ok((
-        plain,
-        DecryptReport {
-            scheme: info.scheme(),
-            package_size: size,
-            integrity,
-            password_truncated: false,
-        },
-    ))
-}
-
-/// Decrypts the ciphertext of `EncryptedPackage` (its bytes 8 onwards, in `pieces`) into
-/// `plain`, batch by batch on every core but the HMAC's. A batch lying in one piece is
-/// decrypted where it lies; one straddling pieces (a fragmented stream) is gathered first.
-fn decrypt_pieces(
-    cipher: &SegmentCipher,
-    pieces: &[&[u8]],
-    plain: &mut [u8],
-    size: u64,
-    options: &DecryptOptions,
-) {
-    let mut gathered = Vec::new();
-    let mut piece = 0;
-    // Position in the stream of `pieces[piece]`'s first byte.
-    let mut piece_start = 0usize;
-    let mut done = 0usize;
-    for (batch, out) in plain.chunks_mut(BATCH).enumerate() {
-        let start = 8 + done;
-        while piece_start + pieces[piece].len() <= start {
-            piece_start += pieces[piece].len();
-            piece += 1;
-        }
-        let within = start - piece_start;
-        let input: &[u8] = match pieces[piece].get(within..within + out.len()) {
-            Some(bytes) => bytes,
-            None => {
-                gathered.clear();
-                let (mut p, mut at) = (piece, within);
-                while gathered.len() < out.len() {
-                    let want = out.len() - gathered.len();
-                    let take = (pieces[p].len() - at).min(want);
-                    gathered.extend_from_slice(&pieces[p][at..at + take]);
-                    p += 1;
-                    at = 0;
-                }
-                &gathered
-            }
-        };
-        let first = (batch * (BATCH / SEGMENT_SIZE)) as u32;
-        crate::parallel::decrypt_segments_into_beside_one(cipher, first, input, out);
-        done += out.len();
-        if let Some(p) = &options.progress {
-            p.report((done as u64).min(size), size);
-        }
-    }
+    let opened = crate::BufferDecryption::open(input, credentials, options)?;
+    // `len` is bounded by the input's length (checked when opening).
+    let mut plain = Zeroizing::new(vec![0u8; opened.len() as usize]);
+    let report = opened.decrypt_into(&mut plain)?;
+    Ok((plain, report))
 }
 
 /// Where [`run`] puts the plaintext.
-enum Output<'a> {
+pub(crate) enum Output<'a> {
     /// Any writer.
     Writer(&'a mut dyn Write),
     /// A buffer, reserved to the declared package size before the first byte (so it never
@@ -699,7 +637,7 @@ fn run<R: Read + Seek>(
 }
 
 /// [`run`] once the file is open and unlocked.
-fn run_unlocked<R: Read + Seek>(
+pub(crate) fn run_unlocked<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
     info: &EncryptionInfo,
     package_id: usize,

@@ -392,113 +392,18 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
         result.labels = Some(report);
         return Ok(result);
     }
-    if let Some(password) = password {
-        check_password(password)?;
-    }
-    if password.is_none() && options.recipients.is_empty() && options.reuse.is_none() {
-        return Err(Error::InvalidArgument(
-            "give a password, a recipient, or both".into(),
-        ));
-    }
-    if options.profile.spin_count > docseal_crypto::DEFAULT_MAX_SPIN_COUNT {
-        return Err(Error::InvalidArgument(format!(
-            "spin count {} is above the schema's maximum {}",
-            options.profile.spin_count,
-            docseal_crypto::DEFAULT_MAX_SPIN_COUNT
-        )));
-    }
     let size = package.seek(SeekFrom::End(0))?;
     package.seek(SeekFrom::Start(0))?;
-    let mut rng = options.rng.clone();
-    let stream_len = encrypted_package_len(size);
-    let time = options.timestamp.unwrap_or_else(now_filetime);
-    let version = if stream_len >= 1 << 31 {
-        Version::V4
-    } else {
-        Version::V3
-    };
-
-    // The scheme decides the package cipher, whether there is an HMAC, and how EncryptionInfo
-    // is finished once the package has been through the cipher.
-    let agile_setup;
-    let mut pending_password = None;
-    let (cipher, mut hmac, info_len, standard_info) = match options.scheme {
-        Scheme::Agile => {
-            let (mut info, secrets) = match &options.reuse {
-                Some(reused) => {
-                    let mut info = reused.info.clone();
-                    info.key_data.salt = rng.bytes(info.key_data.salt.len())?;
-                    info.data_integrity = None;
-                    let secrets = docseal_crypto::AgileSecrets {
-                        key: reused.key.clone(),
-                        hmac_key: zeroize::Zeroizing::new(rng.bytes(options.profile.hash.size())?),
-                    };
-                    (info, secrets)
-                }
-                None => {
-                    let draft = crate::certs::new_agile_draft(
-                        &options.profile,
-                        password.is_some(),
-                        &options.recipients,
-                        &mut rng,
-                    )?;
-                    // A draft has a pending encryptor exactly when it was made with a password.
-                    pending_password = draft.pending_password.zip(password);
-                    (draft.info, draft.secrets)
-                }
-            };
-            if options.password_last && !options.recipients.is_empty() {
-                info.key_encryptors
-                    .rotate_left(usize::from(password.is_some()));
-            }
-            let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
-            let cipher = PackageCipher::Agile(SegmentCipher::new(&info.key_data, &secrets.key)?);
-            let hmac = HmacState::new(options.profile.hash, &secrets.hmac_key);
-            agile_setup = Some((info, secrets));
-            (cipher, Some(hmac), info_len, None)
-        }
-        Scheme::Standard => {
-            let password = password.ok_or_else(|| {
-                Error::InvalidArgument("Standard encryption needs a password".into())
-            })?;
-            if !options.recipients.is_empty() {
-                return Err(Error::InvalidArgument(
-                    "Standard encryption has no certificate key encryptors; use Agile for recipients".into(),
-                ));
-            }
-            if options.profile.hash != HashAlgorithm::Sha1 {
-                return Err(Error::InvalidArgument(
-                    "Standard encryption always hashes with SHA-1".into(),
-                ));
-            }
-            let (info, key) = match &options.reuse_standard {
-                Some(old) => old.renewed(password, &mut rng)?,
-                None => StandardEncryptionInfo::new_password(
-                    options.profile.key_bits,
-                    password,
-                    &mut rng,
-                )?,
-            };
-            let bytes = info.to_bytes();
-            agile_setup = None;
-            (
-                PackageCipher::Standard(AesKey::new(&key)?),
-                None,
-                bytes.len(),
-                Some(bytes),
-            )
-        }
-    };
-    let envelope = crate::era::envelope(options.layout, stream_len, info_len as u64, time);
-    let shape = docseal_ole::Shape::era(options.layout);
-    let layout = Layout::plan_shaped(
-        version,
-        &shape,
-        time,
-        &envelope.entries,
-        Some(envelope.package),
-    )?;
-
+    let Plan {
+        cipher,
+        mut hmac,
+        info_len,
+        standard_info,
+        agile_setup,
+        mut pending_password,
+        layout,
+        envelope,
+    } = plan(size, password, options)?;
     // First (or only) pass: encrypt and hash. A seekable sink gets the package in place now;
     // a sequential one gets nothing yet; a package small enough for the mini stream is kept.
     let mut small_package = Vec::new();
@@ -618,6 +523,175 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
         output_size: layout.file_len(),
         labels: None,
     })
+}
+
+/// Everything decided before the package is read: keys, cipher, the `EncryptionInfo` length
+/// and the file's layout (so its length).
+struct Plan<'p> {
+    cipher: PackageCipher,
+    hmac: Option<HmacState>,
+    info_len: usize,
+    standard_info: Option<Vec<u8>>,
+    agile_setup: Option<(AgileEncryptionInfo, docseal_crypto::AgileSecrets)>,
+    /// The password encryptor, finished (spin loop) while the package is encrypted.
+    pending_password: Option<(docseal_crypto::PendingPasswordEncryptor, &'p Password)>,
+    layout: Layout,
+    /// The era's envelope: entries and which ids hold the package and `EncryptionInfo`.
+    envelope: crate::era::Envelope,
+}
+
+/// Plans the encryption of a package of `size` bytes (labels already applied).
+fn plan<'p>(
+    size: u64,
+    password: Option<&'p Password>,
+    options: &EncryptOptions,
+) -> Result<Plan<'p>> {
+    if let Some(password) = password {
+        check_password(password)?;
+    }
+    if password.is_none() && options.recipients.is_empty() && options.reuse.is_none() {
+        return Err(Error::InvalidArgument(
+            "give a password, a recipient, or both".into(),
+        ));
+    }
+    if options.profile.spin_count > docseal_crypto::DEFAULT_MAX_SPIN_COUNT {
+        return Err(Error::InvalidArgument(format!(
+            "spin count {} is above the schema's maximum {}",
+            options.profile.spin_count,
+            docseal_crypto::DEFAULT_MAX_SPIN_COUNT
+        )));
+    }
+    let mut rng = options.rng.clone();
+    let stream_len = encrypted_package_len(size);
+    let time = options.timestamp.unwrap_or_else(now_filetime);
+    let version = if stream_len >= 1 << 31 {
+        Version::V4
+    } else {
+        Version::V3
+    };
+
+    // The scheme decides the package cipher, whether there is an HMAC, and how EncryptionInfo
+    // is finished once the package has been through the cipher.
+    let agile_setup;
+    let mut pending_password = None;
+    let (cipher, hmac, info_len, standard_info) = match options.scheme {
+        Scheme::Agile => {
+            let (mut info, secrets) = match &options.reuse {
+                Some(reused) => {
+                    let mut info = reused.info.clone();
+                    info.key_data.salt = rng.bytes(info.key_data.salt.len())?;
+                    info.data_integrity = None;
+                    let secrets = docseal_crypto::AgileSecrets {
+                        key: reused.key.clone(),
+                        hmac_key: zeroize::Zeroizing::new(rng.bytes(options.profile.hash.size())?),
+                    };
+                    (info, secrets)
+                }
+                None => {
+                    let draft = crate::certs::new_agile_draft(
+                        &options.profile,
+                        password.is_some(),
+                        &options.recipients,
+                        &mut rng,
+                    )?;
+                    // A draft has a pending encryptor exactly when it was made with a password.
+                    pending_password = draft.pending_password.zip(password);
+                    (draft.info, draft.secrets)
+                }
+            };
+            if options.password_last && !options.recipients.is_empty() {
+                info.key_encryptors
+                    .rotate_left(usize::from(password.is_some()));
+            }
+            let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
+            let cipher = PackageCipher::Agile(SegmentCipher::new(&info.key_data, &secrets.key)?);
+            let hmac = HmacState::new(options.profile.hash, &secrets.hmac_key);
+            agile_setup = Some((info, secrets));
+            (cipher, Some(hmac), info_len, None)
+        }
+        Scheme::Standard => {
+            let password = password.ok_or_else(|| {
+                Error::InvalidArgument("Standard encryption needs a password".into())
+            })?;
+            if !options.recipients.is_empty() {
+                return Err(Error::InvalidArgument(
+                    "Standard encryption has no certificate key encryptors; use Agile for recipients".into(),
+                ));
+            }
+            if options.profile.hash != HashAlgorithm::Sha1 {
+                return Err(Error::InvalidArgument(
+                    "Standard encryption always hashes with SHA-1".into(),
+                ));
+            }
+            let (info, key) = match &options.reuse_standard {
+                Some(old) => old.renewed(password, &mut rng)?,
+                None => StandardEncryptionInfo::new_password(
+                    options.profile.key_bits,
+                    password,
+                    &mut rng,
+                )?,
+            };
+            let bytes = info.to_bytes();
+            agile_setup = None;
+            (
+                PackageCipher::Standard(AesKey::new(&key)?),
+                None,
+                bytes.len(),
+                Some(bytes),
+            )
+        }
+    };
+    let envelope = crate::era::envelope(options.layout, stream_len, info_len as u64, time);
+    let shape = docseal_ole::Shape::era(options.layout);
+    let layout = Layout::plan_shaped(
+        version,
+        &shape,
+        time,
+        &envelope.entries,
+        Some(envelope.package),
+    )?;
+    Ok(Plan {
+        cipher,
+        hmac,
+        info_len,
+        standard_info,
+        agile_setup,
+        pending_password,
+        layout,
+        envelope,
+    })
+}
+
+/// The exact length of the file [`encrypt_for`] writes for a package of `package_size` bytes
+/// with these options and credentials, known before encrypting: a caller can allocate the
+/// output once (a `Cursor<&mut [u8]>` over it is a seekable sink) and copy nothing. The same
+/// errors as [`encrypt_for`] for bad options; options with labels are refused
+/// ([`Error::InvalidArgument`]): labelling changes the package's size, so apply them first
+/// ([`crate::labels::relabel`]).
+///
+/// ```
+/// use std::io::Cursor;
+/// let package = b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_vec();
+/// let password = docseal::Password::new("pw");
+/// let opts = docseal::EncryptOptions::default().spin_count(1000);
+/// let len = docseal::encrypted_len(package.len() as u64, Some(&password), &opts)?;
+/// let mut out = vec![0u8; len as usize];
+/// let report = docseal::encrypt_for(Cursor::new(&package), Cursor::new(&mut out[..]), Some(&password), &opts)?;
+/// assert_eq!(report.output_size, len);
+/// # Ok::<(), docseal::Error>(())
+/// ```
+pub fn encrypted_len(
+    package_size: u64,
+    password: Option<&Password>,
+    options: &EncryptOptions,
+) -> Result<u64> {
+    if options.labels.is_some() {
+        return Err(Error::InvalidArgument(
+            "labels change the package's size: apply them before asking for the encrypted length"
+                .into(),
+        ));
+    }
+    Ok(plan(package_size, password, options)?.layout.file_len())
 }
 
 /// Length of the final `EncryptionInfo`: the same descriptor with a dummy integrity block of

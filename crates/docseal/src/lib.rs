@@ -80,6 +80,7 @@
 // The docs link the certificate API (e.g. `EncryptOptions::recipient`) where it belongs.
 #![cfg_attr(not(feature = "certificates"), allow(rustdoc::broken_intra_doc_links))]
 
+mod buffer;
 mod certs;
 mod conform;
 mod conform_irm;
@@ -129,6 +130,7 @@ impl std::fmt::Debug for Progress {
     }
 }
 
+pub use buffer::BufferDecryption;
 pub use conform::{conform, ConformReport, Difference};
 pub use decrypt::{
     decrypt, decrypt_bytes, decrypt_to_file, decrypt_to_vec, verify, Credentials, DecryptOptions,
@@ -139,8 +141,8 @@ pub use docseal_crypto::{CertificateInfo, RecipientCertificate, RecipientKey};
 pub use docseal_crypto::{HashAlgorithm, Password};
 pub use docseal_ole::LayoutStyle;
 pub use encrypt::{
-    encrypt, encrypt_for, encrypt_to_writer, encrypted_package_len, Cipher, EncryptOptions,
-    EncryptReport, Scheme,
+    encrypt, encrypt_for, encrypt_to_writer, encrypted_len, encrypted_package_len, Cipher,
+    EncryptOptions, EncryptReport, Scheme,
 };
 pub use era::{layout_match, layout_of, LayoutMatch};
 pub use error::{Error, Result};

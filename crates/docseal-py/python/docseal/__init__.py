@@ -129,11 +129,13 @@ def _credentials(
     password: Optional[str] = None,
     private_key: Optional[KeySource] = None,
     content_key: Optional[bytes] = None,
+    secret_key: Optional[bytes] = None,
 ) -> dict:
     return {
         "password": password,
         "private_key": None if private_key is None else _read_key_material(private_key),
         "content_key": None if content_key is None else bytes(content_key),
+        "secret_key": None if secret_key is None else bytes(secret_key),
     }
 
 
@@ -171,6 +173,7 @@ def decrypt(
     *,
     private_key: Optional[KeySource] = None,
     content_key: Optional[bytes] = None,
+    secret_key: Optional[bytes] = None,
     verify_integrity: bool = True,
 ) -> bytes:
     """Decrypts an encrypted Office file and returns the plain file.
@@ -178,9 +181,12 @@ def decrypt(
     Agile files are integrity-checked before any plaintext is produced (IntegrityError when
     the file was altered); ``verify_integrity=False`` skips that check, for recovering damaged
     files only. ``private_key``: a recipient's RSA key (path or PEM/DER bytes);
-    ``content_key``: the AES key of a rights-managed file.
+    ``content_key``: the AES key of a rights-managed file; ``secret_key``: the key that
+    encrypts the package itself, instead of the password (an Agile file's intermediate key or
+    a Standard file's derived AES key: msoffcrypto-tool's ``secret_key``). A wrong Agile
+    secret key fails the integrity check (IntegrityError), as nothing else can tell it.
     """
-    creds = _credentials(password, private_key, content_key)
+    creds = _credentials(password, private_key, content_key, secret_key)
     return _native.decrypt(_as_bytes(data), creds, bool(verify_integrity))
 
 
@@ -191,11 +197,12 @@ def decrypt_file(
     *,
     private_key: Optional[KeySource] = None,
     content_key: Optional[bytes] = None,
+    secret_key: Optional[bytes] = None,
     verify_integrity: bool = True,
 ) -> None:
     """Decrypts the file at ``src`` into ``dst``, streamed; ``dst`` appears only once the
-    integrity check passed."""
-    creds = _credentials(password, private_key, content_key)
+    integrity check passed. Keys as for :func:`decrypt`."""
+    creds = _credentials(password, private_key, content_key, secret_key)
     _native.decrypt_file(os.fspath(src), os.fspath(dst), creds, bool(verify_integrity))
 
 
@@ -204,10 +211,12 @@ def verify(
     password: Optional[str] = None,
     *,
     private_key: Optional[KeySource] = None,
+    secret_key: Optional[bytes] = None,
 ) -> None:
-    """Checks that ``password`` opens the file and that its integrity check passes; raises
-    WrongPasswordError, IntegrityError, ... otherwise."""
-    _native.verify(_source(data_or_path), _credentials(password, private_key))
+    """Checks that ``password`` (or the key) opens the file and that its integrity check
+    passes; raises WrongPasswordError, IntegrityError, ... otherwise."""
+    creds = _credentials(password, private_key, secret_key=secret_key)
+    _native.verify(_source(data_or_path), creds)
 
 
 def inspect(

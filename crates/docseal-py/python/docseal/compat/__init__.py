@@ -7,7 +7,10 @@
 Where msoffcrypto-tool is lax, this module is strict: decryption always checks the Agile
 data-integrity HMAC (``verify_integrity=False`` does not turn it off) and raises
 ``exceptions.IntegrityError`` (an ``InvalidKeyError``) for an altered file; files of any size
-encrypt correctly. ``load_key(secret_key=...)`` (a raw intermediate key) is not supported.
+encrypt correctly. ``load_key(secret_key=...)`` takes msoffcrypto-tool's raw key (an Agile
+file's intermediate key, a Standard file's derived AES key); a wrong Agile secret key fails
+the integrity check (``exceptions.IntegrityError``), a wrong Standard one the verifier
+(``InvalidKeyError``), where msoffcrypto-tool returns garbage or fails the zip check.
 """
 
 from typing import Any, BinaryIO, Optional
@@ -85,15 +88,20 @@ class OfficeFile:
     ) -> None:
         """Sets the key for :meth:`decrypt`. The password is checked now when
         ``verify_password`` is true, and always for 97-2003 files (as msoffcrypto-tool does)."""
-        if secret_key is not None and not (password or private_key):
-            raise exceptions.DecryptionError(
-                "secret_key (a raw intermediate key) is not supported by docseal.compat"
-            )
-        if not (password or private_key):
+        # msoffcrypto-tool's precedence: password, then private key, then secret key.
+        if password:
+            credentials: dict = {"password": password}
+        elif private_key:
+            credentials = {"private_key": _key_bytes(private_key)}
+        elif secret_key:
+            if self.format != "ooxml":
+                raise exceptions.DecryptionError("secret_key applies to OOXML (Agile or Standard) files only")
+            credentials = {"secret_key": bytes(secret_key)}
+        else:
             raise exceptions.DecryptionError("No key specified")
         if self.format != "ooxml" and not self._encrypted:
             raise exceptions.DecryptionError("File is not encrypted")
-        self._credentials = {"password": password or None, "private_key": _key_bytes(private_key)}
+        self._credentials = credentials
         if self.type != "plain" and (verify_password or self.format != "ooxml"):
             self._check_key()
 
