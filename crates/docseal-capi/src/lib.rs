@@ -14,7 +14,7 @@
 
 use std::ffi::{c_char, c_int};
 use std::fs::File;
-use std::io::{Cursor, Read, Seek};
+use std::io::Cursor;
 use std::panic::catch_unwind;
 use std::path::Path;
 
@@ -160,7 +160,6 @@ pub unsafe extern "C" fn docseal_encrypt(
         let settings = settings.unwrap_or(&default);
         let password = options::new_file_password(password, settings)?;
         let options = settings.build()?;
-        refuse_compound_file(&mut Cursor::new(input))?;
         let mut file = Cursor::new(Vec::new());
         docseal::encrypt_for(Cursor::new(input), &mut file, password.as_ref(), &options)?;
         hand_out(out, file.into_inner().into_boxed_slice());
@@ -226,7 +225,6 @@ pub unsafe extern "C" fn docseal_encrypt_file(
         let password = options::new_file_password(password, settings)?;
         let options = settings.build()?;
         let mut source = open_distinct(in_path, out_path)?;
-        refuse_compound_file(&mut source)?;
         docseal::write_atomically(Path::new(out_path), |f| {
             docseal::encrypt_for(&mut source, f, password.as_ref(), &options).map(drop)
         })?;
@@ -424,21 +422,6 @@ fn same_file(file: &File, path: &str) -> bool {
 #[cfg(not(unix))]
 fn same_file(_file: &File, _path: &str) -> bool {
     false
-}
-
-/// Refuses a compound file as the package to encrypt (already encrypted, or 97-2003), as the
-/// CLI does: code 5.
-fn refuse_compound_file(source: &mut (impl Read + Seek)) -> Result<(), Failure> {
-    let mut head = [0u8; 8];
-    let n = source.read(&mut head).map_err(docseal::Error::from)?;
-    source.rewind().map_err(docseal::Error::from)?;
-    if n == 8 && head == docseal::layers::ole::SIGNATURE {
-        return Err(Failure {
-            code: 5,
-            message: "the input is a compound file (already encrypted, or a 97-2003 binary); only OOXML packages can be encrypted".into(),
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //!   header run through the keystream, which no FIB offset points into);
 //! * otherwise the header is inserted before the table stream and every `fc` of
 //!   `FibRgFcLcb` (all of them are table-stream offsets, [MS-DOC] 2.5.6–2.5.11) moves by its
-//!   length.
+//!   length (the `fc` of an empty structure only when it is a table-stream position).
 //!
 //! Then `fEncrypted` is set, `fObfuscation` cleared, `lKey` set, and the keystream (re-keyed
 //! every 512 bytes of stream offset) runs over `WordDocument` from offset 68, the whole table
@@ -68,7 +68,13 @@ pub fn encrypt_doc(streams: &DocStreams<'_>, sealing: &Sealing) -> Result<DocEnc
         t
     } else {
         for o in pairs {
-            let fc = u32_at(&word_document, o)
+            // An empty structure's fc is moved too when it is a table-stream position (Word
+            // writes where it would be); anything else there is left as it is.
+            let (fc, lcb) = (u32_at(&word_document, o), u32_at(&word_document, o + 4));
+            if lcb == 0 && fc as usize > streams.table.len() {
+                continue;
+            }
+            let fc = fc
                 .checked_add(head.len() as u32)
                 .ok_or_else(|| Error::malformed("FibRgFcLcb: an fc beyond 4 GiB"))?;
             word_document[o..o + 4].copy_from_slice(&fc.to_le_bytes());

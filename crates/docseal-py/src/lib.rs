@@ -73,19 +73,6 @@ impl<'a> Input<'a> {
     }
 }
 
-/// Only OOXML packages can be encrypted: a compound file is refused as the CLI does (exit 5).
-fn check_encryptable(input: &mut dyn Source) -> docseal::Result<()> {
-    let mut head = [0u8; 8];
-    let n = input.read(&mut head)?;
-    input.seek(SeekFrom::Start(0))?;
-    if n == 8 && head == docseal::layers::ole::SIGNATURE {
-        return Err(Error::Unsupported {
-            what: "the input is a compound file (already encrypted, or a 97-2003 binary); only OOXML packages can be encrypted".into(),
-        });
-    }
-    Ok(())
-}
-
 /// Builds a `bytes` of the spool file's length and reads the file into it.
 fn bytes_from_spool<'py>(py: Python<'py>, mut spool: File) -> PyResult<Bound<'py, PyBytes>> {
     let len = detached(py, || Ok(spool.seek(SeekFrom::End(0))?))?;
@@ -111,7 +98,6 @@ fn encrypt<'py>(
     let spool = detached(py, || {
         let options = options.build()?;
         let mut input = Cursor::new(data);
-        check_encryptable(&mut input)?;
         let mut spool = tempfile::tempfile()?;
         let password = password.as_deref().map(Password::new);
         docseal::encrypt_for(input, &mut spool, password.as_ref(), &options)?;
@@ -132,7 +118,6 @@ fn encrypt_file(
     detached(py, || {
         let options = options.build()?;
         let mut input = File::open(&src)?;
-        check_encryptable(&mut input)?;
         let password = password.as_deref().map(Password::new);
         docseal::write_atomically(&dst, |out| {
             docseal::encrypt_for(&mut input, out, password.as_ref(), &options).map(drop)

@@ -31,7 +31,7 @@ pub struct Difference {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ConformReport {
-    /// `"agile"` or `"standard"`.
+    /// `"agile"`, `"standard"`, or for Office 97-2003 files `"rc4-cryptoapi"`, `"rc4"`, `"xor"`.
     pub scheme: &'static str,
     /// `EncryptionInfo`, every `\x06DataSpaces` stream and `EncryptedPackage` are identical.
     pub streams_identical: bool,
@@ -55,7 +55,7 @@ impl ConformReport {
     }
 }
 
-fn first_difference(structure: &str, ours: &[u8], theirs: &[u8]) -> Option<Difference> {
+pub(crate) fn first_difference(structure: &str, ours: &[u8], theirs: &[u8]) -> Option<Difference> {
     let at = ours.iter().zip(theirs).position(|(a, b)| a != b);
     match at {
         Some(i) => Some(Difference {
@@ -101,6 +101,16 @@ pub fn conform<R: Read + Seek>(
     credentials: &Credentials,
     limits: &Limits,
 ) -> Result<ConformReport> {
+    let mut input = input;
+    #[cfg(feature = "legacy")]
+    if let crate::Kind::LegacyBinary { format } = crate::sniff(&mut input)? {
+        let password = credentials
+            .password_ref()
+            .ok_or_else(|| Error::NoUsableKey {
+                detail: "a password is needed".into(),
+            })?;
+        return crate::legacy_encrypt::conform_legacy(input, &format, password, limits);
+    }
     let Container {
         mut cf,
         info,

@@ -92,6 +92,8 @@ pub mod irm;
 pub mod labels;
 #[cfg(feature = "legacy")]
 mod legacy;
+#[cfg(feature = "legacy")]
+mod legacy_encrypt;
 mod limits;
 mod lint;
 mod parallel;
@@ -137,11 +139,13 @@ pub use docseal_crypto::{CertificateInfo, RecipientCertificate, RecipientKey};
 pub use docseal_crypto::{HashAlgorithm, Password};
 pub use encrypt::{
     encrypt, encrypt_for, encrypt_to_writer, encrypted_package_len, Cipher, EncryptOptions,
-    EncryptReport, Scheme,
+    EncryptReport, LegacyScheme, Scheme,
 };
 pub use error::{Error, Result};
 pub use fs::{remove_pending_outputs, spool, write_atomically};
 pub use inspect::{inspect, inspect_with};
+#[cfg(feature = "legacy")]
+pub use legacy_encrypt::encrypt_legacy;
 pub use limits::Limits;
 pub use lint::{findings_json, lint, Finding, RULES};
 pub use passwd::{change_key_encryptors, normalize_fingerprint, KeyChanges, PasswdReport};
