@@ -10,6 +10,7 @@ use docseal_legacy::doc_encrypt::encrypt_doc;
 use docseal_legacy::xls::{decrypt_workbook, encryption, XlsEncryption};
 use docseal_legacy::xls_encrypt::encrypt_workbook;
 use docseal_legacy::{BinaryHeader, Error, Sealing};
+use proptest::prelude::*;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
@@ -166,4 +167,128 @@ fn fresh_cryptoapi_header_is_office_s() {
     assert_eq!(len, h.to_bytes().len());
     assert!(parsed.unlock("pw").is_ok());
     assert!(matches!(parsed.unlock("pW"), Err(Error::WrongPassword)));
+}
+
+/// A synthetic BIFF8 workbook: BOF, a type-0 padding record of `pad` bytes after it (what
+/// decryption leaves where FilePass was) unless `None`, `BoundSheet8` records pointing at each
+/// sheet's BOF, an `ExtSST` and per sheet an `Index` pointing at the sheet's cells, with
+/// `bodies` as the contents of filler records.
+fn workbook(pad: Option<usize>, bodies: &[Vec<u8>], sheets: usize) -> Vec<u8> {
+    fn rec(out: &mut Vec<u8>, t: u16, body: &[u8]) {
+        out.extend_from_slice(&t.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u16).to_le_bytes());
+        out.extend_from_slice(body);
+    }
+    let bof = [0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    // Two passes: the first finds where each sheet starts.
+    let mut starts = vec![0u32; sheets];
+    let mut out = Vec::new();
+    for _ in 0..2 {
+        out.clear();
+        rec(&mut out, 0x0809, &bof);
+        if let Some(n) = pad {
+            rec(&mut out, 0, &vec![0; n]);
+        }
+        rec(&mut out, 0x00E1, &[0xB0, 0x04]);
+        for (i, &s) in starts.iter().enumerate() {
+            let mut b = s.to_le_bytes().to_vec();
+            b.extend_from_slice(&[0, 0, 1, 0, b'S', b'0' + i as u8]);
+            rec(&mut out, 0x0085, &b);
+        }
+        let sst_at = out.len() as u32;
+        rec(&mut out, 0x00FC, &[1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, b'x']);
+        let mut ext = vec![8, 0];
+        ext.extend_from_slice(&(sst_at + 12).to_le_bytes());
+        ext.extend_from_slice(&[12, 0, 0, 0]);
+        rec(&mut out, 0x00FF, &ext);
+        for b in bodies {
+            rec(&mut out, 0x0013, b);
+        }
+        rec(&mut out, 0x000A, &[]);
+        for s in starts.iter_mut() {
+            *s = out.len() as u32;
+            rec(&mut out, 0x0809, &bof);
+            let cells = out.len() as u32 + 4 + 20;
+            let mut index = vec![0; 12];
+            index.extend_from_slice(&0u32.to_le_bytes());
+            index.extend_from_slice(&cells.to_le_bytes());
+            rec(&mut out, 0x020B, &index);
+            rec(&mut out, 0x00D7, &[4, 0, 0, 0]);
+            rec(&mut out, 0x000A, &[]);
+        }
+    }
+    out
+}
+
+#[derive(Clone, Debug)]
+enum Scheme {
+    CryptoApi,
+    Rc4,
+    Xor,
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// encrypt → decrypt gives the workbook with a neutral record where FilePass went and every
+    /// stored offset moved; encrypting that again overwrites it in place and gives the same
+    /// encrypted stream.
+    #[test]
+    fn workbooks_round_trip(
+        bodies in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..300), 0..12),
+        sheets in 1usize..4,
+        password in "[ -~]{1,20}",
+        salt in any::<[u8; 16]>(),
+        verifier in any::<[u8; 16]>(),
+        scheme in prop_oneof![Just(Scheme::CryptoApi), Just(Scheme::Rc4), Just(Scheme::Xor)],
+    ) {
+        let plain = workbook(None, &bodies, sheets);
+        let sealing = match scheme {
+            Scheme::CryptoApi => Sealing::cryptoapi(&password, 0x0C, salt, verifier),
+            Scheme::Rc4 => Sealing::rc4(&password, salt, verifier),
+            Scheme::Xor => Sealing::xor(&password).unwrap(),
+        };
+        let enc = encrypt_workbook(&plain, &sealing).unwrap();
+        let fp_len = match scheme { Scheme::CryptoApi => 200, Scheme::Rc4 => 54, Scheme::Xor => 6 };
+        prop_assert_eq!(enc.len(), plain.len() + 4 + fp_len);
+        prop_assert!(encrypt_workbook(&enc, &sealing).is_err());
+        let dec = decrypt_workbook(&enc, Some(&password)).unwrap().workbook;
+        prop_assert_eq!(&dec, &workbook(Some(fp_len), &bodies, sheets));
+        prop_assert_eq!(encrypt_workbook(&dec, &sealing).unwrap(), enc);
+    }
+
+    /// A plain Word document encrypted with a fresh header decrypts to the same
+    /// `WordDocument` (FIB offsets moved by the header when it had to be inserted) and text.
+    #[test]
+    fn documents_round_trip(
+        password in "\\PC{1,40}",
+        salt in any::<[u8; 16]>(),
+        verifier in any::<[u8; 16]>(),
+        rc4 in any::<bool>(),
+    ) {
+        let mut c = open("fetched/msoffcrypto-tool/plain.doc");
+        let wd = read_stream(&mut c, "/WordDocument").unwrap();
+        let table_name = DocFib::parse(&wd).unwrap().table_name();
+        let table = read_stream(&mut c, &format!("/{table_name}")).unwrap();
+        let streams = DocStreams { word_document: &wd, table: &table, data: None };
+        let sealing = if rc4 {
+            Sealing::rc4(&password, salt, verifier)
+        } else {
+            Sealing::cryptoapi(&password, 0x0C, salt, verifier)
+        };
+        let enc = encrypt_doc(&streams, &sealing).unwrap();
+        let head = sealing.header().unwrap().to_bytes().len();
+        prop_assert_eq!(enc.table.len(), table.len() + head);
+        let dec = decrypt_doc(
+            &DocStreams { word_document: &enc.word_document, table: &enc.table, data: None },
+            &password,
+        ).unwrap();
+        prop_assert_eq!(&dec.table[head..], &table[..]);
+        // Only FibRgFcLcb's fc fields differ.
+        prop_assert_eq!(dec.word_document.len(), wd.len());
+        prop_assert_eq!(&dec.word_document[..154], &wd[..154]);
+        let again = DocStreams { word_document: &enc.word_document, table: &enc.table, data: None };
+        let refused = encrypt_doc(&again, &sealing).is_err();
+        prop_assert!(refused);
+    }
 }

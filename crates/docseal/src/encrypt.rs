@@ -394,7 +394,8 @@ pub(crate) fn check_password(password: &Password) -> Result<()> {
 
 /// Decides for a compound-file input, once for the CLI, the C ABI and Python: a plain doc or
 /// xls is encrypted with its own scheme ([`crate::encrypt_legacy`]); an encrypted file is
-/// refused ("decrypt it first"); any other compound file is unsupported. `Ok(None)` for every
+/// refused ("decrypt it first": exit 2 for a doc/xls/ppt, 5 for a package); any other compound
+/// file is unsupported. `Ok(None)` for every
 /// other input (an OOXML package, encrypted below).
 fn refuse_or_encrypt_compound<R: Read + Seek, S: Write + Seek, Q: Write>(
     package: &mut R,
