@@ -94,6 +94,8 @@ pub mod labels;
 mod legacy;
 #[cfg(feature = "legacy")]
 mod legacy_encrypt;
+#[cfg(feature = "legacy")]
+mod legacy_lint;
 mod limits;
 mod lint;
 mod parallel;

@@ -217,7 +217,11 @@ fn plain_doc_and_xls_encrypt_through_the_facade() {
     for (file, schemes) in [
         (
             "fetched/msoffcrypto-tool/plain.xls",
-            &[LegacyScheme::Rc4CryptoApi, LegacyScheme::Rc4, LegacyScheme::Xor][..],
+            &[
+                LegacyScheme::Rc4CryptoApi,
+                LegacyScheme::Rc4,
+                LegacyScheme::Xor,
+            ][..],
         ),
         (
             "fetched/msoffcrypto-tool/plain.doc",
@@ -228,8 +232,13 @@ fn plain_doc_and_xls_encrypt_through_the_facade() {
         for &scheme in schemes {
             let mut out = Cursor::new(Vec::new());
             let options = EncryptOptions::default().legacy_scheme(scheme);
-            docseal::encrypt(Cursor::new(&input), &mut out, &Password::new("pw"), &options)
-                .unwrap();
+            docseal::encrypt(
+                Cursor::new(&input),
+                &mut out,
+                &Password::new("pw"),
+                &options,
+            )
+            .unwrap();
             let enc = out.into_inner();
             assert!(docseal::is_encrypted(Cursor::new(&enc)).unwrap(), "{file}");
             let mut plain = Vec::new();
@@ -279,8 +288,16 @@ fn conform_reproduces_office_97_2003_files() {
         ("fetched/poi/35897-type4.xls", "freedom", "rc4-cryptoapi"),
         ("fetched/poi/password.xls", "password", "rc4"),
         ("fetched/poi/xor-encryption-abc.xls", "abc", "xor"),
-        ("fetched/poi/password_password_cryptoapi.doc", "password", "rc4-cryptoapi"),
-        ("fetched/tika/testWORD_protected_passtika.doc", "tika", "rc4"),
+        (
+            "fetched/poi/password_password_cryptoapi.doc",
+            "password",
+            "rc4-cryptoapi",
+        ),
+        (
+            "fetched/tika/testWORD_protected_passtika.doc",
+            "tika",
+            "rc4",
+        ),
     ] {
         let input = std::fs::read(format!("{CORPUS}/{file}")).unwrap();
         let report = docseal::conform(
@@ -291,5 +308,37 @@ fn conform_reproduces_office_97_2003_files() {
         .unwrap();
         assert_eq!(report.scheme, scheme, "{file}");
         assert!(report.streams_identical, "{file}: {:?}", report.differences);
+    }
+}
+
+/// `lint` on doc/xls: Office-made RC4 CryptoAPI files and docseal's default output are clean;
+/// XOR and 40-bit RC4 are named weak.
+#[test]
+fn lint_covers_office_97_2003_schemes() {
+    use docseal::{EncryptOptions, LegacyScheme, Password};
+    let rules = |bytes: &[u8]| -> Vec<&'static str> {
+        docseal::lint(Cursor::new(bytes), None, &Limits::default())
+            .unwrap()
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    };
+    for file in [
+        "fetched/poi/35897-type4.xls",
+        "fetched/poi/password_password_cryptoapi.doc",
+    ] {
+        let input = std::fs::read(format!("{CORPUS}/{file}")).unwrap();
+        assert!(rules(&input).is_empty(), "{file}: {:?}", rules(&input));
+    }
+    let plain = std::fs::read(format!("{CORPUS}/fetched/msoffcrypto-tool/plain.xls")).unwrap();
+    for (scheme, expected) in [
+        (LegacyScheme::Rc4CryptoApi, &[][..]),
+        (LegacyScheme::Rc4, &["legacy-weak-scheme"][..]),
+        (LegacyScheme::Xor, &["legacy-weak-scheme"][..]),
+    ] {
+        let mut out = Vec::new();
+        docseal::encrypt_legacy(Cursor::new(&plain), &mut out, &Password::new("pw"), scheme)
+            .unwrap();
+        assert_eq!(rules(&out), expected, "{scheme:?}");
     }
 }
