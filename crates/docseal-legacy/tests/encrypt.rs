@@ -292,3 +292,39 @@ proptest! {
         prop_assert!(refused);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Damaged plain inputs (cut, bytes overwritten) give an error or an output, never a panic.
+    #[test]
+    fn damaged_inputs_never_panic(
+        cut in any::<prop::sample::Index>(),
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+        xls in any::<bool>(),
+    ) {
+        let sealing = Sealing::cryptoapi("pw", 0x0C, [1; 16], [2; 16]);
+        if xls {
+            let mut wb = workbook(None, &[vec![1, 2, 3]], 2);
+            for (i, b) in &flips {
+                let at = i.index(wb.len());
+                wb[at] = *b;
+            }
+            wb.truncate(cut.index(wb.len() + 1));
+            let _ = encrypt_workbook(&wb, &sealing);
+            let _ = encrypt_workbook(&wb, &Sealing::xor("pw").unwrap());
+        } else {
+            let mut c = open("fetched/msoffcrypto-tool/plain.doc");
+            let mut wd = read_stream(&mut c, "/WordDocument").unwrap();
+            let table = read_stream(&mut c, "/1Table").unwrap();
+            // Damage the FIB (first 1 KiB), where every offset and count lives.
+            for (i, b) in &flips {
+                let at = i.index(wd.len().min(1024));
+                wd[at] = *b;
+            }
+            wd.truncate(cut.index(wd.len().min(1024) + 1));
+            let streams = DocStreams { word_document: &wd, table: &table, data: None };
+            let _ = encrypt_doc(&streams, &sealing);
+        }
+    }
+}
