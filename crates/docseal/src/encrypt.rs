@@ -463,11 +463,15 @@ fn refuse_or_encrypt_compound<R: Read + Seek, S: Write + Seek, Q: Write>(
                 labels: None,
             }))
         }
-        _ => Err(Error::Unsupported {
-            what: "the input is a compound file but no Word, Excel or PowerPoint 97-2003 file; \
+        _ => {
+            let _ = password;
+            Err(Error::Unsupported {
+                what:
+                    "the input is a compound file but no Word, Excel or PowerPoint 97-2003 file; \
                    only OOXML packages and doc/xls files can be encrypted"
-                .into(),
-        }),
+                        .into(),
+            })
+        }
     }
 }
 
