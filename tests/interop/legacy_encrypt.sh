@@ -10,6 +10,9 @@
 #     plain input (XOR with an ASCII password: LibreOffice did not open an XOR workbook whose
 #     password has a non-ASCII character);
 #   - `docseal encrypt` refuses the encrypted output (exit 2, "decrypt it first").
+# Also Word XOR decryption: openwall's `2003-Test-weak-XOR_…doc` (shared corpus only, no
+# licence to copy it), decrypted by docseal, reads in LibreOffice as the original does when
+# LibreOffice opens it itself (with the password's first 15 characters, all XOR keeps).
 # Ends with "legacy_encrypt: N passed, N failed[, N skipped]"; exit 1 if anything failed.
 set -euo pipefail
 # shellcheck source=common.sh
@@ -54,6 +57,13 @@ VENV_PY="$(cd "$ORACLES" && python3 -B -c 'from _oracle_common import venv_pytho
 [ -x "$VENV_PY" ] || VENV_PY=python3
 
 batch="$T/batch.tsv"; : > "$batch"
+xor_doc="$SHARED/corpus/fetched/john-samples/2003-Test-weak-XOR_myhovercraftisfullofeels_.doc"
+if [ -f "$xor_doc" ]; then
+  if "$DOCSEAL_BIN" decrypt "$xor_doc" "$T/xor-word.doc" -p myhovercraftisfullofeels >/dev/null 2>&1; then
+    ok "docseal decrypts Word XOR obfuscation (2003-Test-weak-XOR_…doc)"
+    printf '%s\t%s\n%s\t-\n' "$xor_doc" myhovercraftisf "$T/xor-word.doc" >> "$batch"
+  else bad "docseal cannot decrypt 2003-Test-weak-XOR_…doc"; fi
+else skp "Word XOR sample absent ($xor_doc)"; fi
 for in_file in "$plain_dir"/*; do
   base="$(basename "$in_file")"
   case "$base" in *.xls) schemes="rc4-cryptoapi rc4 xor" ;; *) schemes="rc4-cryptoapi rc4" ;; esac
@@ -84,6 +94,10 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
 for plain, enc in zip(rows[0::2], rows[1::2]):
     name = enc.get("file", "?").rsplit("/", 1)[-1]
+    if name == "xor-word.doc":
+        same = plain.get("ok") and enc.get("ok") and plain.get("text_sha256") == enc.get("text_sha256")
+        print(("PASS" if same else "FAIL") + f" LibreOffice reads docseal's decryption of the Word XOR sample like the original: {enc.get('text_chars')} chars")
+        continue
     if not plain.get("ok"):
         print(f"SKIP LibreOffice cannot open the plain input of {name}")
     elif not enc.get("ok"):
