@@ -70,7 +70,7 @@ fn progress_bar(input: &File, what: &str) -> Option<(indicatif::ProgressBar, doc
 
 #[derive(Subcommand)]
 enum Command {
-    /// Encrypt a docx/xlsx/pptx with a password (Agile, Office's default profile unless told otherwise), or a doc/xls (RC4 CryptoAPI unless told otherwise).
+    /// Encrypt a docx/xlsx/pptx with a password (Agile, Office's default profile unless told otherwise), or a doc/xls/ppt (RC4 CryptoAPI unless told otherwise).
     Encrypt {
         /// The plain package ('-' for stdin).
         input: String,
@@ -79,8 +79,8 @@ enum Command {
         #[command(flatten)]
         password: PasswordArgs,
         /// Encryption scheme: agile (Office 2010+, integrity-checked) or standard (Office 2007);
-        /// for a doc/xls: rc4-cryptoapi (Office XP-2003, the default there), rc4 (Office 97/2000
-        /// compatible) or xor (xls only).
+        /// for a doc/xls/ppt: rc4-cryptoapi (Office XP-2003, the default there), rc4 (Office
+        /// 97/2000 compatible; doc/xls) or xor (xls only).
         #[arg(long, value_enum, default_value_t = SchemeArg::Agile)]
         scheme: SchemeArg,
         /// AES key size [default: aes256 for agile, aes128 for standard].

@@ -4,7 +4,7 @@
 //! Layers: [`keys`] parses and writes the encryption headers, derives keys and checks
 //! password verifiers; the format modules find the header in each format and decrypt its
 //! streams (record by record where the format keeps record headers in clear); [`seal`] holds
-//! what encryption needs, and [`xls_encrypt`] and [`doc_encrypt`] mirror the decryptors.
+//! what encryption needs, and [`xls_encrypt`], [`doc_encrypt`] and [`ppt_encrypt`] mirror the decryptors.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -14,6 +14,7 @@ pub mod doc_encrypt;
 mod error;
 pub mod keys;
 pub mod ppt;
+pub mod ppt_encrypt;
 pub mod seal;
 pub mod summary;
 pub mod xls;

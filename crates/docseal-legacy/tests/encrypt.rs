@@ -328,3 +328,78 @@ proptest! {
         }
     }
 }
+
+/// PowerPoint: an encrypted presentation decrypts back to the plain one up to the records
+/// encryption moves (CryptSession10Container, directory, UserEditAtom appended), and every
+/// Office-made one, decrypted and encrypted again, decrypts again to the same slides.
+#[test]
+fn presentations_round_trip() {
+    use docseal_legacy::ppt::{decrypt_ppt, PptStreams};
+    use docseal_legacy::ppt_encrypt::{encrypt_ppt, PlainPpt};
+    for (rel, pw) in [
+        ("fetched/poi/Password_Protected-hello.ppt", "hello"),
+        ("fetched/poi/ppt_with_png_encrypted.ppt", "password"),
+        ("fetched/tika/testPPT_protected_passtika.ppt", "tika"),
+    ] {
+        let mut c = open(rel);
+        let cu = read_stream(&mut c, "/Current User").unwrap();
+        let doc = read_stream(&mut c, "/PowerPoint Document").unwrap();
+        let pics = read_stream(&mut c, "/Pictures");
+        let summary = read_stream(&mut c, "/EncryptedSummary");
+        let plain = decrypt_ppt(
+            &PptStreams {
+                current_user: &cu,
+                powerpoint_document: &doc,
+                pictures: pics.as_deref(),
+                encrypted_summary: summary.as_deref(),
+            },
+            pw,
+        )
+        .unwrap();
+        let sealing = Sealing::cryptoapi("s3cret", 0x0C, [3; 16], [4; 16]);
+        let enc = encrypt_ppt(
+            &PlainPpt {
+                current_user: &plain.current_user,
+                powerpoint_document: &plain.powerpoint_document,
+                pictures: plain.pictures.as_deref(),
+            },
+            &sealing,
+        )
+        .unwrap();
+        let again = decrypt_ppt(
+            &PptStreams {
+                current_user: &enc.current_user,
+                powerpoint_document: &enc.powerpoint_document,
+                pictures: enc.pictures.as_deref(),
+                encrypted_summary: None,
+            },
+            "s3cret",
+        )
+        .unwrap();
+        assert_eq!(again.pictures, plain.pictures, "{rel}");
+        // Everything before the old persist directory comes back unchanged.
+        let pd = u32::from_le_bytes(plain.current_user[16..20].try_into().unwrap()) as usize;
+        let old_pd = u32::from_le_bytes(
+            plain.powerpoint_document[pd + 20..pd + 24]
+                .try_into()
+                .unwrap(),
+        ) as usize;
+        assert_eq!(
+            again.powerpoint_document[..old_pd],
+            plain.powerpoint_document[..old_pd],
+            "{rel}"
+        );
+        assert!(matches!(
+            decrypt_ppt(
+                &PptStreams {
+                    current_user: &enc.current_user,
+                    powerpoint_document: &enc.powerpoint_document,
+                    pictures: None,
+                    encrypted_summary: None,
+                },
+                "wrong",
+            ),
+            Err(Error::WrongPassword)
+        ));
+    }
+}

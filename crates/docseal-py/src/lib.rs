@@ -87,7 +87,7 @@ fn bytes_from_spool<'py>(py: Python<'py>, mut spool: File) -> PyResult<Bound<'py
     })
 }
 
-/// Encrypts an OOXML package held in `data`, or a plain doc/xls (RC4 CryptoAPI).
+/// Encrypts an OOXML package held in `data`, or a plain doc/xls/ppt (RC4 CryptoAPI).
 #[pyfunction]
 fn encrypt<'py>(
     py: Python<'py>,

@@ -70,7 +70,7 @@ pub enum Scheme {
     Standard,
 }
 
-/// The Office 97-2003 schemes docseal writes.
+/// The Office 97-2003 schemes docseal writes (a ppt takes RC4 CryptoAPI only).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LegacyScheme {
@@ -181,7 +181,7 @@ impl EncryptOptions {
         Ok(self)
     }
 
-    /// Chooses the scheme for an Office 97-2003 doc/xls input (default
+    /// Chooses the scheme for an Office 97-2003 doc/xls/ppt input (default
     /// [`LegacyScheme::Rc4CryptoApi`]); with it, an OOXML input is refused.
     pub fn legacy_scheme(mut self, scheme: LegacyScheme) -> Self {
         self.legacy_scheme = Some(scheme);
@@ -392,8 +392,8 @@ pub(crate) fn check_password(password: &Password) -> Result<()> {
     Ok(())
 }
 
-/// Decides for a compound-file input, once for the CLI, the C ABI and Python: a plain doc or
-/// xls is encrypted with its own scheme ([`crate::encrypt_legacy`]); an encrypted file is
+/// Decides for a compound-file input, once for the CLI, the C ABI and Python: a plain doc,
+/// xls or ppt is encrypted with its own scheme ([`crate::encrypt_legacy`]); an encrypted file is
 /// refused ("decrypt it first": exit 2 for a doc/xls/ppt, 5 for a package); any other compound
 /// file is unsupported. `Ok(None)` for every
 /// other input (an OOXML package, encrypted below).
@@ -410,7 +410,7 @@ fn refuse_or_encrypt_compound<R: Read + Seek, S: Write + Seek, Q: Write>(
     if n < 8 || head != docseal_ole::SIGNATURE {
         return match options.legacy_scheme {
             Some(s) => Err(Error::InvalidArgument(format!(
-                "the {} scheme is for Office 97-2003 doc/xls files; the input is not one",
+                "the {} scheme is for Office 97-2003 doc/xls/ppt files; the input is not one",
                 s.name()
             ))),
             None => Ok(None),
@@ -468,7 +468,7 @@ fn refuse_or_encrypt_compound<R: Read + Seek, S: Write + Seek, Q: Write>(
             Err(Error::Unsupported {
                 what:
                     "the input is a compound file but no Word, Excel or PowerPoint 97-2003 file; \
-                   only OOXML packages and doc/xls files can be encrypted"
+                   only OOXML packages and doc/xls/ppt files can be encrypted"
                         .into(),
             })
         }

@@ -1,4 +1,4 @@
-//! Encrypting Office 97-2003 files (doc, xls; RC4 CryptoAPI, RC4, and XOR for xls) through
+//! Encrypting Office 97-2003 files (doc, xls, ppt; RC4 CryptoAPI, RC4 for doc/xls, XOR for xls) through
 //! `docseal-legacy`, and reproducing an encrypted one (`conform`): the compound file is
 //! copied with the same entries, CLSIDs and times, only the encrypted streams replaced.
 
@@ -29,13 +29,14 @@ fn password_text(password: &Password) -> Zeroizing<String> {
     Zeroizing::new(String::from_utf16_lossy(&units))
 }
 
-/// Encrypts the plain doc or xls read from `input` into `output` with `password`.
+/// Encrypts the plain doc, xls or ppt read from `input` into `output` with `password`.
 ///
-/// The compound file keeps every entry, CLSID and time; only `Workbook` (xls), or
-/// `WordDocument`, the table stream and `Data` (doc) change. A file that is already encrypted
-/// is [`Error::InvalidArgument`] ("decrypt it first", exit 2); a ppt, a BIFF5 workbook, XOR
-/// for a doc, or a compound file that is no doc/xls is [`Error::Unsupported`]; an input that is
-/// no compound file is [`Error::Malformed`].
+/// The compound file keeps every entry, CLSID and time; only `Workbook` (xls), `WordDocument`,
+/// the table stream and `Data` (doc), or `Current User`, `PowerPoint Document` and `Pictures`
+/// (ppt) change. A file that is already encrypted is [`Error::InvalidArgument`] ("decrypt it
+/// first", exit 2); a BIFF5 workbook, XOR for a doc or ppt, RC4 for a ppt (PowerPoint only
+/// knows RC4 CryptoAPI), an incrementally saved ppt, or a compound file that is no doc/xls/ppt
+/// is [`Error::Unsupported`]; an input that is no compound file is [`Error::Malformed`].
 ///
 /// ```
 /// # let doc = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/rc4-lo-writer.doc")).unwrap();
@@ -161,9 +162,31 @@ fn seal_streams<R: Read + Seek>(
                 replace.insert(id, d);
             }
         }
+        "ppt" => {
+            let (cu_id, cu) = read(cf, "Current User")?
+                .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
+            let (doc_id, doc) = read(cf, "PowerPoint Document")?.ok_or_else(|| {
+                Error::malformed("PowerPoint file", "no PowerPoint Document stream")
+            })?;
+            let pictures = read(cf, "Pictures")?;
+            let sealed = docseal_legacy::ppt_encrypt::encrypt_ppt(
+                &docseal_legacy::ppt_encrypt::PlainPpt {
+                    current_user: &cu,
+                    powerpoint_document: &doc,
+                    pictures: pictures.as_ref().map(|(_, p)| p.as_slice()),
+                },
+                sealing,
+            )
+            .map_err(legacy_error)?;
+            replace.insert(cu_id, sealed.current_user);
+            replace.insert(doc_id, sealed.powerpoint_document);
+            if let (Some((id, _)), Some(p)) = (pictures, sealed.pictures) {
+                replace.insert(id, p);
+            }
+        }
         other => {
             return Err(Error::Unsupported {
-                what: format!("Office 97-2003 .{other} encryption (doc and xls are written)"),
+                what: format!("Office 97-2003 .{other} encryption"),
             })
         }
     }
