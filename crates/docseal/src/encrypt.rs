@@ -417,9 +417,13 @@ fn refuse_or_encrypt_compound<R: Read + Seek, S: Write + Seek, Q: Write>(
         };
     }
     match crate::sniff(&mut *package)? {
-        crate::Kind::EncryptedPackage { .. } | crate::Kind::RightsManaged { .. } => Err(
-            Error::InvalidArgument("the input is already encrypted: decrypt it first".into()),
-        ),
+        // Exit 5 as before for an encrypted package (the C ABI and the CLI promise it); an
+        // encrypted doc/xls/ppt is exit 2, below.
+        crate::Kind::EncryptedPackage { .. } | crate::Kind::RightsManaged { .. } => {
+            Err(Error::Unsupported {
+                what: "the input is already an encrypted package: decrypt it first".into(),
+            })
+        }
         #[cfg(feature = "legacy")]
         crate::Kind::LegacyBinary { .. } => {
             let password = password.ok_or_else(|| {
