@@ -315,7 +315,7 @@ fn conform_reproduces_office_97_2003_files() {
 /// XOR and 40-bit RC4 are named weak.
 #[test]
 fn lint_covers_office_97_2003_schemes() {
-    use docseal::{EncryptOptions, LegacyScheme, Password};
+    use docseal::{LegacyScheme, Password};
     let rules = |bytes: &[u8]| -> Vec<&'static str> {
         docseal::lint(Cursor::new(bytes), None, &Limits::default())
             .unwrap()
