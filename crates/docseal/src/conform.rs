@@ -101,6 +101,7 @@ pub fn conform<R: Read + Seek>(
     credentials: &Credentials,
     limits: &Limits,
 ) -> Result<ConformReport> {
+    #[cfg(feature = "legacy")]
     let mut input = input;
     #[cfg(feature = "legacy")]
     if let crate::Kind::LegacyBinary { format } = crate::sniff(&mut input)? {

@@ -468,7 +468,7 @@ fn refuse_or_encrypt_compound<R: Read + Seek, S: Write + Seek, Q: Write>(
             }))
         }
         _ => {
-            let _ = password;
+            let _ = (password, sink);
             Err(Error::Unsupported {
                 what:
                     "the input is a compound file but no Word, Excel or PowerPoint 97-2003 file; \

@@ -51,6 +51,7 @@ pub fn lint<R: Read + Seek>(
     credentials: Option<&Credentials>,
     limits: &Limits,
 ) -> Result<Vec<Finding>> {
+    #[cfg(feature = "legacy")]
     let mut input = input;
     #[cfg(feature = "legacy")]
     if let crate::Kind::LegacyBinary { format } = crate::sniff(&mut input)? {
