@@ -120,7 +120,7 @@ void docseal_encrypt_options_free(struct docseal_encrypt_options *o);
  * Encrypts the plain package `in` (docx/xlsx/pptx bytes) with `password_utf8` into `*out`
  * (free it with `docseal_buffer_free`). `opts` NULL means Office's default profile. An empty
  * password is refused (2); NULL is allowed only when `opts` has recipients (then only they
- * can open the file). A compound file (already encrypted, or 97-2003) is refused (5).
+ * can open the file). A plain Word/Excel/PowerPoint 97-2003 file is encrypted with RC4 CryptoAPI; an encrypted doc/xls/ppt is refused (2), an encrypted package or other compound file (5).
  *
  * # Safety
  * `in` is NULL or points to `in_len` readable bytes; `password_utf8` is NULL or a

@@ -14,7 +14,7 @@
 
 use std::ffi::{c_char, c_int};
 use std::fs::File;
-use std::io::{Cursor, Read, Seek};
+use std::io::Cursor;
 use std::panic::catch_unwind;
 use std::path::Path;
 
@@ -133,7 +133,7 @@ pub unsafe extern "C" fn docseal_encrypt_options_free(o: *mut docseal_encrypt_op
 /// Encrypts the plain package `in` (docx/xlsx/pptx bytes) with `password_utf8` into `*out`
 /// (free it with `docseal_buffer_free`). `opts` NULL means Office's default profile. An empty
 /// password is refused (2); NULL is allowed only when `opts` has recipients (then only they
-/// can open the file). A compound file (already encrypted, or 97-2003) is refused (5).
+/// can open the file). A plain Word/Excel/PowerPoint 97-2003 file is encrypted with RC4 CryptoAPI; an encrypted doc/xls/ppt is refused (2), an encrypted package or other compound file (5).
 ///
 /// # Safety
 /// `in` is NULL or points to `in_len` readable bytes; `password_utf8` is NULL or a
@@ -160,12 +160,10 @@ pub unsafe extern "C" fn docseal_encrypt(
         let settings = settings.unwrap_or(&default);
         let password = options::new_file_password(password, settings)?;
         let options = settings.build()?;
-        refuse_compound_file(&mut Cursor::new(input))?;
-        // The file's length is known up front (unless a label changes the package first):
-        // one allocation of the final size, no growing and no shrinking copy.
-        let size = input.len() as u64;
-        let file = match docseal::encrypted_len(size, password.as_ref(), &options) {
-            Ok(len) => {
+        // The file's length is known up front for a package without labels: one allocation of
+        // the final size, no growing and no shrinking copy.
+        let file = match docseal::planned_len(input, password.as_ref(), &options)? {
+            Some(len) => {
                 let len = usize::try_from(len).map_err(|_| docseal::Error::LimitExceeded {
                     what: "encrypted file size".into(),
                     limit: usize::MAX as u64,
@@ -179,8 +177,7 @@ pub unsafe extern "C" fn docseal_encrypt(
                 )?;
                 file
             }
-            // Labels (their size is known only once applied); a bad option fails again below.
-            Err(_) => {
+            None => {
                 let mut file = Cursor::new(Vec::new());
                 docseal::encrypt_for(Cursor::new(input), &mut file, password.as_ref(), &options)?;
                 file.into_inner()
@@ -249,7 +246,6 @@ pub unsafe extern "C" fn docseal_encrypt_file(
         let password = options::new_file_password(password, settings)?;
         let options = settings.build()?;
         let mut source = open_distinct(in_path, out_path)?;
-        refuse_compound_file(&mut source)?;
         docseal::write_atomically(Path::new(out_path), |f| {
             docseal::encrypt_for(&mut source, f, password.as_ref(), &options).map(drop)
         })?;
@@ -447,21 +443,6 @@ fn same_file(file: &File, path: &str) -> bool {
 #[cfg(not(unix))]
 fn same_file(_file: &File, _path: &str) -> bool {
     false
-}
-
-/// Refuses a compound file as the package to encrypt (already encrypted, or 97-2003), as the
-/// CLI does: code 5.
-fn refuse_compound_file(source: &mut (impl Read + Seek)) -> Result<(), Failure> {
-    let mut head = [0u8; 8];
-    let n = source.read(&mut head).map_err(docseal::Error::from)?;
-    source.rewind().map_err(docseal::Error::from)?;
-    if n == 8 && head == docseal::layers::ole::SIGNATURE {
-        return Err(Failure {
-            code: 5,
-            message: "the input is a compound file (already encrypted, or a 97-2003 binary); only OOXML packages can be encrypted".into(),
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]

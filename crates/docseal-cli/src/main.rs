@@ -23,6 +23,7 @@ mod demo;
 mod irm;
 mod label;
 mod layout;
+mod legacy_encrypt;
 mod signals;
 mod stdout;
 
@@ -70,7 +71,7 @@ fn progress_bar(input: &File, what: &str) -> Option<(indicatif::ProgressBar, doc
 
 #[derive(Subcommand)]
 enum Command {
-    /// Encrypt a docx/xlsx/pptx with a password (Agile, Office's default profile unless told otherwise).
+    /// Encrypt a docx/xlsx/pptx with a password (Agile, Office's default profile unless told otherwise), or a doc/xls/ppt (RC4 CryptoAPI unless told otherwise).
     Encrypt {
         /// The plain package ('-' for stdin).
         input: String,
@@ -78,7 +79,9 @@ enum Command {
         output: String,
         #[command(flatten)]
         password: PasswordArgs,
-        /// Encryption scheme: agile (Office 2010+, integrity-checked) or standard (Office 2007).
+        /// Encryption scheme: agile (Office 2010+, integrity-checked) or standard (Office 2007);
+        /// for a doc/xls/ppt: rc4-cryptoapi (Office XP-2003, the default there), rc4 (Office
+        /// 97/2000 compatible; doc/xls) or xor (xls only).
         #[arg(long, value_enum, default_value_t = SchemeArg::Agile)]
         scheme: SchemeArg,
         /// AES key size [default: aes256 for agile, aes128 for standard].
@@ -451,6 +454,9 @@ fn read_password_file(path: &Path, what: &str) -> Result<Zeroizing<String>, Fail
 enum SchemeArg {
     Agile,
     Standard,
+    Rc4Cryptoapi,
+    Rc4,
+    Xor,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -659,9 +665,7 @@ fn run(command: Command) -> Result<(), Failure> {
             if let Some(changes) = label_changes.clone() {
                 options = options.labels(changes);
             }
-            if let SchemeArg::Standard = scheme {
-                options = options.scheme(docseal::Scheme::Standard);
-            }
+            options = legacy_encrypt::scheme(options, scheme);
             if let Some(cipher) = cipher {
                 options = options.cipher(match cipher {
                     CipherArg::Aes128 => Cipher::Aes128,
@@ -1070,10 +1074,8 @@ fn check_encryptable(source: &mut File) -> Result<(), Failure> {
     let n = source.read(&mut head)?;
     source.rewind()?;
     if n == 8 && head == docseal::layers::ole::SIGNATURE {
-        return Err(Failure {
-            code: 5,
-            message: "the input is a compound file (already encrypted, or a 97-2003 binary); only OOXML packages can be encrypted".into(),
-        });
+        // docseal::encrypt decides: a plain doc/xls is encrypted, anything else refused.
+        return Ok(());
     }
     let zip = head[..n].starts_with(b"PK\x03\x04") || head[..n].starts_with(b"PK\x05\x06");
     if !zip && !quiet() {

@@ -32,8 +32,13 @@
 //!   allow offline guessing of the original password.
 //! * `Data`: the whole stream from offset 0.
 //!
-//! XOR obfuscation (`fObfuscation` = 1) is not handled by this module: it returns
-//! [`Error::Unsupported`].
+//! XOR obfuscation (`fObfuscation` = 1, [MS-DOC] 2.2.6.1): `lKey` holds the password
+//! verifier of [MS-OFFCRYPTO] 2.3.7.4 (high word the XorKey, low word the Method 1 verifier, of
+//! the single-byte password); the three streams are transformed with Method 2 (2.3.7.6) by
+//! absolute stream offset, `WordDocument` from offset 68: with `k = XorArray[offset % 16]`
+//! (the Method 1 array), a byte `b` becomes `b ^ k` unless `b` is 0 or `k` (then it stays),
+//! which is its own inverse. Checked on `2003-Test-weak-XOR_….doc` (Word 2003), whose text,
+//! styles and fonts come out readable; msoffcrypto-tool 6.1 cannot decrypt it.
 
 use crate::keys::{self, BinaryHeader};
 use crate::{Error, Result};
@@ -47,9 +52,9 @@ pub const DOC_BLOCK_SIZE: usize = 512;
 /// `FibBase.wIdent` of a Word binary file.
 const W_IDENT: u16 = 0xA5EC;
 
-const F_ENCRYPTED: u16 = 1 << 8;
+pub(crate) const F_ENCRYPTED: u16 = 1 << 8;
 const F_WHICH_TBL_STM: u16 = 1 << 9;
-const F_OBFUSCATION: u16 = 1 << 15;
+pub(crate) const F_OBFUSCATION: u16 = 1 << 15;
 
 /// The FibBase fields that matter for encryption.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,6 +126,8 @@ pub enum DocScheme {
     Rc4,
     /// "RC4 CryptoAPI" (Office XP+, SHA-1; header version 2/3/4.2).
     Rc4CryptoApi,
+    /// XOR obfuscation (Word 95 and "weak" Word 97-2003 protection).
+    Xor,
 }
 
 /// The decrypted streams, each the same length as its input.
@@ -136,18 +143,18 @@ pub struct DocDecrypted {
     pub data: Option<Vec<u8>>,
     /// The scheme used.
     pub scheme: DocScheme,
-    /// The encryption header found at the start of the table stream.
-    pub header: BinaryHeader,
+    /// The encryption header found at the start of the table stream (none for XOR).
+    pub header: Option<BinaryHeader>,
     /// True when only the first 15 characters of the password opened the file ("RC4" 1.1, as
     /// Word XP-2007 wrote it; see [`BinaryHeader::unlock_as_office`]).
     pub password_truncated: bool,
 }
 
-/// Decrypts an RC4 / RC4 CryptoAPI-encrypted Word 97-2003 document.
+/// Decrypts an RC4 / RC4 CryptoAPI-encrypted or XOR-obfuscated Word 97-2003 document.
 ///
 /// Errors: [`Error::WrongPassword`] if the verifier rejects `password`;
-/// [`Error::Unsupported`] for a document that is not encrypted (`fEncrypted` = 0), for XOR
-/// obfuscation and for unknown header versions; [`Error::Malformed`] for a broken FibBase or
+/// [`Error::Unsupported`] for a document that is not encrypted (`fEncrypted` = 0) and for
+/// unknown header versions; [`Error::Malformed`] for a broken FibBase or
 /// header.
 pub fn decrypt_doc(streams: &DocStreams<'_>, password: &str) -> Result<DocDecrypted> {
     let fib = DocFib::parse(streams.word_document)?;
@@ -157,10 +164,7 @@ pub fn decrypt_doc(streams: &DocStreams<'_>, password: &str) -> Result<DocDecryp
         ));
     }
     if fib.obfuscated {
-        return Err(Error::unsupported(
-            "Word XOR obfuscation (FibBase.fObfuscation = 1) is not supported; \
-             only RC4 and RC4 CryptoAPI are",
-        ));
+        return decrypt_xor(streams, &fib, password);
     }
     let (header, header_len) = BinaryHeader::parse(streams.table)?;
     // lKey should equal the header length; msoffcrypto and (as far as we know) Word ignore it
@@ -180,10 +184,7 @@ pub fn decrypt_doc(streams: &DocStreams<'_>, password: &str) -> Result<DocDecryp
         FIB_BASE_LEN,
         &mut word_document[FIB_BASE_LEN..],
     );
-    let flags =
-        u16::from_le_bytes([word_document[10], word_document[11]]) & !(F_ENCRYPTED | F_OBFUSCATION);
-    word_document[10..12].copy_from_slice(&flags.to_le_bytes());
-    word_document[14..18].copy_from_slice(&[0; 4]);
+    clear_encryption(&mut word_document);
 
     let mut table = streams.table.to_vec();
     keys::decrypt_at(&key, DOC_BLOCK_SIZE, 0, &mut table);
@@ -200,7 +201,58 @@ pub fn decrypt_doc(streams: &DocStreams<'_>, password: &str) -> Result<DocDecryp
         table,
         data,
         scheme,
-        header,
+        header: Some(header),
         password_truncated,
+    })
+}
+
+/// Clears `fEncrypted`, `fObfuscation` and `lKey` in a plain `WordDocument`'s FibBase.
+fn clear_encryption(word_document: &mut [u8]) {
+    let flags =
+        u16::from_le_bytes([word_document[10], word_document[11]]) & !(F_ENCRYPTED | F_OBFUSCATION);
+    word_document[10..12].copy_from_slice(&flags.to_le_bytes());
+    word_document[14..18].copy_from_slice(&[0; 4]);
+}
+
+/// The `lKey` of an XOR-obfuscated document for the single-byte password `pw`
+/// ([MS-OFFCRYPTO] 2.3.7.4): XorKey in the high word, the Method 1 verifier in the low word.
+pub fn xor_l_key(pw: &[u8]) -> u32 {
+    (u32::from(crate::xls::xor_key(pw)) << 16) | u32::from(crate::xls::xor_verifier(pw))
+}
+
+/// XOR Data Transformation Method 2 over `data`, which sits at stream offset `offset`.
+pub fn xor_method2(xor_array: &[u8; 16], offset: usize, data: &mut [u8]) {
+    for (i, b) in data.iter_mut().enumerate() {
+        let k = xor_array[(offset + i) % 16];
+        if *b != 0 && *b != k {
+            *b ^= k;
+        }
+    }
+}
+
+fn decrypt_xor(streams: &DocStreams<'_>, fib: &DocFib, password: &str) -> Result<DocDecrypted> {
+    let pw = crate::xls::xor_password_bytes(password);
+    if pw.is_empty() || !bool::from(subtle::ConstantTimeEq::ct_eq(&xor_l_key(&pw), &fib.l_key)) {
+        return Err(Error::WrongPassword);
+    }
+    let xa = crate::xls::xor_array(&pw);
+    let mut word_document = streams.word_document.to_vec();
+    xor_method2(&xa, FIB_BASE_LEN, &mut word_document[FIB_BASE_LEN..]);
+    clear_encryption(&mut word_document);
+    let mut table = streams.table.to_vec();
+    xor_method2(&xa, 0, &mut table);
+    let data = streams.data.map(|d| {
+        let mut d = d.to_vec();
+        xor_method2(&xa, 0, &mut d);
+        d
+    });
+    Ok(DocDecrypted {
+        word_document,
+        table_name: fib.table_name(),
+        table,
+        data,
+        scheme: DocScheme::Xor,
+        header: None,
+        password_truncated: false,
     })
 }

@@ -428,3 +428,131 @@ pub fn decrypt_at(key: &BinaryKey, block_size: usize, offset: usize, data: &mut 
         pos += n;
     }
 }
+
+/// The CSP name Office writes in RC4 CryptoAPI headers.
+pub const OFFICE_CSP: &str = "Microsoft Enhanced Cryptographic Provider v1.0";
+
+/// `EncryptionHeader.Flags` of Office's RC4 CryptoAPI headers for doc and xls: `fCryptoAPI`
+/// (0x04) and `fDocProps` (0x08, the property sets left in clear).
+pub const CRYPTOAPI_FLAGS_PROPERTIES_CLEAR: u32 = 0x0C;
+
+/// `EncryptionHeader.Flags` with the property sets encrypted into the summary stream:
+/// `fCryptoAPI` only.
+pub const CRYPTOAPI_FLAGS_PROPERTIES_ENCRYPTED: u32 = 0x04;
+
+impl Rc4Header {
+    /// The header of a new "RC4" (1.1) file: `verifier` encrypted with the password's key,
+    /// followed by its MD5, both with block 0's keystream ([MS-OFFCRYPTO] 2.3.6.4). Returns
+    /// the header and the document key.
+    pub fn create(password: &str, salt: [u8; 16], verifier: [u8; 16]) -> (Rc4Header, BinaryKey) {
+        let key = BinaryKey::derive_rc4(password, &salt);
+        let mut v = Zeroizing::new([0u8; 32]);
+        v[..16].copy_from_slice(&verifier);
+        v[16..].copy_from_slice(&Md5::digest(verifier));
+        rc4_apply(key.block_key(0).as_slice(), v.as_mut_slice());
+        let mut h = Rc4Header {
+            salt,
+            encrypted_verifier: [0; 16],
+            encrypted_verifier_hash: [0; 16],
+        };
+        h.encrypted_verifier.copy_from_slice(&v[..16]);
+        h.encrypted_verifier_hash.copy_from_slice(&v[16..]);
+        (h, key)
+    }
+
+    /// The 52 bytes of the header as stored (version 1.1, salt, verifier, verifier hash).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut b = Vec::with_capacity(52);
+        b.extend_from_slice(&[1, 0, 1, 0]);
+        b.extend_from_slice(&self.salt);
+        b.extend_from_slice(&self.encrypted_verifier);
+        b.extend_from_slice(&self.encrypted_verifier_hash);
+        b
+    }
+}
+
+impl CryptoApiHeader {
+    /// The header Office XP-2003 writes for "RC4, Microsoft Enhanced Cryptographic Provider
+    /// v1.0", 128 bits (version 4.2, SHA-1, provider type 1), with `flags` (see
+    /// [`CRYPTOAPI_FLAGS_PROPERTIES_CLEAR`]) and `verifier` encrypted with the password's key
+    /// followed by its SHA-1 ([MS-OFFCRYPTO] 2.3.5.5). Returns the header and the document key.
+    pub fn create(
+        password: &str,
+        flags: u32,
+        salt: [u8; 16],
+        verifier: [u8; 16],
+    ) -> (CryptoApiHeader, BinaryKey) {
+        let key = BinaryKey::derive_cryptoapi(password, &salt, 128).expect("128 bits is valid");
+        let mut v = Zeroizing::new([0u8; 36]);
+        v[..16].copy_from_slice(&verifier);
+        v[16..].copy_from_slice(&Sha1::digest(verifier));
+        rc4_apply(key.block_key(0).as_slice(), v.as_mut_slice());
+        let mut encrypted_verifier = [0u8; 16];
+        encrypted_verifier.copy_from_slice(&v[..16]);
+        let header = CryptoApiHeader {
+            version: (4, 2),
+            flags,
+            alg_id: 0x6801,
+            alg_id_hash: 0x8004,
+            key_bits: 128,
+            provider_type: 1,
+            csp_name: OFFICE_CSP.to_string(),
+            salt: salt.to_vec(),
+            encrypted_verifier,
+            verifier_hash_size: 20,
+            encrypted_verifier_hash: v[16..].to_vec(),
+        };
+        (header, key)
+    }
+
+    /// The header as stored: version, flags, header size, EncryptionHeader (flags repeated,
+    /// SizeExtra 0, algorithms, key size, provider type, two reserved zeros, NUL-terminated
+    /// UTF-16 CSP name), EncryptionVerifier.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut header = Vec::new();
+        for v in [
+            self.flags,
+            0,
+            self.alg_id,
+            self.alg_id_hash,
+            self.key_bits,
+            self.provider_type,
+            0,
+            0,
+        ] {
+            header.extend_from_slice(&v.to_le_bytes());
+        }
+        for u in self.csp_name.encode_utf16().chain([0]) {
+            header.extend_from_slice(&u.to_le_bytes());
+        }
+        let mut b = Vec::with_capacity(12 + header.len() + 60);
+        b.extend_from_slice(&self.version.0.to_le_bytes());
+        b.extend_from_slice(&self.version.1.to_le_bytes());
+        b.extend_from_slice(&self.flags.to_le_bytes());
+        b.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        b.extend_from_slice(&header);
+        b.extend_from_slice(&(self.salt.len() as u32).to_le_bytes());
+        b.extend_from_slice(&self.salt);
+        b.extend_from_slice(&self.encrypted_verifier);
+        b.extend_from_slice(&self.verifier_hash_size.to_le_bytes());
+        b.extend_from_slice(&self.encrypted_verifier_hash);
+        b
+    }
+}
+
+impl BinaryHeader {
+    /// The header as stored in the file (see [`Rc4Header::to_bytes`],
+    /// [`CryptoApiHeader::to_bytes`]).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            BinaryHeader::Rc4(h) => h.to_bytes(),
+            BinaryHeader::CryptoApi(h) => h.to_bytes(),
+        }
+    }
+}
+
+/// Encrypts `data`, which sits at stream offset `offset` (RC4 is its own inverse: the same
+/// keystream as [`decrypt_at`]).
+pub fn encrypt_at(key: &BinaryKey, block_size: usize, offset: usize, data: &mut [u8]) {
+    decrypt_at(key, block_size, offset, data)
+}

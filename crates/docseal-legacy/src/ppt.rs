@@ -64,10 +64,10 @@ pub const TOKEN_ENCRYPTED: u32 = 0xF3D1_C4DF;
 /// `CurrentUserAtom.headerToken` of a plain presentation.
 pub const TOKEN_PLAIN: u32 = 0xE391_C05F;
 
-const RT_CURRENT_USER_ATOM: u16 = 0x0FF6;
-const RT_USER_EDIT_ATOM: u16 = 0x0FF5;
-const RT_PERSIST_DIRECTORY_ATOM: u16 = 0x1772;
-const RT_CRYPT_SESSION10: u16 = 0x2F14;
+pub(crate) const RT_CURRENT_USER_ATOM: u16 = 0x0FF6;
+pub(crate) const RT_USER_EDIT_ATOM: u16 = 0x0FF5;
+pub(crate) const RT_PERSIST_DIRECTORY_ATOM: u16 = 0x1772;
+pub(crate) const RT_CRYPT_SESSION10: u16 = 0x2F14;
 
 /// The input streams of an encrypted `.ppt` (bytes as read from the compound file).
 #[derive(Clone, Copy, Debug)]
@@ -98,7 +98,7 @@ pub struct PptDecrypted {
     pub add_streams: Vec<(String, Vec<u8>)>,
 }
 
-fn u32_at(b: &[u8], o: usize, what: &str) -> Result<u32> {
+pub(crate) fn u32_at(b: &[u8], o: usize, what: &str) -> Result<u32> {
     o.checked_add(4)
         .and_then(|e| b.get(o..e))
         .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
@@ -110,14 +110,14 @@ fn put_u32(b: &mut [u8], o: usize, v: u32) {
 }
 
 /// A record header: (recVerInstance, recType, recLen).
-struct Rh {
-    ver_inst: u16,
-    rec_type: u16,
-    rec_len: u32,
+pub(crate) struct Rh {
+    pub(crate) ver_inst: u16,
+    pub(crate) rec_type: u16,
+    pub(crate) rec_len: u32,
 }
 
 impl Rh {
-    fn parse(h: &[u8; 8]) -> Rh {
+    pub(crate) fn parse(h: &[u8; 8]) -> Rh {
         Rh {
             ver_inst: u16::from_le_bytes([h[0], h[1]]),
             rec_type: u16::from_le_bytes([h[2], h[3]]),
@@ -125,7 +125,7 @@ impl Rh {
         }
     }
 
-    fn at(b: &[u8], o: usize, what: &str) -> Result<Rh> {
+    pub(crate) fn at(b: &[u8], o: usize, what: &str) -> Result<Rh> {
         let s = o
             .checked_add(8)
             .and_then(|e| b.get(o..e))
@@ -133,12 +133,12 @@ impl Rh {
         Ok(Rh::parse(s.try_into().expect("8 bytes")))
     }
 
-    fn instance(&self) -> u16 {
+    pub(crate) fn instance(&self) -> u16 {
         self.ver_inst >> 4
     }
 
     /// End offset of the record at `o` in a stream of `len` bytes, checked.
-    fn end(&self, o: usize, len: usize, what: &str) -> Result<usize> {
+    pub(crate) fn end(&self, o: usize, len: usize, what: &str) -> Result<usize> {
         o.checked_add(8)
             .and_then(|x| x.checked_add(self.rec_len as usize))
             .filter(|&e| e <= len)
@@ -434,6 +434,27 @@ fn decrypt_pictures(pics: &[u8], key: &BinaryKey) -> Result<Vec<u8>> {
         dec(&mut out[p..p + 8]);
         let rh = Rh::parse(out[p..p + 8].try_into().expect("8"));
         let end = rh.end(p, out.len(), W)?;
+        let mut q = p + 8;
+        for n in blip_fields(&rh, p)? {
+            if end - q < n {
+                return Err(Error::malformed(format!(
+                    "{W}: blip at {p} shorter than its header"
+                )));
+            }
+            dec(&mut out[q..q + n]);
+            q += n;
+        }
+        dec(&mut out[q..end]);
+        p = end;
+    }
+    Ok(out)
+}
+
+/// The lengths of the fields after a blip's record header that the keystream restarts at
+/// (each rgbUid, then the metafile header or tag byte); the blip data follows.
+pub(crate) fn blip_fields(rh: &Rh, p: usize) -> Result<Vec<usize>> {
+    const W: &str = "Pictures stream";
+    {
         let inst = rh.instance();
         // (single-uid instance, size of the field after the uids) per [MS-ODRAW] 2.2.23+.
         let (inst1, extra) = match rh.rec_type {
@@ -453,19 +474,6 @@ fn decrypt_pictures(pics: &[u8], key: &BinaryKey) -> Result<Vec<u8>> {
             }
         };
         let uids = if inst == inst1 + 1 { 2 } else { 1 };
-        let mut q = p + 8;
-        let fields = (0..uids).map(|_| 16).chain([extra]);
-        for n in fields {
-            if end - q < n {
-                return Err(Error::malformed(format!(
-                    "{W}: blip at {p} shorter than its header"
-                )));
-            }
-            dec(&mut out[q..q + n]);
-            q += n;
-        }
-        dec(&mut out[q..end]);
-        p = end;
+        Ok((0..uids).map(|_| 16).chain([extra]).collect())
     }
-    Ok(out)
 }

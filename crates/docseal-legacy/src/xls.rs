@@ -31,18 +31,18 @@ use crate::{Error, Result};
 /// protect its structure) opens with it.
 pub const DEFAULT_PASSWORD: &str = "VelvetSweatshop";
 
-const RT_EOF: u16 = 0x000A;
-const RT_FILEPASS: u16 = 0x002F;
-const RT_BOF: u16 = 0x0809;
-const RT_BOUNDSHEET8: u16 = 0x0085;
-const RT_INTERFACEHDR: u16 = 0x00E1;
-const RT_RRDHEAD: u16 = 0x0138;
-const RT_USREXCL: u16 = 0x0194;
-const RT_FILELOCK: u16 = 0x0195;
-const RT_RRDINFO: u16 = 0x0196;
+pub(crate) const RT_EOF: u16 = 0x000A;
+pub(crate) const RT_FILEPASS: u16 = 0x002F;
+pub(crate) const RT_BOF: u16 = 0x0809;
+pub(crate) const RT_BOUNDSHEET8: u16 = 0x0085;
+pub(crate) const RT_INTERFACEHDR: u16 = 0x00E1;
+pub(crate) const RT_RRDHEAD: u16 = 0x0138;
+pub(crate) const RT_USREXCL: u16 = 0x0194;
+pub(crate) const RT_FILELOCK: u16 = 0x0195;
+pub(crate) const RT_RRDINFO: u16 = 0x0196;
 
 /// RC4 re-keys every 1024 bytes of stream offset in Excel.
-const XLS_BLOCK: usize = 1024;
+pub(crate) const XLS_BLOCK: usize = 1024;
 
 /// Which scheme protected the workbook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,15 +91,15 @@ pub enum XlsEncryption {
     Rc4(BinaryHeader),
 }
 
-struct Record {
+pub(crate) struct Record {
     /// Offset of the 4-byte record header.
-    pos: usize,
-    rtype: u16,
-    size: usize,
+    pub(crate) pos: usize,
+    pub(crate) rtype: u16,
+    pub(crate) size: usize,
 }
 
 impl Record {
-    fn body(&self) -> std::ops::Range<usize> {
+    pub(crate) fn body(&self) -> std::ops::Range<usize> {
         self.pos + 4..self.pos + 4 + self.size
     }
 }
@@ -111,7 +111,7 @@ impl Record {
 /// officecrypto-tool's output equals docseal's up to the padding. A tail of fewer than four zero
 /// bytes after an empty type-0 record belongs to no record and is copied through unchanged;
 /// any other short tail is a truncated record header.
-fn records(wb: &[u8]) -> Result<Vec<Record>> {
+pub(crate) fn records(wb: &[u8]) -> Result<Vec<Record>> {
     let mut out: Vec<Record> = Vec::new();
     let mut pos = 0usize;
     while pos < wb.len() {
@@ -142,7 +142,7 @@ fn records(wb: &[u8]) -> Result<Vec<Record>> {
 
 /// Locates `FilePass` in the globals substream: returns its index in `recs` and whether the
 /// workbook is BIFF5. `Ok(None)` when the globals end (EOF) without one.
-fn find_filepass(wb: &[u8], recs: &[Record]) -> Result<Option<(usize, bool)>> {
+pub(crate) fn find_filepass(wb: &[u8], recs: &[Record]) -> Result<Option<(usize, bool)>> {
     let first = recs
         .first()
         .ok_or_else(|| Error::malformed("Workbook stream: empty"))?;
@@ -276,7 +276,7 @@ pub fn decrypt_workbook(workbook: &[u8], password: Option<&str>) -> Result<XlsDe
 }
 
 /// The stream offsets of `r`'s body that are encrypted.
-fn encrypted_range(r: &Record) -> std::ops::Range<usize> {
+pub(crate) fn encrypted_range(r: &Record) -> std::ops::Range<usize> {
     let body = r.body();
     match r.rtype {
         RT_BOF | RT_FILEPASS | RT_USREXCL | RT_FILELOCK | RT_INTERFACEHDR | RT_RRDINFO

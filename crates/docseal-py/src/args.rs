@@ -71,11 +71,6 @@ fn guid(text: &str, what: &str) -> docseal::Result<Guid> {
 }
 
 impl EncryptArgs {
-    /// Whether a label is to be set (it changes the package before encryption).
-    pub(crate) fn has_label(&self) -> bool {
-        self.label.is_some()
-    }
-
     /// The facade's options.
     pub(crate) fn build(&self) -> docseal::Result<EncryptOptions> {
         let mut options = EncryptOptions::default()

@@ -74,19 +74,6 @@ impl<'a> Input<'a> {
     }
 }
 
-/// Only OOXML packages can be encrypted: a compound file is refused as the CLI does (exit 5).
-fn check_encryptable(input: &mut dyn Source) -> docseal::Result<()> {
-    let mut head = [0u8; 8];
-    let n = input.read(&mut head)?;
-    input.seek(SeekFrom::Start(0))?;
-    if n == 8 && head == docseal::layers::ole::SIGNATURE {
-        return Err(Error::Unsupported {
-            what: "the input is a compound file (already encrypted, or a 97-2003 binary); only OOXML packages can be encrypted".into(),
-        });
-    }
-    Ok(())
-}
-
 /// Builds a `bytes` of the spool file's length and reads the file into it.
 fn bytes_from_spool<'py>(py: Python<'py>, mut spool: File) -> PyResult<Bound<'py, PyBytes>> {
     let len = detached(py, || Ok(spool.seek(SeekFrom::End(0))?))?;
@@ -101,10 +88,10 @@ fn bytes_from_spool<'py>(py: Python<'py>, mut spool: File) -> PyResult<Bound<'py
     })
 }
 
-/// Encrypts an OOXML package held in `data` (read in place). The file's length is known
-/// before encrypting ([`docseal::encrypted_len`]), so it is written straight into the `bytes`
-/// returned. With a label the package is relabelled first (its size changes): that path
-/// goes through a spool file.
+/// Encrypts an OOXML package held in `data` (read in place), or a plain doc/xls/ppt (RC4
+/// CryptoAPI). When the file's length is known before encrypting ([`docseal::planned_len`]) it
+/// is written straight into the `bytes` returned; otherwise (a label relabels the package
+/// first, an Office 97-2003 input) through a spool file.
 #[pyfunction]
 fn encrypt<'py>(
     py: Python<'py>,
@@ -114,17 +101,8 @@ fn encrypt<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let password = password.as_deref().map(Password::new);
     let (options, len) = detached(py, || {
-        check_encryptable(&mut Cursor::new(data))?;
         let built = options.build()?;
-        let len = if options.has_label() {
-            None
-        } else {
-            Some(docseal::encrypted_len(
-                data.len() as u64,
-                password.as_ref(),
-                &built,
-            )?)
-        };
+        let len = docseal::planned_len(data, password.as_ref(), &built)?;
         Ok((built, len))
     })?;
     let Some(len) = len else {
@@ -161,7 +139,6 @@ fn encrypt_file(
     detached(py, || {
         let options = options.build()?;
         let mut input = File::open(&src)?;
-        check_encryptable(&mut input)?;
         let password = password.as_deref().map(Password::new);
         docseal::write_atomically(&dst, |out| {
             docseal::encrypt_for(&mut input, out, password.as_ref(), &options).map(drop)

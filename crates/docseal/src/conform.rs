@@ -31,7 +31,7 @@ pub struct Difference {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ConformReport {
-    /// `"agile"` or `"standard"`.
+    /// `"agile"`, `"standard"`, or for Office 97-2003 files `"rc4-cryptoapi"`, `"rc4"`, `"xor"`.
     pub scheme: &'static str,
     /// `EncryptionInfo`, every `\x06DataSpaces` stream and `EncryptedPackage` are identical.
     pub streams_identical: bool,
@@ -113,6 +113,17 @@ pub fn conform<R: Read + Seek>(
     credentials: &Credentials,
     limits: &Limits,
 ) -> Result<ConformReport> {
+    #[cfg(feature = "legacy")]
+    let mut input = input;
+    #[cfg(feature = "legacy")]
+    if let crate::Kind::LegacyBinary { format } = crate::sniff(&mut input)? {
+        let password = credentials
+            .password_ref()
+            .ok_or_else(|| Error::NoUsableKey {
+                detail: "a password is needed".into(),
+            })?;
+        return crate::legacy_encrypt::conform_legacy(input, &format, password, limits);
+    }
     let (cf, kind) = crate::decrypt::open_compound(input, limits)?;
     if let crate::Kind::RightsManaged { .. } = kind {
         return crate::conform_irm::conform_irm(cf);

@@ -39,6 +39,8 @@ pub struct EncryptOptions {
     reuse_standard: Option<std::sync::Arc<StandardEncryptionInfo>>,
     /// The Office era whose envelope and sector layout to write.
     layout: docseal_ole::LayoutStyle,
+    /// The scheme for an Office 97-2003 input (default RC4 CryptoAPI).
+    legacy_scheme: Option<LegacyScheme>,
 }
 
 /// What [`EncryptOptions::reusing_agile_keys`] keeps.
@@ -68,6 +70,33 @@ pub enum Scheme {
     /// Standard (4.2): Office 2007's AES-ECB scheme with SHA-1 and no integrity check, for readers
     /// that accept nothing else.
     Standard,
+}
+
+/// The Office 97-2003 schemes docseal writes (a ppt takes RC4 CryptoAPI only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LegacyScheme {
+    /// RC4 CryptoAPI as Office XP-2003 writes it: 128-bit RC4, SHA-1, "Microsoft Enhanced
+    /// Cryptographic Provider v1.0", header version 4.2, the property sets left in clear
+    /// (flags 0x0C, as in every Office-made doc and xls of the corpus). The default.
+    #[default]
+    Rc4CryptoApi,
+    /// "RC4" (Office 97/2000 compatible): MD5, 40-bit keys.
+    Rc4,
+    /// Excel's XOR obfuscation (xls only): no real protection, for readers that know nothing
+    /// else.
+    Xor,
+}
+
+impl LegacyScheme {
+    /// The name `inspect` and the CLI use (`rc4-cryptoapi`, `rc4`, `xor`).
+    pub fn name(self) -> &'static str {
+        match self {
+            LegacyScheme::Rc4CryptoApi => "rc4-cryptoapi",
+            LegacyScheme::Rc4 => "rc4",
+            LegacyScheme::Xor => "xor",
+        }
+    }
 }
 
 /// The AES variants docseal writes.
@@ -108,6 +137,7 @@ impl Default for EncryptOptions {
             reuse: None,
             reuse_standard: None,
             layout: docseal_ole::LayoutStyle::Office2013,
+            legacy_scheme: None,
         }
     }
 }
@@ -152,6 +182,13 @@ impl EncryptOptions {
         self.scheme = Scheme::Agile;
         self.reuse = Some(std::sync::Arc::new(ReusedKeys { info, key }));
         Ok(self)
+    }
+
+    /// Chooses the scheme for an Office 97-2003 doc/xls/ppt input (default
+    /// [`LegacyScheme::Rc4CryptoApi`]); with it, an OOXML input is refused.
+    pub fn legacy_scheme(mut self, scheme: LegacyScheme) -> Self {
+        self.legacy_scheme = Some(scheme);
+        self
     }
 
     /// Chooses the cipher.
@@ -364,6 +401,93 @@ pub(crate) fn check_password(password: &Password) -> Result<()> {
     Ok(())
 }
 
+/// Decides for a compound-file input, once for the CLI, the C ABI and Python: a plain doc,
+/// xls or ppt is encrypted with its own scheme ([`crate::encrypt_legacy`]); an encrypted file is
+/// refused ("decrypt it first": exit 2 for a doc/xls/ppt, 5 for a package); any other compound
+/// file is unsupported. `Ok(None)` for every
+/// other input (an OOXML package, encrypted below).
+fn refuse_or_encrypt_compound<R: Read + Seek, S: Write + Seek, Q: Write>(
+    package: &mut R,
+    sink: &mut Sink<S, Q>,
+    password: Option<&Password>,
+    options: &EncryptOptions,
+) -> Result<Option<EncryptReport>> {
+    let mut head = [0u8; 8];
+    package.seek(SeekFrom::Start(0))?;
+    let n = crate::sniff::read_up_to(package, &mut head)?;
+    package.seek(SeekFrom::Start(0))?;
+    if n < 8 || head != docseal_ole::SIGNATURE {
+        return match options.legacy_scheme {
+            Some(s) => Err(Error::InvalidArgument(format!(
+                "the {} scheme is for Office 97-2003 doc/xls/ppt files; the input is not one",
+                s.name()
+            ))),
+            None => Ok(None),
+        };
+    }
+    match crate::sniff(&mut *package)? {
+        // Exit 5 as before for an encrypted package (the C ABI and the CLI promise it); an
+        // encrypted doc/xls/ppt is exit 2, below.
+        crate::Kind::EncryptedPackage { .. } | crate::Kind::RightsManaged { .. } => {
+            Err(Error::Unsupported {
+                what: "the input is already an encrypted package: decrypt it first".into(),
+            })
+        }
+        #[cfg(feature = "legacy")]
+        crate::Kind::LegacyBinary { .. } => {
+            let password = password.ok_or_else(|| {
+                Error::InvalidArgument("Office 97-2003 files are encrypted with a password".into())
+            })?;
+            if !options.recipients.is_empty() || options.labels.is_some() {
+                return Err(Error::Unsupported {
+                    what: "recipients or labels for an Office 97-2003 file".into(),
+                });
+            }
+            if options.scheme == Scheme::Standard {
+                return Err(Error::InvalidArgument(
+                    "the standard scheme is for OOXML packages; an Office 97-2003 file takes \
+                     rc4-cryptoapi, rc4 or xor"
+                        .into(),
+                ));
+            }
+            let package_size = package.seek(SeekFrom::End(0))?;
+            package.seek(SeekFrom::Start(0))?;
+            let scheme = options.legacy_scheme.unwrap_or_default();
+            let mut rng = options.rng.clone();
+            let output_size = match sink {
+                Sink::Seekable(s) => crate::legacy_encrypt::encrypt_legacy_with(
+                    &mut *package,
+                    s,
+                    password,
+                    scheme,
+                    &mut rng,
+                )?,
+                Sink::Sequential(q) => crate::legacy_encrypt::encrypt_legacy_with(
+                    &mut *package,
+                    q,
+                    password,
+                    scheme,
+                    &mut rng,
+                )?,
+            };
+            Ok(Some(EncryptReport {
+                package_size,
+                output_size,
+                labels: None,
+            }))
+        }
+        _ => {
+            let _ = (password, sink);
+            Err(Error::Unsupported {
+                what:
+                    "the input is a compound file but no Word, Excel or PowerPoint 97-2003 file; \
+                   only OOXML packages and doc/xls/ppt files can be encrypted"
+                        .into(),
+            })
+        }
+    }
+}
+
 enum Sink<S, Q> {
     Seekable(S),
     Sequential(Q),
@@ -375,6 +499,9 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     password: Option<&Password>,
     options: &EncryptOptions,
 ) -> Result<EncryptReport> {
+    if let Some(report) = refuse_or_encrypt_compound(&mut package, &mut sink, password, options)? {
+        return Ok(report);
+    }
     if let Some(changes) = &options.labels {
         // Relabel into a temporary file, then encrypt that.
         let mut relabelled = tempfile::tempfile()?;
@@ -692,6 +819,21 @@ pub fn encrypted_len(
         ));
     }
     Ok(plan(package_size, password, options)?.layout.file_len())
+}
+
+/// The exact length [`encrypt_for`] writes for `input` held in memory, or `None` when it is
+/// known only once written: labels change the package first, and an Office 97-2003 input is
+/// encrypted in its own scheme ([`crate::encrypt_legacy`]). Bindings use it to allocate the
+/// result once at its final size.
+pub fn planned_len(
+    input: &[u8],
+    password: Option<&Password>,
+    options: &EncryptOptions,
+) -> Result<Option<u64>> {
+    if options.labels.is_some() || input.starts_with(&docseal_ole::SIGNATURE) {
+        return Ok(None);
+    }
+    encrypted_len(input.len() as u64, password, options).map(Some)
 }
 
 /// Length of the final `EncryptionInfo`: the same descriptor with a dummy integrity block of

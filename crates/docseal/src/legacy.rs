@@ -120,6 +120,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
             password_truncated = out.password_truncated;
             scheme = match out.scheme {
                 docseal_legacy::doc::DocScheme::Rc4 => "rc4",
+                docseal_legacy::doc::DocScheme::Xor => "xor",
                 _ => "rc4-cryptoapi",
             };
             replace.insert(wd_id, out.word_document);
@@ -127,9 +128,11 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
             if let (Some((id, _)), Some(d)) = (data, out.data) {
                 replace.insert(id, d);
             }
-            if let Some((id, recovered)) = word_excel_summary(&mut cf, &out.header, &password)? {
-                remove.push(id);
-                place_recovered(&cf, recovered, &mut replace, &mut add);
+            if let Some(header) = &out.header {
+                if let Some((id, recovered)) = word_excel_summary(&mut cf, header, &password)? {
+                    remove.push(id);
+                    place_recovered(&cf, recovered, &mut replace, &mut add);
+                }
             }
         }
         "xls" => {

@@ -95,6 +95,10 @@ pub mod irm;
 pub mod labels;
 #[cfg(feature = "legacy")]
 mod legacy;
+#[cfg(feature = "legacy")]
+mod legacy_encrypt;
+#[cfg(feature = "legacy")]
+mod legacy_lint;
 mod limits;
 mod lint;
 mod parallel;
@@ -141,13 +145,15 @@ pub use docseal_crypto::{CertificateInfo, RecipientCertificate, RecipientKey};
 pub use docseal_crypto::{HashAlgorithm, Password};
 pub use docseal_ole::LayoutStyle;
 pub use encrypt::{
-    encrypt, encrypt_for, encrypt_to_writer, encrypted_len, encrypted_package_len, Cipher,
-    EncryptOptions, EncryptReport, Scheme,
+    encrypt, encrypt_for, encrypt_to_writer, encrypted_len, encrypted_package_len, planned_len,
+    Cipher, EncryptOptions, EncryptReport, LegacyScheme, Scheme,
 };
 pub use era::{layout_match, layout_of, LayoutMatch};
 pub use error::{Error, Result};
 pub use fs::{remove_pending_outputs, spool, write_atomically};
 pub use inspect::{inspect, inspect_with};
+#[cfg(feature = "legacy")]
+pub use legacy_encrypt::encrypt_legacy;
 pub use limits::Limits;
 pub use lint::{findings_json, lint, Finding, RULES};
 pub use passwd::{change_key_encryptors, normalize_fingerprint, KeyChanges, PasswdReport};

@@ -40,14 +40,23 @@ pub const RULES: &[(&str, &str)] = &[
     ("libreoffice-parameters", "Agile ciphers and hashes LibreOffice 7.x opens: AES-128/256 with SHA-1/SHA-512"),
     ("standard-csp", "Standard CSP name is one Office writes, NUL-terminated"),
     ("weak-intermediate-key", "the intermediate key is full-entropy (needs the password): not 16 random bytes padded with 0x36"),
+    ("legacy-weak-scheme", "an Office 97-2003 doc/xls uses RC4 CryptoAPI with 128-bit keys, not XOR obfuscation, 40-bit RC4 or shorter CryptoAPI keys"),
+    ("legacy-cryptoapi-header", "an RC4 CryptoAPI header is the one Office XP-2003 writes (4.2, Enhanced CSP, provider type 1), serialized as Office does"),
 ];
 
-/// Lints an encrypted OOXML file. With credentials, also the rules that need the key.
+/// Lints an encrypted OOXML file, or an encrypted Office 97-2003 doc/xls. With credentials,
+/// also the rules that need the key.
 pub fn lint<R: Read + Seek>(
     input: R,
     credentials: Option<&Credentials>,
     limits: &Limits,
 ) -> Result<Vec<Finding>> {
+    #[cfg(feature = "legacy")]
+    let mut input = input;
+    #[cfg(feature = "legacy")]
+    if let crate::Kind::LegacyBinary { format } = crate::sniff(&mut input)? {
+        return crate::legacy_lint::lint_legacy(input, &format, limits);
+    }
     let (cf, kind) = open_compound(input, limits)?;
     if let crate::Kind::RightsManaged { .. } = kind {
         return Ok(irm_rules(&cf));

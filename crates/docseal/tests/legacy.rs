@@ -207,3 +207,138 @@ fn an_excel_2002_stream_ending_inside_a_record_header_decrypts() {
     assert_eq!(&wb_out[wb_out.len() - 2..], &[0, 0]);
     assert!(!docseal::is_encrypted(Cursor::new(&out)).unwrap());
 }
+
+/// `docseal::encrypt` takes a plain doc/xls (RC4 CryptoAPI by default, `legacy_scheme` for the
+/// others): the output decrypts to the same text-bearing streams, keeps every other stream,
+/// and is refused when encrypted again (exit 2).
+#[test]
+fn plain_doc_and_xls_encrypt_through_the_facade() {
+    use docseal::{EncryptOptions, LegacyScheme, Password};
+    for (file, schemes) in [
+        (
+            "fetched/msoffcrypto-tool/plain.xls",
+            &[
+                LegacyScheme::Rc4CryptoApi,
+                LegacyScheme::Rc4,
+                LegacyScheme::Xor,
+            ][..],
+        ),
+        (
+            "fetched/msoffcrypto-tool/plain.doc",
+            &[LegacyScheme::Rc4CryptoApi, LegacyScheme::Rc4][..],
+        ),
+    ] {
+        let input = std::fs::read(format!("{CORPUS}/{file}")).unwrap();
+        for &scheme in schemes {
+            let mut out = Cursor::new(Vec::new());
+            let options = EncryptOptions::default().legacy_scheme(scheme);
+            docseal::encrypt(
+                Cursor::new(&input),
+                &mut out,
+                &Password::new("pw"),
+                &options,
+            )
+            .unwrap();
+            let enc = out.into_inner();
+            assert!(docseal::is_encrypted(Cursor::new(&enc)).unwrap(), "{file}");
+            let mut plain = Vec::new();
+            let report = docseal::decrypt(
+                Cursor::new(&enc),
+                &mut plain,
+                &Credentials::password("pw"),
+                &DecryptOptions::default(),
+            )
+            .unwrap();
+            assert_eq!(report.scheme, scheme.name(), "{file}");
+            let before = streams(&input);
+            let after: std::collections::HashMap<_, _> = streams(&plain).into_iter().collect();
+            for (name, bytes) in &before {
+                if !["/Workbook", "/WordDocument", "/1Table", "/0Table"].contains(&name.as_str()) {
+                    assert_eq!(after.get(name), Some(bytes), "{file}: {name}");
+                }
+            }
+            let again = docseal::encrypt(
+                Cursor::new(&enc),
+                Cursor::new(Vec::new()),
+                &Password::new("pw"),
+                &EncryptOptions::default(),
+            );
+            assert!(
+                matches!(&again, Err(e) if e.exit_code() == 2 && e.to_string().contains("decrypt it first")),
+                "{again:?}"
+            );
+        }
+    }
+    // XOR is Excel's only.
+    let doc = std::fs::read(format!("{CORPUS}/fetched/msoffcrypto-tool/plain.doc")).unwrap();
+    let r = docseal::encrypt(
+        Cursor::new(&doc),
+        Cursor::new(Vec::new()),
+        &Password::new("pw"),
+        &EncryptOptions::default().legacy_scheme(LegacyScheme::Xor),
+    );
+    assert!(matches!(r, Err(Error::Unsupported { .. })), "{r:?}");
+}
+
+/// `conform` reproduces Office-made RC4 / RC4 CryptoAPI / XOR doc and xls files: their streams
+/// come back byte for byte from the plaintext and the recovered salt and verifier.
+#[test]
+fn conform_reproduces_office_97_2003_files() {
+    for (file, pw, scheme) in [
+        ("fetched/poi/35897-type4.xls", "freedom", "rc4-cryptoapi"),
+        ("fetched/poi/password.xls", "password", "rc4"),
+        ("fetched/poi/xor-encryption-abc.xls", "abc", "xor"),
+        (
+            "fetched/poi/password_password_cryptoapi.doc",
+            "password",
+            "rc4-cryptoapi",
+        ),
+        (
+            "fetched/tika/testWORD_protected_passtika.doc",
+            "tika",
+            "rc4",
+        ),
+    ] {
+        let input = std::fs::read(format!("{CORPUS}/{file}")).unwrap();
+        let report = docseal::conform(
+            Cursor::new(&input),
+            &Credentials::password(pw),
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(report.scheme, scheme, "{file}");
+        assert!(report.streams_identical, "{file}: {:?}", report.differences);
+    }
+}
+
+/// `lint` on doc/xls: Office-made RC4 CryptoAPI files and docseal's default output are clean;
+/// XOR and 40-bit RC4 are named weak.
+#[test]
+fn lint_covers_office_97_2003_schemes() {
+    use docseal::{LegacyScheme, Password};
+    let rules = |bytes: &[u8]| -> Vec<&'static str> {
+        docseal::lint(Cursor::new(bytes), None, &Limits::default())
+            .unwrap()
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    };
+    for file in [
+        "fetched/poi/35897-type4.xls",
+        "fetched/poi/password_password_cryptoapi.doc",
+    ] {
+        let input = std::fs::read(format!("{CORPUS}/{file}")).unwrap();
+        assert!(rules(&input).is_empty(), "{file}: {:?}", rules(&input));
+    }
+    let plain = std::fs::read(format!("{CORPUS}/fetched/msoffcrypto-tool/plain.xls")).unwrap();
+    for (scheme, expected) in [
+        (LegacyScheme::Rc4CryptoApi, &[][..]),
+        (LegacyScheme::Rc4, &["legacy-weak-scheme"][..]),
+        (LegacyScheme::Xor, &["legacy-weak-scheme"][..]),
+    ] {
+        let mut out = Vec::new();
+        docseal::encrypt_legacy(Cursor::new(&plain), &mut out, &Password::new("pw"), scheme)
+            .unwrap();
+        assert_eq!(rules(&out), expected, "{scheme:?}");
+    }
+}

@@ -150,7 +150,8 @@ def encrypt(
     label: Optional[Dict[str, Any]] = None,
     scheme: str = "agile",
 ) -> bytes:
-    """Encrypts an OOXML package (docx/xlsx/pptx bytes) and returns the encrypted file.
+    """Encrypts an OOXML package (docx/xlsx/pptx bytes) and returns the encrypted file; a plain
+    doc/xls/ppt is encrypted with RC4 CryptoAPI, Office XP-2003's scheme.
 
     ``cipher``: aes128, aes192, aes256; ``hash``: sha1, sha256, sha384, sha512 (Agile);
     ``scheme``: agile or standard; ``recipients``: certificates (paths or PEM/DER bytes) whose

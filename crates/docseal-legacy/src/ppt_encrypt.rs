@@ -1,0 +1,263 @@
+//! PowerPoint 97-2003 (`.ppt`) RC4 CryptoAPI encryption: the mirror of
+//! [`crate::ppt::decrypt_ppt`], laid out as PowerPoint lays out an encrypted presentation.
+//!
+//! The presentation must have one UserEditAtom (no incremental saves) followed only by nothing
+//! and preceded by its PersistDirectoryAtom, as PowerPoint saves. The stream becomes: every
+//! byte before the PersistDirectoryAtom, the CryptSession10Container (the RC4 CryptoAPI header,
+//! in clear) as a new persist object whose id is one more than the highest in use, a new
+//! PersistDirectoryAtom holding it, and the UserEditAtom with recLen `0x20` and
+//! `encryptSessionPersistIdRef` (its `persistIdSeed` raised to that id). `Current User` gets the
+//! encrypted `headerToken` and the new `offsetToCurrentEdit`. Every other persist object is
+//! encrypted with one RC4 stream keyed by `block_key(persist id)`, its record header included;
+//! in `Pictures` each blip's header and fields are encrypted with a fresh `block_key(0)`
+//! keystream. Document properties stay in clear (header flags 0x0C, as in
+//! `Password_Protected-np-hello.ppt`).
+
+use std::collections::BTreeMap;
+
+use crate::keys::Rc4;
+use crate::ppt::{
+    blip_fields, u32_at, Rh, RT_CRYPT_SESSION10, RT_CURRENT_USER_ATOM, RT_PERSIST_DIRECTORY_ATOM,
+    RT_USER_EDIT_ATOM, TOKEN_ENCRYPTED,
+};
+use crate::seal::Sealing;
+use crate::{BinaryHeader, Error, Result};
+
+/// The input streams of a plain `.ppt`.
+#[derive(Clone, Copy, Debug)]
+pub struct PlainPpt<'a> {
+    /// `Current User`.
+    pub current_user: &'a [u8],
+    /// `PowerPoint Document`.
+    pub powerpoint_document: &'a [u8],
+    /// `Pictures`, if present.
+    pub pictures: Option<&'a [u8]>,
+}
+
+/// The encrypted streams.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PptEncrypted {
+    /// New `Current User` (same size).
+    pub current_user: Vec<u8>,
+    /// New `PowerPoint Document`.
+    pub powerpoint_document: Vec<u8>,
+    /// New `Pictures` (same size), if the input had one.
+    pub pictures: Option<Vec<u8>>,
+}
+
+/// Encrypts a plain presentation with RC4 CryptoAPI (see the module docs).
+///
+/// Errors: [`Error::Unsupported`] for an encrypted presentation, an incrementally saved one,
+/// a layout PowerPoint does not write, or a sealing other than RC4 CryptoAPI;
+/// [`Error::Malformed`] for broken structures.
+pub fn encrypt_ppt(plain: &PlainPpt<'_>, sealing: &Sealing) -> Result<PptEncrypted> {
+    let Sealing::Rc4 {
+        header: header @ BinaryHeader::CryptoApi(_),
+        key,
+    } = sealing
+    else {
+        return Err(Error::unsupported(
+            "PowerPoint encryption other than RC4 CryptoAPI",
+        ));
+    };
+    let cu = plain.current_user;
+    let doc = plain.powerpoint_document;
+    const CUW: &str = "CurrentUserAtom";
+    let rh = Rh::at(cu, 0, CUW)?;
+    if rh.rec_type != RT_CURRENT_USER_ATOM || u32_at(cu, 8, CUW)? != 0x14 {
+        return Err(Error::malformed("Current User: not a CurrentUserAtom"));
+    }
+    if u32_at(cu, 12, CUW)? == TOKEN_ENCRYPTED {
+        return Err(Error::unsupported(
+            "the presentation is already encrypted: decrypt it first",
+        ));
+    }
+    let ue = u32_at(cu, 16, CUW)? as usize;
+    const UEW: &str = "UserEditAtom";
+    let ue_rh = Rh::at(doc, ue, UEW)?;
+    if ue_rh.rec_type != RT_USER_EDIT_ATOM {
+        return Err(Error::malformed(format!(
+            "{UEW} at {ue}: wrong record type"
+        )));
+    }
+    let ue_end = ue_rh.end(ue, doc.len(), UEW)?;
+    if ue_rh.rec_len == 0x20 {
+        return Err(Error::unsupported(
+            "the presentation is already encrypted: decrypt it first",
+        ));
+    }
+    if ue_rh.rec_len != 0x1C {
+        return Err(Error::malformed(format!(
+            "{UEW}: recLen {:#x}",
+            ue_rh.rec_len
+        )));
+    }
+    if u32_at(doc, ue + 16, UEW)? != 0 {
+        return Err(Error::unsupported(
+            "encrypting an incrementally saved presentation (more than one UserEditAtom)",
+        ));
+    }
+    let pd = u32_at(doc, ue + 20, UEW)? as usize;
+    let seed = u32_at(doc, ue + 28, UEW)?;
+    const PDW: &str = "PersistDirectoryAtom";
+    let pd_rh = Rh::at(doc, pd, PDW)?;
+    if pd_rh.rec_type != RT_PERSIST_DIRECTORY_ATOM {
+        return Err(Error::malformed(format!(
+            "{PDW} at {pd}: wrong record type"
+        )));
+    }
+    let pd_end = pd_rh.end(pd, doc.len(), PDW)?;
+    // PowerPoint's order: …, PersistDirectoryAtom, UserEditAtom (the stream ends with the
+    // UserEditAtom, possibly after four stale bytes a decryption left).
+    if pd_end > ue || ue_end + 4 < doc.len() || doc[pd_end..ue].iter().any(|&b| b != 0) {
+        return Err(Error::unsupported(
+            "a presentation whose PersistDirectoryAtom and UserEditAtom are not its last records",
+        ));
+    }
+    let dir = directory(doc, pd, pd_end)?;
+    // One more than the highest id in use (PowerPoint's choice: its persistIdSeed is that id).
+    let new_id = dir
+        .keys()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .checked_add(1)
+        .filter(|&id| id <= 0xF_FFFF)
+        .ok_or_else(|| Error::malformed("persist ids beyond 20 bits"))?;
+
+    // Encrypt every persist object in place (in a copy of the part before the directory).
+    let mut out = doc[..pd].to_vec();
+    for (&pid, &off) in &dir {
+        let h: [u8; 8] = off
+            .checked_add(8)
+            .and_then(|e| out.get(off..e))
+            .and_then(|s| s.try_into().ok())
+            .ok_or_else(|| {
+                Error::malformed(format!(
+                    "persist object {pid}: offset {off} past the objects"
+                ))
+            })?;
+        let end = Rh::parse(&h).end(off, out.len(), &format!("persist object {pid}"))?;
+        Rc4::new(&key.block_key(pid)).apply(&mut out[off..end]);
+    }
+
+    // CryptSession10Container, directory, UserEditAtom.
+    let session = out.len();
+    let body = header.to_bytes();
+    record(&mut out, 0x000F, RT_CRYPT_SESSION10, &body);
+    let mut entries = dir.clone();
+    entries.insert(new_id, session);
+    let new_pd = out.len();
+    record(
+        &mut out,
+        0x0000,
+        RT_PERSIST_DIRECTORY_ATOM,
+        &directory_body(&entries)?,
+    );
+    let new_ue = out.len();
+    let mut ue_body = doc[ue + 8..ue_end].to_vec();
+    ue_body[12..16].copy_from_slice(&u32::try_from(new_pd).map_err(too_big)?.to_le_bytes());
+    ue_body[20..24].copy_from_slice(&seed.max(new_id).to_le_bytes());
+    ue_body.extend_from_slice(&new_id.to_le_bytes());
+    record(&mut out, ue_rh.ver_inst, RT_USER_EDIT_ATOM, &ue_body);
+
+    let mut current_user = cu.to_vec();
+    current_user[12..16].copy_from_slice(&TOKEN_ENCRYPTED.to_le_bytes());
+    current_user[16..20].copy_from_slice(&u32::try_from(new_ue).map_err(too_big)?.to_le_bytes());
+
+    let pictures = plain
+        .pictures
+        .map(|p| encrypt_pictures(p, &key.block_key(0)))
+        .transpose()?;
+    Ok(PptEncrypted {
+        current_user,
+        powerpoint_document: out,
+        pictures,
+    })
+}
+
+fn too_big(_: std::num::TryFromIntError) -> Error {
+    Error::malformed("PowerPoint Document stream beyond 4 GiB")
+}
+
+fn record(out: &mut Vec<u8>, ver_inst: u16, rec_type: u16, body: &[u8]) {
+    out.extend_from_slice(&ver_inst.to_le_bytes());
+    out.extend_from_slice(&rec_type.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out.extend_from_slice(body);
+}
+
+/// The persist directory: id → offset (a later entry replaces an earlier one).
+fn directory(doc: &[u8], pd: usize, pd_end: usize) -> Result<BTreeMap<u32, usize>> {
+    const PDW: &str = "PersistDirectoryAtom";
+    let mut dir = BTreeMap::new();
+    let mut p = pd + 8;
+    while p < pd_end {
+        let w = u32_at(&doc[..pd_end], p, PDW)?;
+        let c = (w >> 20) as usize;
+        let end = p + 4 + 4 * c;
+        if end > pd_end {
+            return Err(Error::malformed(format!(
+                "{PDW}: entry at {p} runs past the atom"
+            )));
+        }
+        for i in 0..c {
+            let id = (w & 0xF_FFFF) + i as u32;
+            dir.insert(id, u32_at(doc, p + 4 + 4 * i, PDW)? as usize);
+        }
+        p = end;
+    }
+    Ok(dir)
+}
+
+/// A PersistDirectoryAtom body: runs of consecutive ids, each one entry.
+fn directory_body(dir: &BTreeMap<u32, usize>) -> Result<Vec<u8>> {
+    let mut runs: Vec<(u32, Vec<u32>)> = Vec::new();
+    for (&id, &off) in dir {
+        let off = u32::try_from(off).map_err(too_big)?;
+        match runs.last_mut() {
+            Some((start, offs)) if *start + offs.len() as u32 == id && offs.len() < 0xFFF => {
+                offs.push(off)
+            }
+            _ => runs.push((id, vec![off])),
+        }
+    }
+    let mut body = Vec::new();
+    for (start, offs) in runs {
+        body.extend_from_slice(&(start | (offs.len() as u32) << 20).to_le_bytes());
+        for o in offs {
+            body.extend_from_slice(&o.to_le_bytes());
+        }
+    }
+    Ok(body)
+}
+
+/// Encrypts the `Pictures` stream: per blip, the header and each field with a fresh keystream.
+fn encrypt_pictures(pics: &[u8], k0: &[u8]) -> Result<Vec<u8>> {
+    const W: &str = "Pictures stream";
+    let enc = |buf: &mut [u8]| Rc4::new(k0).apply(buf);
+    let mut out = pics.to_vec();
+    let mut p = 0usize;
+    while p < out.len() {
+        if out.len() - p < 8 {
+            return Err(Error::malformed(format!("{W}: truncated record at {p}")));
+        }
+        let rh = Rh::parse(out[p..p + 8].try_into().expect("8"));
+        let end = rh.end(p, out.len(), W)?;
+        let fields = blip_fields(&rh, p)?;
+        enc(&mut out[p..p + 8]);
+        let mut q = p + 8;
+        for n in fields {
+            if end - q < n {
+                return Err(Error::malformed(format!(
+                    "{W}: blip at {p} shorter than its header"
+                )));
+            }
+            enc(&mut out[q..q + n]);
+            q += n;
+        }
+        enc(&mut out[q..end]);
+        p = end;
+    }
+    Ok(out)
+}
