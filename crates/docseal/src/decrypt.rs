@@ -145,6 +145,16 @@ pub(crate) enum Unlocked {
     },
 }
 
+impl Unlocked {
+    /// The unit the ciphertext comes in (see [`SegmentCipher::unit`]).
+    pub(crate) fn unit(&self) -> usize {
+        match self {
+            Unlocked::Agile { cipher, .. } => cipher.unit(),
+            Unlocked::Standard { .. } => 16,
+        }
+    }
+}
+
 /// An opened encrypted package: the compound file and its parsed `EncryptionInfo`.
 pub(crate) struct Container<R> {
     pub(crate) cf: CompoundFile<R>,
@@ -460,7 +470,7 @@ pub fn decrypt_bytes(
         } => {
             let mut stream = cf.open_stream(package_id)?;
             let stream_len = stream.len();
-            let (_, size) = read_size_prefix(&mut stream, stream_len, limits)?;
+            let (_, size) = read_size_prefix(&mut stream, stream_len, cipher.unit(), limits)?;
             // Every range lies inside the input (the reader placed the stream when it opened).
             let pieces: Option<Vec<&[u8]>> = stream
                 .extents()?
@@ -485,7 +495,8 @@ pub fn decrypt_bytes(
         return Ok((plain, report));
     };
     // `size` fits in the stream (checked above), so this is bounded by the input.
-    let padded = size.div_ceil(16) as usize * 16;
+    let block = cipher.unit();
+    let padded = size.div_ceil(block as u64) as usize * block;
     let mut plain = Zeroizing::new(vec![0u8; padded]);
     let mut hmac = integ.hmac();
     let tag = std::thread::scope(|scope| {
@@ -614,6 +625,7 @@ pub fn verify<R: Read + Seek>(
 pub(crate) fn read_size_prefix(
     stream: &mut impl Read,
     stream_len: u64,
+    block_size: usize,
     limits: &Limits,
 ) -> Result<([u8; 8], u64)> {
     if stream_len < 8 {
@@ -631,7 +643,8 @@ pub(crate) fn read_size_prefix(
             limit: limits.max_package_size,
         });
     }
-    if size.div_ceil(16).saturating_mul(16) > stream_len - 8 {
+    let block = block_size as u64;
+    if size.div_ceil(block).saturating_mul(block) > stream_len - 8 {
         return Err(Error::malformed(
             "EncryptedPackage",
             format!(
@@ -709,8 +722,9 @@ fn run_unlocked<R: Read + Seek>(
     let mut output = output;
     let mut stream = cf.open_stream(package_id)?;
     let stream_len = stream.len();
-    let (prefix, size) = read_size_prefix(&mut stream, stream_len, limits)?;
-    let needed = size.div_ceil(16) * 16;
+    let block = unlocked.unit();
+    let (prefix, size) = read_size_prefix(&mut stream, stream_len, block, limits)?;
+    let needed = size.div_ceil(block as u64) * block as u64;
     if let Some(Output::Memory(plain)) = &mut output {
         // `size` fits in the stream (checked above), so this is bounded by the input.
         plain.reserve_exact(size as usize);
@@ -806,7 +820,7 @@ fn run_unlocked<R: Read + Seek>(
                 return Ok(None);
             }
             let plain = left.min(buf.len() as u64) as usize;
-            let padded = plain.div_ceil(16) * 16;
+            let padded = plain.div_ceil(block) * block;
             stream.read_exact(&mut buf[..padded]).map_err(Error::from)?;
             left -= plain as u64;
             Ok(Some(crate::parallel::Filled {
