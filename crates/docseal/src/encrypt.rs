@@ -219,10 +219,12 @@ impl EncryptOptions {
         Ok(self)
     }
 
-    /// Chooses the cipher. Ciphers other than AES are for Agile only.
+    /// Chooses the cipher. Ciphers other than AES are for Agile only, and take salts of
+    /// their block size (8 bytes), as Apache POI writes them and requires them.
     pub fn cipher(mut self, cipher: Cipher) -> Self {
         self.profile.key_bits = cipher.key_bits();
         self.profile.cipher = cipher.algorithm();
+        self.profile.salt_size = cipher.algorithm().block_size() as u32;
         self
     }
 
