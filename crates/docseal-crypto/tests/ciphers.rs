@@ -242,3 +242,41 @@ proptest! {
         prop_assert_eq!(buf, data);
     }
 }
+
+#[test]
+fn extensible_encryption_is_unsupported_and_names_its_provider() {
+    use docseal_crypto::{EncryptionInfo, Error, XmlLimits};
+    let name: Vec<u8> = "Contoso Rights Module\0"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let mut stream = vec![4, 0, 3, 0, 0x10, 0, 0, 0];
+    stream.extend_from_slice(&((32 + name.len()) as u32).to_le_bytes());
+    stream.extend_from_slice(&[0; 32]);
+    stream.extend_from_slice(&name);
+    match EncryptionInfo::parse(&stream, &XmlLimits::default()) {
+        Err(Error::Unsupported { what }) => {
+            assert!(what.contains("Extensible"), "{what}");
+            assert!(what.contains("\"Contoso Rights Module\""), "{what}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Cut short: still Unsupported, without a name.
+    match EncryptionInfo::parse(&stream[..20], &XmlLimits::default()) {
+        Err(Error::Unsupported { what }) => assert!(!what.contains("provider"), "{what}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn rc4_in_an_agile_descriptor_is_unsupported() {
+    use docseal_crypto::{Error, KeyParams};
+    let mut p = KeyParams::aes(128, HashAlgorithm::Sha1, vec![1; 16]);
+    p.cipher_algorithm = "RC4".into();
+    assert!(matches!(p.suite("t"), Err(Error::Unsupported { .. })));
+    p.cipher_algorithm = "DES".into();
+    assert!(p.suite("t").is_err(), "keyBits 128 and blockSize 16 are not DES's");
+    p.key_bits = 64;
+    p.block_size = 8;
+    assert_eq!(p.suite("t").unwrap().cipher, CipherAlgorithm::Des);
+}
