@@ -27,7 +27,7 @@ def test_round_trip_bytes():
     docseal.verify(sealed, "pw")
 
 
-@pytest.mark.parametrize("scheme,cipher,hash", [("agile", "aes128", "sha1"), ("agile", "aes192", "sha384"), ("standard", "aes256", "sha1")])
+@pytest.mark.parametrize("scheme,cipher,hash", [("agile", "aes128", "sha1"), ("agile", "aes192", "sha384"), ("agile", "3des", "md5"), ("agile", "rc2", "whirlpool"), ("standard", "aes256", "sha1")])
 def test_options(scheme, cipher, hash):
     sealed = docseal.encrypt(PLAIN, "pw", scheme=scheme, cipher=cipher, hash=hash, spin_count=1000)
     info = docseal.inspect(sealed)

@@ -150,7 +150,8 @@ def encrypt(
 ) -> bytes:
     """Encrypts an OOXML package (docx/xlsx/pptx bytes) and returns the encrypted file.
 
-    ``cipher``: aes128, aes192, aes256; ``hash``: sha1, sha256, sha384, sha512 (Agile);
+    ``cipher``: aes128, aes192, aes256, and for Agile des, 3des, 3des112, desx, rc2; ``hash``:
+    sha1, sha256, sha384, sha512, md5, md4, md2, ripemd128, ripemd160, whirlpool (Agile);
     ``scheme``: agile or standard; ``recipients``: certificates (paths or PEM/DER bytes) whose
     private keys also open the file (``password`` may then be None); ``label``: a sensitivity
     label ``{"id": GUID, "tenant": GUID, "name": str}`` written into the package first.
