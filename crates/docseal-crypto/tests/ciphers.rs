@@ -280,3 +280,65 @@ fn rc4_in_an_agile_descriptor_is_unsupported() {
     p.block_size = 8;
     assert_eq!(p.suite("t").unwrap().cipher, CipherAlgorithm::Des);
 }
+
+/// keyData and the password encryptor with different ciphers, hashes and chaining, both ways
+/// round: the encryptor's wrapped key is padded to its own block and cut to keyData's length.
+#[test]
+fn key_data_and_password_encryptor_may_differ() {
+    use docseal_crypto::*;
+    let combos = [
+        (
+            (CipherAlgorithm::Des, 64, Chaining::Cfb, HashAlgorithm::Md5),
+            (CipherAlgorithm::Aes, 256, Chaining::Cbc, HashAlgorithm::Sha512),
+        ),
+        (
+            (CipherAlgorithm::Aes, 256, Chaining::Cbc, HashAlgorithm::Sha384),
+            (CipherAlgorithm::Rc2, 40, Chaining::Cbc, HashAlgorithm::Whirlpool),
+        ),
+        (
+            (CipherAlgorithm::TripleDes112, 128, Chaining::Cbc, HashAlgorithm::Ripemd160),
+            (CipherAlgorithm::DesX, 192, Chaining::Cfb, HashAlgorithm::Md2),
+        ),
+    ];
+    for ((dc, db, dch, dh), (pc, pb, pch, ph)) in combos {
+        let mut rng = Rng::seeded_for_tests(7);
+        let data = AgileProfile {
+            cipher: dc,
+            key_bits: db,
+            chaining: dch,
+            hash: dh,
+            spin_count: 10,
+            salt_size: 16,
+        };
+        let (mut info, secrets) = new_password_info(&data, &Password::new("pw"), &mut rng).unwrap();
+        let enc_profile = AgileProfile {
+            cipher: pc,
+            key_bits: pb,
+            chaining: pch,
+            hash: ph,
+            spin_count: 10,
+            salt_size: 16,
+        };
+        let pke = password_encryptor(&enc_profile, &Password::new("pw"), &secrets.key, &mut rng).unwrap();
+        info.replace_password_encryptor(pke);
+        let tag = vec![5u8; dh.size()];
+        info.data_integrity = Some(seal_integrity(&info.key_data, &secrets.key, &secrets.hmac_key, &tag).unwrap());
+        let EncryptionInfo::Agile(parsed) = EncryptionInfo::parse(&agile_stream(&info), &XmlLimits::default()).unwrap() else {
+            panic!()
+        };
+        let key = parsed
+            .password_encryptor()
+            .unwrap()
+            .unlock(&parsed.key_data, &Password::new("pw"), 1000)
+            .unwrap();
+        assert_eq!(&key[..], &secrets.key[..], "{dc:?}/{pc:?}");
+        let integrity = Integrity::open(&parsed.key_data, parsed.data_integrity.as_ref().unwrap(), &key).unwrap();
+        assert_eq!(integrity.hmac_key(), &secrets.hmac_key[..]);
+        integrity.verify(&tag).unwrap();
+        let cipher = SegmentCipher::new(&parsed.key_data, &key).unwrap();
+        let mut seg = vec![9u8; 4096 + 32];
+        cipher.encrypt_segments(3, &mut seg);
+        cipher.decrypt_segments(3, &mut seg);
+        assert_eq!(seg, vec![9u8; 4096 + 32]);
+    }
+}
