@@ -4,7 +4,9 @@
 use std::io::Read;
 
 use docseal::labels::{ContentBits, Guid, Label, LabelChanges, LabelMethod};
-use docseal::{Chaining, Cipher, EncryptOptions, HashAlgorithm, Password, RecipientCertificate, Scheme};
+use docseal::{
+    Chaining, Cipher, EncryptOptions, HashAlgorithm, Password, RecipientCertificate, Scheme,
+};
 
 use crate::abi::{bad_argument, Failure};
 

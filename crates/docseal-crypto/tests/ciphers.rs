@@ -130,7 +130,11 @@ fn hash_known_answers() {
         ),
     ];
     for (hash, want) in cases {
-        assert_eq!(hex::encode(hash.digest(&[b"abc"]).as_slice()), want, "{hash:?}");
+        assert_eq!(
+            hex::encode(hash.digest(&[b"abc"]).as_slice()),
+            want,
+            "{hash:?}"
+        );
         assert_eq!(hash.size(), want.len() / 2, "{hash:?}");
         assert_eq!(HashAlgorithm::from_name(hash.name()).unwrap(), hash);
     }
@@ -275,7 +279,10 @@ fn rc4_in_an_agile_descriptor_is_unsupported() {
     p.cipher_algorithm = "RC4".into();
     assert!(matches!(p.suite("t"), Err(Error::Unsupported { .. })));
     p.cipher_algorithm = "DES".into();
-    assert!(p.suite("t").is_err(), "keyBits 128 and blockSize 16 are not DES's");
+    assert!(
+        p.suite("t").is_err(),
+        "keyBits 128 and blockSize 16 are not DES's"
+    );
     p.key_bits = 64;
     p.block_size = 8;
     assert_eq!(p.suite("t").unwrap().cipher, CipherAlgorithm::Des);
@@ -289,15 +296,40 @@ fn key_data_and_password_encryptor_may_differ() {
     let combos = [
         (
             (CipherAlgorithm::Des, 64, Chaining::Cfb, HashAlgorithm::Md5),
-            (CipherAlgorithm::Aes, 256, Chaining::Cbc, HashAlgorithm::Sha512),
+            (
+                CipherAlgorithm::Aes,
+                256,
+                Chaining::Cbc,
+                HashAlgorithm::Sha512,
+            ),
         ),
         (
-            (CipherAlgorithm::Aes, 256, Chaining::Cbc, HashAlgorithm::Sha384),
-            (CipherAlgorithm::Rc2, 40, Chaining::Cbc, HashAlgorithm::Whirlpool),
+            (
+                CipherAlgorithm::Aes,
+                256,
+                Chaining::Cbc,
+                HashAlgorithm::Sha384,
+            ),
+            (
+                CipherAlgorithm::Rc2,
+                40,
+                Chaining::Cbc,
+                HashAlgorithm::Whirlpool,
+            ),
         ),
         (
-            (CipherAlgorithm::TripleDes112, 128, Chaining::Cbc, HashAlgorithm::Ripemd160),
-            (CipherAlgorithm::DesX, 192, Chaining::Cfb, HashAlgorithm::Md2),
+            (
+                CipherAlgorithm::TripleDes112,
+                128,
+                Chaining::Cbc,
+                HashAlgorithm::Ripemd160,
+            ),
+            (
+                CipherAlgorithm::DesX,
+                192,
+                Chaining::Cfb,
+                HashAlgorithm::Md2,
+            ),
         ),
     ];
     for ((dc, db, dch, dh), (pc, pb, pch, ph)) in combos {
@@ -319,11 +351,15 @@ fn key_data_and_password_encryptor_may_differ() {
             spin_count: 10,
             salt_size: 16,
         };
-        let pke = password_encryptor(&enc_profile, &Password::new("pw"), &secrets.key, &mut rng).unwrap();
+        let pke =
+            password_encryptor(&enc_profile, &Password::new("pw"), &secrets.key, &mut rng).unwrap();
         info.replace_password_encryptor(pke);
         let tag = vec![5u8; dh.size()];
-        info.data_integrity = Some(seal_integrity(&info.key_data, &secrets.key, &secrets.hmac_key, &tag).unwrap());
-        let EncryptionInfo::Agile(parsed) = EncryptionInfo::parse(&agile_stream(&info), &XmlLimits::default()).unwrap() else {
+        info.data_integrity =
+            Some(seal_integrity(&info.key_data, &secrets.key, &secrets.hmac_key, &tag).unwrap());
+        let EncryptionInfo::Agile(parsed) =
+            EncryptionInfo::parse(&agile_stream(&info), &XmlLimits::default()).unwrap()
+        else {
             panic!()
         };
         let key = parsed
@@ -332,7 +368,12 @@ fn key_data_and_password_encryptor_may_differ() {
             .unlock(&parsed.key_data, &Password::new("pw"), 1000)
             .unwrap();
         assert_eq!(&key[..], &secrets.key[..], "{dc:?}/{pc:?}");
-        let integrity = Integrity::open(&parsed.key_data, parsed.data_integrity.as_ref().unwrap(), &key).unwrap();
+        let integrity = Integrity::open(
+            &parsed.key_data,
+            parsed.data_integrity.as_ref().unwrap(),
+            &key,
+        )
+        .unwrap();
         assert_eq!(integrity.hmac_key(), &secrets.hmac_key[..]);
         integrity.verify(&tag).unwrap();
         let cipher = SegmentCipher::new(&parsed.key_data, &key).unwrap();

@@ -300,10 +300,16 @@ pub fn agile_rules(
             && p.cipher_chaining == "ChainingModeCBC"
             && p.hash_algorithm == "SHA512";
         if !office_strength {
-            add("weaker-than-office", format!("{what} — weaker than Office's default AES-256 CBC with SHA-512"));
+            add(
+                "weaker-than-office",
+                format!("{what} — weaker than Office's default AES-256 CBC with SHA-512"),
+            );
         }
         if let Some(n) = spin_count.filter(|&n| n < 100_000) {
-            add("weaker-than-office", format!("{where_}: spin count {n} — below Office's 100000"));
+            add(
+                "weaker-than-office",
+                format!("{where_}: spin count {n} — below Office's 100000"),
+            );
         }
     }
 }

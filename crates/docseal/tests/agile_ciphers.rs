@@ -11,24 +11,92 @@ use docseal::{
 use proptest::prelude::*;
 
 fn corpus(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../corpus/generated").join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpus/generated")
+        .join(name);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 /// (file, cipherAlgorithm, keyBits, chaining, hashAlgorithm) as POI wrote them.
 const POI_FILES: &[(&str, &str, u32, &str, &str)] = &[
-    ("poi-des-md5-cbc-minimal.docx", "DES", 64, "ChainingModeCBC", "MD5"),
-    ("poi-des-ripemd128-cfb-minimal.docx", "DES", 64, "ChainingModeCFB", "RIPEMD-128"),
-    ("poi-3des-sha384-cbc-minimal.docx", "3DES", 192, "ChainingModeCBC", "SHA384"),
-    ("poi-3des-md4-cfb-minimal.docx", "3DES", 192, "ChainingModeCFB", "MD4"),
-    ("poi-3des112-sha1-cbc-minimal.docx", "3DES_112", 128, "ChainingModeCBC", "SHA1"),
+    (
+        "poi-des-md5-cbc-minimal.docx",
+        "DES",
+        64,
+        "ChainingModeCBC",
+        "MD5",
+    ),
+    (
+        "poi-des-ripemd128-cfb-minimal.docx",
+        "DES",
+        64,
+        "ChainingModeCFB",
+        "RIPEMD-128",
+    ),
+    (
+        "poi-3des-sha384-cbc-minimal.docx",
+        "3DES",
+        192,
+        "ChainingModeCBC",
+        "SHA384",
+    ),
+    (
+        "poi-3des-md4-cfb-minimal.docx",
+        "3DES",
+        192,
+        "ChainingModeCFB",
+        "MD4",
+    ),
+    (
+        "poi-3des112-sha1-cbc-minimal.docx",
+        "3DES_112",
+        128,
+        "ChainingModeCBC",
+        "SHA1",
+    ),
     // BouncyCastle's CFB-8: the package stream is not padded to the block.
-    ("poi-3des112-whirlpool-cfb-minimal.docx", "3DES_112", 128, "ChainingModeCFB", "WHIRLPOOL"),
-    ("poi-rc2-sha1-cbc-minimal.docx", "RC2", 128, "ChainingModeCBC", "SHA1"),
-    ("poi-rc2_40-ripemd160-cfb-minimal.docx", "RC2", 40, "ChainingModeCFB", "RIPEMD-160"),
-    ("poi-aes128-md5-cbc-minimal.docx", "AES", 128, "ChainingModeCBC", "MD5"),
-    ("poi-aes192-md2-cbc-minimal.docx", "AES", 192, "ChainingModeCBC", "MD2"),
-    ("poi-aes256-sha512-cfb-minimal.docx", "AES", 256, "ChainingModeCFB", "SHA512"),
+    (
+        "poi-3des112-whirlpool-cfb-minimal.docx",
+        "3DES_112",
+        128,
+        "ChainingModeCFB",
+        "WHIRLPOOL",
+    ),
+    (
+        "poi-rc2-sha1-cbc-minimal.docx",
+        "RC2",
+        128,
+        "ChainingModeCBC",
+        "SHA1",
+    ),
+    (
+        "poi-rc2_40-ripemd160-cfb-minimal.docx",
+        "RC2",
+        40,
+        "ChainingModeCFB",
+        "RIPEMD-160",
+    ),
+    (
+        "poi-aes128-md5-cbc-minimal.docx",
+        "AES",
+        128,
+        "ChainingModeCBC",
+        "MD5",
+    ),
+    (
+        "poi-aes192-md2-cbc-minimal.docx",
+        "AES",
+        192,
+        "ChainingModeCBC",
+        "MD2",
+    ),
+    (
+        "poi-aes256-sha512-cfb-minimal.docx",
+        "AES",
+        256,
+        "ChainingModeCFB",
+        "SHA512",
+    ),
 ];
 
 #[test]
@@ -52,14 +120,23 @@ fn poi_files_of_every_cipher_decrypt_to_their_plaintext() {
         };
         let kd = &agile.key_data;
         assert_eq!(
-            (kd.cipher_algorithm.as_str(), kd.key_bits, kd.cipher_chaining.as_str(), kd.hash_algorithm.as_str()),
+            (
+                kd.cipher_algorithm.as_str(),
+                kd.key_bits,
+                kd.cipher_chaining.as_str(),
+                kd.hash_algorithm.as_str()
+            ),
             (cipher, bits, chaining, hash),
             "{name}"
         );
         let creds = Credentials::password("pw");
         let (ours, report) = docseal::decrypt_bytes(&file, &creds, &options).unwrap();
         assert_eq!(*ours, plain, "{name}: decrypt_bytes");
-        assert_eq!(report.integrity, docseal::IntegrityStatus::Verified, "{name}");
+        assert_eq!(
+            report.integrity,
+            docseal::IntegrityStatus::Verified,
+            "{name}"
+        );
         let mut streamed = Vec::new();
         docseal::decrypt(Cursor::new(&file), &mut streamed, &creds, &options).unwrap();
         assert_eq!(streamed, plain, "{name}: decrypt");
@@ -74,7 +151,13 @@ fn poi_files_of_every_cipher_decrypt_to_their_plaintext() {
     }
 }
 
-fn encrypt(plain: &[u8], cipher: Cipher, hash: HashAlgorithm, chaining: Chaining, seed: u64) -> Vec<u8> {
+fn encrypt(
+    plain: &[u8],
+    cipher: Cipher,
+    hash: HashAlgorithm,
+    chaining: Chaining,
+    seed: u64,
+) -> Vec<u8> {
     let opts = EncryptOptions::default()
         .cipher(cipher)
         .hash(hash)
@@ -130,11 +213,21 @@ fn standard_refuses_what_it_cannot_carry() {
         .scheme(docseal::Scheme::Standard)
         .cipher(Cipher::Des);
     let mut out = Cursor::new(Vec::new());
-    let r = docseal::encrypt(Cursor::new(b"x".to_vec()), &mut out, &Password::new("pw"), &opts);
+    let r = docseal::encrypt(
+        Cursor::new(b"x".to_vec()),
+        &mut out,
+        &Password::new("pw"),
+        &opts,
+    );
     assert!(matches!(r, Err(Error::InvalidArgument(_))), "{r:?}");
     let opts = EncryptOptions::default()
         .scheme(docseal::Scheme::Standard)
         .chaining(Chaining::Cfb);
-    let r = docseal::encrypt(Cursor::new(b"x".to_vec()), &mut out, &Password::new("pw"), &opts);
+    let r = docseal::encrypt(
+        Cursor::new(b"x".to_vec()),
+        &mut out,
+        &Password::new("pw"),
+        &opts,
+    );
     assert!(matches!(r, Err(Error::InvalidArgument(_))), "{r:?}");
 }

@@ -256,7 +256,10 @@ fn everything_docseal_writes_lints_clean() {
                     }
                     // Spin count 10 < 100000.
                     expected.push("weaker-than-office");
-                    assert_eq!(found, expected, "size {size} {cipher:?} {hash:?} {chaining:?}");
+                    assert_eq!(
+                        found, expected,
+                        "size {size} {cipher:?} {hash:?} {chaining:?}"
+                    );
                 }
             }
         }
