@@ -483,7 +483,7 @@ impl HmacState {
     }
 }
 
-/// An HMAC over `D` keyed with `key` (HMAC takes every key length).
+/// An HMAC keyed with `key` (HMAC takes every key length).
 fn hmac_from<M: Mac + hmac::digest::KeyInit>(key: &[u8]) -> M {
     <M as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!())
 }

@@ -28,7 +28,8 @@ fn rules(file: &[u8], password: Option<&str>) -> Vec<&'static str> {
 
 fn ours() -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
-    let opts = EncryptOptions::default().spin_count(1000);
+    // Office's default profile (a lower spin count is `weaker-than-office`).
+    let opts = EncryptOptions::default();
     docseal::encrypt(
         Cursor::new(corpus("generated/pydocx.docx")),
         &mut out,
