@@ -90,8 +90,11 @@ struct docseal_encrypt_options *docseal_encrypt_options_new(void);
 
 /**
  * Sets one option. Keys and values:
- * - `"cipher"`: `aes128`, `aes192`, `aes256` (default aes256; Standard: aes128)
- * - `"hash"`: `sha1`, `sha256`, `sha384`, `sha512` (default sha512; Standard: sha1 only)
+ * - `"cipher"`: `aes128`, `aes192`, `aes256`, `des`, `3des`, `3des112`, `desx`, `rc2` (default
+ *   aes256; Standard: aes128, AES only)
+ * - `"hash"`: `sha1`, `sha256`, `sha384`, `sha512`, `md5`, `md4`, `md2`, `ripemd128`, `ripemd160`,
+ *   `whirlpool` (default sha512; Standard: sha1 only)
+ * - `"chaining"`: `cbc`, `cfb` (default cbc; Agile only)
  * - `"spin_count"`: password hashing rounds, at most 10000000 (default 100000)
  * - `"scheme"`: `agile` (default) or `standard` (Office 2007)
  * - `"recipient"`: path of a PEM or DER RSA certificate whose private key also opens the

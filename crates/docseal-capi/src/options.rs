@@ -4,7 +4,9 @@
 use std::io::Read;
 
 use docseal::labels::{ContentBits, Guid, Label, LabelChanges, LabelMethod};
-use docseal::{Cipher, EncryptOptions, HashAlgorithm, Password, RecipientCertificate, Scheme};
+use docseal::{
+    Chaining, Cipher, EncryptOptions, HashAlgorithm, Password, RecipientCertificate, Scheme,
+};
 
 use crate::abi::{bad_argument, Failure};
 
@@ -19,6 +21,7 @@ const CERTIFICATE_CAP: u64 = 1 << 20;
 pub(crate) struct Settings {
     cipher: Option<Cipher>,
     hash: Option<HashAlgorithm>,
+    chaining: Option<Chaining>,
     spin_count: Option<u32>,
     standard: bool,
     recipients: Vec<RecipientCertificate>,
@@ -33,6 +36,7 @@ impl Settings {
         match key {
             "cipher" => self.cipher = Some(cipher(value)?),
             "hash" => self.hash = Some(hash(value)?),
+            "chaining" => self.chaining = Some(chaining(value)?),
             "spin_count" => self.spin_count = Some(spin_count(value)?),
             "scheme" => self.standard = standard_scheme(value)?,
             "recipient" => self.recipients.push(certificate(value)?),
@@ -41,7 +45,7 @@ impl Settings {
             "label_name" => self.label_name = Some(value.to_string()),
             _ => {
                 return Err(bad_argument(format!(
-                    "unknown option {key:?} (cipher, hash, spin_count, scheme, recipient, label_id, label_tenant, label_name)"
+                    "unknown option {key:?} (cipher, hash, chaining, spin_count, scheme, recipient, label_id, label_tenant, label_name)"
                 )))
             }
         }
@@ -67,6 +71,9 @@ impl Settings {
         }
         if let Some(h) = self.hash {
             options = options.hash(h);
+        }
+        if let Some(c) = self.chaining {
+            options = options.chaining(c);
         }
         if let Some(n) = self.spin_count {
             options = options.spin_count(n);
@@ -128,26 +135,26 @@ pub(crate) fn guid(text: &str, what: &str) -> Result<Guid, Failure> {
 }
 
 fn cipher(value: &str) -> Result<Cipher, Failure> {
-    match value {
-        "aes128" => Ok(Cipher::Aes128),
-        "aes192" => Ok(Cipher::Aes192),
-        "aes256" => Ok(Cipher::Aes256),
-        _ => Err(bad_argument(format!(
-            "cipher {value:?}: want aes128, aes192 or aes256"
-        ))),
-    }
+    Cipher::from_name(value).ok_or_else(|| {
+        bad_argument(format!(
+            "cipher {value:?}: want one of {}",
+            Cipher::ALL.map(Cipher::name).join(", ")
+        ))
+    })
 }
 
 fn hash(value: &str) -> Result<HashAlgorithm, Failure> {
-    match value {
-        "sha1" => Ok(HashAlgorithm::Sha1),
-        "sha256" => Ok(HashAlgorithm::Sha256),
-        "sha384" => Ok(HashAlgorithm::Sha384),
-        "sha512" => Ok(HashAlgorithm::Sha512),
-        _ => Err(bad_argument(format!(
-            "hash {value:?}: want sha1, sha256, sha384 or sha512"
-        ))),
-    }
+    HashAlgorithm::from_short_name(value).ok_or_else(|| {
+        bad_argument(format!(
+            "hash {value:?}: want one of {}",
+            HashAlgorithm::ALL.map(HashAlgorithm::short_name).join(", ")
+        ))
+    })
+}
+
+fn chaining(value: &str) -> Result<Chaining, Failure> {
+    Chaining::from_short_name(value)
+        .ok_or_else(|| bad_argument(format!("chaining {value:?}: want cbc or cfb")))
 }
 
 fn spin_count(value: &str) -> Result<u32, Failure> {
@@ -202,6 +209,11 @@ mod tests {
         for (k, v) in [
             ("cipher", "aes128"),
             ("hash", "sha256"),
+            ("cipher", "3des112"),
+            ("hash", "ripemd160"),
+            ("chaining", "cfb"),
+            ("chaining", "cbc"),
+            ("cipher", "aes256"),
             ("spin_count", "1000"),
             ("scheme", "standard"),
             ("label_id", "3a6c1e7e-2f4b-4c8e-9d61-0123456789ab"),
@@ -211,8 +223,9 @@ mod tests {
             assert!(s.set(k, v).is_ok(), "{k}={v}");
         }
         for (k, v) in [
-            ("cipher", "des"),
-            ("hash", "md5"),
+            ("cipher", "serpent"),
+            ("hash", "sha3"),
+            ("chaining", "ofb"),
             ("spin_count", "-1"),
             ("spin_count", "10000001"),
             ("scheme", "rc4"),

@@ -19,6 +19,7 @@ use docseal::{
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+mod algorithms;
 mod demo;
 mod irm;
 mod label;
@@ -84,12 +85,15 @@ enum Command {
         /// 97/2000 compatible; doc/xls) or xor (xls only).
         #[arg(long, value_enum, default_value_t = SchemeArg::Agile)]
         scheme: SchemeArg,
-        /// AES key size [default: aes256 for agile, aes128 for standard].
-        #[arg(long, value_enum)]
-        cipher: Option<CipherArg>,
+        /// Cipher [default: aes256 for agile, aes128 for standard; standard: AES only].
+        #[arg(long, value_parser = algorithms::cipher())]
+        cipher: Option<Cipher>,
         /// Hash for key derivation, IVs and the integrity HMAC [default: sha512; standard: sha1 only].
-        #[arg(long, value_enum)]
-        hash: Option<HashArg>,
+        #[arg(long, value_parser = algorithms::hash())]
+        hash: Option<HashAlgorithm>,
+        /// Chaining mode, agile only [default: cbc].
+        #[arg(long, value_parser = algorithms::chaining())]
+        chaining: Option<docseal::Chaining>,
         /// Password hashing rounds (Office: 100000).
         #[arg(long, default_value_t = 100_000)]
         spin_count: u32,
@@ -459,21 +463,6 @@ enum SchemeArg {
     Xor,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum CipherArg {
-    Aes128,
-    Aes192,
-    Aes256,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum HashArg {
-    Sha1,
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
 /// A failure with its exit code.
 struct Failure {
     code: u8,
@@ -649,6 +638,7 @@ fn run(command: Command) -> Result<(), Failure> {
             scheme,
             cipher,
             hash,
+            chaining,
             spin_count,
             recipients,
             password_last,
@@ -667,19 +657,13 @@ fn run(command: Command) -> Result<(), Failure> {
             }
             options = legacy_encrypt::scheme(options, scheme);
             if let Some(cipher) = cipher {
-                options = options.cipher(match cipher {
-                    CipherArg::Aes128 => Cipher::Aes128,
-                    CipherArg::Aes192 => Cipher::Aes192,
-                    CipherArg::Aes256 => Cipher::Aes256,
-                });
+                options = options.cipher(cipher);
             }
             if let Some(hash) = hash {
-                options = options.hash(match hash {
-                    HashArg::Sha1 => HashAlgorithm::Sha1,
-                    HashArg::Sha256 => HashAlgorithm::Sha256,
-                    HashArg::Sha384 => HashAlgorithm::Sha384,
-                    HashArg::Sha512 => HashAlgorithm::Sha512,
-                });
+                options = options.hash(hash);
+            }
+            if let Some(chaining) = chaining {
+                options = options.chaining(chaining);
             }
             let mut options = options
                 .spin_count(spin_count)

@@ -28,7 +28,7 @@ fn spin_loop(c: &mut Criterion) {
         let pw = Password::new("Password1234_");
         b.iter(|| bare_sha512_loop(&[7u8; 16], pw.utf16le(), 100_000));
     });
-    for hash in HashAlgorithm::ALL {
+    for hash in HashAlgorithm::ALL.into_iter().take(4) {
         g.bench_with_input(
             BenchmarkId::new("spin_100000", hash.name()),
             &hash,
@@ -62,7 +62,7 @@ fn hmac(c: &mut Criterion) {
     let mut g = c.benchmark_group("hmac");
     let buf = vec![0u8; 1 << 20];
     g.throughput(Throughput::Bytes(buf.len() as u64));
-    for hash in HashAlgorithm::ALL {
+    for hash in HashAlgorithm::ALL.into_iter().take(4) {
         g.bench_function(BenchmarkId::new("1MiB", hash.name()), |b| {
             b.iter(|| {
                 let mut m = HmacState::new(hash, &[3u8; 64]);

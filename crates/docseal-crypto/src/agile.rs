@@ -7,7 +7,7 @@ use zeroize::Zeroizing;
 use crate::agile_info::*;
 use crate::algorithm::{fit, AesKey, HmacState};
 use crate::error::{malformed, Error, Result};
-use crate::{HashAlgorithm, Password, Rng};
+use crate::{BlockCipher, Chaining, CipherAlgorithm, HashAlgorithm, Password, Rng};
 
 /// Block key for `encryptedVerifierHashInput`.
 pub const BLOCK_VERIFIER_INPUT: [u8; 8] = [0xFE, 0xA7, 0xD2, 0x76, 0x3B, 0x4B, 0x9E, 0x79];
@@ -78,19 +78,34 @@ pub fn derive_iv(hash: HashAlgorithm, salt: &[u8], block_key: Option<&[u8]>) -> 
     iv
 }
 
-fn pad_to_block(data: &[u8]) -> Vec<u8> {
+/// `data` zero-padded to whole blocks of `block_size` (at least one), as Office and POI
+/// pad every wrapped value, in CFB too.
+fn pad_to_block(data: &[u8], block_size: usize) -> Vec<u8> {
     let mut v = data.to_vec();
-    v.resize(data.len().div_ceil(16).max(1) * 16, 0);
+    v.resize(padded_len(data.len(), block_size), 0);
     v
 }
 
-fn check_block_multiple(data: &[u8], structure: &'static str, what: &str) -> Result<()> {
-    if data.is_empty() || data.len() % 16 != 0 {
+/// `len` rounded up to whole blocks, at least one.
+fn padded_len(len: usize, block_size: usize) -> usize {
+    len.div_ceil(block_size).max(1) * block_size
+}
+
+fn check_block_multiple(
+    data: &[u8],
+    suite: &Suite,
+    structure: &'static str,
+    what: &str,
+) -> Result<()> {
+    let bs = suite.block_size();
+    if data.is_empty() || data.len() % bs != 0 {
         return Err(malformed(
             structure,
             format!(
-                "{what} of {} bytes is not a whole number of AES blocks",
-                data.len()
+                "{what} of {} bytes is not a whole number of {}-byte {} blocks",
+                data.len(),
+                bs,
+                suite.cipher.name()
             ),
         ));
     }
@@ -117,27 +132,31 @@ impl PasswordKeyEncryptor {
         }
         check_block_multiple(
             &self.encrypted_verifier_hash_input,
+            &suite,
             S,
             "encryptedVerifierHashInput",
         )?;
         check_block_multiple(
             &self.encrypted_verifier_hash_value,
+            &suite,
             S,
             "encryptedVerifierHashValue",
         )?;
-        check_block_multiple(&self.encrypted_key_value, S, "encryptedKeyValue")?;
+        check_block_multiple(&self.encrypted_key_value, &suite, S, "encryptedKeyValue")?;
         let iv = derive_iv(suite.hash, &self.params.salt, None);
         let ph = PasswordHash::derive(suite.hash, &self.params.salt, password, self.spin_count);
 
         let mut input = Zeroizing::new(self.encrypted_verifier_hash_input.clone());
-        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_INPUT, suite.key_len))?
-            .cbc_decrypt(&iv, &mut input);
+        suite
+            .keyed(&ph.key_for(&BLOCK_VERIFIER_INPUT, suite.key_len))?
+            .decrypt(&iv, &mut input);
         let salt_size = (self.params.salt_size as usize).min(input.len());
         let expected = suite.hash.digest(&[&input[..salt_size]]);
 
         let mut value = Zeroizing::new(self.encrypted_verifier_hash_value.clone());
-        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_VALUE, suite.key_len))?
-            .cbc_decrypt(&iv, &mut value);
+        suite
+            .keyed(&ph.key_for(&BLOCK_VERIFIER_VALUE, suite.key_len))?
+            .decrypt(&iv, &mut value);
         if value.len() < suite.hash.size() {
             return Err(malformed(
                 S,
@@ -149,7 +168,9 @@ impl PasswordKeyEncryptor {
         }
 
         let mut key = Zeroizing::new(self.encrypted_key_value.clone());
-        AesKey::new(&ph.key_for(&BLOCK_KEY_VALUE, suite.key_len))?.cbc_decrypt(&iv, &mut key);
+        suite
+            .keyed(&ph.key_for(&BLOCK_KEY_VALUE, suite.key_len))?
+            .decrypt(&iv, &mut key);
         if key.len() < data_suite.key_len {
             return Err(malformed(S, "encryptedKeyValue shorter than keyData's key"));
         }
@@ -221,11 +242,7 @@ impl std::fmt::Debug for PendingPasswordEncryptor {
 impl PendingPasswordEncryptor {
     /// [`PasswordKeyEncryptor::prepare`] with `profile`'s cipher, hash, salt size and spin count.
     pub fn for_profile(profile: &AgileProfile, rng: &mut Rng) -> Result<PendingPasswordEncryptor> {
-        let template = KeyParams::aes(
-            profile.key_bits,
-            profile.hash,
-            vec![0; profile.salt_size as usize],
-        );
+        let template = profile.key_params(vec![0; profile.salt_size as usize]);
         PasswordKeyEncryptor::prepare(&template, profile.spin_count, rng)
     }
 
@@ -234,12 +251,13 @@ impl PendingPasswordEncryptor {
     /// to the same length, so a writer can lay out the file before the key is derived.
     pub fn placeholder(&self, intermediate_key_len: usize) -> PasswordKeyEncryptor {
         let hash_size = self.params.hash_size as usize;
+        let bs = (self.params.block_size as usize).max(1);
         PasswordKeyEncryptor {
             spin_count: self.spin_count,
             params: self.params.clone(),
-            encrypted_verifier_hash_input: vec![0; self.verifier.len().div_ceil(16).max(1) * 16],
-            encrypted_verifier_hash_value: vec![0; hash_size.div_ceil(16).max(1) * 16],
-            encrypted_key_value: vec![0; intermediate_key_len.div_ceil(16).max(1) * 16],
+            encrypted_verifier_hash_input: vec![0; padded_len(self.verifier.len(), bs)],
+            encrypted_verifier_hash_value: vec![0; padded_len(hash_size, bs)],
+            encrypted_key_value: vec![0; padded_len(intermediate_key_len, bs)],
         }
     }
 
@@ -253,16 +271,22 @@ impl PendingPasswordEncryptor {
         let suite = params.suite("EncryptionInfo p:encryptedKey")?;
         let iv = derive_iv(suite.hash, &params.salt, None);
         let ph = PasswordHash::derive(suite.hash, &params.salt, password, self.spin_count);
-        let mut input = Zeroizing::new(pad_to_block(&self.verifier));
-        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_INPUT, suite.key_len))?
-            .cbc_encrypt(&iv, &mut input);
+        let bs = suite.block_size();
+        let mut input = Zeroizing::new(pad_to_block(&self.verifier, bs));
+        suite
+            .keyed(&ph.key_for(&BLOCK_VERIFIER_INPUT, suite.key_len))?
+            .encrypt(&iv, &mut input);
         let mut value = Zeroizing::new(pad_to_block(
             suite.hash.digest(&[&self.verifier]).as_slice(),
+            bs,
         ));
-        AesKey::new(&ph.key_for(&BLOCK_VERIFIER_VALUE, suite.key_len))?
-            .cbc_encrypt(&iv, &mut value);
-        let mut key = Zeroizing::new(pad_to_block(intermediate_key));
-        AesKey::new(&ph.key_for(&BLOCK_KEY_VALUE, suite.key_len))?.cbc_encrypt(&iv, &mut key);
+        suite
+            .keyed(&ph.key_for(&BLOCK_VERIFIER_VALUE, suite.key_len))?
+            .encrypt(&iv, &mut value);
+        let mut key = Zeroizing::new(pad_to_block(intermediate_key, bs));
+        suite
+            .keyed(&ph.key_for(&BLOCK_KEY_VALUE, suite.key_len))?
+            .encrypt(&iv, &mut key);
         Ok(PasswordKeyEncryptor {
             spin_count: self.spin_count,
             params,
@@ -286,9 +310,16 @@ impl PendingPasswordEncryptor {
 /// ```
 #[derive(Clone)]
 pub struct SegmentCipher {
-    key: AesKey,
+    key: SegmentKey,
     hash: HashAlgorithm,
     salt: Vec<u8>,
+}
+
+/// AES-CBC, pipelined eight segments at a time, or any other cipher and chaining.
+#[derive(Clone)]
+enum SegmentKey {
+    AesCbc(AesKey),
+    Other(BlockCipher),
 }
 
 impl SegmentCipher {
@@ -301,30 +332,60 @@ impl SegmentCipher {
                 format!("{} bytes for a {}-bit cipher", key.len(), key_data.key_bits),
             ));
         }
+        let key = if suite.is_aes_cbc() {
+            SegmentKey::AesCbc(AesKey::new(key)?)
+        } else {
+            SegmentKey::Other(suite.keyed(key)?)
+        };
         Ok(SegmentCipher {
-            key: AesKey::new(key)?,
+            key,
             hash: suite.hash,
             salt: key_data.salt.clone(),
         })
     }
 
-    /// IV of segment `index`.
+    /// The cipher's block size: the last segment is padded to it.
+    pub fn block_size(&self) -> usize {
+        match &self.key {
+            SegmentKey::AesCbc(_) => 16,
+            SegmentKey::Other(c) => c.block_size(),
+        }
+    }
+
+    /// The unit the ciphertext comes in: the block size under CBC, one byte under CFB (a
+    /// stream mode: POI pads to the cipher's block size through the JCE's SunJCE provider
+    /// but not through BouncyCastle's, whose CFB-8 reports a block size of 1). Readers need
+    /// the package's size rounded up to this; writers pad to [`block_size`](Self::block_size).
+    pub fn unit(&self) -> usize {
+        match &self.key {
+            SegmentKey::Other(c) if c.chaining() == Chaining::Cfb => 1,
+            _ => self.block_size(),
+        }
+    }
+
+    /// IV of segment `index` (its first [`block_size`](SegmentCipher::block_size) bytes).
     pub fn iv(&self, index: u32) -> [u8; 16] {
         derive_iv(self.hash, &self.salt, Some(&index.to_le_bytes()))
     }
 
-    /// Encrypts one segment (≤ 4096 bytes, a multiple of 16) in place.
+    /// Encrypts one segment (≤ 4096 bytes, a multiple of the block size) in place.
     pub fn encrypt_segment(&self, index: u32, buf: &mut [u8]) {
-        self.key.cbc_encrypt(&self.iv(index), buf);
+        match &self.key {
+            SegmentKey::AesCbc(k) => k.cbc_encrypt(&self.iv(index), buf),
+            SegmentKey::Other(c) => c.encrypt(&self.iv(index), buf),
+        }
     }
 
     /// Decrypts one segment in place.
     pub fn decrypt_segment(&self, index: u32, buf: &mut [u8]) {
-        self.key.cbc_decrypt(&self.iv(index), buf);
+        match &self.key {
+            SegmentKey::AesCbc(k) => k.cbc_decrypt(&self.iv(index), buf),
+            SegmentKey::Other(c) => c.decrypt(&self.iv(index), buf),
+        }
     }
 
     /// Decrypts consecutive segments starting at index `first_index` from `input` into
-    /// `output` (the same length, a multiple of 16); `input` is only read (see
+    /// `output` (the same length, a multiple of the block size); `input` is only read (see
     /// [`AesKey::cbc_decrypt_into`]).
     ///
     /// ```
@@ -344,8 +405,14 @@ impl SegmentCipher {
             .zip(output.chunks_mut(SEGMENT_SIZE))
             .enumerate()
         {
-            self.key
-                .cbc_decrypt_into(&self.iv(first_index + i as u32), seg_in, seg_out);
+            let iv = self.iv(first_index + i as u32);
+            match &self.key {
+                SegmentKey::AesCbc(k) => k.cbc_decrypt_into(&iv, seg_in, seg_out),
+                SegmentKey::Other(c) => {
+                    seg_out.copy_from_slice(seg_in);
+                    c.decrypt(&iv, seg_out);
+                }
+            }
         }
     }
 
@@ -357,13 +424,19 @@ impl SegmentCipher {
     /// segments go through [`AesKey::cbc_encrypt_lanes`] eight at a time: block `j` of the
     /// eight chains is encrypted in one pipelined call (about 4× one chain here).
     pub fn encrypt_segments(&self, first_index: u32, buf: &mut [u8]) {
+        let SegmentKey::AesCbc(key) = &self.key else {
+            for (i, seg) in buf.chunks_mut(SEGMENT_SIZE).enumerate() {
+                self.encrypt_segment(first_index + i as u32, seg);
+            }
+            return;
+        };
         let whole = buf.len() / SEGMENT_SIZE;
         let lanes_end = whole / LANES * LANES * SEGMENT_SIZE;
         let (laned, rest) = buf.split_at_mut(lanes_end);
         for (g, group) in laned.chunks_exact_mut(LANES * SEGMENT_SIZE).enumerate() {
             let first = first_index + (g * LANES) as u32;
             let ivs: [[u8; 16]; LANES] = std::array::from_fn(|l| self.iv(first + l as u32));
-            self.key.cbc_encrypt_lanes(&ivs, group, SEGMENT_SIZE);
+            key.cbc_encrypt_lanes(&ivs, group, SEGMENT_SIZE);
         }
         let first = first_index + (lanes_end / SEGMENT_SIZE) as u32;
         for (i, seg) in rest.chunks_mut(SEGMENT_SIZE).enumerate() {
@@ -394,17 +467,17 @@ impl Integrity {
     pub fn open(key_data: &KeyParams, di: &DataIntegrity, key: &[u8]) -> Result<Integrity> {
         const S: &str = "EncryptionInfo dataIntegrity";
         let suite = key_data.suite("EncryptionInfo keyData")?;
-        check_block_multiple(&di.encrypted_hmac_key, S, "encryptedHmacKey")?;
-        check_block_multiple(&di.encrypted_hmac_value, S, "encryptedHmacValue")?;
-        let aes = AesKey::new(key)?;
+        check_block_multiple(&di.encrypted_hmac_key, &suite, S, "encryptedHmacKey")?;
+        check_block_multiple(&di.encrypted_hmac_value, &suite, S, "encryptedHmacValue")?;
+        let cipher = suite.keyed(key)?;
         let mut hmac_key = Zeroizing::new(di.encrypted_hmac_key.clone());
-        aes.cbc_decrypt(
+        cipher.decrypt(
             &derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_KEY)),
             &mut hmac_key,
         );
         hmac_key.truncate(suite.hash.size());
         let mut expected = Zeroizing::new(di.encrypted_hmac_value.clone());
-        aes.cbc_decrypt(
+        cipher.decrypt(
             &derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_VALUE)),
             &mut expected,
         );
@@ -447,14 +520,15 @@ pub fn seal_integrity(
     tag: &[u8],
 ) -> Result<DataIntegrity> {
     let suite = key_data.suite("EncryptionInfo keyData")?;
-    let aes = AesKey::new(key)?;
-    let mut k = pad_to_block(hmac_key);
-    aes.cbc_encrypt(
+    let cipher = suite.keyed(key)?;
+    let bs = suite.block_size();
+    let mut k = pad_to_block(hmac_key, bs);
+    cipher.encrypt(
         &derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_KEY)),
         &mut k,
     );
-    let mut v = pad_to_block(tag);
-    aes.cbc_encrypt(
+    let mut v = pad_to_block(tag, bs);
+    cipher.encrypt(
         &derive_iv(suite.hash, &key_data.salt, Some(&BLOCK_HMAC_VALUE)),
         &mut v,
     );
@@ -467,7 +541,11 @@ pub fn seal_integrity(
 /// What a writer chooses for a new Agile file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AgileProfile {
-    /// AES key length in bits (128, 192, 256).
+    /// Cipher of the package and of every key encryptor.
+    pub cipher: CipherAlgorithm,
+    /// Chaining mode.
+    pub chaining: Chaining,
+    /// Key length in bits (AES: 128, 192, 256; see [`CipherAlgorithm::accepts_key_bits`]).
     pub key_bits: u32,
     /// Hash for keys, IVs and the HMAC.
     pub hash: HashAlgorithm,
@@ -478,14 +556,23 @@ pub struct AgileProfile {
 }
 
 impl Default for AgileProfile {
-    /// What Office writes: AES-256, SHA-512, spin count 100,000, 16-byte salts.
+    /// What Office writes: AES-256-CBC, SHA-512, spin count 100,000, 16-byte salts.
     fn default() -> Self {
         AgileProfile {
+            cipher: CipherAlgorithm::Aes,
+            chaining: Chaining::Cbc,
             key_bits: 256,
             hash: HashAlgorithm::Sha512,
             spin_count: 100_000,
             salt_size: 16,
         }
+    }
+}
+
+impl AgileProfile {
+    /// `keyData` / `p:encryptedKey` parameters of this profile with `salt`.
+    pub fn key_params(&self, salt: Vec<u8>) -> KeyParams {
+        KeyParams::new(self.cipher, self.key_bits, self.chaining, self.hash, salt)
     }
 }
 
@@ -574,11 +661,7 @@ impl AgileDraft {
     /// password encryptor's salt and verifier, in the order [`new_password_info`] draws them.
     pub fn new(profile: &AgileProfile, with_password: bool, rng: &mut Rng) -> Result<AgileDraft> {
         let key = Zeroizing::new(rng.bytes(profile.key_bits as usize / 8)?);
-        let key_data = KeyParams::aes(
-            profile.key_bits,
-            profile.hash,
-            rng.bytes(profile.salt_size as usize)?,
-        );
+        let key_data = profile.key_params(rng.bytes(profile.salt_size as usize)?);
         key_data.suite("EncryptionInfo keyData")?;
         let hmac_key = Zeroizing::new(rng.bytes(profile.hash.size())?);
         let mut info = AgileEncryptionInfo {

@@ -7,8 +7,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use crate::error::{malformed, unsupported, Error, Result};
-use crate::HashAlgorithm;
+use crate::error::{malformed, Error, Result};
+use crate::{BlockCipher, Chaining, CipherAlgorithm, HashAlgorithm};
 
 /// Namespace of the descriptor.
 pub const NS_ENCRYPTION: &str = "http://schemas.microsoft.com/office/2006/encryption";
@@ -63,31 +63,43 @@ pub struct KeyParams {
 
 /// A cipher and hash docseal can apply, resolved from [`KeyParams`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Suite {
-    /// AES key length in bytes (16, 24, 32).
+    /// Key length in bytes (`keyBits` / 8).
     pub key_len: usize,
     /// Hash algorithm.
     pub hash: HashAlgorithm,
+    /// Cipher.
+    pub cipher: CipherAlgorithm,
+    /// Chaining mode.
+    pub chaining: Chaining,
+}
+
+impl Suite {
+    /// The cipher's block size in bytes.
+    pub fn block_size(&self) -> usize {
+        self.cipher.block_size()
+    }
+
+    /// This suite's cipher and chaining keyed with `key` (`key_len` bytes).
+    pub fn keyed(&self, key: &[u8]) -> Result<BlockCipher> {
+        BlockCipher::new(self.cipher, self.chaining, key)
+    }
+
+    /// Whether this is AES-CBC, the cipher with the pipelined fast path.
+    pub fn is_aes_cbc(&self) -> bool {
+        self.cipher == CipherAlgorithm::Aes && self.chaining == Chaining::Cbc
+    }
 }
 
 impl KeyParams {
     /// Checks the parameters and resolves them to something docseal can compute.
     ///
-    /// Ciphers and hashes the schema allows but docseal does not implement (RC2, DES, 3DES,
-    /// CFB chaining, MD5, …) are [`Error::Unsupported`]; inconsistent values are `Malformed`.
+    /// Every cipher, chaining and hash the schema lists is implemented except RC4, which is
+    /// [`Error::Unsupported`]; unknown names and inconsistent values are `Malformed`.
     pub fn suite(&self, structure: &'static str) -> Result<Suite> {
-        match self.cipher_algorithm.as_str() {
-            "AES" => {}
-            "RC2" | "RC4" | "DES" | "DESX" | "3DES" | "3DES_112" => {
-                return Err(unsupported(format!("cipher {}", self.cipher_algorithm)))
-            }
-            other => return Err(malformed(structure, format!("cipherAlgorithm {other:?}"))),
-        }
-        match self.cipher_chaining.as_str() {
-            "ChainingModeCBC" => {}
-            "ChainingModeCFB" => return Err(unsupported("cipher chaining ChainingModeCFB")),
-            other => return Err(malformed(structure, format!("cipherChaining {other:?}"))),
-        }
+        let cipher = CipherAlgorithm::from_name(&self.cipher_algorithm, structure)?;
+        let chaining = Chaining::from_name(&self.cipher_chaining, structure)?;
         let hash = HashAlgorithm::from_name(&self.hash_algorithm)?;
         if self.hash_size as usize != hash.size() {
             return Err(malformed(
@@ -95,16 +107,16 @@ impl KeyParams {
                 format!("hashSize {} for {}", self.hash_size, hash.name()),
             ));
         }
-        if !matches!(self.key_bits, 128 | 192 | 256) {
+        if !cipher.accepts_key_bits(self.key_bits) {
             return Err(malformed(
                 structure,
-                format!("keyBits {} for AES", self.key_bits),
+                format!("keyBits {} for {}", self.key_bits, cipher.name()),
             ));
         }
-        if self.block_size != 16 {
+        if self.block_size as usize != cipher.block_size() {
             return Err(malformed(
                 structure,
-                format!("blockSize {} for AES", self.block_size),
+                format!("blockSize {} for {}", self.block_size, cipher.name()),
             ));
         }
         if self.salt.is_empty() || self.salt.len() > 65_536 {
@@ -116,18 +128,31 @@ impl KeyParams {
         Ok(Suite {
             key_len: self.key_bits as usize / 8,
             hash,
+            cipher,
+            chaining,
         })
     }
 
-    /// Parameters for AES with `key_bits` and `hash`, salt filled in by the caller.
+    /// Parameters for AES-CBC with `key_bits` and `hash`, salt filled in by the caller.
     pub fn aes(key_bits: u32, hash: HashAlgorithm, salt: Vec<u8>) -> KeyParams {
+        KeyParams::new(CipherAlgorithm::Aes, key_bits, Chaining::Cbc, hash, salt)
+    }
+
+    /// Parameters for any cipher, key length, chaining and hash, salt filled in by the caller.
+    pub fn new(
+        cipher: CipherAlgorithm,
+        key_bits: u32,
+        chaining: Chaining,
+        hash: HashAlgorithm,
+        salt: Vec<u8>,
+    ) -> KeyParams {
         KeyParams {
             salt_size: salt.len() as u32,
-            block_size: 16,
+            block_size: cipher.block_size() as u32,
             key_bits,
             hash_size: hash.size() as u32,
-            cipher_algorithm: "AES".into(),
-            cipher_chaining: "ChainingModeCBC".into(),
+            cipher_algorithm: cipher.name().into(),
+            cipher_chaining: chaining.name().into(),
             hash_algorithm: hash.name().into(),
             salt,
         }

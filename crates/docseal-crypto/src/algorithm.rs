@@ -6,7 +6,7 @@ use digest::{Digest, FixedOutputReset, Mac};
 use hmac::Hmac;
 use zeroize::Zeroizing;
 
-use crate::error::{malformed, unsupported, Result};
+use crate::error::{malformed, Result};
 
 /// A hash algorithm from `hashAlgorithm`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,6 +20,18 @@ pub enum HashAlgorithm {
     Sha384,
     /// SHA-512 (64 bytes); Office's default.
     Sha512,
+    /// MD5 (16 bytes).
+    Md5,
+    /// MD4 (16 bytes).
+    Md4,
+    /// MD2 (16 bytes).
+    Md2,
+    /// RIPEMD-128 (16 bytes).
+    Ripemd128,
+    /// RIPEMD-160 (20 bytes).
+    Ripemd160,
+    /// WHIRLPOOL (64 bytes).
+    Whirlpool,
 }
 
 /// The longest digest we produce.
@@ -46,12 +58,18 @@ impl Drop for DigestBytes {
 }
 
 impl HashAlgorithm {
-    /// All four, in increasing size.
-    pub const ALL: [HashAlgorithm; 4] = [
+    /// Every hash `hashAlgorithm` may name: the SHA family first, in increasing size.
+    pub const ALL: [HashAlgorithm; 10] = [
         HashAlgorithm::Sha1,
         HashAlgorithm::Sha256,
         HashAlgorithm::Sha384,
         HashAlgorithm::Sha512,
+        HashAlgorithm::Md5,
+        HashAlgorithm::Md4,
+        HashAlgorithm::Md2,
+        HashAlgorithm::Ripemd128,
+        HashAlgorithm::Ripemd160,
+        HashAlgorithm::Whirlpool,
     ];
 
     /// Digest size in bytes.
@@ -61,6 +79,12 @@ impl HashAlgorithm {
             HashAlgorithm::Sha256 => 32,
             HashAlgorithm::Sha384 => 48,
             HashAlgorithm::Sha512 => 64,
+            HashAlgorithm::Md5
+            | HashAlgorithm::Md4
+            | HashAlgorithm::Md2
+            | HashAlgorithm::Ripemd128 => 16,
+            HashAlgorithm::Ripemd160 => 20,
+            HashAlgorithm::Whirlpool => 64,
         }
     }
 
@@ -71,20 +95,51 @@ impl HashAlgorithm {
             HashAlgorithm::Sha256 => "SHA256",
             HashAlgorithm::Sha384 => "SHA384",
             HashAlgorithm::Sha512 => "SHA512",
+            HashAlgorithm::Md5 => "MD5",
+            HashAlgorithm::Md4 => "MD4",
+            HashAlgorithm::Md2 => "MD2",
+            HashAlgorithm::Ripemd128 => "RIPEMD-128",
+            HashAlgorithm::Ripemd160 => "RIPEMD-160",
+            HashAlgorithm::Whirlpool => "WHIRLPOOL",
         }
     }
 
-    /// Resolves a `hashAlgorithm` value: names the schema allows but docseal does not
-    /// implement are `Unsupported`; anything else is `Malformed`.
+    /// The lowercase short name tools take (`sha512`, `md5`, `ripemd160`, `whirlpool`).
+    pub fn short_name(self) -> &'static str {
+        match self {
+            HashAlgorithm::Sha1 => "sha1",
+            HashAlgorithm::Sha256 => "sha256",
+            HashAlgorithm::Sha384 => "sha384",
+            HashAlgorithm::Sha512 => "sha512",
+            HashAlgorithm::Md5 => "md5",
+            HashAlgorithm::Md4 => "md4",
+            HashAlgorithm::Md2 => "md2",
+            HashAlgorithm::Ripemd128 => "ripemd128",
+            HashAlgorithm::Ripemd160 => "ripemd160",
+            HashAlgorithm::Whirlpool => "whirlpool",
+        }
+    }
+
+    /// The hash [`HashAlgorithm::short_name`] names.
+    pub fn from_short_name(name: &str) -> Option<HashAlgorithm> {
+        HashAlgorithm::ALL
+            .into_iter()
+            .find(|h| h.short_name() == name)
+    }
+
+    /// Resolves a `hashAlgorithm` value; a name the schema does not list is `Malformed`.
     pub fn from_name(name: &str) -> Result<HashAlgorithm> {
         Ok(match name {
             "SHA1" => HashAlgorithm::Sha1,
             "SHA256" => HashAlgorithm::Sha256,
             "SHA384" => HashAlgorithm::Sha384,
             "SHA512" => HashAlgorithm::Sha512,
-            "MD5" | "MD4" | "MD2" | "RIPEMD-128" | "RIPEMD-160" | "WHIRLPOOL" => {
-                return Err(unsupported(format!("hash algorithm {name}")))
-            }
+            "MD5" => HashAlgorithm::Md5,
+            "MD4" => HashAlgorithm::Md4,
+            "MD2" => HashAlgorithm::Md2,
+            "RIPEMD-128" => HashAlgorithm::Ripemd128,
+            "RIPEMD-160" => HashAlgorithm::Ripemd160,
+            "WHIRLPOOL" => HashAlgorithm::Whirlpool,
             other => {
                 return Err(malformed(
                     "EncryptionInfo",
@@ -114,6 +169,12 @@ impl HashAlgorithm {
             HashAlgorithm::Sha256 => run::<sha2::Sha256>(parts),
             HashAlgorithm::Sha384 => run::<sha2::Sha384>(parts),
             HashAlgorithm::Sha512 => run::<sha2::Sha512>(parts),
+            HashAlgorithm::Md5 => run::<md5::Md5>(parts),
+            HashAlgorithm::Md4 => run::<md4::Md4>(parts),
+            HashAlgorithm::Md2 => run::<md2::Md2>(parts),
+            HashAlgorithm::Ripemd128 => run::<ripemd::Ripemd128>(parts),
+            HashAlgorithm::Ripemd160 => run::<ripemd::Ripemd160>(parts),
+            HashAlgorithm::Whirlpool => run::<whirlpool::Whirlpool>(parts),
         }
     }
 
@@ -133,6 +194,8 @@ impl HashAlgorithm {
             HashAlgorithm::Sha256 => spin_sha256(out, iterations),
             HashAlgorithm::Sha384 => spin_sha512(out, iterations, &SHA384_IV),
             HashAlgorithm::Sha512 => spin_sha512(out, iterations, &SHA512_IV),
+            // The other hashes are in the schema for old files, not for speed.
+            _ => return self.iterate_with_digest(salt, password, iterations),
         }
         h
     }
@@ -163,6 +226,12 @@ impl HashAlgorithm {
             HashAlgorithm::Sha256 => run::<sha2::Sha256>(salt, password, iterations),
             HashAlgorithm::Sha384 => run::<sha2::Sha384>(salt, password, iterations),
             HashAlgorithm::Sha512 => run::<sha2::Sha512>(salt, password, iterations),
+            HashAlgorithm::Md5 => run::<md5::Md5>(salt, password, iterations),
+            HashAlgorithm::Md4 => run::<md4::Md4>(salt, password, iterations),
+            HashAlgorithm::Md2 => run::<md2::Md2>(salt, password, iterations),
+            HashAlgorithm::Ripemd128 => run::<ripemd::Ripemd128>(salt, password, iterations),
+            HashAlgorithm::Ripemd160 => run::<ripemd::Ripemd160>(salt, password, iterations),
+            HashAlgorithm::Whirlpool => run::<whirlpool::Whirlpool>(salt, password, iterations),
         }
     }
 }
@@ -262,7 +331,7 @@ fn spin_64_byte_block<const W: usize>(
     h.copy_from_slice(&block[4..4 + len]);
 }
 
-/// An HMAC over one of the four hashes, fed incrementally.
+/// An HMAC over any of the hashes, fed incrementally.
 ///
 /// Pure Rust (`hmac` + `sha1`/`sha2`) by default. With the `openssl` feature the inner hash runs
 /// in OpenSSL's assembly: measured on the 2-core CI machine (AMD EPYC, 64 MiB, one core),
@@ -275,6 +344,12 @@ enum HmacImpl {
     Sha256(Hmac<sha2::Sha256>),
     Sha384(Hmac<sha2::Sha384>),
     Sha512(Hmac<sha2::Sha512>),
+    Md5(Hmac<md5::Md5>),
+    Md4(Hmac<md4::Md4>),
+    Md2(Hmac<md2::Md2>),
+    Ripemd128(Hmac<ripemd::Ripemd128>),
+    Ripemd160(Hmac<ripemd::Ripemd160>),
+    Whirlpool(Hmac<whirlpool::Whirlpool>),
     #[cfg(feature = "openssl")]
     Ossl {
         inner: openssl::hash::Hasher,
@@ -304,6 +379,12 @@ impl HmacState {
             HashAlgorithm::Sha512 => HmacImpl::Sha512(
                 <Hmac<sha2::Sha512> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
             ),
+            HashAlgorithm::Md5 => HmacImpl::Md5(hmac_from(key)),
+            HashAlgorithm::Md4 => HmacImpl::Md4(hmac_from(key)),
+            HashAlgorithm::Md2 => HmacImpl::Md2(hmac_from(key)),
+            HashAlgorithm::Ripemd128 => HmacImpl::Ripemd128(hmac_from(key)),
+            HashAlgorithm::Ripemd160 => HmacImpl::Ripemd160(hmac_from(key)),
+            HashAlgorithm::Whirlpool => HmacImpl::Whirlpool(hmac_from(key)),
         })
     }
 
@@ -316,6 +397,7 @@ impl HmacState {
             HashAlgorithm::Sha256 => (MessageDigest::sha256(), 64),
             HashAlgorithm::Sha384 => (MessageDigest::sha384(), 128),
             HashAlgorithm::Sha512 => (MessageDigest::sha512(), 128),
+            _ => return None,
         };
         // Every copy of the key (padded key, inner and outer pads) is wiped when it drops.
         let mut k = zeroize::Zeroizing::new(Vec::with_capacity(block.max(key.len())));
@@ -344,6 +426,12 @@ impl HmacState {
             HmacImpl::Sha256(m) => m.update(data),
             HmacImpl::Sha384(m) => m.update(data),
             HmacImpl::Sha512(m) => m.update(data),
+            HmacImpl::Md5(m) => m.update(data),
+            HmacImpl::Md4(m) => m.update(data),
+            HmacImpl::Md2(m) => m.update(data),
+            HmacImpl::Ripemd128(m) => m.update(data),
+            HmacImpl::Ripemd160(m) => m.update(data),
+            HmacImpl::Whirlpool(m) => m.update(data),
             #[cfg(feature = "openssl")]
             HmacImpl::Ossl { inner, .. } => {
                 // OpenSSL's update fails only on misuse (after finish), which this type prevents.
@@ -367,6 +455,12 @@ impl HmacState {
             HmacImpl::Sha256(m) => pack(&m.finalize().into_bytes()),
             HmacImpl::Sha384(m) => pack(&m.finalize().into_bytes()),
             HmacImpl::Sha512(m) => pack(&m.finalize().into_bytes()),
+            HmacImpl::Md5(m) => pack(&m.finalize().into_bytes()),
+            HmacImpl::Md4(m) => pack(&m.finalize().into_bytes()),
+            HmacImpl::Md2(m) => pack(&m.finalize().into_bytes()),
+            HmacImpl::Ripemd128(m) => pack(&m.finalize().into_bytes()),
+            HmacImpl::Ripemd160(m) => pack(&m.finalize().into_bytes()),
+            HmacImpl::Whirlpool(m) => pack(&m.finalize().into_bytes()),
             #[cfg(feature = "openssl")]
             HmacImpl::Ossl {
                 mut inner,
@@ -387,6 +481,11 @@ impl HmacState {
             }
         }
     }
+}
+
+/// An HMAC keyed with `key` (HMAC takes every key length).
+fn hmac_from<M: Mac + hmac::digest::KeyInit>(key: &[u8]) -> M {
+    <M as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!())
 }
 
 /// An expanded AES key of any of the three sizes.

@@ -38,7 +38,10 @@ impl EncryptionInfo {
                 bytes,
             )?)),
             (3 | 4, 3) => Err(unsupported(format!(
-                "EncryptionInfo version {major}.{minor} (Extensible encryption)"
+                "EncryptionInfo version {major}.{minor} (Extensible encryption{})",
+                extensible_provider(bytes)
+                    .map(|name| format!(", provider {name:?}"))
+                    .unwrap_or_default()
             ))),
             // Not a variant docseal lacks but no EncryptionInfo at all: [MS-OFFCRYPTO] 2.3.4.5–
             // 2.3.4.10 define only 2.2–4.2, 3.3–4.3 and 4.4 (a zero-filled stream reads as 0.0).
@@ -58,6 +61,22 @@ impl EncryptionInfo {
             EncryptionInfo::Standard(_) => "standard",
         }
     }
+}
+
+/// The CSP name of an Extensible `EncryptionInfo` (2.3.4.6: version, flags, header size, then
+/// an EncryptionHeader whose CSPName names the extensible module), if it reads.
+fn extensible_provider(bytes: &[u8]) -> Option<String> {
+    let header_size = u32::from_le_bytes(bytes.get(8..12)?.try_into().ok()?) as usize;
+    let header = bytes.get(12..12usize.checked_add(header_size)?)?;
+    let name: Vec<u16> = header
+        .get(32..)?
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .take_while(|&u| u != 0)
+        .take(256)
+        .collect();
+    let name = String::from_utf16_lossy(&name);
+    (!name.is_empty()).then_some(name)
 }
 
 /// Serializes an Agile descriptor with its version header.

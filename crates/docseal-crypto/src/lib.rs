@@ -25,6 +25,7 @@
 mod agile;
 mod agile_info;
 mod algorithm;
+mod block;
 #[cfg(feature = "certificates")]
 mod certificate;
 pub mod dataspaces;
@@ -39,6 +40,7 @@ mod standard;
 pub use agile::*;
 pub use agile_info::*;
 pub use algorithm::{fit, AesKey, DigestBytes, HashAlgorithm, HmacState, MAX_DIGEST};
+pub use block::{BlockCipher, Chaining, CipherAlgorithm, DesX};
 #[cfg(feature = "certificates")]
 pub use certificate::{
     describe_certificate, CertificateInfo, RecipientCertificate, RecipientKey, RECIPIENT_KEY_BITS,

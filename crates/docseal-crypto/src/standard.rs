@@ -175,15 +175,16 @@ impl StandardEncryptionInfo {
             }
             _ => {
                 return Err(unsupported(format!(
-                    "Standard encryption with {}",
-                    self.cipher_name()
+                    "Standard encryption with {} (CSP {:?})",
+                    self.cipher_name(),
+                    self.csp_name
                 )))
             }
         };
         if self.alg_id_hash != ALG_SHA1 && self.alg_id_hash != 0 {
             return Err(unsupported(format!(
-                "Standard encryption with AlgIDHash {:#x}",
-                self.alg_id_hash
+                "Standard encryption with AlgIDHash {:#x} (CSP {:?})",
+                self.alg_id_hash, self.csp_name
             )));
         }
         Ok(key_len)

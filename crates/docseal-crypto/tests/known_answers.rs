@@ -141,7 +141,8 @@ fn hmac_matches_the_reference_implementation_for_every_hash_and_key_length() {
     let data: Vec<u8> = (0..10_000u32).map(|i| (i * 7) as u8).collect();
     for key_len in [0usize, 1, 20, 64, 127, 128, 129, 300] {
         let key = vec![0x5Au8; key_len];
-        for hash in HashAlgorithm::ALL {
+        // The SHA family (the other hashes: RFC vectors in ciphers.rs).
+        for hash in HashAlgorithm::ALL.into_iter().take(4) {
             let mut ours = HmacState::new(hash, &key);
             ours.update(&data[..3333]);
             ours.update(&data[3333..]);

@@ -79,27 +79,20 @@ impl EncryptArgs {
                 "standard" => Scheme::Standard,
                 other => return Err(invalid(format!("scheme {other:?}: want agile or standard"))),
             })
-            .cipher(match self.cipher.as_str() {
-                "aes128" => Cipher::Aes128,
-                "aes192" => Cipher::Aes192,
-                "aes256" => Cipher::Aes256,
-                other => {
-                    return Err(invalid(format!(
-                        "cipher {other:?}: want aes128, aes192 or aes256"
-                    )))
-                }
-            })
-            .hash(match self.hash.as_str() {
-                "sha1" => HashAlgorithm::Sha1,
-                "sha256" => HashAlgorithm::Sha256,
-                "sha384" => HashAlgorithm::Sha384,
-                "sha512" => HashAlgorithm::Sha512,
-                other => {
-                    return Err(invalid(format!(
-                        "hash {other:?}: want sha1, sha256, sha384 or sha512"
-                    )))
-                }
-            })
+            .cipher(Cipher::from_name(&self.cipher).ok_or_else(|| {
+                invalid(format!(
+                    "cipher {:?}: want one of {}",
+                    self.cipher,
+                    Cipher::ALL.map(Cipher::name).join(", ")
+                ))
+            })?)
+            .hash(HashAlgorithm::from_short_name(&self.hash).ok_or_else(|| {
+                invalid(format!(
+                    "hash {:?}: want one of {}",
+                    self.hash,
+                    HashAlgorithm::ALL.map(HashAlgorithm::short_name).join(", ")
+                ))
+            })?)
             .spin_count(self.spin_count);
         for cert in &self.recipients {
             options = options.recipient(docseal::RecipientCertificate::from_bytes(cert)?);

@@ -140,6 +140,14 @@ impl<'a> BufferDecryption<'a> {
                 "an Agile descriptor that did not unlock as one",
             ));
         };
+        let unit = cipher.unit() as u64;
+        let available = pieces.iter().map(|p| p.len() as u64).sum::<u64>().saturating_sub(8);
+        if size.div_ceil(unit).saturating_mul(unit) > available {
+            return Err(Error::malformed(
+                "EncryptedPackage",
+                format!("shorter than its declared size {size} padded to {unit}-byte blocks"),
+            ));
+        }
         self.prepared = Prepared::InPlace {
             cipher: Box::new(cipher),
             integrity: Box::new(integrity),
@@ -233,7 +241,9 @@ fn in_place<'a>(
 ) -> Result<Option<InPlace<'a>>> {
     let mut stream = cf.open_stream(package_id)?;
     let stream_len = stream.len();
-    let (_, size) = read_size_prefix(&mut stream, stream_len, limits)?;
+    // The cipher's unit is known only once unlocked: the size is checked against the stream
+    // here byte by byte, and against the unit in `unlock`.
+    let (_, size) = read_size_prefix(&mut stream, stream_len, 1, limits)?;
     let pieces: Option<Vec<&[u8]>> = stream
         .extents()?
         .into_iter()
@@ -266,8 +276,8 @@ fn copied<'a>(
 /// Decrypts the ciphertext of `EncryptedPackage` (its bytes 8 onwards, in `pieces`) into
 /// `plain` (the exact plaintext length), batch by batch on every core but the HMAC's. A batch
 /// lying in one piece is decrypted where it lies; one straddling pieces (a fragmented
-/// stream) is gathered first. The last batch, when the plaintext does not end on a 16-byte
-/// block, is decrypted into a scratch buffer and its plaintext copied.
+/// stream) is gathered first. The last batch, when the plaintext does not end on a whole
+/// cipher unit ([`SegmentCipher::unit`]), is decrypted into a scratch buffer and its plaintext copied.
 fn decrypt_pieces(
     cipher: &SegmentCipher,
     pieces: &[&[u8]],
@@ -275,6 +285,7 @@ fn decrypt_pieces(
     options: &DecryptOptions,
 ) {
     let size = plain.len() as u64;
+    let unit = cipher.unit();
     let mut gathered = Vec::new();
     let mut scratch = Zeroizing::new(Vec::new());
     let mut piece = 0;
@@ -282,7 +293,7 @@ fn decrypt_pieces(
     let mut piece_start = 0usize;
     let mut done = 0usize;
     for (batch, out) in plain.chunks_mut(BATCH).enumerate() {
-        let padded = out.len().div_ceil(16) * 16;
+        let padded = out.len().div_ceil(unit) * unit;
         let start = 8 + done;
         while piece_start + pieces[piece].len() <= start {
             piece_start += pieces[piece].len();

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use docseal_crypto::{
-    agile_stream, dataspaces, derive_iv, AesKey, DataIntegrity, EncryptionInfo, HashAlgorithm,
-    HmacState, KeyEncryptor, PasswordHash, SegmentCipher, BLOCK_HMAC_KEY, BLOCK_HMAC_VALUE,
-    BLOCK_KEY_VALUE, BLOCK_VERIFIER_INPUT, BLOCK_VERIFIER_VALUE,
+    agile_stream, dataspaces, derive_iv, AesKey, BlockCipher, DataIntegrity, EncryptionInfo,
+    HashAlgorithm, HmacState, KeyEncryptor, PasswordHash, SegmentCipher, BLOCK_HMAC_KEY,
+    BLOCK_HMAC_VALUE, BLOCK_KEY_VALUE, BLOCK_VERIFIER_INPUT, BLOCK_VERIFIER_VALUE,
 };
 use docseal_ole::{CompoundFile, Layout, LayoutStyle, ObjectType, Shape};
 use serde_json::{json, Value};
@@ -87,22 +87,23 @@ pub(crate) fn first_difference(structure: &str, ours: &[u8], theirs: &[u8]) -> O
     }
 }
 
-/// Decrypts a CBC blob and returns (plaintext, padding after `keep` bytes).
-fn open_blob(aes: &AesKey, iv: &[u8; 16], blob: &[u8]) -> Vec<u8> {
+/// Decrypts a wrapped blob (padding included).
+fn open_blob(cipher: &BlockCipher, iv: &[u8; 16], blob: &[u8]) -> Vec<u8> {
     let mut v = blob.to_vec();
-    aes.cbc_decrypt(iv, &mut v);
+    cipher.decrypt(iv, &mut v);
     v
 }
 
 /// Re-encrypts `value` followed by the padding bytes recovered from `recovered` (the original
 /// blob decrypted), so the padding Office chose is reproduced too.
-fn seal_blob(aes: &AesKey, iv: &[u8; 16], value: &[u8], recovered: &[u8]) -> Vec<u8> {
+fn seal_blob(cipher: &BlockCipher, iv: &[u8; 16], value: &[u8], recovered: &[u8]) -> Vec<u8> {
     let mut v = value.to_vec();
     if recovered.len() > v.len() {
         v.extend_from_slice(&recovered[v.len()..]);
     }
-    v.resize(v.len().div_ceil(16) * 16, 0);
-    aes.cbc_encrypt(iv, &mut v);
+    let bs = cipher.block_size();
+    v.resize(v.len().div_ceil(bs) * bs, 0);
+    cipher.encrypt(iv, &mut v);
     v
 }
 
@@ -148,7 +149,18 @@ pub fn conform<R: Read + Seek>(
     }
     let size = u64::from_le_bytes(original_package[..8].try_into().unwrap_or_default());
     let body = &original_package[8..];
-    let padded = (size.div_ceil(16) * 16) as usize;
+    // The unit the ciphertext comes in (see `SegmentCipher::unit`).
+    let block = match &info {
+        EncryptionInfo::Agile(agile) => {
+            let suite = agile.key_data.suite("EncryptionInfo keyData")?;
+            match suite.chaining {
+                docseal_crypto::Chaining::Cfb => 1,
+                _ => suite.block_size(),
+            }
+        }
+        _ => 16,
+    } as u64;
+    let padded = (size.div_ceil(block) * block) as usize;
     if body.len() < padded {
         return Err(Error::malformed(
             "EncryptedPackage",
@@ -172,7 +184,7 @@ pub fn conform<R: Read + Seek>(
             our_package.extend_from_slice(&ours_body);
 
             // HMAC key recovered; the tag recomputed over our package.
-            let aes = AesKey::new(&key)?;
+            let aes = suite.keyed(&key)?;
             let mut rebuilt = agile.clone();
             if let Some(di) = &agile.data_integrity {
                 let iv_k = derive_iv(suite.hash, &agile.key_data.salt, Some(&BLOCK_HMAC_KEY));
@@ -197,9 +209,9 @@ pub fn conform<R: Read + Seek>(
                     let s = p.params.suite("EncryptionInfo p:encryptedKey")?;
                     let ph = PasswordHash::derive(s.hash, &p.params.salt, pw, p.spin_count);
                     let iv = derive_iv(s.hash, &p.params.salt, None);
-                    let k1 = AesKey::new(&ph.key_for(&BLOCK_VERIFIER_INPUT, s.key_len))?;
-                    let k2 = AesKey::new(&ph.key_for(&BLOCK_VERIFIER_VALUE, s.key_len))?;
-                    let k3 = AesKey::new(&ph.key_for(&BLOCK_KEY_VALUE, s.key_len))?;
+                    let k1 = s.keyed(&ph.key_for(&BLOCK_VERIFIER_INPUT, s.key_len))?;
+                    let k2 = s.keyed(&ph.key_for(&BLOCK_VERIFIER_VALUE, s.key_len))?;
+                    let k3 = s.keyed(&ph.key_for(&BLOCK_KEY_VALUE, s.key_len))?;
                     let input_plain = open_blob(&k1, &iv, &p.encrypted_verifier_hash_input);
                     let verifier =
                         &input_plain[..(p.params.salt_size as usize).min(input_plain.len())];

@@ -177,6 +177,16 @@ pub(crate) enum Unlocked {
     },
 }
 
+impl Unlocked {
+    /// The unit the ciphertext comes in (see [`SegmentCipher::unit`]).
+    pub(crate) fn unit(&self) -> usize {
+        match self {
+            Unlocked::Agile { cipher, .. } => cipher.unit(),
+            Unlocked::Standard { .. } => 16,
+        }
+    }
+}
+
 /// An opened encrypted package: the compound file and its parsed `EncryptionInfo`.
 pub(crate) struct Container<R> {
     pub(crate) cf: CompoundFile<R>,
@@ -555,6 +565,7 @@ pub fn verify<R: Read + Seek>(
 pub(crate) fn read_size_prefix(
     stream: &mut impl Read,
     stream_len: u64,
+    block_size: usize,
     limits: &Limits,
 ) -> Result<([u8; 8], u64)> {
     if stream_len < 8 {
@@ -572,7 +583,8 @@ pub(crate) fn read_size_prefix(
             limit: limits.max_package_size,
         });
     }
-    if size.div_ceil(16).saturating_mul(16) > stream_len - 8 {
+    let block = block_size as u64;
+    if size.div_ceil(block).saturating_mul(block) > stream_len - 8 {
         return Err(Error::malformed(
             "EncryptedPackage",
             format!(
@@ -650,8 +662,9 @@ pub(crate) fn run_unlocked<R: Read + Seek>(
     let mut output = output;
     let mut stream = cf.open_stream(package_id)?;
     let stream_len = stream.len();
-    let (prefix, size) = read_size_prefix(&mut stream, stream_len, limits)?;
-    let needed = size.div_ceil(16) * 16;
+    let block = unlocked.unit();
+    let (prefix, size) = read_size_prefix(&mut stream, stream_len, block, limits)?;
+    let needed = size.div_ceil(block as u64) * block as u64;
     if let Some(Output::Memory(plain)) = &mut output {
         // `size` fits in the stream (checked above), so this is bounded by the input.
         plain.reserve_exact(size as usize);
@@ -747,7 +760,7 @@ pub(crate) fn run_unlocked<R: Read + Seek>(
                 return Ok(None);
             }
             let plain = left.min(buf.len() as u64) as usize;
-            let padded = plain.div_ceil(16) * 16;
+            let padded = plain.div_ceil(block) * block;
             stream.read_exact(&mut buf[..padded]).map_err(Error::from)?;
             left -= plain as u64;
             Ok(Some(crate::parallel::Filled {

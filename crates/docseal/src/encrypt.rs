@@ -3,9 +3,9 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    agile_stream, dataspaces, seal_integrity, AesKey, AgileEncryptionInfo, AgileProfile,
-    HashAlgorithm, HmacState, Password, Rng, SegmentCipher, StandardEncryptionInfo,
-    MAX_PASSWORD_UNITS, SEGMENT_SIZE,
+    agile_stream, dataspaces, seal_integrity, AesKey, AgileEncryptionInfo, AgileProfile, Chaining,
+    CipherAlgorithm, HashAlgorithm, HmacState, Password, Rng, SegmentCipher,
+    StandardEncryptionInfo, MAX_PASSWORD_UNITS, SEGMENT_SIZE,
 };
 use docseal_ole::{EntrySpec, Layout, Version};
 
@@ -61,6 +61,16 @@ enum PackageCipher {
     Standard(AesKey),
 }
 
+impl PackageCipher {
+    /// The block size the last segment is padded to.
+    fn block_size(&self) -> usize {
+        match self {
+            PackageCipher::Agile(c) => c.block_size(),
+            PackageCipher::Standard(_) => 16,
+        }
+    }
+}
+
 /// Which [MS-OFFCRYPTO] scheme to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -99,8 +109,9 @@ impl LegacyScheme {
     }
 }
 
-/// The AES variants docseal writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The ciphers docseal writes: AES for both schemes, and for Agile the 8-byte-block ciphers
+/// [MS-OFFCRYPTO] 2.3.4.10 lists (for readers that need them; `docseal lint` warns on each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Cipher {
     /// AES-128.
@@ -109,16 +120,70 @@ pub enum Cipher {
     Aes192,
     /// AES-256 (Office's default).
     Aes256,
+    /// DES (64-bit key, 56 effective). Agile only.
+    Des,
+    /// Three-key triple DES (192-bit key). Agile only.
+    TripleDes,
+    /// Two-key triple DES (128-bit key). Agile only.
+    TripleDes112,
+    /// DESX (192-bit key: DES key, pre- and post-whitening). Agile only.
+    DesX,
+    /// RC2 with a 128-bit key (effective key bits 128). Agile only.
+    Rc2,
 }
 
 impl Cipher {
+    /// Every cipher, AES first.
+    pub const ALL: [Cipher; 8] = [
+        Cipher::Aes128,
+        Cipher::Aes192,
+        Cipher::Aes256,
+        Cipher::Des,
+        Cipher::TripleDes,
+        Cipher::TripleDes112,
+        Cipher::DesX,
+        Cipher::Rc2,
+    ];
+
     /// Key length in bits.
     pub fn key_bits(self) -> u32 {
         match self {
-            Cipher::Aes128 => 128,
-            Cipher::Aes192 => 192,
+            Cipher::Aes128 | Cipher::TripleDes112 | Cipher::Rc2 => 128,
+            Cipher::Aes192 | Cipher::TripleDes | Cipher::DesX => 192,
             Cipher::Aes256 => 256,
+            Cipher::Des => 64,
         }
+    }
+
+    /// The `cipherAlgorithm` it is.
+    pub fn algorithm(self) -> CipherAlgorithm {
+        match self {
+            Cipher::Aes128 | Cipher::Aes192 | Cipher::Aes256 => CipherAlgorithm::Aes,
+            Cipher::Des => CipherAlgorithm::Des,
+            Cipher::TripleDes => CipherAlgorithm::TripleDes,
+            Cipher::TripleDes112 => CipherAlgorithm::TripleDes112,
+            Cipher::DesX => CipherAlgorithm::DesX,
+            Cipher::Rc2 => CipherAlgorithm::Rc2,
+        }
+    }
+
+    /// The name the CLI, the C ABI and Python take (`aes256`, `3des112`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Cipher::Aes128 => "aes128",
+            Cipher::Aes192 => "aes192",
+            Cipher::Aes256 => "aes256",
+            Cipher::Des => "des",
+            Cipher::TripleDes => "3des",
+            Cipher::TripleDes112 => "3des112",
+            Cipher::DesX => "desx",
+            Cipher::Rc2 => "rc2",
+        }
+    }
+
+    /// The cipher [`Cipher::name`] names.
+    pub fn from_name(name: &str) -> Option<Cipher> {
+        Cipher::ALL.into_iter().find(|c| c.name() == name)
     }
 }
 
@@ -176,8 +241,11 @@ impl EncryptOptions {
         info: AgileEncryptionInfo,
         key: zeroize::Zeroizing<Vec<u8>>,
     ) -> Result<Self> {
+        let suite = info.key_data.suite("EncryptionInfo keyData")?;
         self.profile.key_bits = info.key_data.key_bits;
-        self.profile.hash = HashAlgorithm::from_name(&info.key_data.hash_algorithm)?;
+        self.profile.cipher = suite.cipher;
+        self.profile.chaining = suite.chaining;
+        self.profile.hash = suite.hash;
         self.profile.salt_size = info.key_data.salt_size;
         self.scheme = Scheme::Agile;
         self.reuse = Some(std::sync::Arc::new(ReusedKeys { info, key }));
@@ -191,9 +259,18 @@ impl EncryptOptions {
         self
     }
 
-    /// Chooses the cipher.
+    /// Chooses the cipher. Ciphers other than AES are for Agile only, and take salts of
+    /// their block size (8 bytes), as Apache POI writes them and requires them.
     pub fn cipher(mut self, cipher: Cipher) -> Self {
         self.profile.key_bits = cipher.key_bits();
+        self.profile.cipher = cipher.algorithm();
+        self.profile.salt_size = cipher.algorithm().block_size() as u32;
+        self
+    }
+
+    /// Chooses the chaining mode (Agile only; CBC is the default and what Office writes).
+    pub fn chaining(mut self, chaining: Chaining) -> Self {
+        self.profile.chaining = chaining;
         self
     }
 
@@ -316,9 +393,15 @@ pub(crate) fn envelope_entries(
 /// Id of `EncryptedPackage` in [`envelope_entries`].
 pub(crate) const PACKAGE_ID: usize = 1;
 
-/// Length of the `EncryptedPackage` stream for a package of `size` bytes.
+/// Length of the `EncryptedPackage` stream for a package of `size` bytes under AES.
 pub fn encrypted_package_len(size: u64) -> u64 {
-    size.div_ceil(16).saturating_mul(16).saturating_add(8)
+    package_stream_len(size, 16)
+}
+
+/// Length of the `EncryptedPackage` stream for `size` bytes padded to `block_size`.
+pub(crate) fn package_stream_len(size: u64, block_size: usize) -> u64 {
+    let bs = block_size as u64;
+    size.div_ceil(bs).saturating_mul(bs).saturating_add(8)
 }
 
 /// Encrypts the OOXML package read from `package` with `password` into `out`.
@@ -689,13 +772,7 @@ fn plan<'p>(
         )));
     }
     let mut rng = options.rng.clone();
-    let stream_len = encrypted_package_len(size);
     let time = options.timestamp.unwrap_or_else(now_filetime);
-    let version = if stream_len >= 1 << 31 {
-        Version::V4
-    } else {
-        Version::V3
-    };
 
     // The scheme decides the package cipher, whether there is an HMAC, and how EncryptionInfo
     // is finished once the package has been through the cipher.
@@ -750,6 +827,14 @@ fn plan<'p>(
                     "Standard encryption always hashes with SHA-1".into(),
                 ));
             }
+            if options.profile.cipher != CipherAlgorithm::Aes
+                || options.profile.chaining != Chaining::Cbc
+            {
+                return Err(Error::InvalidArgument(
+                    "Standard encryption is AES (ECB) only; use Agile for other ciphers and CFB"
+                        .into(),
+                ));
+            }
             let (info, key) = match &options.reuse_standard {
                 Some(old) => old.renewed(password, &mut rng)?,
                 None => StandardEncryptionInfo::new_password(
@@ -767,6 +852,12 @@ fn plan<'p>(
                 Some(bytes),
             )
         }
+    };
+    let stream_len = package_stream_len(size, cipher.block_size());
+    let version = if stream_len >= 1 << 31 {
+        Version::V4
+    } else {
+        Version::V3
     };
     let envelope = crate::era::envelope(options.layout, stream_len, info_len as u64, time);
     let shape = docseal_ole::Shape::era(options.layout);
@@ -869,6 +960,7 @@ fn encrypt_stream<R: Read + Send, W: Write>(
         return Ok(());
     }
     let mut left = size;
+    let block = cipher.block_size();
     let encrypt = |segment: u32, buf: &mut [u8]| match cipher {
         PackageCipher::Agile(c) => crate::parallel::encrypt_segments_beside_one(c, segment, buf),
         PackageCipher::Standard(key) => key.ecb_encrypt(buf),
@@ -897,7 +989,7 @@ fn encrypt_stream<R: Read + Send, W: Write>(
                 }
             })?;
             left -= want as u64;
-            let padded = want.div_ceil(16) * 16;
+            let padded = want.div_ceil(block) * block;
             buf[want..padded].fill(0);
             if hashing {
                 encrypt(segment, &mut buf[..padded]);

@@ -159,7 +159,7 @@ pub(crate) fn decrypt_rights_managed<R: Read + Seek>(
     })?;
     let mut stream = cf.open_stream(id)?;
     let stream_len = stream.len();
-    let (_, size) = crate::decrypt::read_size_prefix(&mut stream, stream_len, limits)?;
+    let (_, size) = crate::decrypt::read_size_prefix(&mut stream, stream_len, 16, limits)?;
     // Plausibility of the first block: the only check this scheme allows. ECB is what the
     // spec and Office use; the CBC-4K variant of Microsoft's RMS SDK is tried next.
     let mut first = [0u8; 16];

@@ -142,7 +142,7 @@ pub use decrypt::{
 };
 #[cfg(feature = "certificates")]
 pub use docseal_crypto::{CertificateInfo, RecipientCertificate, RecipientKey};
-pub use docseal_crypto::{HashAlgorithm, Password};
+pub use docseal_crypto::{Chaining, HashAlgorithm, Password};
 pub use docseal_ole::LayoutStyle;
 pub use encrypt::{
     encrypt, encrypt_for, encrypt_to_writer, encrypted_len, encrypted_package_len, planned_len,

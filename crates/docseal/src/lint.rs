@@ -37,7 +37,8 @@ pub const RULES: &[(&str, &str)] = &[
     ("encryption-info-serialization", "EncryptionInfo serialized exactly as Office serializes it"),
     ("data-integrity-missing", "Agile files carry dataIntegrity"),
     ("hmac-key-length", "the encrypted HMAC key is hashSize bytes (Office), not saltSize"),
-    ("libreoffice-parameters", "Agile ciphers and hashes LibreOffice 7.x opens: AES-128/256 with SHA-1/SHA-512"),
+    ("libreoffice-parameters", "Agile parameters LibreOffice 7.4 opens: AES-128 with SHA-1 or AES-256 with SHA-512, CBC"),
+    ("weaker-than-office", "cipher, hash, chaining and spin count at least Office's default: AES-256, SHA-512, CBC, 100000"),
     ("standard-csp", "Standard CSP name is one Office writes, NUL-terminated"),
     ("weak-intermediate-key", "the intermediate key is full-entropy (needs the password): not 16 random bytes padded with 0x36"),
     ("legacy-weak-scheme", "an Office 97-2003 doc/xls uses RC4 CryptoAPI with 128-bit keys, not XOR obfuscation, 40-bit RC4 or shorter CryptoAPI keys"),
@@ -336,22 +337,48 @@ pub fn agile_rules(
             "no dataIntegrity: tampering cannot be detected, and Office refuses such files".into(),
         ),
         Some(di) => {
-            let want = (agile.key_data.hash_size as usize).div_ceil(16) * 16;
+            let block = (agile.key_data.block_size as usize).max(1);
+            let want = (agile.key_data.hash_size as usize).div_ceil(block) * block;
             if di.encrypted_hmac_key.len() != want {
                 add("hmac-key-length", format!("encryptedHmacKey is {} bytes; Office encrypts a hashSize ({}) key into {want}", di.encrypted_hmac_key.len(), agile.key_data.hash_size));
             }
         }
     }
-    let mut params = vec![("keyData", &agile.key_data)];
+    let mut params = vec![("keyData", &agile.key_data, None)];
     for p in agile.password_encryptors() {
-        params.push(("p:encryptedKey", &p.params));
+        params.push(("p:encryptedKey", &p.params, Some(p.spin_count)));
     }
-    for (where_, p) in params {
+    for (where_, p, spin_count) in params {
+        let what = format!(
+            "{where_}: {}-{} {} with {}",
+            p.cipher_algorithm, p.key_bits, p.cipher_chaining, p.hash_algorithm
+        );
+        // Measured with oracle-lo-open.py on LibreOffice 7.4 over every cipher, hash and
+        // chaining docseal writes: only these two combinations open.
         let lo_ok = p.cipher_algorithm == "AES"
-            && matches!(p.key_bits, 128 | 256)
-            && matches!(p.hash_algorithm.as_str(), "SHA1" | "SHA512");
+            && p.cipher_chaining == "ChainingModeCBC"
+            && matches!(
+                (p.key_bits, p.hash_algorithm.as_str()),
+                (128, "SHA1") | (256, "SHA512")
+            );
         if !lo_ok {
-            add("libreoffice-parameters", format!("{where_}: {}-{} with {} — LibreOffice 7.x opens only AES-128/256 with SHA-1 or SHA-512", p.cipher_algorithm, p.key_bits, p.hash_algorithm));
+            add("libreoffice-parameters", format!("{what} — LibreOffice 7.4 opens only AES-128 with SHA-1 and AES-256 with SHA-512, in CBC"));
+        }
+        let office_strength = p.cipher_algorithm == "AES"
+            && p.key_bits >= 256
+            && p.cipher_chaining == "ChainingModeCBC"
+            && p.hash_algorithm == "SHA512";
+        if !office_strength {
+            add(
+                "weaker-than-office",
+                format!("{what} — weaker than Office's default AES-256 CBC with SHA-512"),
+            );
+        }
+        if let Some(n) = spin_count.filter(|&n| n < 100_000) {
+            add(
+                "weaker-than-office",
+                format!("{where_}: spin count {n} — below Office's 100000"),
+            );
         }
     }
 }

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    agile_stream, password_encryptor, AgileProfile, EncryptionInfo, HashAlgorithm, KeyEncryptor,
-    Password, Rng,
+    agile_stream, password_encryptor, AgileProfile, EncryptionInfo, KeyEncryptor, Password, Rng,
 };
 use docseal_ole::CompoundFile;
 
@@ -145,18 +144,28 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
     if let Some(pw) = &changes.new_password {
         crate::encrypt::check_password(pw)?;
         let profile = match &old_password {
-            Some(old) => AgileProfile {
-                key_bits: old.params.key_bits,
-                hash: HashAlgorithm::from_name(&old.params.hash_algorithm)?,
-                spin_count: changes.spin_count.unwrap_or(old.spin_count),
-                salt_size: old.params.salt_size,
-            },
-            None => AgileProfile {
-                key_bits: agile.key_data.key_bits,
-                hash: HashAlgorithm::from_name(&agile.key_data.hash_algorithm)?,
-                spin_count: changes.spin_count.unwrap_or(100_000),
-                salt_size: 16,
-            },
+            Some(old) => {
+                let suite = old.params.suite("EncryptionInfo p:encryptedKey")?;
+                AgileProfile {
+                    cipher: suite.cipher,
+                    chaining: suite.chaining,
+                    key_bits: old.params.key_bits,
+                    hash: suite.hash,
+                    spin_count: changes.spin_count.unwrap_or(old.spin_count),
+                    salt_size: old.params.salt_size,
+                }
+            }
+            None => {
+                let suite = agile.key_data.suite("EncryptionInfo keyData")?;
+                AgileProfile {
+                    cipher: suite.cipher,
+                    chaining: suite.chaining,
+                    key_bits: agile.key_data.key_bits,
+                    hash: suite.hash,
+                    spin_count: changes.spin_count.unwrap_or(100_000),
+                    salt_size: 16,
+                }
+            }
         };
         let pke = password_encryptor(&profile, pw, &key, &mut rng)?;
         let slot = password_slot.min(agile.key_encryptors.len());

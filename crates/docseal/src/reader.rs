@@ -56,7 +56,7 @@ impl<R: Read + Seek> DecryptingReader<R> {
         let unlocked = unlock(&info, credentials, limits)?;
         let mut stream = cf.into_stream(package_id)?;
         let stream_len = stream.len();
-        let (prefix, size) = read_size_prefix(&mut stream, stream_len, limits)?;
+        let (prefix, size) = read_size_prefix(&mut stream, stream_len, unlocked.unit(), limits)?;
         let integrity = match &unlocked {
             Unlocked::Agile {
                 integrity: Some(integ),
@@ -113,7 +113,8 @@ impl<R: Read + Seek> DecryptingReader<R> {
     fn load(&mut self, segment: u64) -> io::Result<usize> {
         let start = segment * SEGMENT;
         let plain = (self.size - start).min(SEGMENT) as usize;
-        let padded = plain.div_ceil(16) * 16;
+        let block = self.unlocked.unit();
+        let padded = plain.div_ceil(block) * block;
         if self.cached != Some(segment) {
             self.stream.seek(SeekFrom::Start(8 + start))?;
             self.stream.read_exact(&mut self.cache[..padded])?;

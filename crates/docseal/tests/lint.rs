@@ -43,7 +43,8 @@ fn dataspaces_changed() -> Vec<u8> {
 
 fn ours() -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
-    let opts = EncryptOptions::default().spin_count(1000);
+    // Office's default profile (a lower spin count is `weaker-than-office`).
+    let opts = EncryptOptions::default();
     docseal::encrypt(
         Cursor::new(corpus("generated/pydocx.docx")),
         &mut out,
@@ -228,39 +229,54 @@ fn every_rule_has_a_test_above() {
     }
 }
 
-/// Everything docseal writes lints clean, except the one rule about a reader's limits when the
-/// caller chose a cipher or hash that reader lacks.
+/// Everything docseal writes lints clean, except the rules about a reader's limits and about
+/// Office's strength when the caller chose a cipher, hash, chaining or spin count below them.
 #[test]
 fn everything_docseal_writes_lints_clean() {
-    use docseal::{Cipher, HashAlgorithm};
+    use docseal::{Chaining, Cipher, HashAlgorithm};
     for size in [0usize, 1, 17, 4095, 4096, 8193, 70_000] {
-        for (i, cipher) in [Cipher::Aes128, Cipher::Aes192, Cipher::Aes256]
-            .into_iter()
-            .enumerate()
-        {
+        for (i, cipher) in Cipher::ALL.into_iter().enumerate() {
             for hash in HashAlgorithm::ALL {
-                let opts = EncryptOptions::default()
-                    .cipher(cipher)
-                    .hash(hash)
-                    .spin_count(10)
-                    .seeded_for_tests(size as u64 + i as u64);
-                let mut out = Cursor::new(Vec::new());
-                docseal::encrypt(
-                    Cursor::new(vec![7u8; size]),
-                    &mut out,
-                    &Password::new("pw"),
-                    &opts,
-                )
-                .unwrap();
-                let found = rules(&out.into_inner(), Some("pw"));
-                let lo_ok = cipher != Cipher::Aes192
-                    && matches!(hash, HashAlgorithm::Sha1 | HashAlgorithm::Sha512);
-                let expected: Vec<&str> = if lo_ok {
-                    vec![]
-                } else {
-                    vec!["libreoffice-parameters", "libreoffice-parameters"]
-                };
-                assert_eq!(found, expected, "size {size} {cipher:?} {hash:?}");
+                for chaining in Chaining::ALL {
+                    let opts = EncryptOptions::default()
+                        .cipher(cipher)
+                        .hash(hash)
+                        .chaining(chaining)
+                        .spin_count(10)
+                        .seeded_for_tests(size as u64 + i as u64);
+                    let mut out = Cursor::new(Vec::new());
+                    docseal::encrypt(
+                        Cursor::new(vec![7u8; size]),
+                        &mut out,
+                        &Password::new("pw"),
+                        &opts,
+                    )
+                    .unwrap();
+                    let found = rules(&out.into_inner(), Some("pw"));
+                    let cbc = chaining == Chaining::Cbc;
+                    let lo_ok = cbc
+                        && matches!(
+                            (cipher, hash),
+                            (Cipher::Aes128, HashAlgorithm::Sha1)
+                                | (Cipher::Aes256, HashAlgorithm::Sha512)
+                        );
+                    let strong = cbc && cipher == Cipher::Aes256 && hash == HashAlgorithm::Sha512;
+                    let mut expected = Vec::new();
+                    for _ in ["keyData", "p:encryptedKey"] {
+                        if !lo_ok {
+                            expected.push("libreoffice-parameters");
+                        }
+                        if !strong {
+                            expected.push("weaker-than-office");
+                        }
+                    }
+                    // Spin count 10 < 100000.
+                    expected.push("weaker-than-office");
+                    assert_eq!(
+                        found, expected,
+                        "size {size} {cipher:?} {hash:?} {chaining:?}"
+                    );
+                }
             }
         }
         let mut out = Cursor::new(Vec::new());

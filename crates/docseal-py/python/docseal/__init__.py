@@ -153,7 +153,8 @@ def encrypt(
     """Encrypts an OOXML package (docx/xlsx/pptx bytes) and returns the encrypted file; a plain
     doc/xls/ppt is encrypted with RC4 CryptoAPI, Office XP-2003's scheme.
 
-    ``cipher``: aes128, aes192, aes256; ``hash``: sha1, sha256, sha384, sha512 (Agile);
+    ``cipher``: aes128, aes192, aes256, and for Agile des, 3des, 3des112, desx, rc2; ``hash``:
+    sha1, sha256, sha384, sha512, md5, md4, md2, ripemd128, ripemd160, whirlpool (Agile);
     ``scheme``: agile or standard; ``recipients``: certificates (paths or PEM/DER bytes) whose
     private keys also open the file (``password`` may then be None); ``label``: a sensitivity
     label ``{"id": GUID, "tenant": GUID, "name": str}`` written into the package first.
