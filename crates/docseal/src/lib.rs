@@ -80,6 +80,7 @@
 // The docs link the certificate API (e.g. `EncryptOptions::recipient`) where it belongs.
 #![cfg_attr(not(feature = "certificates"), allow(rustdoc::broken_intra_doc_links))]
 
+pub mod bulk;
 mod certs;
 mod conform;
 mod copy;
