@@ -392,9 +392,14 @@ fn a_protect_run_killed_halfway_resumes_to_the_same_result() {
             .unwrap();
         // Wait for the first outputs, then SIGKILL.
         let start = std::time::Instant::now();
-        while dst.exists().then(|| tree_bytes(&dst).len()).unwrap_or(0) < 8 + attempt
-            && start.elapsed() < std::time::Duration::from_secs(30)
-        {
+        let written = || {
+            if dst.exists() {
+                tree_bytes(&dst).len()
+            } else {
+                0
+            }
+        };
+        while written() < 8 + attempt && start.elapsed() < std::time::Duration::from_secs(30) {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
         child.kill().unwrap();

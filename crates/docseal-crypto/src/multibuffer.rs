@@ -7,6 +7,10 @@
 //! `#[target_feature]` functions (sound once the feature has been detected) and the vector
 //! intrinsics inside them (loads and stores through arrays of the vector's exact size).
 //!
+//! The AVX-512 intrinsics are stable since Rust 1.89, later than the crate's rust-version
+//! (1.85): `build.rs` sets `docseal_avx512` on 1.89 and later, and older compilers build the
+//! AVX2 and scalar loops only ([`Backend::Avx512`] then reports itself unavailable).
+//!
 //! A round's message is `LE32(i) || H` padded to one 128-byte block: with `H` as eight
 //! big-endian words `H0..H7`, the block's words are `W0 = bswap32(i) << 32 | H0 >> 32`,
 //! `Wk = H(k-1) << 32 | Hk >> 32` (k = 1..7), `W8 = H7 << 32 | 0x8000_0000`, zeros, and
@@ -64,12 +68,12 @@ impl Backend {
     /// Whether this CPU can run the backend.
     pub fn is_available(self) -> bool {
         match self {
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(all(target_arch = "x86_64", docseal_avx512))]
             Backend::Avx512 => std::arch::is_x86_feature_detected!("avx512f"),
             #[cfg(target_arch = "x86_64")]
             Backend::Avx2 => std::arch::is_x86_feature_detected!("avx2"),
             Backend::Scalar => true,
-            #[cfg(not(target_arch = "x86_64"))]
+            #[allow(unreachable_patterns)]
             _ => false,
         }
     }
@@ -99,7 +103,7 @@ pub fn iterate_many_with(
 ) -> Vec<DigestBytes> {
     let lanes: Option<fn(&mut Lanes)> = match backend {
         _ if hash != HashAlgorithm::Sha512 || !backend.is_available() => None,
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", docseal_avx512))]
         Backend::Avx512 => Some(x86::run_avx512),
         #[cfg(target_arch = "x86_64")]
         Backend::Avx2 => Some(x86::run_avx2),
@@ -396,6 +400,7 @@ mod x86 {
     }
 
     /// AVX-512F: native 64-bit rotates, and three-input logic in one instruction.
+    #[cfg(docseal_avx512)]
     macro_rules! v512 {
         (splat $x:expr) => {
             _mm512_set1_epi64($x)
@@ -478,15 +483,23 @@ mod x86 {
         }};
     }
 
-    spin_kernel!(avx512_rounds, "avx512f", 8, __m512i, v512);
-    spin_kernel!(avx2_rounds, "avx2", 4, __m256i, v256);
+    // Only compiled by Rust 1.89 and later (`build.rs`), where these intrinsics are stable.
+    #[cfg(docseal_avx512)]
+    #[allow(clippy::incompatible_msrv)]
+    mod avx512 {
+        use super::*;
+        spin_kernel!(avx512_rounds, "avx512f", 8, __m512i, v512);
 
-    pub(super) fn run_avx512(lanes: &mut Lanes) {
-        assert!(std::arch::is_x86_feature_detected!("avx512f"));
-        // SAFETY: the CPU has AVX-512F (checked just above), the only requirement of
-        // `avx512_rounds` beyond its safe signature.
-        unsafe { avx512_rounds(lanes) }
+        pub(in super::super) fn run_avx512(lanes: &mut Lanes) {
+            assert!(std::arch::is_x86_feature_detected!("avx512f"));
+            // SAFETY: the CPU has AVX-512F (checked just above), the only requirement of
+            // `avx512_rounds` beyond its safe signature.
+            unsafe { avx512_rounds(lanes) }
+        }
     }
+    #[cfg(docseal_avx512)]
+    pub(super) use avx512::run_avx512;
+    spin_kernel!(avx2_rounds, "avx2", 4, __m256i, v256);
 
     pub(super) fn run_avx2(lanes: &mut Lanes) {
         assert!(std::arch::is_x86_feature_detected!("avx2"));

@@ -112,7 +112,7 @@ fn walk_reports_a_symlink_loop_once_and_links_out_of_the_tree() {
     std::fs::write(root.join("a/b/x.txt"), "x").unwrap();
     std::os::unix::fs::symlink("../..", root.join("a/b/up")).unwrap();
     std::os::unix::fs::symlink(dir.path(), root.join("out")).unwrap();
-    let found = docseal::bulk::walk(&[root.clone()], false);
+    let found = docseal::bulk::walk(std::slice::from_ref(&root), false);
     let names: Vec<(String, String)> = found
         .iter()
         .map(|e| (e.relative.display().to_string(), format!("{:?}", e.found)))
