@@ -10,6 +10,9 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+#[path = "../../docseal/tests/support/certs.rs"]
+mod certs;
+
 fn corpus(p: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../corpus")
@@ -420,4 +423,56 @@ fn a_protect_run_killed_halfway_resumes_to_the_same_result() {
     let kept = recs.values().filter(|v| v["action"] == "kept").count();
     assert_eq!(kept, done, "the outputs written before the kill are kept");
     assert_eq!(tree_bytes(&dst), want);
+}
+
+#[test]
+fn protect_for_recipients_and_resume() {
+    let ids = certs::identities();
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("alice.pem");
+    let key = dir.path().join("alice-key.pem");
+    std::fs::write(&cert, &ids[0].cert_pem).unwrap();
+    std::fs::write(&key, ids[0].pkcs8_pem()).unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("a")).unwrap();
+    std::fs::copy(corpus("generated/openpyxl.xlsx"), src.join("a/book.xlsx")).unwrap();
+    let dst = dir.path().join("dst");
+    let args = [
+        "protect",
+        s(&src),
+        s(&dst),
+        "--recipient",
+        s(&cert),
+        "--json",
+    ];
+    let o = docseal(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(lines(&o)[0]["action"], "encrypted");
+    let plain = dir.path().join("book.xlsx");
+    let d = docseal(&[
+        "decrypt",
+        s(&dst.join("a/book.xlsx")),
+        s(&plain),
+        "--private-key",
+        s(&key),
+    ]);
+    assert!(d.status.success(), "{}", String::from_utf8_lossy(&d.stderr));
+    assert_eq!(
+        std::fs::read(&plain).unwrap(),
+        std::fs::read(src.join("a/book.xlsx")).unwrap()
+    );
+    // A re-run keeps the output: it names the recipient.
+    assert_eq!(lines(&docseal(&args))[0]["action"], "kept");
+    // Protected for someone else: redone.
+    let bob = dir.path().join("bob.pem");
+    std::fs::write(&bob, &ids[1].cert_pem).unwrap();
+    let o = docseal(&[
+        "protect",
+        s(&src),
+        s(&dst),
+        "--recipient",
+        s(&bob),
+        "--json",
+    ]);
+    assert_eq!(lines(&o)[0]["action"], "encrypted");
 }

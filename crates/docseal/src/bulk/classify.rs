@@ -225,6 +225,20 @@ pub fn classify<R: Read + Seek>(
             return Ok(out);
         }
         Protection::OtherEncryption { .. } => return Ok(out),
+        Protection::Legacy {
+            scheme: Some(_), ..
+        } if credentials.password_ref().is_some() => {
+            // Office 97-2003 schemes have no integrity check: the password opens it or not.
+            let options = crate::DecryptOptions {
+                limits: limits.clone(),
+                ..Default::default()
+            };
+            out.password = Some(match crate::verify(&mut input, credentials, &options) {
+                Ok(_) => PasswordCheck::OpensNoIntegrityCheck,
+                Err(Error::WrongPassword) => PasswordCheck::WrongPassword,
+                Err(e) => PasswordCheck::Failed(Failure::from(&e)),
+            });
+        }
         _ => {}
     }
     match crate::labels::read_labels(&mut input, &Credentials::none(), limits) {
