@@ -239,16 +239,31 @@ pub struct Record {
 
 /// What `protect` does with a source file, decided from its classification alone.
 enum Plan {
-    Encrypt,
+    /// Encrypt with this writer of the file's format.
+    Encrypt(Encryptor),
     Relabel,
     Copy(CopyReason),
     Skip(Skip),
 }
 
+/// Encrypts an input of one format into an output (see [`encrypt_package`]).
+type Encryptor = fn(&mut File, &mut File, Option<&Password>, &EncryptOptions) -> Result<()>;
+
+/// OOXML packages: Agile encryption in Office's envelope.
+fn encrypt_package(
+    input: &mut File,
+    out: &mut File,
+    password: Option<&Password>,
+    options: &EncryptOptions,
+) -> Result<()> {
+    crate::encrypt_for(input, out, password, options).map(drop)
+}
+
 fn protect_plan(p: &Protection, options: &ProtectOptions) -> Plan {
     match p {
-        Protection::Plain => Plan::Encrypt,
-        // Office 97-2003 files get their own scheme once the facade can write it: one arm.
+        Protection::Plain => Plan::Encrypt(encrypt_package),
+        // Office 97-2003 files get their own scheme once the facade can write it: this arm
+        // becomes `Plan::Encrypt(<the facade's legacy encryptor>)`.
         Protection::Legacy {
             format,
             scheme: None,
@@ -315,7 +330,7 @@ fn run_plan(
     input.seek(SeekFrom::Start(0))?;
     crate::write_atomically(dst, |out| {
         let action = match plan {
-            Plan::Encrypt => {
+            Plan::Encrypt(encrypt) => {
                 let mut opts = options.encrypt.clone().spin_loop(batch_of(creds));
                 if let Some(changes) = &options.labels {
                     opts = opts.labels(changes.clone());
@@ -323,7 +338,7 @@ fn run_plan(
                 if let Some(seed) = options.insecure_seed_for_tests {
                     opts = opts.seeded_for_tests(file_seed(seed, relative));
                 }
-                crate::encrypt_for(&mut input, &mut *out, options.password.as_ref(), &opts)?;
+                encrypt(&mut input, out, options.password.as_ref(), &opts)?;
                 Action::Encrypted
             }
             Plan::Relabel => {
@@ -360,7 +375,7 @@ fn output_verifies(
         return false;
     };
     match plan {
-        Plan::Encrypt if options.password.is_some() => {
+        Plan::Encrypt(_) if options.password.is_some() => {
             let opts = DecryptOptions {
                 limits: options.limits.clone(),
                 ..Default::default()
@@ -370,7 +385,7 @@ fn output_verifies(
                 Ok(r) if r.integrity == IntegrityStatus::Verified
             )
         }
-        Plan::Encrypt => {
+        Plan::Encrypt(_) => {
             let wanted = options.encrypt.recipient_fingerprints();
             match super::classify::classify(&mut out, &Credentials::none(), &options.limits) {
                 Ok(c) => match c.protection {
