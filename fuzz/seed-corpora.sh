@@ -15,7 +15,7 @@ SRC="${SEED_SOURCE:-$ROOT/corpus}"
 OUT="$FUZZ_DIR/corpus"
 MAX_SEED_BYTES="${MAX_SEED_BYTES:-65536}"
 
-for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy; do mkdir -p "$OUT/$t"; done
+for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy multibuffer; do mkdir -p "$OUT/$t"; done
 
 # Classify the source files by their first bytes.
 cfb=() zip=()

@@ -20,13 +20,17 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 mod algorithms;
+mod bulk;
 mod demo;
 mod irm;
 mod label;
 mod layout;
 mod legacy_encrypt;
+mod protect;
+mod scan;
 mod signals;
 mod stdout;
+mod unprotect;
 
 #[derive(Parser)]
 #[command(
@@ -45,7 +49,7 @@ struct Cli {
 /// Set once from `--quiet`.
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-fn quiet() -> bool {
+pub(crate) fn quiet() -> bool {
     QUIET.load(std::sync::atomic::Ordering::Relaxed)
 }
 
@@ -241,6 +245,8 @@ enum Command {
     },
     /// Encrypt an embedded sample, inspect, verify and decrypt it, and compare.
     Demo,
+    #[command(flatten)]
+    Bulk(bulk::BulkCommand),
 }
 
 #[derive(Args)]
@@ -339,7 +345,7 @@ fn load_private_key(path: &Path, password: &KeyPassword) -> Result<RecipientKey,
         .map_err(|e| Error::from(e).into())
 }
 
-fn load_certificate(path: &Path) -> Result<RecipientCertificate, Failure> {
+pub(crate) fn load_certificate(path: &Path) -> Result<RecipientCertificate, Failure> {
     let bytes = read_capped(path, caps::KEY_FILE, "certificate")?;
     let cert =
         RecipientCertificate::from_bytes(&bytes).map_err(|e| Failure::from(Error::from(e)))?;
@@ -381,7 +387,7 @@ impl LimitArgs {
 /// that no single flag turns a file into minutes of CPU by accident.
 const HUGE_SPIN_COUNT: u32 = 10_000_000;
 
-fn check_spin_count(flag: &str, value: u32, allowed: bool) -> Result<(), Failure> {
+pub(crate) fn check_spin_count(flag: &str, value: u32, allowed: bool) -> Result<(), Failure> {
     if value > HUGE_SPIN_COUNT && !allowed {
         return Err(usage(format!(
             "{flag} {value} is above 10,000,000: give --allow-huge-spin-count as well if you mean it"
@@ -491,7 +497,7 @@ impl From<io::Error> for Failure {
     }
 }
 
-fn usage(message: impl Into<String>) -> Failure {
+pub(crate) fn usage(message: impl Into<String>) -> Failure {
     Failure {
         code: 2,
         message: message.into(),
@@ -610,7 +616,7 @@ impl Command {
             | Command::Lint { input, .. } => (Some(input), None),
             Command::Label { command } => command.paths(),
             Command::Irm { command } => command.paths(),
-            Command::Demo => (None, None),
+            Command::Demo | Command::Bulk(_) => (None, None),
         }
     }
 
@@ -625,6 +631,7 @@ impl Command {
             Command::Verify { .. } | Command::Passwd { .. } => !quiet,
             Command::Label { command } => command.writes_stdout(quiet),
             Command::Irm { .. } => !quiet,
+            Command::Bulk(command) => command.writes_stdout(quiet),
         }
     }
 }
@@ -992,6 +999,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Label { command } => label::run(command),
         Command::Irm { command } => irm::run(command),
         Command::Demo => demo::run(),
+        Command::Bulk(command) => bulk::run(command),
     }
 }
 

@@ -29,6 +29,36 @@ const LANES: usize = 8;
 /// Default limit on `spinCount` (the schema's maximum).
 pub const DEFAULT_MAX_SPIN_COUNT: u32 = 10_000_000;
 
+/// Who runs the spin loops of password key derivation. [`DirectSpinLoop`] runs each on the
+/// calling thread; a bulk job can gather the loops of many files and run them side by side
+/// ([`crate::multibuffer`]), which gives the same hashes.
+pub trait SpinLoop: Send + Sync + std::fmt::Debug {
+    /// [`PasswordHash::derive`]'s result for these inputs.
+    fn derive(
+        &self,
+        hash: HashAlgorithm,
+        salt: &[u8],
+        password: &Password,
+        spin_count: u32,
+    ) -> PasswordHash;
+}
+
+/// The spin loop on the calling thread ([`PasswordHash::derive`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DirectSpinLoop;
+
+impl SpinLoop for DirectSpinLoop {
+    fn derive(
+        &self,
+        hash: HashAlgorithm,
+        salt: &[u8],
+        password: &Password,
+        spin_count: u32,
+    ) -> PasswordHash {
+        PasswordHash::derive(hash, salt, password, spin_count)
+    }
+}
+
 /// The password hash after the spin loop (`H_n` of 2.3.4.11), wiped on drop.
 pub struct PasswordHash {
     hash: HashAlgorithm,
@@ -47,6 +77,14 @@ impl PasswordHash {
         PasswordHash {
             hash,
             value: Zeroizing::new(h.as_slice().to_vec()),
+        }
+    }
+
+    /// Wraps a hash computed elsewhere (by [`crate::multibuffer::iterate_many`]).
+    pub fn from_digest(hash: HashAlgorithm, digest: &crate::DigestBytes) -> PasswordHash {
+        PasswordHash {
+            hash,
+            value: Zeroizing::new(digest.as_slice().to_vec()),
         }
     }
 
@@ -121,6 +159,17 @@ impl PasswordKeyEncryptor {
         password: &Password,
         max_spin_count: u32,
     ) -> Result<Zeroizing<Vec<u8>>> {
+        self.unlock_with(key_data, password, max_spin_count, &DirectSpinLoop)
+    }
+
+    /// [`unlock`](PasswordKeyEncryptor::unlock) with the spin loop run by `spin`.
+    pub fn unlock_with(
+        &self,
+        key_data: &KeyParams,
+        password: &Password,
+        max_spin_count: u32,
+        spin: &dyn SpinLoop,
+    ) -> Result<Zeroizing<Vec<u8>>> {
         const S: &str = "EncryptionInfo p:encryptedKey";
         let suite = self.params.suite(S)?;
         let data_suite = key_data.suite("EncryptionInfo keyData")?;
@@ -144,7 +193,7 @@ impl PasswordKeyEncryptor {
         )?;
         check_block_multiple(&self.encrypted_key_value, &suite, S, "encryptedKeyValue")?;
         let iv = derive_iv(suite.hash, &self.params.salt, None);
-        let ph = PasswordHash::derive(suite.hash, &self.params.salt, password, self.spin_count);
+        let ph = spin.derive(suite.hash, &self.params.salt, password, self.spin_count);
 
         let mut input = Zeroizing::new(self.encrypted_verifier_hash_input.clone());
         suite
@@ -267,10 +316,20 @@ impl PendingPasswordEncryptor {
         password: &Password,
         intermediate_key: &[u8],
     ) -> Result<PasswordKeyEncryptor> {
+        self.finish_with(password, intermediate_key, &DirectSpinLoop)
+    }
+
+    /// [`finish`](PendingPasswordEncryptor::finish) with the spin loop run by `spin`.
+    pub fn finish_with(
+        self,
+        password: &Password,
+        intermediate_key: &[u8],
+        spin: &dyn SpinLoop,
+    ) -> Result<PasswordKeyEncryptor> {
         let params = self.params;
         let suite = params.suite("EncryptionInfo p:encryptedKey")?;
         let iv = derive_iv(suite.hash, &params.salt, None);
-        let ph = PasswordHash::derive(suite.hash, &params.salt, password, self.spin_count);
+        let ph = spin.derive(suite.hash, &params.salt, password, self.spin_count);
         let bs = suite.block_size();
         let mut input = Zeroizing::new(pad_to_block(&self.verifier, bs));
         suite

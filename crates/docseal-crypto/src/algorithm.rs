@@ -178,6 +178,16 @@ impl HashAlgorithm {
         }
     }
 
+    /// A digest of this algorithm's size from the first bytes of `bytes`.
+    pub(crate) fn digest_bytes_from(self, bytes: &[u8]) -> DigestBytes {
+        let mut out = DigestBytes {
+            bytes: [0; MAX_DIGEST],
+            len: self.size(),
+        };
+        out.bytes[..out.len].copy_from_slice(&bytes[..out.len]);
+        out
+    }
+
     /// `H(salt || password)` followed by `iterations` rounds of `H(LE32(i) || H)`.
     ///
     /// A round's message (4 + digest-size bytes) always fits one block, so each round is one
@@ -237,7 +247,7 @@ impl HashAlgorithm {
 }
 
 // Initial hash values, FIPS 180-4 §5.3.
-const SHA512_IV: [u64; 8] = [
+pub(crate) const SHA512_IV: [u64; 8] = [
     0x6a09e667f3bcc908,
     0xbb67ae8584caa73b,
     0x3c6ef372fe94f82b,
@@ -267,13 +277,23 @@ const SHA1_IV: [u32; 5] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d
 /// OpenSSL's one-shot `SHA512()` was tried for the `openssl` feature: 47.9 ms for 100,000
 /// rounds against 23.0 ms here (its per-call cost outweighs its faster block function).
 fn spin_sha512(h: &mut [u8], n: u32, iv: &[u64; 8]) {
+    spin_sha512_rounds(h, 0..n, iv)
+}
+
+/// Rounds `first..first + n` of the SHA-512 loop over `h` (64 bytes): how the multi-buffer
+/// loop finishes its last job alone.
+pub(crate) fn spin_sha512_from(h: &mut [u8], first: u32, n: u32) {
+    spin_sha512_rounds(h, first..first + n, &SHA512_IV)
+}
+
+fn spin_sha512_rounds(h: &mut [u8], rounds: std::ops::Range<u32>, iv: &[u64; 8]) {
     let len = h.len();
     let mut block = Zeroizing::new([0u8; 128]);
     block[4..4 + len].copy_from_slice(h);
     block[4 + len] = 0x80;
     block[112..].copy_from_slice(&(((4 + len) as u128) * 8).to_be_bytes());
     let mut state = Zeroizing::new([0u64; 8]);
-    for i in 0..n {
+    for i in rounds {
         block[..4].copy_from_slice(&i.to_le_bytes());
         *state = *iv;
         sha2::compress512(

@@ -31,6 +31,7 @@ mod certificate;
 pub mod dataspaces;
 mod encryption_info;
 mod error;
+pub mod multibuffer;
 mod password;
 mod rng;
 #[cfg(feature = "certificates")]

@@ -21,6 +21,11 @@ mod imp {
 
     /// A certificate to wrap the file key to.
     pub(crate) type Recipient = docseal_crypto::RecipientCertificate;
+
+    /// SHA-256 of a recipient's certificate (DER), hex.
+    pub(crate) fn recipient_fingerprint(r: &Recipient) -> String {
+        r.info().sha256_fingerprint.clone()
+    }
     /// A recipient's private key.
     pub(crate) type PrivateKey = docseal_crypto::RecipientKey;
 
@@ -112,6 +117,11 @@ mod imp {
 
     /// No recipient can exist without the `certificates` feature.
     pub(crate) type Recipient = std::convert::Infallible;
+
+    /// Uninhabited without the feature.
+    pub(crate) fn recipient_fingerprint(r: &Recipient) -> String {
+        match *r {}
+    }
     /// No private key can exist without the `certificates` feature.
     pub(crate) type PrivateKey = std::convert::Infallible;
 

@@ -24,6 +24,7 @@ pub struct Credentials {
     password: Option<Password>,
     private_key: Option<std::sync::Arc<crate::certs::PrivateKey>>,
     content_key: Option<std::sync::Arc<dyn crate::irm::ContentKeyProvider>>,
+    spin_loop: Option<std::sync::Arc<dyn docseal_crypto::SpinLoop>>,
     secret_key: Option<SecretKey>,
 }
 
@@ -61,6 +62,38 @@ impl Credentials {
     pub fn with_password(mut self, text: &str) -> Credentials {
         self.password = Some(Password::new(text));
         self
+    }
+
+    /// Runs the password's spin loop through `spin_loop` (a bulk job's batch, see
+    /// [`crate::bulk::SpinBatch`]) instead of on the calling thread. The keys are the same.
+    pub fn with_spin_loop(
+        mut self,
+        spin_loop: std::sync::Arc<dyn docseal_crypto::SpinLoop>,
+    ) -> Credentials {
+        self.spin_loop = Some(spin_loop);
+        self
+    }
+
+    /// Adds a password already encoded (tried when the private key does not fit).
+    pub fn with_password_value(mut self, password: Password) -> Credentials {
+        self.password = Some(password);
+        self
+    }
+
+    /// Who runs the password's spin loop, shared.
+    pub(crate) fn spin_loop_arc(&self) -> std::sync::Arc<dyn docseal_crypto::SpinLoop> {
+        match &self.spin_loop {
+            Some(s) => s.clone(),
+            None => std::sync::Arc::new(docseal_crypto::DirectSpinLoop),
+        }
+    }
+
+    /// Who runs the password's spin loop.
+    pub(crate) fn spin_loop(&self) -> &dyn docseal_crypto::SpinLoop {
+        match &self.spin_loop {
+            Some(s) => s.as_ref(),
+            None => &docseal_crypto::DirectSpinLoop,
+        }
     }
 
     /// The password, if any.
@@ -348,7 +381,12 @@ pub(crate) fn unlock_agile(
             }));
         }
         for pke in encryptors {
-            match pke.unlock(&agile.key_data, password, limits.max_spin_count) {
+            match pke.unlock_with(
+                &agile.key_data,
+                password,
+                limits.max_spin_count,
+                credentials.spin_loop(),
+            ) {
                 Ok(key) => return Ok(key),
                 Err(docseal_crypto::Error::WrongPassword) => last = Some(Error::WrongPassword),
                 Err(e) => return Err(e.into()),

@@ -41,6 +41,8 @@ pub struct EncryptOptions {
     layout: docseal_ole::LayoutStyle,
     /// The scheme for an Office 97-2003 input (default RC4 CryptoAPI).
     legacy_scheme: Option<LegacyScheme>,
+    /// Who runs the password's spin loop (default: a thread of `encrypt`'s own).
+    spin_loop: Option<std::sync::Arc<dyn docseal_crypto::SpinLoop>>,
 }
 
 /// What [`EncryptOptions::reusing_agile_keys`] keeps.
@@ -203,6 +205,7 @@ impl Default for EncryptOptions {
             reuse_standard: None,
             layout: docseal_ole::LayoutStyle::Office2013,
             legacy_scheme: None,
+            spin_loop: None,
         }
     }
 }
@@ -341,6 +344,21 @@ impl EncryptOptions {
     pub fn timestamp(mut self, filetime: u64) -> Self {
         self.timestamp = Some(filetime);
         self
+    }
+
+    /// Runs the password's spin loop through `spin_loop` (a bulk job's batch, see
+    /// [`crate::bulk::SpinBatch`]) instead of a thread of its own. The output is the same.
+    pub fn spin_loop(mut self, spin_loop: std::sync::Arc<dyn docseal_crypto::SpinLoop>) -> Self {
+        self.spin_loop = Some(spin_loop);
+        self
+    }
+
+    /// SHA-256 fingerprints of the recipients' certificates.
+    pub(crate) fn recipient_fingerprints(&self) -> Vec<String> {
+        self.recipients
+            .iter()
+            .map(crate::certs::recipient_fingerprint)
+            .collect()
     }
 
     /// The Agile profile in effect.
@@ -623,7 +641,14 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
         // Only Agile drafts have a pending encryptor, and those come with their secrets.
         let wrapping = match (pending_password.take(), &agile_setup) {
             (Some((pending, password)), Some((_, secrets))) => {
-                Some(scope.spawn(move || pending.finish(password, &secrets.key)))
+                let spin = options.spin_loop.as_deref();
+                Some(scope.spawn(move || {
+                    pending.finish_with(
+                        password,
+                        &secrets.key,
+                        spin.unwrap_or(&docseal_crypto::DirectSpinLoop),
+                    )
+                }))
             }
             _ => None,
         };

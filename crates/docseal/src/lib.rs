@@ -81,6 +81,7 @@
 #![cfg_attr(not(feature = "certificates"), allow(rustdoc::broken_intra_doc_links))]
 
 mod buffer;
+pub mod bulk;
 mod certs;
 mod conform;
 mod conform_irm;
