@@ -354,6 +354,10 @@ impl EncryptOptions {
     }
 
     /// SHA-256 fingerprints of the recipients' certificates.
+    pub(crate) fn has_recipients(&self) -> bool {
+        !self.recipients.is_empty()
+    }
+
     pub(crate) fn recipient_fingerprints(&self) -> Vec<String> {
         self.recipients
             .iter()

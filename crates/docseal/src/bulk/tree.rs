@@ -203,8 +203,9 @@ pub enum Skip {
     NotOffice,
     /// A symbolic link not followed.
     Walk(SkipReason),
-    /// An Office 97-2003 file: docseal cannot encrypt these yet.
-    LegacyEncryptionUnavailable {
+    /// An Office 97-2003 file while the run asks for recipients or labels: these formats are
+    /// encrypted with a password only (their schemes have no certificates and no labels).
+    LegacyPasswordOnly {
         /// `doc`, `xls` or `ppt`.
         format: String,
     },
@@ -218,9 +219,9 @@ impl Skip {
         match self {
             Skip::NotOffice => "not an Office file (--copy-other copies it)".into(),
             Skip::Walk(w) => w.name().into(),
-            Skip::LegacyEncryptionUnavailable { format } => {
-                format!("Office 97-2003 {format}: docseal cannot encrypt this format yet")
-            }
+            Skip::LegacyPasswordOnly { format } => format!(
+                "Office 97-2003 {format}: encrypted with a password only (no recipients, no labels)"
+            ),
             Skip::RightsManaged => "rights-managed: needs the rights service's content key".into(),
         }
     }
@@ -249,7 +250,8 @@ enum Plan {
 /// Encrypts an input of one format into an output (see [`encrypt_package`]).
 type Encryptor = fn(&mut File, &mut File, Option<&Password>, &EncryptOptions) -> Result<()>;
 
-/// OOXML packages: Agile encryption in Office's envelope.
+/// OOXML packages (Agile encryption in Office's envelope) and Office 97-2003 files (their own
+/// scheme): [`crate::encrypt_for`] tells them apart.
 fn encrypt_package(
     input: &mut File,
     out: &mut File,
@@ -262,14 +264,23 @@ fn encrypt_package(
 fn protect_plan(p: &Protection, options: &ProtectOptions) -> Plan {
     match p {
         Protection::Plain => Plan::Encrypt(encrypt_package),
-        // Office 97-2003 files get their own scheme once the facade can write it: this arm
-        // becomes `Plan::Encrypt(<the facade's legacy encryptor>)`.
+        // Office 97-2003 files get their own scheme (RC4 CryptoAPI), which `encrypt_for`
+        // chooses for them; it takes a password and nothing else.
         Protection::Legacy {
             format,
             scheme: None,
-        } => Plan::Skip(Skip::LegacyEncryptionUnavailable {
-            format: format.clone(),
-        }),
+        } => {
+            if options.password.is_some()
+                && options.labels.is_none()
+                && !options.encrypt.has_recipients()
+            {
+                Plan::Encrypt(encrypt_package)
+            } else {
+                Plan::Skip(Skip::LegacyPasswordOnly {
+                    format: format.clone(),
+                })
+            }
+        }
         p if p.is_protected() => match (&options.labels, options.relabel) {
             (Some(_), true) => Plan::Relabel,
             _ => Plan::Copy(CopyReason::AsIs),
