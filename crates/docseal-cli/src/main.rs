@@ -22,8 +22,10 @@ use zeroize::Zeroizing;
 mod demo;
 mod irm;
 mod label;
+mod mutate;
 mod signals;
 mod stdout;
+mod vectors;
 
 #[derive(Parser)]
 #[command(
@@ -229,6 +231,10 @@ enum Command {
     },
     /// Encrypt an embedded sample, inspect, verify and decrypt it, and compare.
     Demo,
+    /// Write a test-vector pack: encrypted files and a manifest of how each must open.
+    Vectors(vectors::VectorsArgs),
+    /// Mutate one layer of an encrypted file and re-encrypt it, integrity intact (fuzzing).
+    Mutate(mutate::MutateArgs),
 }
 
 #[derive(Args)]
@@ -610,7 +616,8 @@ impl Command {
             | Command::Lint { input, .. } => (Some(input), None),
             Command::Label { command } => command.paths(),
             Command::Irm { command } => command.paths(),
-            Command::Demo => (None, None),
+            Command::Mutate(m) => (Some(&m.input), Some(&m.output)),
+            Command::Demo | Command::Vectors(_) => (None, None),
         }
     }
 
@@ -624,7 +631,7 @@ impl Command {
             | Command::Demo => true,
             Command::Verify { .. } | Command::Passwd { .. } => !quiet,
             Command::Label { command } => command.writes_stdout(quiet),
-            Command::Irm { .. } => !quiet,
+            Command::Irm { .. } | Command::Vectors(_) | Command::Mutate(_) => !quiet,
         }
     }
 }
@@ -991,6 +998,8 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Label { command } => label::run(command),
         Command::Irm { command } => irm::run(command),
         Command::Demo => demo::run(),
+        Command::Vectors(args) => vectors::run(args),
+        Command::Mutate(args) => mutate::run(args),
     }
 }
 
