@@ -584,6 +584,9 @@ fn labels(pack: &mut Pack) -> Result<()> {
             &changes,
             &crate::Limits::default(),
         )?;
+        // Stored entries: the relabelled parts are deflated by whichever backend the build
+        // links, which would make the pack differ between builds.
+        let labelled = super::stored_zip::restore(&labelled)?;
         let bytes = base_agile(pack, &file, &labelled)?;
         pack.seeded(
             file,

@@ -16,6 +16,7 @@
 mod catalog;
 mod damage;
 mod readme;
+mod stored_zip;
 
 use std::fmt;
 use std::path::Path;
