@@ -131,7 +131,7 @@ const DEFECTS: [Defect; 17] = [
 pub(super) fn malformed(pack: &mut Pack) -> Result<()> {
     for (name, expected, what, plant) in DEFECTS {
         let file = format!("malformed-{name}.bin");
-        let plain = pack.bytes(&file, BASE_SIZE)?;
+        let plain = pack.package(&file, BASE_SIZE)?;
         let base = base_agile(pack, &file, &plain)?;
         let bytes = plant(&base)?;
         pack.seeded(

@@ -32,11 +32,13 @@ Tab-separated, one header line, one line per file. Columns: `{columns}`.
   `malformed`: a structure is broken; `unsupported`: an algorithm or scheme outside what the
   reader implements; `limit`: a resource limit (the spin count above the schema's maximum).
 - `plaintext_sha256`: of the package that was encrypted (for damaged files, before the
-  damage); `-` when unknown.
+  damage); `-` for the legacy rows, whose decryption has no canonical bytes (each reader
+  rewrites the records its own way).
 - `source`: `seeded-insecure-for-tests`, or `office-made:ORIGIN (LICENCE)` for files taken
   unchanged from other projects' test data (the legacy schemes, until docseal writes them).
-- Plaintexts of the `size` rows are seeded bytes, not zip packages: the crypto layer does not
-  look inside, and a reader that insists on a zip after decrypting is reporting the package.
+- Plaintexts of the `size` rows of 100 bytes and more are zips with one stored entry of
+  seeded bytes (exactly the row's size); smaller ones are seeded bytes, as no zip is that
+  small. A reader that insists on a zip after decrypting rejects those few.
 
 ## Sets
 

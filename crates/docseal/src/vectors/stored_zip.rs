@@ -21,7 +21,7 @@ pub(super) fn restore(package: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// A zip of `entries`, each stored, dated 1980-01-01 00:00.
-fn write(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+pub(super) fn write(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     const DATE: u16 = 0x0021;
     let mut out = Vec::new();
     let mut central = Vec::new();
