@@ -4,6 +4,11 @@
   vectors_readers.py check  PACK MANIFEST FINDINGS --readers docseal,msoffcrypto,poi
       every reader against the manifest's `expected` (the proof of tests/interop/vectors.sh);
       exit 1 on a disagreement not listed in FINDINGS
+  vectors_readers.py mutants PACK MANIFEST OUT N
+      N mutated files (docseal mutate, seeds 1..N, targets package / container /
+      encryption-info in turn) from the pack's password-protected Agile and Standard `open`
+      rows whose plaintext is a zip, with OUT/MANIFEST.tsv (expected `open`, plaintext digest
+      from docseal)
   vectors_readers.py differ PACK MANIFEST... FINDINGS --readers docseal,msoffcrypto,poi,officecrypto,lo
       the readers against each other (tests/interop/differential.sh): a table of every row where
       they disagree, each classified by FINDINGS (ours / theirs / spec); exit 1 on an
@@ -156,6 +161,10 @@ def outcomes(pack, rows, readers, tmp):
             schemes = SCHEMES[reader]
             if schemes is not None and (row["scheme"] not in schemes or row["password"] is None):
                 res[(row["file"], reader)] = ("n/a", None, "")
+            elif reader == "lo" and "target=package" in row["parameters"]:
+                # LibreOffice reads the package, which a package mutant damages on purpose:
+                # its verdict says nothing about the decryption.
+                res[(row["file"], reader)] = ("n/a", None, "")
             elif reader == "lo":
                 lo_rows.append(row)
             else:
@@ -271,8 +280,56 @@ def differ(args, rows, res, findings):
     return 1 if bad else 0
 
 
+TARGETS = ["package", "container", "encryption-info"]
+
+
+def mutants(pack, manifest, out, n):
+    bases = [r for r in read_manifest(manifest)
+             if r["expected"] == "open" and r["credential"] == "password"
+             and r["scheme"] in ("agile", "standard") and "spin=10000000" not in r["parameters"]
+             and (r["file"].endswith((".docx", ".xlsx", ".pptx")) or "layout=" in r["parameters"])]
+    os.makedirs(out, exist_ok=True)
+    head = ["file", "set", "scheme", "parameters", "credential", "password", "expected",
+            "plaintext_sha256", "exercises", "source", "sha256"]
+    lines = ["\t".join(head)]
+    pw = os.path.join(out, ".pw")
+    plain = os.path.join(out, ".plain")
+    for i in range(1, n + 1):
+        base = bases[(i - 1) % len(bases)]
+        target = TARGETS[(i - 1) % len(TARGETS)]
+        name = f"mutant-{i:04d}-{target}-{os.path.basename(base['file'])}"
+        with open(pw, "w", encoding="utf-8") as f:
+            f.write(base["password"] + "\n")
+        dst = os.path.join(out, name)
+        rc, _, err = run([DOCSEAL, "-q", "mutate", os.path.join(pack, base["file"]), dst,
+                          "--seed", str(i), "--target", target, "--password-file", pw])
+        if rc != 0:
+            print(f"docseal mutate {base['file']} --seed {i} --target {target}: exit {rc} {err}",
+                  file=sys.stderr)
+            return 1
+        rc, _, err = run([DOCSEAL, "-q", "decrypt", dst, plain, "--password-file", pw])
+        if rc != 0:
+            print(f"docseal cannot open its own mutant {name}: exit {rc} {err}", file=sys.stderr)
+            return 1
+        password = base["password"].replace("\\", "\\\\").replace("\t", "\\t")
+        lines.append("\t".join([
+            name, "mutated", base["scheme"],
+            f"base={base['file']} target={target} seed={i}", "password", password, "open",
+            sha256_file(plain), f"docseal mutate --target {target} of {base['file']}",
+            "seeded-insecure-for-tests", sha256_file(dst)]))
+    os.remove(pw)
+    os.remove(plain)
+    with open(os.path.join(out, "MANIFEST.tsv"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"{n} mutants of {len(bases)} base files in {out}")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
+    if len(sys.argv) > 1 and sys.argv[1] == "mutants":
+        _, _, pack, manifest, out, n = sys.argv
+        return mutants(pack, manifest, out, int(n))
     ap.add_argument("mode", choices=["check", "differ"])
     ap.add_argument("pack")
     ap.add_argument("manifests", nargs="+")
