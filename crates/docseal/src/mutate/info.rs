@@ -8,17 +8,19 @@ use super::rng::Choices;
 use crate::rebuild::{rewrite, root_stream, Rewrite};
 use crate::Result;
 
-/// Sets seeded `keyData` parameters: hash (IV derivation and HMAC) and salt size. The key
-/// encryptors, with their own parameters, are kept.
-pub(super) fn mutate_key_data(key_data: &mut KeyParams, choices: &mut Choices) {
+/// Sets seeded `keyData` parameters: hash (IV derivation and HMAC) unless `keep_hash`, and
+/// salt size. The key encryptors, with their own parameters, are kept.
+pub(super) fn mutate_key_data(key_data: &mut KeyParams, keep_hash: bool, choices: &mut Choices) {
     let hash = *choices.pick(&[
         HashAlgorithm::Sha1,
         HashAlgorithm::Sha256,
         HashAlgorithm::Sha384,
         HashAlgorithm::Sha512,
     ]);
-    key_data.hash_algorithm = hash.name().to_string();
-    key_data.hash_size = hash.size() as u32;
+    if !keep_hash {
+        key_data.hash_algorithm = hash.name().to_string();
+        key_data.hash_size = hash.size() as u32;
+    }
     let salt_size = *choices.pick(&[16u32, 24, 32, 64]);
     key_data.salt_size = salt_size;
     key_data.salt = vec![0; salt_size as usize];

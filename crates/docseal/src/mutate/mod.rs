@@ -106,7 +106,13 @@ pub fn mutate(
         EncryptionInfo::Agile(mut agile) => {
             let key = unlock_agile(&agile, credentials, &limits)?;
             if target == Target::EncryptionInfo {
-                info::mutate_key_data(&mut agile.key_data, &mut choices);
+                // A certificate encryptor's certVerifier is an HMAC with keyData's hash: that
+                // hash stays when the file has one.
+                let keep_hash = agile
+                    .key_encryptors
+                    .iter()
+                    .any(|e| !matches!(e, docseal_crypto::KeyEncryptor::Password(_)));
+                info::mutate_key_data(&mut agile.key_data, keep_hash, &mut choices);
             }
             options.reusing_agile_keys(agile, key)?
         }
