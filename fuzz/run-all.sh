@@ -33,11 +33,12 @@ flags_for() {
         opc)             echo "-max_len=65536" ;;
         keys)            echo "-max_len=8192" ;;
         irm)             echo "-max_len=65536" ;;
+        mutate)          echo "-max_len=65536" ;;
     esac
 }
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy)
+[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy mutate)
 status=0
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
