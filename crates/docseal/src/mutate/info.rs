@@ -68,12 +68,20 @@ fn reverse_attributes(xml: &str, open: &str) -> String {
         return xml.to_string();
     };
     let end = start + len;
-    let body = xml[start + open.len()..end].trim_end_matches('/').trim_end();
+    let body = xml[start + open.len()..end]
+        .trim_end_matches('/')
+        .trim_end();
     let close = &xml[start + open.len() + body.len()..end];
     // Attribute values in these documents hold no spaces or quotes (numbers, names, base64).
     let mut attrs: Vec<&str> = body.split_whitespace().collect();
     attrs.reverse();
-    format!("{}{}{}{}", &xml[..start + open.len()], attrs.join(" "), close, &xml[end..])
+    format!(
+        "{}{}{}{}",
+        &xml[..start + open.len()],
+        attrs.join(" "),
+        close,
+        &xml[end..]
+    )
 }
 
 #[cfg(test)]

@@ -55,7 +55,10 @@ pub const PACKAGE_SIZES: [(u64, &str); 17] = [
 
 /// Spin counts of the spin rows (10,000,001 is in the malformed set: `limit`).
 pub const SPIN_COUNTS: [(u32, &str); 4] = [
-    (0, "spin count 0: the key is H(salt + password) and one more hash"),
+    (
+        0,
+        "spin count 0: the key is H(salt + password) and one more hash",
+    ),
     (1, "spin count 1"),
     (100_000, "Office's spin count"),
     (
@@ -118,11 +121,9 @@ impl Pack {
     /// The seed of one file: the pack's seed and the file's name, so a file has the same bytes
     /// in every set that holds it.
     fn file_seed(&self, file: &str) -> u64 {
-        let name = file
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            });
+        let name = file.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
         self.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ name
     }
 
@@ -285,7 +286,13 @@ fn passwords() -> Vec<(&'static str, String, String, Expected, &'static str)> {
     let long: String = "ÄÖÜäöüß-pässwörd-".chars().cycle().take(255).collect();
     let nfc = "caf\u{e9} na\u{ef}ve".to_string();
     let row = |suffix, written: &str, tried: &str, expected, what| {
-        (suffix, written.to_string(), tried.to_string(), expected, what)
+        (
+            suffix,
+            written.to_string(),
+            tried.to_string(),
+            expected,
+            what,
+        )
     };
     vec![
         row(

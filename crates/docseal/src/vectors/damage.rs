@@ -20,7 +20,12 @@ use crate::{Error, Limits, Result};
 const BASE_SIZE: u64 = 10_000;
 
 /// A defect: (name, expected class, what it exercises, how to plant it).
-type Defect = (&'static str, Expected, &'static str, fn(&[u8]) -> Result<Vec<u8>>);
+type Defect = (
+    &'static str,
+    Expected,
+    &'static str,
+    fn(&[u8]) -> Result<Vec<u8>>,
+);
 
 const DEFECTS: [Defect; 17] = [
     ("truncated-0", Expected::Malformed, "an empty file", |_| Ok(Vec::new())),
@@ -240,7 +245,12 @@ fn tamper_hmac(file: &[u8]) -> Result<Vec<u8>> {
             .decode(value)
             .map_err(|e| Error::malformed("vector base", e.to_string()))?;
         raw[0] ^= 0x01;
-        set_attr(xml, "<dataIntegrity ", "encryptedHmacValue", &b64.encode(raw))
+        set_attr(
+            xml,
+            "<dataIntegrity ",
+            "encryptedHmacValue",
+            &b64.encode(raw),
+        )
     })
 }
 
@@ -280,7 +290,11 @@ fn attr<'a>(xml: &'a str, open: &str, name: &str) -> Result<&'a str> {
 
 fn set_attr(xml: &str, open: &str, name: &str, value: &str) -> Result<String> {
     let range = attr_range(xml, open, name)?;
-    Ok(format!("{}{value}{}", &xml[..range.start], &xml[range.end..]))
+    Ok(format!(
+        "{}{value}{}",
+        &xml[..range.start],
+        &xml[range.end..]
+    ))
 }
 
 #[cfg(test)]

@@ -85,7 +85,9 @@ Tab-separated, one header line, one line per file. Columns: `{columns}`.
 ",
     );
     if !corpus.is_empty() {
-        out.push_str("\n## Files from other projects\n\n| file | from | licence |\n| --- | --- | --- |\n");
+        out.push_str(
+            "\n## Files from other projects\n\n| file | from | licence |\n| --- | --- | --- |\n",
+        );
         for row in corpus {
             if let Source::Corpus { origin, licence } = &row.source {
                 let _ = writeln!(out, "| `{}` | {origin} | {licence} |", row.file);
