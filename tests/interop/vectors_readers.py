@@ -231,8 +231,9 @@ def check(args, rows, res, findings):
             observed = show(cls, digest if digest != want_digest else None)
             verdict, reason = classify(findings, reader, row["file"], observed)
             line = f"{reader:12} {row['file']:44} expected {row['expected']:14} got {observed}"
-            if verdict == "theirs" and reader != "docseal":
-                print(f"NOTE  {line}  [their bug: {reason}]")
+            if verdict in ("theirs", "spec") and reader != "docseal":
+                what = "their bug" if verdict == "theirs" else "spec ambiguity"
+                print(f"NOTE  {line}  [{what}: {reason}]")
             else:
                 bad += 1
                 print(f"FAIL  {line}  {detail}")

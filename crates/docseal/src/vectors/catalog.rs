@@ -172,31 +172,26 @@ impl Pack {
             bytes,
         });
     }
+}
 
-    /// A seeded Agile or Standard file with the usual password.
-    pub(super) fn seeded(
-        &mut self,
-        file: String,
-        scheme: &'static str,
-        parameters: String,
-        expected: Expected,
-        plaintext: &[u8],
-        exercises: &str,
-        bytes: Vec<u8>,
-    ) {
-        self.push(
-            Spec {
-                file,
-                scheme,
-                parameters,
-                credential: Credential::Password(PASSWORD.into()),
-                expected,
-                plaintext: Some(plaintext),
-                exercises: exercises.into(),
-                source: Source::Seeded,
-            },
-            bytes,
-        );
+/// The row of a seeded Agile or Standard file opened with the usual password.
+pub(super) fn seeded<'a>(
+    file: String,
+    scheme: &'static str,
+    parameters: String,
+    expected: Expected,
+    plaintext: &'a [u8],
+    exercises: &str,
+) -> Spec<'a> {
+    Spec {
+        file,
+        scheme,
+        parameters,
+        credential: Credential::Password(PASSWORD.into()),
+        expected,
+        plaintext: Some(plaintext),
+        exercises: exercises.into(),
+        source: Source::Seeded,
     }
 }
 
@@ -233,13 +228,15 @@ fn agile(pack: &mut Pack) -> Result<()> {
                 let file = format!("agile-{c}-{h}-{chaining}.docx");
                 let options = pack.options(&file).cipher(cipher).hash(hash);
                 let bytes = encrypt(MINIMAL_DOCX, Some(PASSWORD), &options)?;
-                pack.seeded(
-                    file,
-                    "agile",
-                    format!("cipher={c} hash={h} chaining={chaining} spin={SPIN}"),
-                    Expected::Open,
-                    MINIMAL_DOCX,
-                    "cipher, hash and chaining for the package, the key encryptor and the HMAC",
+                pack.push(
+                    seeded(
+                        file,
+                        "agile",
+                        format!("cipher={c} hash={h} chaining={chaining} spin={SPIN}"),
+                        Expected::Open,
+                        MINIMAL_DOCX,
+                        "cipher, hash and chaining for the package, the key encryptor and the HMAC",
+                    ),
                     bytes,
                 );
             }
@@ -249,13 +246,15 @@ fn agile(pack: &mut Pack) -> Result<()> {
         let file = format!("agile-size-{size}.bin");
         let plain = pack.package(&file, size)?;
         let bytes = base_agile(pack, &file, &plain)?;
-        pack.seeded(
-            file,
-            "agile",
-            format!("cipher=aes256 hash=sha512 chaining=cbc spin={SPIN} size={size}"),
-            Expected::Open,
-            &plain,
-            &format!("package size {size}: {what}"),
+        pack.push(
+            seeded(
+                file,
+                "agile",
+                format!("cipher=aes256 hash=sha512 chaining=cbc spin={SPIN} size={size}"),
+                Expected::Open,
+                &plain,
+                &format!("package size {size}: {what}"),
+            ),
             bytes,
         );
     }
@@ -266,13 +265,15 @@ fn agile(pack: &mut Pack) -> Result<()> {
             Some(PASSWORD),
             &pack.options(&file).spin_count(spin),
         )?;
-        pack.seeded(
-            file,
-            "agile",
-            format!("cipher=aes256 hash=sha512 chaining=cbc spin={spin}"),
-            Expected::Open,
-            MINIMAL_DOCX,
-            what,
+        pack.push(
+            seeded(
+                file,
+                "agile",
+                format!("cipher=aes256 hash=sha512 chaining=cbc spin={spin}"),
+                Expected::Open,
+                MINIMAL_DOCX,
+                what,
+            ),
             bytes,
         );
     }
@@ -405,13 +406,15 @@ fn agile_layouts(pack: &mut Pack) -> Result<()> {
                 ..Rewrite::default()
             },
         )?;
-        pack.seeded(
-            file,
-            "agile",
-            format!("cipher=aes256 hash=sha512 chaining=cbc spin={SPIN} layout={era}"),
-            Expected::Open,
-            &plain,
-            what,
+        pack.push(
+            seeded(
+                file,
+                "agile",
+                format!("cipher=aes256 hash=sha512 chaining=cbc spin={SPIN} layout={era}"),
+                Expected::Open,
+                &plain,
+                what,
+            ),
             bytes,
         );
     }
@@ -428,13 +431,15 @@ fn standard(pack: &mut Pack) -> Result<()> {
             Some(PASSWORD),
             &standard(pack, &file).cipher(cipher),
         )?;
-        pack.seeded(
-            file,
-            "standard",
-            format!("cipher={c} hash=sha1"),
-            Expected::Open,
-            MINIMAL_DOCX,
-            "Standard (Office 2007) AES-ECB with this key size; no integrity check exists",
+        pack.push(
+            seeded(
+                file,
+                "standard",
+                format!("cipher={c} hash=sha1"),
+                Expected::Open,
+                MINIMAL_DOCX,
+                "Standard (Office 2007) AES-ECB with this key size; no integrity check exists",
+            ),
             bytes,
         );
     }
@@ -442,13 +447,15 @@ fn standard(pack: &mut Pack) -> Result<()> {
         let file = format!("standard-size-{size}.bin");
         let plain = pack.package(&file, size)?;
         let bytes = encrypt(&plain, Some(PASSWORD), &standard(pack, &file))?;
-        pack.seeded(
-            file,
-            "standard",
-            format!("cipher=aes128 hash=sha1 size={size}"),
-            Expected::Open,
-            &plain,
-            &format!("Standard package of {size} bytes (ECB padding)"),
+        pack.push(
+            seeded(
+                file,
+                "standard",
+                format!("cipher=aes128 hash=sha1 size={size}"),
+                Expected::Open,
+                &plain,
+                &format!("Standard package of {size} bytes (ECB padding)"),
+            ),
             bytes,
         );
     }
@@ -487,49 +494,70 @@ fn standard(pack: &mut Pack) -> Result<()> {
     Ok(())
 }
 
-/// Office-made legacy files from the corpus (until docseal writes these schemes): (pack
-/// file, bytes, scheme, password, origin, licence, what).
-const LEGACY: [(&str, &[u8], &str, &str, &str, &str, &str); 4] = [
-    (
-        "legacy-rc4-cryptoapi.xls",
-        include_bytes!("../../samples/legacy-msoffcrypto-tool-rc4cryptoapi_password.xls"),
-        "rc4-cryptoapi",
-        "Password1234_",
-        "nolze/msoffcrypto-tool tests/inputs/rc4cryptoapi_password.xls",
-        "MIT",
-        "Excel 97-2003 RC4 CryptoAPI (Office-made)",
-    ),
-    (
-        "legacy-rc4-cryptoapi.doc",
-        include_bytes!("../../samples/legacy-msoffcrypto-tool-rc4cryptoapi_password.doc"),
-        "rc4-cryptoapi",
-        "Password1234_",
-        "nolze/msoffcrypto-tool tests/inputs/rc4cryptoapi_password.doc",
-        "MIT",
-        "Word 97-2003 RC4 CryptoAPI (Office-made)",
-    ),
-    (
-        "legacy-rc4.doc",
-        include_bytes!("../../samples/legacy-poi-password_tika_binaryrc4.doc"),
-        "rc4",
-        "tika",
-        "apache/poi test-data/document/password_tika_binaryrc4.doc",
-        "Apache-2.0",
-        "Word 97-2003 binary RC4 (Office-made)",
-    ),
-    (
-        "legacy-xor-15.xls",
-        include_bytes!("../../samples/legacy-msoffcrypto-tool-xor_password_123456789012345.xls"),
-        "xor",
-        "123456789012345",
-        "nolze/msoffcrypto-tool tests/inputs/xor_password_123456789012345.xls",
-        "MIT",
-        "Excel XOR obfuscation with a 15-character password, the longest the scheme takes",
-    ),
+/// An Office-made legacy file from the corpus (until docseal writes these schemes).
+struct LegacyFile {
+    file: &'static str,
+    bytes: &'static [u8],
+    scheme: &'static str,
+    password: &'static str,
+    /// Project and path it was published at.
+    origin: &'static str,
+    licence: &'static str,
+    what: &'static str,
+}
+
+const LEGACY: [LegacyFile; 4] = [
+    LegacyFile {
+        file: "legacy-rc4-cryptoapi.xls",
+        bytes: include_bytes!("../../samples/legacy-msoffcrypto-tool-rc4cryptoapi_password.xls"),
+        scheme: "rc4-cryptoapi",
+        password: "Password1234_",
+        origin: "nolze/msoffcrypto-tool tests/inputs/rc4cryptoapi_password.xls",
+        licence: "MIT",
+        what: "Excel 97-2003 RC4 CryptoAPI (Office-made)",
+    },
+    LegacyFile {
+        file: "legacy-rc4-cryptoapi.doc",
+        bytes: include_bytes!("../../samples/legacy-msoffcrypto-tool-rc4cryptoapi_password.doc"),
+        scheme: "rc4-cryptoapi",
+        password: "Password1234_",
+        origin: "nolze/msoffcrypto-tool tests/inputs/rc4cryptoapi_password.doc",
+        licence: "MIT",
+        what: "Word 97-2003 RC4 CryptoAPI (Office-made)",
+    },
+    LegacyFile {
+        file: "legacy-rc4.doc",
+        bytes: include_bytes!("../../samples/legacy-poi-password_tika_binaryrc4.doc"),
+        scheme: "rc4",
+        password: "tika",
+        origin: "apache/poi test-data/document/password_tika_binaryrc4.doc",
+        licence: "Apache-2.0",
+        what: "Word 97-2003 binary RC4 (Office-made)",
+    },
+    LegacyFile {
+        file: "legacy-xor-15.xls",
+        bytes: include_bytes!(
+            "../../samples/legacy-msoffcrypto-tool-xor_password_123456789012345.xls"
+        ),
+        scheme: "xor",
+        password: "123456789012345",
+        origin: "nolze/msoffcrypto-tool tests/inputs/xor_password_123456789012345.xls",
+        licence: "MIT",
+        what: "Excel XOR obfuscation with a 15-character password, the longest the scheme takes",
+    },
 ];
 
 fn legacy(pack: &mut Pack) -> Result<()> {
-    for (file, bytes, scheme, password, origin, licence, what) in LEGACY {
+    for LegacyFile {
+        file,
+        bytes,
+        scheme,
+        password,
+        origin,
+        licence,
+        what,
+    } in LEGACY
+    {
         let source = Source::Corpus { origin, licence };
         let (stem, ext) = file.rsplit_once('.').unwrap_or((file, "bin"));
         for (name, tried, expected, note) in [
@@ -591,15 +619,7 @@ fn labels(pack: &mut Pack) -> Result<()> {
         // links, which would make the pack differ between builds.
         let labelled = super::stored_zip::restore(&labelled)?;
         let bytes = base_agile(pack, &file, &labelled)?;
-        pack.seeded(
-            file,
-            "agile",
-            format!("cipher=aes256 hash=sha512 chaining=cbc spin={SPIN} label-scheme={name} label-id={LABEL_ID} label-tenant={LABEL_TENANT}"),
-            Expected::Open,
-            &labelled,
-            &format!("a sensitivity label stored as {name}, inside the encrypted package"),
-            bytes,
-        );
+        pack.push(seeded(file, "agile", format!("cipher=aes256 hash=sha512 chaining=cbc spin={SPIN} label-scheme={name} label-id={LABEL_ID} label-tenant={LABEL_TENANT}"), Expected::Open, &labelled, &format!("a sensitivity label stored as {name}, inside the encrypted package")), bytes);
     }
     Ok(())
 }

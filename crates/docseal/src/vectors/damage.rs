@@ -11,7 +11,7 @@ use std::io::Cursor;
 use base64::Engine as _;
 use docseal_ole::CompoundFile;
 
-use super::catalog::{base_agile, Pack};
+use super::catalog::{base_agile, seeded, Pack};
 use super::Expected;
 use crate::rebuild::{rewrite, root_stream, Rewrite};
 use crate::{Error, Limits, Result};
@@ -139,13 +139,15 @@ pub(super) fn malformed(pack: &mut Pack) -> Result<()> {
         let plain = pack.package(&file, BASE_SIZE)?;
         let base = base_agile(pack, &file, &plain)?;
         let bytes = plant(&base)?;
-        pack.seeded(
-            file,
-            "agile",
-            format!("cipher=aes256 hash=sha512 chaining=cbc spin=1000 defect={name}"),
-            expected,
-            &plain,
-            what,
+        pack.push(
+            seeded(
+                file,
+                "agile",
+                format!("cipher=aes256 hash=sha512 chaining=cbc spin=1000 defect={name}"),
+                expected,
+                &plain,
+                what,
+            ),
             bytes,
         );
     }
