@@ -42,6 +42,8 @@ SCHEMES = {
     "officecrypto": {"agile", "standard", "rc4", "rc4-cryptoapi", "xor"},
     "lo": {"agile", "standard", "rc4", "rc4-cryptoapi", "xor"},
 }
+# Readers that report no integrity verdict of their own: a refusal agrees with any of docseal's.
+COARSE_ONLY = {"lo", "officecrypto"}
 COARSE = {
     "open": "open",
     "wrong-password": "wrong-password",
@@ -259,6 +261,8 @@ def differ(args, rows, res, findings):
             cls, digest, _ = got[rd]
             if cls == "n/a":
                 continue
+            if rd in COARSE_ONLY and cls == "rejected" and ref_cls not in ("open", "n/a"):
+                continue  # a refusal is all this reader can say
             if cls != ref_cls or (digest and ref_digest and digest != ref_digest):
                 odd.append(rd)
         if not odd:
