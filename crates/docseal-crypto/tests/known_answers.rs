@@ -187,7 +187,10 @@ fn a_salt_whose_length_is_not_salt_size_is_malformed() {
     assert!(params.suite("keyData").is_ok());
     params.salt.truncate(8);
     let err = params.suite("keyData").unwrap_err().to_string();
-    assert!(err.contains("saltValue of 8 bytes where saltSize is 16"), "{err}");
+    assert!(
+        err.contains("saltValue of 8 bytes where saltSize is 16"),
+        "{err}"
+    );
     params.salt = vec![7; 17];
     assert!(params.suite("keyData").is_err());
 }
