@@ -41,8 +41,9 @@ fn check(set: VectorSet) {
         assert_eq!(hex(&v.row.file_sha256), sha256(&v.bytes), "{}", v.row.file);
         let (class, digest) = open(v);
         let want_digest = v.row.plaintext_sha256.map(|d| hex(&d));
+        // Legacy rows have no canonical plaintext (no digest): the verdict is what counts.
         let ok = class == Some(v.row.expected)
-            && (v.row.expected != Expected::Open || digest == want_digest);
+            && (v.row.expected != Expected::Open || want_digest.is_none() || digest == want_digest);
         if !ok {
             wrong.push(format!(
                 "{}: expected {}, docseal gives {:?}",
