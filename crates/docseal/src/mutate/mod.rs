@@ -21,7 +21,7 @@
 //! let creds = docseal::Credentials::password("pw");
 //! let mutated = mutate(&file, &creds, Target::Package, 7).unwrap();
 //! // Still opens with the same password, integrity intact; the package inside has changed.
-//! let plain = docseal::decrypt_bytes(&mutated, &creds, &Default::default()).unwrap();
+//! let (plain, _) = docseal::decrypt_bytes(&mutated, &creds, &Default::default()).unwrap();
 //! assert_ne!(plain.as_slice(), package.as_slice());
 //! ```
 
