@@ -34,11 +34,12 @@ flags_for() {
         keys)            echo "-max_len=8192" ;;
         irm)             echo "-max_len=65536" ;;
         multibuffer)     echo "-max_len=2048" ;;
+        mutate)          echo "-max_len=65536" ;;
     esac
 }
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy multibuffer)
+[ ${#targets[@]} -eq 0 ] && targets=(encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy multibuffer mutate)
 status=0
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"

@@ -15,7 +15,7 @@ SRC="${SEED_SOURCE:-$ROOT/corpus}"
 OUT="$FUZZ_DIR/corpus"
 MAX_SEED_BYTES="${MAX_SEED_BYTES:-65536}"
 
-for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy multibuffer; do mkdir -p "$OUT/$t"; done
+for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy multibuffer mutate; do mkdir -p "$OUT/$t"; done
 
 # Classify the source files by their first bytes.
 cfb=() zip=()
@@ -58,6 +58,9 @@ copy_hashed "$OUT/compound_file" "$GEN"/*
 echo "decrypt:"
 copy_hashed "$OUT/decrypt" "${small_cfb[@]}"
 copy_hashed "$OUT/decrypt" "$GEN"/*
+
+echo "mutate (files the password opens):"
+copy_hashed "$OUT/mutate" "$GEN"/*
 # A plain package and a non-Office file exercise the early exits.
 [ "${#small_zip[@]}" -gt 0 ] && copy_hashed "$OUT/decrypt" "${small_zip[0]}"
 
@@ -210,6 +213,6 @@ for path in sys.argv[2:]:
 print(f"  {n} IRM licences from the corpus, 4 hand-made seeds")
 PY
 
-for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy; do
+for t in encryption_info compound_file decrypt roundtrip dataspaces opc keys oleps labels irm legacy mutate; do
     printf '%-16s %5d files\n' "$t" "$(find "$OUT/$t" -type f | wc -l)"
 done

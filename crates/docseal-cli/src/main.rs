@@ -26,11 +26,13 @@ mod irm;
 mod label;
 mod layout;
 mod legacy_encrypt;
+mod mutate;
 mod protect;
 mod scan;
 mod signals;
 mod stdout;
 mod unprotect;
+mod vectors;
 
 #[derive(Parser)]
 #[command(
@@ -245,6 +247,10 @@ enum Command {
     },
     /// Encrypt an embedded sample, inspect, verify and decrypt it, and compare.
     Demo,
+    /// Write a test-vector pack: encrypted files and a manifest of how each must open.
+    Vectors(vectors::VectorsArgs),
+    /// Mutate one layer of an encrypted file and re-encrypt it, integrity intact (fuzzing).
+    Mutate(mutate::MutateArgs),
     #[command(flatten)]
     Bulk(bulk::BulkCommand),
 }
@@ -616,7 +622,8 @@ impl Command {
             | Command::Lint { input, .. } => (Some(input), None),
             Command::Label { command } => command.paths(),
             Command::Irm { command } => command.paths(),
-            Command::Demo | Command::Bulk(_) => (None, None),
+            Command::Mutate(m) => (Some(&m.input), Some(&m.output)),
+            Command::Demo | Command::Bulk(_) | Command::Vectors(_) => (None, None),
         }
     }
 
@@ -630,7 +637,7 @@ impl Command {
             | Command::Demo => true,
             Command::Verify { .. } | Command::Passwd { .. } => !quiet,
             Command::Label { command } => command.writes_stdout(quiet),
-            Command::Irm { .. } => !quiet,
+            Command::Irm { .. } | Command::Vectors(_) | Command::Mutate(_) => !quiet,
             Command::Bulk(command) => command.writes_stdout(quiet),
         }
     }
@@ -1000,6 +1007,8 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Irm { command } => irm::run(command),
         Command::Demo => demo::run(),
         Command::Bulk(command) => bulk::run(command),
+        Command::Vectors(args) => vectors::run(args),
+        Command::Mutate(args) => mutate::run(args),
     }
 }
 

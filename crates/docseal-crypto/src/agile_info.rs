@@ -125,6 +125,19 @@ impl KeyParams {
                 format!("salt of {} bytes", self.salt.len()),
             ));
         }
+        // 2.3.4.10/2.3.4.11: "The number of bytes MUST be equal to the value of the saltSize
+        // attribute." Found by the malformed test vectors (`malformed-keydata-salt-short`):
+        // a short keyData salt used to pass here and surface as an integrity failure.
+        if self.salt.len() != self.salt_size as usize {
+            return Err(malformed(
+                structure,
+                format!(
+                    "saltValue of {} bytes where saltSize is {}",
+                    self.salt.len(),
+                    self.salt_size
+                ),
+            ));
+        }
         Ok(Suite {
             key_len: self.key_bits as usize / 8,
             hash,

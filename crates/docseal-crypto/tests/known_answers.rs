@@ -177,3 +177,21 @@ fn hmac_matches_the_reference_implementation_for_every_hash_and_key_length() {
         }
     }
 }
+
+/// [MS-OFFCRYPTO] 2.3.4.10: saltValue has exactly saltSize bytes. A keyData salt of another
+/// length used to be accepted (the IVs came out wrong and the HMAC failed: an integrity error
+/// instead of a malformed file); found by the test-vector pack's
+/// `malformed-keydata-salt-short.bin`.
+#[test]
+fn a_salt_whose_length_is_not_salt_size_is_malformed() {
+    let mut params = KeyParams::aes(256, HashAlgorithm::Sha512, vec![7; 16]);
+    assert!(params.suite("keyData").is_ok());
+    params.salt.truncate(8);
+    let err = params.suite("keyData").unwrap_err().to_string();
+    assert!(
+        err.contains("saltValue of 8 bytes where saltSize is 16"),
+        "{err}"
+    );
+    params.salt = vec![7; 17];
+    assert!(params.suite("keyData").is_err());
+}

@@ -102,10 +102,13 @@ mod legacy_encrypt;
 mod legacy_lint;
 mod limits;
 mod lint;
+pub mod mutate;
 mod parallel;
 mod passwd;
 mod reader;
+mod rebuild;
 mod sniff;
+pub mod vectors;
 mod writer;
 
 /// A progress callback for long operations: called with (bytes done, bytes in all) after each
