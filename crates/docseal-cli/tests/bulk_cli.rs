@@ -302,7 +302,11 @@ fn protect_mirrors_the_tree_and_resumes() {
             String::from_utf8_lossy(&o.stdout)
         );
         let o = docseal(&["verify", s(&dst.join(p)), "-p", "tree sécret"]);
-        assert!(o.status.success(), "{p}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{p}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let o = docseal(&["verify", s(&dst.join(p)), "-p", "not the password"]);
         assert_eq!(o.status.code(), Some(3), "{p}");
     }

@@ -141,7 +141,11 @@ impl<'a> BufferDecryption<'a> {
             ));
         };
         let unit = cipher.unit() as u64;
-        let available = pieces.iter().map(|p| p.len() as u64).sum::<u64>().saturating_sub(8);
+        let available = pieces
+            .iter()
+            .map(|p| p.len() as u64)
+            .sum::<u64>()
+            .saturating_sub(8);
         if size.div_ceil(unit).saturating_mul(unit) > available {
             return Err(Error::malformed(
                 "EncryptedPackage",
