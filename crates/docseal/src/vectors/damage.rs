@@ -102,13 +102,13 @@ const DEFECTS: [Defect; 17] = [
         |f| edit_xml(f, |x| set_attr(x, "<p:encryptedKey ", "spinCount", "10000001")),
     ),
     (
-        "cipher-rc2",
+        "cipher-rc4",
         Expected::Unsupported,
-        "cipherAlgorithm RC2 (in the schema's list, implemented by no Office reader we know)",
+        "cipherAlgorithm RC4 (in the schema's list, but a stream cipher no block chaining fits)",
         |f| {
             edit_xml(f, |x| {
-                let x = set_attr(x, "<keyData ", "cipherAlgorithm", "RC2")?;
-                set_attr(&x, "<p:encryptedKey ", "cipherAlgorithm", "RC2")
+                let x = set_attr(x, "<keyData ", "cipherAlgorithm", "RC4")?;
+                set_attr(&x, "<p:encryptedKey ", "cipherAlgorithm", "RC4")
             })
         },
     ),
