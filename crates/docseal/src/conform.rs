@@ -67,6 +67,18 @@ impl ConformReport {
     }
 }
 
+/// The compound-file path of a `\x06DataSpaces` stream given by its path below that storage,
+/// and its name as reports print it.
+pub(crate) fn dataspace_stream<'a>(path: &[&'a str]) -> (Vec<&'a str>, String) {
+    let mut full = vec!["\u{6}DataSpaces"];
+    full.extend(path.iter().copied());
+    let name = format!(
+        "\\x06DataSpaces/{}",
+        path.join("/").replace('\u{6}', "\\x06")
+    );
+    (full, name)
+}
+
 pub(crate) fn first_difference(structure: &str, ours: &[u8], theirs: &[u8]) -> Option<Difference> {
     let at = ours.iter().zip(theirs).position(|(a, b)| a != b);
     match at {
@@ -287,12 +299,7 @@ pub fn conform<R: Read + Seek>(
         }
     }
     for (path, bytes) in &office {
-        let mut full = vec!["\u{6}DataSpaces"];
-        full.extend(path.iter().copied());
-        let name = format!(
-            "\\x06DataSpaces/{}",
-            path.join("/").replace('\u{6}', "\\x06")
-        );
+        let (full, name) = dataspace_stream(path);
         match cf.find(&full) {
             Some(id) => {
                 let theirs = cf.read_stream(id, 1 << 20)?;

@@ -45,12 +45,7 @@ pub(crate) fn conform_irm<R: Read + Seek>(mut cf: CompoundFile<R>) -> Result<Con
     let streams = docseal_irm::ooxml_irm_dataspace_streams(&info.license)
         .map_err(|e| Error::malformed("\\x06Primary", e.to_string()))?;
     for (path, ours) in streams {
-        let mut full = vec!["\u{6}DataSpaces"];
-        full.extend(path.iter().copied());
-        let name = format!(
-            "\\x06DataSpaces/{}",
-            path.join("/").replace('\u{6}', "\\x06")
-        );
+        let (full, name) = crate::conform::dataspace_stream(&path);
         match cf.find(&full) {
             Some(id) => {
                 let theirs = cf.read_stream(id, 64 << 20)?;
