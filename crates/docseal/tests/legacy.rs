@@ -341,4 +341,21 @@ fn lint_covers_office_97_2003_schemes() {
             .unwrap();
         assert_eq!(rules(&out), expected, "{scheme:?}");
     }
+    // A CSP name other than Office's (one letter changed in place: RC4 CryptoAPI keys do not
+    // depend on it, the header's length stays) is a header Office does not write.
+    let mut out = Vec::new();
+    docseal::encrypt_legacy(
+        Cursor::new(&plain),
+        &mut out,
+        &Password::new("pw"),
+        LegacyScheme::Rc4CryptoApi,
+    )
+    .unwrap();
+    let needle: Vec<u8> = "Enhanced".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let at = out
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("the CSP name is stored in clear");
+    out[at] = b'e';
+    assert_eq!(rules(&out), ["legacy-cryptoapi-header"]);
 }
