@@ -12,6 +12,9 @@
 //! in `Pictures` each blip's header and fields are encrypted with a fresh `block_key(0)`
 //! keystream. Document properties stay in clear (header flags 0x0C, as in
 //! `Password_Protected-np-hello.ppt`).
+//!
+//! [`reseal_ppt`] encrypts a decrypted presentation again in place, where its original had its
+//! records (what `conform` compares with the original).
 
 use std::collections::BTreeMap;
 
