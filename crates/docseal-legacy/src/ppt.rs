@@ -152,7 +152,7 @@ impl Rh {
 }
 
 /// One PersistDirectoryEntry as found in the atom.
-struct DirEntry {
+pub(crate) struct DirEntry {
     /// Offset of the entry's header word in the stream.
     pos: usize,
     persist_id: u32,
@@ -286,7 +286,7 @@ pub(crate) fn locate(streams: &PptStreams<'_>) -> Result<Located> {
 }
 
 /// The entries of the PersistDirectoryAtom spanning `pd..pd_end` of `doc`.
-fn directory_entries(doc: &[u8], pd: usize, pd_end: usize) -> Result<Vec<DirEntry>> {
+pub(crate) fn directory_entries(doc: &[u8], pd: usize, pd_end: usize) -> Result<Vec<DirEntry>> {
     const PDW: &str = "PersistDirectoryAtom";
     let mut entries: Vec<DirEntry> = Vec::new();
     let mut p = pd + 8;
@@ -315,7 +315,7 @@ fn directory_entries(doc: &[u8], pd: usize, pd_end: usize) -> Result<Vec<DirEntr
 }
 
 /// The directory: persist id → offset (a later pair replaces an earlier one).
-fn directory_map(entries: &[DirEntry]) -> std::collections::BTreeMap<u32, usize> {
+pub(crate) fn directory_map(entries: &[DirEntry]) -> std::collections::BTreeMap<u32, usize> {
     let mut dir = std::collections::BTreeMap::new();
     for e in entries {
         for (i, &o) in e.offsets.iter().enumerate() {

@@ -20,8 +20,9 @@ use std::collections::BTreeMap;
 
 use crate::keys::{BinaryKey, Rc4};
 use crate::ppt::{
-    blip_fields, locate, u32_at, PptDecrypted, PptStreams, Rh, RT_CRYPT_SESSION10,
-    RT_CURRENT_USER_ATOM, RT_PERSIST_DIRECTORY_ATOM, RT_USER_EDIT_ATOM, TOKEN_ENCRYPTED,
+    blip_fields, directory_entries, directory_map, locate, u32_at, PptDecrypted, PptStreams, Rh,
+    RT_CRYPT_SESSION10, RT_CURRENT_USER_ATOM, RT_PERSIST_DIRECTORY_ATOM, RT_USER_EDIT_ATOM,
+    TOKEN_ENCRYPTED,
 };
 use crate::seal::Sealing;
 use crate::{BinaryHeader, Error, Result};
@@ -294,25 +295,7 @@ fn record(out: &mut Vec<u8>, ver_inst: u16, rec_type: u16, body: &[u8]) {
 
 /// The persist directory: id → offset (a later entry replaces an earlier one).
 fn directory(doc: &[u8], pd: usize, pd_end: usize) -> Result<BTreeMap<u32, usize>> {
-    const PDW: &str = "PersistDirectoryAtom";
-    let mut dir = BTreeMap::new();
-    let mut p = pd + 8;
-    while p < pd_end {
-        let w = u32_at(&doc[..pd_end], p, PDW)?;
-        let c = (w >> 20) as usize;
-        let end = p + 4 + 4 * c;
-        if end > pd_end {
-            return Err(Error::malformed(format!(
-                "{PDW}: entry at {p} runs past the atom"
-            )));
-        }
-        for i in 0..c {
-            let id = (w & 0xF_FFFF) + i as u32;
-            dir.insert(id, u32_at(doc, p + 4 + 4 * i, PDW)? as usize);
-        }
-        p = end;
-    }
-    Ok(dir)
+    Ok(directory_map(&directory_entries(doc, pd, pd_end)?))
 }
 
 /// A PersistDirectoryAtom body: runs of consecutive ids, each one entry.
