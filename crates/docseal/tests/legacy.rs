@@ -438,6 +438,23 @@ fn conform_reproduces_encrypted_ppt() {
             .map(|d| (d.structure.as_str(), d.offset));
         assert_eq!(got, want, "{file}: {:?}", report.differences);
     }
+    // A ppt docseal encrypted comes back identical, stream for stream.
+    let plain = std::fs::read(format!("{CORPUS}/fetched/msoffcrypto-tool/plain.ppt")).unwrap();
+    let mut ours = Vec::new();
+    docseal::encrypt_legacy(
+        Cursor::new(&plain),
+        &mut ours,
+        &docseal::Password::new("pw"),
+        docseal::LegacyScheme::Rc4CryptoApi,
+    )
+    .unwrap();
+    let report = docseal::conform(
+        Cursor::new(&ours),
+        &Credentials::password("pw"),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert!(report.streams_identical, "{:?}", report.differences);
     // The wrong password is named.
     let input = std::fs::read(format!("{CORPUS}/{}", ENCRYPTED_PPT[0].0)).unwrap();
     let r = docseal::conform(
