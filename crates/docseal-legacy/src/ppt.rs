@@ -152,19 +152,36 @@ impl Rh {
 }
 
 /// One PersistDirectoryEntry as found in the atom.
-struct DirEntry {
+pub(crate) struct DirEntry {
     /// Offset of the entry's header word in the stream.
     pos: usize,
     persist_id: u32,
     offsets: Vec<u32>,
 }
 
-/// Decrypts an RC4 CryptoAPI-encrypted presentation. See the module docs for what changes.
-///
-/// Errors: [`Error::WrongPassword`] when the verifier does not match; [`Error::Unsupported`]
-/// when the presentation is not encrypted or uses something else than RC4 CryptoAPI;
-/// [`Error::Malformed`] when a structure is broken (never panics on hostile input).
-pub fn decrypt_ppt(streams: &PptStreams<'_>, password: &str) -> Result<PptDecrypted> {
+/// Where the encryption structures of an encrypted presentation are (all in clear).
+pub(crate) struct Located {
+    /// UserEditAtom: offset and end.
+    pub(crate) ue: usize,
+    pub(crate) ue_end: usize,
+    /// PersistDirectoryAtom: offset and end.
+    pub(crate) pd: usize,
+    pub(crate) pd_end: usize,
+    /// The directory's entries as stored, and the resulting map id → offset.
+    entries: Vec<DirEntry>,
+    pub(crate) dir: std::collections::BTreeMap<u32, usize>,
+    /// `encryptSessionPersistIdRef`.
+    pub(crate) session_id: u32,
+    /// CryptSession10Container: offset and end.
+    pub(crate) cs: usize,
+    pub(crate) cs_end: usize,
+    /// The header it holds and its stored length (from `cs + 8`).
+    pub(crate) header: BinaryHeader,
+    pub(crate) header_len: usize,
+}
+
+/// Follows CurrentUserAtom → UserEditAtom → PersistDirectoryAtom → CryptSession10Container.
+pub(crate) fn locate(streams: &PptStreams<'_>) -> Result<Located> {
     let cu = streams.current_user;
     let doc = streams.powerpoint_document;
 
@@ -234,6 +251,43 @@ pub fn decrypt_ppt(streams: &PptStreams<'_>, password: &str) -> Result<PptDecryp
     if pd < ue_end && ue < pd_end {
         return Err(Error::malformed(format!("{PDW} overlaps the {UEW}")));
     }
+    let entries = directory_entries(doc, pd, pd_end)?;
+    let dir = directory_map(&entries);
+
+    // CryptSession10Container.
+    const CSW: &str = "CryptSession10Container";
+    let cs = *dir.get(&session_id).ok_or_else(|| {
+        Error::malformed(format!(
+            "encryptSessionPersistIdRef {session_id} is not in the persist directory"
+        ))
+    })?;
+    let rh = Rh::at(doc, cs, CSW)?;
+    if rh.rec_type != RT_CRYPT_SESSION10 {
+        return Err(Error::malformed(format!(
+            "{CSW} at {cs}: recType {:#06x}, not 0x2F14",
+            rh.rec_type
+        )));
+    }
+    let cs_end = rh.end(cs, doc.len(), CSW)?;
+    let (header, header_len) = BinaryHeader::parse(&doc[cs + 8..cs_end])?;
+    Ok(Located {
+        ue,
+        ue_end,
+        pd,
+        pd_end,
+        entries,
+        dir,
+        session_id,
+        cs,
+        cs_end,
+        header,
+        header_len,
+    })
+}
+
+/// The entries of the PersistDirectoryAtom spanning `pd..pd_end` of `doc`.
+pub(crate) fn directory_entries(doc: &[u8], pd: usize, pd_end: usize) -> Result<Vec<DirEntry>> {
+    const PDW: &str = "PersistDirectoryAtom";
     let mut entries: Vec<DirEntry> = Vec::new();
     let mut p = pd + 8;
     while p < pd_end {
@@ -257,30 +311,51 @@ pub fn decrypt_ppt(streams: &PptStreams<'_>, password: &str) -> Result<PptDecryp
         });
         p = end;
     }
-    // The directory: persist id → offset (a later pair replaces an earlier one).
-    let mut dir: std::collections::BTreeMap<u32, usize> = Default::default();
-    for e in &entries {
+    Ok(entries)
+}
+
+/// The directory: persist id → offset (a later pair replaces an earlier one).
+pub(crate) fn directory_map(entries: &[DirEntry]) -> std::collections::BTreeMap<u32, usize> {
+    let mut dir = std::collections::BTreeMap::new();
+    for e in entries {
         for (i, &o) in e.offsets.iter().enumerate() {
-            dir.insert(e.persist_id + i as u32, o as usize);
+            dir.insert(e.persist_id.wrapping_add(i as u32), o as usize);
         }
     }
+    dir
+}
 
-    // CryptSession10Container → key.
-    const CSW: &str = "CryptSession10Container";
-    let cs = *dir.get(&session_id).ok_or_else(|| {
-        Error::malformed(format!(
-            "encryptSessionPersistIdRef {session_id} is not in the persist directory"
-        ))
-    })?;
-    let rh = Rh::at(doc, cs, CSW)?;
-    if rh.rec_type != RT_CRYPT_SESSION10 {
-        return Err(Error::malformed(format!(
-            "{CSW} at {cs}: recType {:#06x}, not 0x2F14",
-            rh.rec_type
-        )));
-    }
-    let cs_end = rh.end(cs, doc.len(), CSW)?;
-    let (header, _) = BinaryHeader::parse(&doc[cs + 8..cs_end])?;
+/// The encryption header of an encrypted presentation, found without the password: the
+/// header parsed from the CryptSession10Container and its bytes as stored.
+///
+/// Errors as [`decrypt_ppt`] (but never [`Error::WrongPassword`]).
+pub fn encryption_header(streams: &PptStreams<'_>) -> Result<(BinaryHeader, Vec<u8>)> {
+    let l = locate(streams)?;
+    let raw = streams.powerpoint_document[l.cs + 8..l.cs + 8 + l.header_len].to_vec();
+    Ok((l.header, raw))
+}
+
+/// Decrypts an RC4 CryptoAPI-encrypted presentation. See the module docs for what changes.
+///
+/// Errors: [`Error::WrongPassword`] when the verifier does not match; [`Error::Unsupported`]
+/// when the presentation is not encrypted or uses something else than RC4 CryptoAPI;
+/// [`Error::Malformed`] when a structure is broken (never panics on hostile input).
+pub fn decrypt_ppt(streams: &PptStreams<'_>, password: &str) -> Result<PptDecrypted> {
+    let cu = streams.current_user;
+    let doc = streams.powerpoint_document;
+    let Located {
+        ue,
+        ue_end,
+        pd,
+        pd_end,
+        entries,
+        dir,
+        session_id,
+        cs,
+        cs_end,
+        header,
+        ..
+    } = locate(streams)?;
     let BinaryHeader::CryptoApi(header) = header else {
         return Err(Error::unsupported(
             "PowerPoint encryption header other than RC4 CryptoAPI",

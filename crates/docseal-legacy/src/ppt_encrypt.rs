@@ -12,13 +12,17 @@
 //! in `Pictures` each blip's header and fields are encrypted with a fresh `block_key(0)`
 //! keystream. Document properties stay in clear (header flags 0x0C, as in
 //! `Password_Protected-np-hello.ppt`).
+//!
+//! [`reseal_ppt`] encrypts a decrypted presentation again in place, where its original had its
+//! records (what `conform` compares with the original).
 
 use std::collections::BTreeMap;
 
-use crate::keys::Rc4;
+use crate::keys::{BinaryKey, Rc4};
 use crate::ppt::{
-    blip_fields, u32_at, Rh, RT_CRYPT_SESSION10, RT_CURRENT_USER_ATOM, RT_PERSIST_DIRECTORY_ATOM,
-    RT_USER_EDIT_ATOM, TOKEN_ENCRYPTED,
+    blip_fields, directory_entries, directory_map, locate, u32_at, PptDecrypted, PptStreams, Rh,
+    RT_CRYPT_SESSION10, RT_CURRENT_USER_ATOM, RT_PERSIST_DIRECTORY_ATOM, RT_USER_EDIT_ATOM,
+    TOKEN_ENCRYPTED,
 };
 use crate::seal::Sealing;
 use crate::{BinaryHeader, Error, Result};
@@ -128,17 +132,7 @@ pub fn encrypt_ppt(plain: &PlainPpt<'_>, sealing: &Sealing) -> Result<PptEncrypt
     // Encrypt every persist object in place (in a copy of the part before the directory).
     let mut out = doc[..pd].to_vec();
     for (&pid, &off) in &dir {
-        let h: [u8; 8] = off
-            .checked_add(8)
-            .and_then(|e| out.get(off..e))
-            .and_then(|s| s.try_into().ok())
-            .ok_or_else(|| {
-                Error::malformed(format!(
-                    "persist object {pid}: offset {off} past the objects"
-                ))
-            })?;
-        let end = Rh::parse(&h).end(off, out.len(), &format!("persist object {pid}"))?;
-        Rc4::new(&key.block_key(pid)).apply(&mut out[off..end]);
+        encrypt_record(&mut out, pid, off, key)?;
     }
 
     // CryptSession10Container, directory, UserEditAtom.
@@ -176,6 +170,118 @@ pub fn encrypt_ppt(plain: &PlainPpt<'_>, sealing: &Sealing) -> Result<PptEncrypt
     })
 }
 
+/// Encrypts the plain persist object `pid` at `off` in `out` (record header included) with one
+/// RC4 stream keyed by `block_key(pid)`.
+fn encrypt_record(out: &mut [u8], pid: u32, off: usize, key: &BinaryKey) -> Result<()> {
+    let h: [u8; 8] = off
+        .checked_add(8)
+        .and_then(|e| out.get(off..e))
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| {
+            Error::malformed(format!(
+                "persist object {pid}: offset {off} past the objects"
+            ))
+        })?;
+    let end = Rh::parse(&h).end(off, out.len(), &format!("persist object {pid}"))?;
+    Rc4::new(&key.block_key(pid)).apply(&mut out[off..end]);
+    Ok(())
+}
+
+/// Encrypts again, in place, a presentation [`crate::ppt::decrypt_ppt`] decrypted from
+/// `encrypted`: the same persist objects are encrypted with `sealing`'s key (the one that
+/// decrypted them, from [`Sealing::reuse`]), the CryptSession10Container is written back at
+/// its place from `sealing`'s header, the persist directory and UserEditAtom get their
+/// session entry back and `Current User` the encrypted `headerToken`. Nothing is copied from
+/// `encrypted` but the positions, so comparing the result with it checks every byte
+/// PowerPoint wrote. `EncryptedSummary` is not rebuilt (the caller keeps the original's).
+///
+/// Errors: [`Error::Unsupported`] for a sealing other than RC4 CryptoAPI, or a directory
+/// `decrypt_ppt` had to rewrite (the session was not the last offset of its entry);
+/// [`Error::Malformed`] when `decrypted` does not match `encrypted`'s structures.
+pub fn reseal_ppt(
+    encrypted: &PptStreams<'_>,
+    decrypted: &PptDecrypted,
+    sealing: &Sealing,
+) -> Result<PptEncrypted> {
+    let Sealing::Rc4 {
+        header: header @ BinaryHeader::CryptoApi(_),
+        key,
+    } = sealing
+    else {
+        return Err(Error::unsupported(
+            "PowerPoint encryption other than RC4 CryptoAPI",
+        ));
+    };
+    let at = locate(encrypted)?;
+    let mut out = decrypted.powerpoint_document.clone();
+    let (ue, pd, id) = (at.ue, at.pd, at.session_id);
+
+    // UserEditAtom: recLen 0x20 and encryptSessionPersistIdRef.
+    if at.ue_end > out.len() {
+        return Err(Error::malformed("decrypted PowerPoint Document too short"));
+    }
+    put(&mut out, ue + 4, 0x20);
+    put(&mut out, ue + 8 + 0x1C, id);
+
+    // PersistDirectoryAtom: the entry that ends just before the session id, followed by the
+    // session's offset (the word decryption left outside it), takes it back.
+    const PDW: &str = "PersistDirectoryAtom";
+    let pd_end = Rh::at(&out, pd, PDW)?.end(pd, out.len(), PDW)?;
+    let cs_word = u32::try_from(at.cs).map_err(too_big)?;
+    let mut p = pd + 8;
+    let mut restored = false;
+    while p < pd_end {
+        let w = u32_at(&out[..pd_end], p, PDW)?;
+        let c = w >> 20;
+        let next = p + 4 + 4 * c as usize;
+        if (w & 0xF_FFFF) + c == id && u32_at(&out[..pd_end], next, PDW).ok() == Some(cs_word) {
+            put(&mut out, p, (w & 0xF_FFFF) | ((c + 1) << 20));
+            restored = true;
+            break;
+        }
+        p = next;
+    }
+    if !restored {
+        return Err(Error::unsupported(
+            "re-encrypting a presentation whose persist directory decryption rewrote",
+        ));
+    }
+
+    // CryptSession10Container at its place.
+    let mut cs_rec = Vec::new();
+    record(&mut cs_rec, 0x000F, RT_CRYPT_SESSION10, &header.to_bytes());
+    out.get_mut(at.cs..at.cs + cs_rec.len())
+        .ok_or_else(|| Error::malformed("CryptSession10Container past the stream end"))?
+        .copy_from_slice(&cs_rec);
+
+    // The persist objects decryption decrypted.
+    for (&pid, &off) in &at.dir {
+        if pid != id {
+            encrypt_record(&mut out, pid, off, key)?;
+        }
+    }
+
+    let mut current_user = decrypted.current_user.clone();
+    if current_user.len() < 16 {
+        return Err(Error::malformed("decrypted Current User too short"));
+    }
+    put(&mut current_user, 12, TOKEN_ENCRYPTED);
+    let pictures = decrypted
+        .pictures
+        .as_deref()
+        .map(|p| encrypt_pictures(p, &key.block_key(0)))
+        .transpose()?;
+    Ok(PptEncrypted {
+        current_user,
+        powerpoint_document: out,
+        pictures,
+    })
+}
+
+fn put(b: &mut [u8], o: usize, v: u32) {
+    b[o..o + 4].copy_from_slice(&v.to_le_bytes());
+}
+
 fn too_big(_: std::num::TryFromIntError) -> Error {
     Error::malformed("PowerPoint Document stream beyond 4 GiB")
 }
@@ -189,25 +295,7 @@ fn record(out: &mut Vec<u8>, ver_inst: u16, rec_type: u16, body: &[u8]) {
 
 /// The persist directory: id → offset (a later entry replaces an earlier one).
 fn directory(doc: &[u8], pd: usize, pd_end: usize) -> Result<BTreeMap<u32, usize>> {
-    const PDW: &str = "PersistDirectoryAtom";
-    let mut dir = BTreeMap::new();
-    let mut p = pd + 8;
-    while p < pd_end {
-        let w = u32_at(&doc[..pd_end], p, PDW)?;
-        let c = (w >> 20) as usize;
-        let end = p + 4 + 4 * c;
-        if end > pd_end {
-            return Err(Error::malformed(format!(
-                "{PDW}: entry at {p} runs past the atom"
-            )));
-        }
-        for i in 0..c {
-            let id = (w & 0xF_FFFF) + i as u32;
-            dir.insert(id, u32_at(doc, p + 4 + 4 * i, PDW)? as usize);
-        }
-        p = end;
-    }
-    Ok(dir)
+    Ok(directory_map(&directory_entries(doc, pd, pd_end)?))
 }
 
 /// A PersistDirectoryAtom body: runs of consecutive ids, each one entry.

@@ -46,7 +46,8 @@ pub struct ConformReport {
     pub fat_sectors_recovered: bool,
     /// Bytes of `EncryptedPackage` ciphertext left out of the comparison: an IRM container's
     /// content needs the rights server's key, so a stand-in of the same size was encrypted in
-    /// its place (0 for password-encrypted files, whose ciphertext is compared).
+    /// its place (0 for password-encrypted files, whose ciphertext is compared). For a ppt: the
+    /// size of `EncryptedSummary`, kept from the original rather than rebuilt.
     pub ciphertext_not_compared: u64,
 }
 

@@ -256,9 +256,10 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
             let (h, _) = BinaryHeader::parse(&table).map_err(legacy_error)?;
             reuse(h, &pw)?
         }
+        "ppt" => return conform_ppt(cf, &original, &pw, limits),
         other => {
             return Err(Error::Unsupported {
-                what: format!("reproducing an Office 97-2003 .{other} (doc and xls are)"),
+                what: format!("reproducing an Office 97-2003 .{other} (doc, xls and ppt are)"),
             })
         }
     };
@@ -274,7 +275,19 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
     let replace = seal_streams(&mut plain_cf, format, &sealing)?;
     let ours = write_with(&mut plain_cf, replace)?;
 
-    let mut ours_cf = CompoundFile::open_with_limits(Cursor::new(ours.as_slice()), limits.ole())?;
+    compare(&mut cf, &ours, &original, scheme, 0, limits)
+}
+
+/// Compares every stream of `ours` with the original's, then the whole compound file.
+fn compare(
+    cf: &mut CompoundFile<Cursor<&[u8]>>,
+    ours: &[u8],
+    original: &[u8],
+    scheme: &'static str,
+    ciphertext_not_compared: u64,
+    limits: &Limits,
+) -> Result<ConformReport> {
+    let mut ours_cf = CompoundFile::open_with_limits(Cursor::new(ours), limits.ole())?;
     let mut differences = Vec::new();
     let names: Vec<String> = cf
         .entries()
@@ -284,7 +297,7 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
         .map(|e| e.name.clone())
         .collect();
     for name in names {
-        let (Some(a), Some(b)) = (read(&mut ours_cf, &name)?, read(&mut cf, &name)?) else {
+        let (Some(a), Some(b)) = (read(&mut ours_cf, &name)?, read(cf, &name)?) else {
             continue;
         };
         if let Some(d) = first_difference(&name, &a.1, &b.1) {
@@ -292,7 +305,7 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
         }
     }
     let streams_identical = differences.is_empty();
-    let container = first_difference("compound file", &ours, &original);
+    let container = first_difference("compound file", ours, original);
     let container_identical = container.is_none();
     differences.extend(container);
     Ok(ConformReport {
@@ -304,8 +317,55 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
         // no era rule describes.
         layout: None,
         fat_sectors_recovered: false,
-        ciphertext_not_compared: 0,
+        ciphertext_not_compared,
     })
+}
+
+/// Reproduces an RC4 CryptoAPI ppt in place: decrypts it, encrypts the same records again with
+/// the recovered key and header ([`docseal_legacy::ppt_encrypt::reseal_ppt`]) into a copy of
+/// the original compound file, and compares. `EncryptedSummary` (encrypted document
+/// properties) is not rebuilt: the copy keeps the original's, and its size is reported in
+/// `ciphertext_not_compared`.
+fn conform_ppt(
+    mut cf: CompoundFile<Cursor<&[u8]>>,
+    original: &[u8],
+    pw: &str,
+    limits: &Limits,
+) -> Result<ConformReport> {
+    use docseal_legacy::ppt::{decrypt_ppt, encryption_header, PptStreams};
+    let (cu_id, cu) = read(&mut cf, "Current User")?
+        .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
+    let (doc_id, doc) = read(&mut cf, "PowerPoint Document")?
+        .ok_or_else(|| Error::malformed("PowerPoint file", "no PowerPoint Document stream"))?;
+    let pictures = read(&mut cf, "Pictures")?;
+    let summary = read(&mut cf, "EncryptedSummary")?;
+    let streams = PptStreams {
+        current_user: &cu,
+        powerpoint_document: &doc,
+        pictures: pictures.as_ref().map(|(_, p)| p.as_slice()),
+        encrypted_summary: summary.as_ref().map(|(_, s)| s.as_slice()),
+    };
+    let header = match encryption_header(&streams) {
+        Ok((h, _)) => h,
+        // WPS writes the plain headerToken on encrypted files: the UserEditAtom decides.
+        Err(_) if crate::legacy::protection(&mut cf, "ppt")?["encrypted"] != true => {
+            return Err(Error::NotEncrypted)
+        }
+        Err(e) => return Err(legacy_error(e)),
+    };
+    let (sealing, scheme) = reuse(header, pw)?;
+    let plain = decrypt_ppt(&streams, pw).map_err(legacy_error)?;
+    let again = docseal_legacy::ppt_encrypt::reseal_ppt(&streams, &plain, &sealing)
+        .map_err(legacy_error)?;
+    let mut replace = HashMap::new();
+    replace.insert(cu_id, again.current_user);
+    replace.insert(doc_id, again.powerpoint_document);
+    if let (Some((id, _)), Some(p)) = (&pictures, again.pictures) {
+        replace.insert(*id, p);
+    }
+    let ours = write_with(&mut cf, replace)?;
+    let not_compared = summary.map_or(0, |(_, s)| s.len() as u64);
+    compare(&mut cf, &ours, original, scheme, not_compared, limits)
 }
 
 fn reuse(header: BinaryHeader, pw: &str) -> Result<(Sealing, &'static str)> {

@@ -15,7 +15,7 @@ use crate::{Error, Finding, Limits, Result};
 /// Largest binary stream read into memory.
 const MAX_STREAM: u64 = 1 << 30;
 
-/// The scheme of an encrypted doc/xls (`None` for XOR) or why it cannot be told.
+/// The scheme of an encrypted doc/xls/ppt (`None` for XOR) or why it cannot be told.
 enum Found {
     Xor,
     Header(BinaryHeader, Vec<u8>),
@@ -63,13 +63,32 @@ fn found<R: Read + Seek>(cf: &mut CompoundFile<R>, format: &str) -> Result<Found
                 Some(_) => Ok(Found::Xor),
             }
         }
+        "ppt" => {
+            // WPS writes the plain headerToken on encrypted files: the UserEditAtom decides.
+            let token_says = crate::legacy::protection(cf, "ppt")?["encrypted"] == true;
+            let cu = read(cf, "Current User")?
+                .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
+            let doc = read(cf, "PowerPoint Document")?.ok_or_else(|| {
+                Error::malformed("PowerPoint file", "no PowerPoint Document stream")
+            })?;
+            match docseal_legacy::ppt::encryption_header(&docseal_legacy::ppt::PptStreams {
+                current_user: &cu,
+                powerpoint_document: &doc,
+                pictures: None,
+                encrypted_summary: None,
+            }) {
+                Ok((h, stored)) => Ok(Found::Header(h, stored)),
+                Err(_) if !token_says => Err(Error::NotEncrypted),
+                Err(e) => Err(legacy_error(e)),
+            }
+        }
         other => Err(Error::Unsupported {
-            what: format!("linting an Office 97-2003 .{other} (doc and xls are linted)"),
+            what: format!("linting an Office 97-2003 .{other} (doc, xls and ppt are linted)"),
         }),
     }
 }
 
-/// Lints an encrypted doc or xls.
+/// Lints an encrypted doc, xls or ppt.
 pub(crate) fn lint_legacy<R: Read + Seek>(
     input: R,
     format: &str,
