@@ -351,7 +351,10 @@ fn lint_covers_office_97_2003_schemes() {
         LegacyScheme::Rc4CryptoApi,
     )
     .unwrap();
-    let needle: Vec<u8> = "Enhanced".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let needle: Vec<u8> = "Enhanced"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
     let at = out
         .windows(needle.len())
         .position(|w| w == needle)
