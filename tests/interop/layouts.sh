@@ -49,7 +49,9 @@ for era in office2007 office2010 office2013; do
         if r=$(olefile_check "$f" 2>&1); then ok "olefile reads $era $scheme $plain: $r"
         else bad "olefile on $era $scheme $plain: $(echo "$r" | tail -c 300)"; fi
       fi
-      if r=$("$DOCSEAL_BIN" lint "$f" 2>&1) && echo "$r" | grep -q "^layout: .*$era"; then
+      # Exit 9 is "findings": the spin count of 1000 is weaker-than-office, which is expected.
+      rc=0; r=$("$DOCSEAL_BIN" lint "$f" 2>&1) || rc=$?
+      if { [ "$rc" = 0 ] || [ "$rc" = 9 ]; } && echo "$r" | grep -q "^layout: .*$era"; then
         ok "lint names $era for $scheme $plain"
       else bad "lint on $era $scheme $plain: $(echo "$r" | head -c 300)"; fi
     done

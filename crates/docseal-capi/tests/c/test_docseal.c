@@ -107,8 +107,9 @@ static void test_options(void) {
     EXPECT(0, docseal_encrypt_options_set(o, "label_name", "Confidential"));
     EXPECT(2, docseal_encrypt_options_set(o, "colour", "red"));
     check(strstr(docseal_last_error(), "colour") != NULL, "unknown key named: %s", docseal_last_error());
-    EXPECT(2, docseal_encrypt_options_set(o, "cipher", "des"));
-    EXPECT(2, docseal_encrypt_options_set(o, "hash", "md5"));
+    EXPECT(2, docseal_encrypt_options_set(o, "cipher", "serpent"));
+    EXPECT(2, docseal_encrypt_options_set(o, "hash", "sha3-256"));
+    EXPECT(2, docseal_encrypt_options_set(o, "chaining", "ecb"));
     EXPECT(2, docseal_encrypt_options_set(o, "spin_count", "many"));
     EXPECT(2, docseal_encrypt_options_set(o, "spin_count", "10000001"));
     EXPECT(2, docseal_encrypt_options_set(o, "scheme", "rc4"));
