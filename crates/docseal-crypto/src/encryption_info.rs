@@ -1,5 +1,7 @@
 //! [MS-OFFCRYPTO] 2.3.4.5–2.3.4.10: the `EncryptionInfo` stream and its version header.
 
+use docseal_bytes::Reader;
+
 use crate::agile_info::{AgileEncryptionInfo, XmlLimits};
 use crate::error::{malformed, unsupported, Result};
 use crate::standard::StandardEncryptionInfo;
@@ -27,8 +29,8 @@ impl EncryptionInfo {
                 format!("{} bytes, shorter than the version header", bytes.len()),
             ));
         }
-        let major = u16::from_le_bytes([bytes[0], bytes[1]]);
-        let minor = u16::from_le_bytes([bytes[2], bytes[3]]);
+        let mut r = Reader::new(bytes, "EncryptionInfo");
+        let (major, minor) = (r.u16()?, r.u16()?);
         match (major, minor) {
             (4, 4) => Ok(EncryptionInfo::Agile(AgileEncryptionInfo::parse_xml(
                 &bytes[8..],
@@ -66,7 +68,7 @@ impl EncryptionInfo {
 /// The CSP name of an Extensible `EncryptionInfo` (2.3.4.6: version, flags, header size, then
 /// an EncryptionHeader whose CSPName names the extensible module), if it reads.
 fn extensible_provider(bytes: &[u8]) -> Option<String> {
-    let header_size = u32::from_le_bytes(bytes.get(8..12)?.try_into().ok()?) as usize;
+    let header_size = docseal_bytes::u32_at(bytes, 8, "EncryptionInfo").ok()? as usize;
     let header = bytes.get(12..12usize.checked_add(header_size)?)?;
     let name: Vec<u16> = header
         .get(32..)?

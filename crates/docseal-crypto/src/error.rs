@@ -67,6 +67,15 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<docseal_bytes::Malformed> for Error {
+    fn from(e: docseal_bytes::Malformed) -> Self {
+        Error::Malformed {
+            structure: e.structure,
+            detail: e.detail,
+        }
+    }
+}
+
 impl From<Error> for io::Error {
     fn from(e: Error) -> Self {
         let kind = match e {

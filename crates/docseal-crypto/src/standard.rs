@@ -4,6 +4,8 @@
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use docseal_bytes::Reader;
+
 use crate::algorithm::AesKey;
 use crate::error::{malformed, unsupported, Error, Result};
 use crate::{HashAlgorithm, Password, Rng};
@@ -60,67 +62,59 @@ pub struct StandardEncryptionInfo {
     pub encrypted_verifier_hash: Vec<u8>,
 }
 
-fn u32_at(b: &[u8], o: usize) -> Result<u32> {
-    b.get(o..o + 4)
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        .ok_or_else(|| {
-            malformed(
-                "EncryptionInfo (Standard)",
-                format!("truncated at offset {o}"),
-            )
-        })
-}
-
 impl StandardEncryptionInfo {
     /// Parses the whole stream (version header included).
     pub fn parse(b: &[u8]) -> Result<StandardEncryptionInfo> {
         const S: &str = "EncryptionInfo (Standard)";
-        let major = u16::from_le_bytes([b[0], b[1]]);
-        let minor = u16::from_le_bytes([b[2], b[3]]);
-        let flags = u32_at(b, 4)?;
-        let header_size = u32_at(b, 8)? as usize;
+        let mut r = Reader::new(b, S);
+        let major = r.u16()?;
+        let minor = r.u16()?;
+        let flags = r.u32()?;
+        let header_size = r.u32()? as usize;
         if !(32..=b.len().saturating_sub(12)).contains(&header_size) {
             return Err(malformed(S, format!("header size {header_size}")));
         }
-        let h = &b[12..12 + header_size];
-        let csp_raw: Vec<u16> = h[32..]
+        let mut h = Reader::new(r.take(header_size)?, S);
+        let header_flags = h.u32()?;
+        let size_extra = h.u32()?;
+        let alg_id = h.u32()?;
+        let alg_id_hash = h.u32()?;
+        let key_size = h.u32()?;
+        let provider_type = h.u32()?;
+        let reserved1 = h.u32()?;
+        let reserved2 = h.u32()?;
+        let csp_raw: Vec<u16> = h
+            .rest()
             .chunks_exact(2)
             .map(|c| u16::from_le_bytes([c[0], c[1]]))
             .collect();
         let end = csp_raw.iter().position(|&u| u == 0);
         let csp_name = String::from_utf16_lossy(&csp_raw[..end.unwrap_or(csp_raw.len())]);
-        let v = &b[12 + header_size..];
-        let salt_size = u32_at(v, 0)? as usize;
+        let salt_size = r.u32()? as usize;
         if salt_size != 16 {
             return Err(malformed(S, format!("verifier salt size {salt_size}")));
         }
-        let salt = v
-            .get(4..20)
-            .ok_or_else(|| malformed(S, "truncated verifier"))?
-            .to_vec();
-        let encrypted_verifier = v
-            .get(20..36)
-            .ok_or_else(|| malformed(S, "truncated verifier"))?
-            .to_vec();
-        let verifier_hash_size = u32_at(v, 36)?;
-        let alg_id = u32_at(h, 8)?;
+        let truncated = |what: &'static str| move |_: docseal_bytes::Malformed| malformed(S, what);
+        let salt = r.take(16).map_err(truncated("truncated verifier"))?.to_vec();
+        let encrypted_verifier = r.take(16).map_err(truncated("truncated verifier"))?.to_vec();
+        let verifier_hash_size = r.u32()?;
         let hash_len = if alg_id == ALG_RC4 { 20 } else { 32 };
-        let encrypted_verifier_hash = v
-            .get(40..40 + hash_len)
-            .ok_or_else(|| malformed(S, "truncated verifier hash"))?
+        let encrypted_verifier_hash = r
+            .take(hash_len)
+            .map_err(truncated("truncated verifier hash"))?
             .to_vec();
         Ok(StandardEncryptionInfo {
             major,
             minor,
             flags,
-            header_flags: u32_at(h, 0)?,
-            size_extra: u32_at(h, 4)?,
+            header_flags,
+            size_extra,
             alg_id,
-            alg_id_hash: u32_at(h, 12)?,
-            key_size: u32_at(h, 16)?,
-            provider_type: u32_at(h, 20)?,
-            reserved1: u32_at(h, 24)?,
-            reserved2: u32_at(h, 28)?,
+            alg_id_hash,
+            key_size,
+            provider_type,
+            reserved1,
+            reserved2,
             csp_name,
             csp_name_terminated: end.is_some(),
             salt,

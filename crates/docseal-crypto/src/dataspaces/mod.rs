@@ -1,108 +1,20 @@
-//! [MS-OFFCRYPTO] 2.1: the `\x06DataSpaces` storage records, parsed and serialized.
+//! [MS-OFFCRYPTO] 2.1: the `\x06DataSpaces` storage records, parsed and serialized, and
+//! ([`lp`]) the length-prefixed strings they and the IRM records are made of.
 
-use crate::error::{malformed, Result};
+pub mod lp;
 
-/// Reads little-endian fields with bounds checks.
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    structure: &'static str,
-}
+use docseal_bytes::{PutLe, Reader};
 
-impl<'a> Cursor<'a> {
-    fn new(bytes: &'a [u8], structure: &'static str) -> Self {
-        Cursor {
-            bytes,
-            pos: 0,
-            structure,
-        }
-    }
+use crate::error::{malformed, Error, Result};
+pub use lp::{put_unicode, put_utf8};
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or_else(|| {
-                malformed(
-                    self.structure,
-                    format!("truncated: {n} bytes wanted at offset {}", self.pos),
-                )
-            })?;
-        let s = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-
-    fn u32(&mut self) -> Result<u32> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn u16(&mut self) -> Result<u16> {
-        let b = self.take(2)?;
-        Ok(u16::from_le_bytes([b[0], b[1]]))
-    }
-
-    /// UNICODE-LP-P4.
-    fn unicode(&mut self) -> Result<String> {
-        let len = self.u32()? as usize;
-        if len % 2 != 0 {
-            return Err(malformed(
-                self.structure,
-                format!("odd UNICODE-LP-P4 length {len}"),
-            ));
-        }
-        let b = self.take(len)?;
-        let units: Vec<u16> = b
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect();
-        if len % 4 != 0 {
-            self.take(2)?;
-        }
-        Ok(String::from_utf16_lossy(&units))
-    }
-
-    /// UTF-8-LP-P4; length 0 is the null string.
-    fn utf8(&mut self) -> Result<Option<String>> {
-        let len = self.u32()? as usize;
-        if len == 0 {
-            return Ok(None);
-        }
-        let b = self.take(len)?;
-        self.take((4 - len % 4) % 4)?;
-        Ok(Some(String::from_utf8_lossy(b).into_owned()))
-    }
-
-    fn version(&mut self) -> Result<(u16, u16)> {
-        Ok((self.u16()?, self.u16()?))
-    }
-}
-
-/// Appends a UNICODE-LP-P4 string.
-pub fn put_unicode(out: &mut Vec<u8>, s: &str) {
-    let units: Vec<u16> = s.encode_utf16().collect();
-    out.extend_from_slice(&((units.len() * 2) as u32).to_le_bytes());
-    for u in units {
-        out.extend_from_slice(&u.to_le_bytes());
-    }
-    if out.len() % 4 != 0 {
-        out.extend_from_slice(&[0, 0]);
-    }
-}
-
-/// Appends a UTF-8-LP-P4 string (`None`: the 4-byte null string).
-pub fn put_utf8(out: &mut Vec<u8>, s: Option<&str>) {
-    let b = s.unwrap_or("").as_bytes();
-    out.extend_from_slice(&(b.len() as u32).to_le_bytes());
-    out.extend_from_slice(b);
-    out.resize(out.len() + (4 - b.len() % 4) % 4, 0);
+fn read_version(r: &mut Reader<'_>) -> Result<(u16, u16)> {
+    Ok((r.u16()?, r.u16()?))
 }
 
 fn put_version(out: &mut Vec<u8>, v: (u16, u16)) {
-    out.extend_from_slice(&v.0.to_le_bytes());
-    out.extend_from_slice(&v.1.to_le_bytes());
+    out.put_u16(v.0);
+    out.put_u16(v.1);
 }
 
 /// 2.1.5 DataSpaceVersionInfo (`\x06DataSpaces/Version`).
@@ -126,10 +38,10 @@ impl Default for DataSpaceVersionInfo {
 impl DataSpaceVersionInfo {
     /// Parses the stream.
     pub fn parse(b: &[u8]) -> Result<Self> {
-        let mut c = Cursor::new(b, "DataSpaces Version");
+        let mut c = Reader::new(b, "DataSpaces Version");
         Ok(DataSpaceVersionInfo {
-            feature: c.unicode()?,
-            versions: [c.version()?, c.version()?, c.version()?],
+            feature: lp::read_unicode(&mut c)?,
+            versions: [read_version(&mut c)?, read_version(&mut c)?, read_version(&mut c)?],
         })
     }
 
@@ -163,7 +75,7 @@ pub struct DataSpaceMap {
 impl DataSpaceMap {
     /// Parses the stream; counts are bounded by the stream length.
     pub fn parse(b: &[u8]) -> Result<Self> {
-        let mut c = Cursor::new(b, "DataSpaceMap");
+        let mut c = Reader::new(b, "DataSpaceMap");
         let header_len = c.u32()?;
         if header_len != 8 {
             return Err(malformed(
@@ -180,7 +92,7 @@ impl DataSpaceMap {
         }
         let mut entries = Vec::with_capacity(count);
         for _ in 0..count {
-            let start = c.pos;
+            let start = c.position();
             let len = c.u32()? as usize;
             let ncomp = c.u32()? as usize;
             if ncomp > b.len() / 8 {
@@ -192,13 +104,13 @@ impl DataSpaceMap {
             let mut components = Vec::with_capacity(ncomp);
             for _ in 0..ncomp {
                 let kind = c.u32()?;
-                components.push((kind, c.unicode()?));
+                components.push((kind, lp::read_unicode(&mut c)?));
             }
-            let data_space_name = c.unicode()?;
-            if c.pos - start != len {
+            let data_space_name = lp::read_unicode(&mut c)?;
+            if c.position() - start != len {
                 return Err(malformed(
                     "DataSpaceMap",
-                    format!("entry length {len} but {} bytes used", c.pos - start),
+                    format!("entry length {len} but {} bytes used", c.position() - start),
                 ));
             }
             entries.push(DataSpaceMapEntry {
@@ -212,17 +124,17 @@ impl DataSpaceMap {
     /// Serializes it.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        out.extend_from_slice(&8u32.to_le_bytes());
-        out.extend_from_slice(&(self.entries.len() as u32).to_le_bytes());
+        out.put_u32(8);
+        out.put_u32(self.entries.len() as u32);
         for e in &self.entries {
             let mut body = Vec::new();
-            body.extend_from_slice(&(e.components.len() as u32).to_le_bytes());
+            body.put_u32(e.components.len() as u32);
             for (kind, name) in &e.components {
-                body.extend_from_slice(&kind.to_le_bytes());
+                body.put_u32(*kind);
                 put_unicode(&mut body, name);
             }
             put_unicode(&mut body, &e.data_space_name);
-            out.extend_from_slice(&((body.len() + 4) as u32).to_le_bytes());
+            out.put_u32((body.len() + 4) as u32);
             out.extend_from_slice(&body);
         }
         out
@@ -239,7 +151,7 @@ pub struct DataSpaceDefinition {
 impl DataSpaceDefinition {
     /// Parses the stream.
     pub fn parse(b: &[u8]) -> Result<Self> {
-        let mut c = Cursor::new(b, "DataSpaceDefinition");
+        let mut c = Reader::new(b, "DataSpaceDefinition");
         let header_len = c.u32()?;
         if header_len != 8 {
             return Err(malformed(
@@ -254,15 +166,16 @@ impl DataSpaceDefinition {
                 format!("{count} transforms"),
             ));
         }
-        let transforms = (0..count).map(|_| c.unicode()).collect::<Result<_>>()?;
+        let transforms = (0..count).map(|_| lp::read_unicode(&mut c).map_err(Error::from))
+            .collect::<Result<_>>()?;
         Ok(DataSpaceDefinition { transforms })
     }
 
     /// Serializes it.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        out.extend_from_slice(&8u32.to_le_bytes());
-        out.extend_from_slice(&(self.transforms.len() as u32).to_le_bytes());
+        out.put_u32(8);
+        out.put_u32(self.transforms.len() as u32);
         for t in &self.transforms {
             put_unicode(&mut out, t);
         }
@@ -297,22 +210,22 @@ pub const DRM_TRANSFORM_ID: &str = "{C73DFACD-061F-43B0-8B64-0C620D2A8B50}";
 impl TransformInfo {
     /// Parses a `\x06Primary` stream.
     pub fn parse(b: &[u8]) -> Result<Self> {
-        let mut c = Cursor::new(b, "TransformInfo \\x06Primary");
+        let mut c = Reader::new(b, "TransformInfo \\x06Primary");
         let transform_len = c.u32()? as usize;
         let transform_type = c.u32()?;
-        let id = c.unicode()?;
+        let id = lp::read_unicode(&mut c)?;
         // Office 2007 counted TransformLength differently (0x6C); keep what was written.
-        let declared_length = (c.pos != transform_len).then_some(transform_len as u32);
+        let declared_length = (c.position() != transform_len).then_some(transform_len as u32);
         if transform_len > b.len() {
             return Err(malformed(
                 "TransformInfo \\x06Primary",
                 format!("TransformLength {transform_len} beyond the stream"),
             ));
         }
-        let name = c.unicode()?;
-        let versions = [c.version()?, c.version()?, c.version()?];
+        let name = lp::read_unicode(&mut c)?;
+        let versions = [read_version(&mut c)?, read_version(&mut c)?, read_version(&mut c)?];
         let encryption = if id.eq_ignore_ascii_case(STRONG_ENCRYPTION_TRANSFORM_ID) {
-            Some((c.utf8()?, c.u32()?, c.u32()?, c.u32()?))
+            Some((lp::read_utf8(&mut c)?, c.u32()?, c.u32()?, c.u32()?))
         } else {
             None
         };
@@ -322,7 +235,7 @@ impl TransformInfo {
             name,
             versions,
             encryption,
-            rest: b[c.pos..].to_vec(),
+            rest: b[c.position()..].to_vec(),
             declared_length,
         })
     }
@@ -333,8 +246,8 @@ impl TransformInfo {
         put_unicode(&mut id, &self.id);
         let mut out = Vec::new();
         let length = self.declared_length.unwrap_or((8 + id.len()) as u32);
-        out.extend_from_slice(&length.to_le_bytes());
-        out.extend_from_slice(&self.transform_type.to_le_bytes());
+        out.put_u32(length);
+        out.put_u32(self.transform_type);
         out.extend_from_slice(&id);
         put_unicode(&mut out, &self.name);
         for v in self.versions {
@@ -342,9 +255,9 @@ impl TransformInfo {
         }
         if let Some((name, block, mode, reserved)) = &self.encryption {
             put_utf8(&mut out, name.as_deref());
-            out.extend_from_slice(&block.to_le_bytes());
-            out.extend_from_slice(&mode.to_le_bytes());
-            out.extend_from_slice(&reserved.to_le_bytes());
+            out.put_u32(*block);
+            out.put_u32(*mode);
+            out.put_u32(*reserved);
         }
         out.extend_from_slice(&self.rest);
         out
