@@ -95,8 +95,14 @@ impl StandardEncryptionInfo {
             return Err(malformed(S, format!("verifier salt size {salt_size}")));
         }
         let truncated = |what: &'static str| move |_: docseal_bytes::Malformed| malformed(S, what);
-        let salt = r.take(16).map_err(truncated("truncated verifier"))?.to_vec();
-        let encrypted_verifier = r.take(16).map_err(truncated("truncated verifier"))?.to_vec();
+        let salt = r
+            .take(16)
+            .map_err(truncated("truncated verifier"))?
+            .to_vec();
+        let encrypted_verifier = r
+            .take(16)
+            .map_err(truncated("truncated verifier"))?
+            .to_vec();
         let verifier_hash_size = r.u32()?;
         let hash_len = if alg_id == ALG_RC4 { 20 } else { 32 };
         let encrypted_verifier_hash = r

@@ -34,6 +34,17 @@ impl Error {
     }
 }
 
+/// The length of a UTF-8-LP-P4 body as its u32 prefix, or `LimitExceeded { what }`.
+pub(crate) fn length_u32(len: usize, what: &'static str) -> Result<u32> {
+    u32::try_from(len).map_err(|_| Error::LimitExceeded { what })
+}
+
+impl From<docseal_bytes::Malformed> for Error {
+    fn from(e: docseal_bytes::Malformed) -> Self {
+        Error::malformed(e.to_string())
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

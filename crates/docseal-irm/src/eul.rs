@@ -4,9 +4,10 @@
 use base64::Engine as _;
 
 use crate::license::{certificate_texts, decode_certificate, license_text, utf16le};
-use crate::lp::{self, Reader};
 use crate::xml::{self, Budget};
 use crate::{Error, Result, XmlLimits, XrmlDocument};
+use docseal_bytes::Reader;
+use docseal_crypto::dataspaces::lp;
 
 const WHAT: &str = "end-user licence";
 
@@ -56,7 +57,7 @@ impl EndUserLicense {
         let id_string = base64::engine::general_purpose::STANDARD.encode(units);
         let (body, bom) = lp::strip_bom(&xml);
         let certificate_count = count_certificates(body, limits)?;
-        lp::lp_len(xml.len(), "end-user licence length")?;
+        crate::error::length_u32(xml.len(), "end-user licence length")?;
         Ok(EndUserLicense {
             id_string,
             license_id: Some(license_id.to_string()),
@@ -72,22 +73,24 @@ impl EndUserLicense {
     /// [`documents`](Self::documents)).
     pub fn parse(bytes: &[u8], limits: &XmlLimits) -> Result<EndUserLicense> {
         let mut r = Reader::new(bytes, WHAT);
-        let header_len = r.u32("EndUserLicenseHeader Length")?;
-        let (id, _) = r.utf8_lp_p4("ID_String", false)?;
-        if header_len as usize != r.pos() {
-            return Err(r.err(format_args!(
+        let header_len = r
+            .u32()
+            .map_err(|e| e.in_field("EndUserLicenseHeader Length"))?;
+        let (id, _) = lp::read_utf8_strict(&mut r, "ID_String", false)?;
+        if header_len as usize != r.position() {
+            return Err(Error::from(r.malformed(format!(
                 "EndUserLicenseHeader Length {header_len}, but the header is {} bytes",
-                r.pos()
-            )));
+                r.position()
+            ))));
         }
         let id_string = std::str::from_utf8(id)
-            .map_err(|e| r.err(format_args!("ID_String is not UTF-8 ({e})")))?
+            .map_err(|e| Error::from(r.malformed(format!("ID_String is not UTF-8 ({e})"))))?
             .to_string();
-        let (body, padded) = r.utf8_lp_p4("certificate chain", true)?;
+        let (body, padded) = lp::read_utf8_strict(&mut r, "certificate chain", true)?;
         r.finish()?;
         let (xml, bom) = lp::strip_bom(body);
         if xml.is_empty() {
-            return Err(r.err("empty licence"));
+            return Err(Error::from(r.malformed("empty licence")));
         }
         let certificate_count = count_certificates(xml, limits)?;
         let license_id = base64::engine::general_purpose::STANDARD
@@ -110,13 +113,13 @@ impl EndUserLicense {
         let id = self.id_string.as_bytes();
         let header_len = 8 + id.len() + (4 - id.len() % 4) % 4;
         out.extend_from_slice(&(header_len as u32).to_le_bytes());
-        lp::put_utf8_lp_p4(&mut out, id, true);
+        lp::put_utf8_bytes(&mut out, id, true);
         let mut body = Vec::with_capacity(self.xml.len() + 3);
         if self.bom {
             body.extend_from_slice(lp::BOM);
         }
         body.extend_from_slice(&self.xml);
-        lp::put_utf8_lp_p4(&mut out, &body, self.padded);
+        lp::put_utf8_bytes(&mut out, &body, self.padded);
         out
     }
 

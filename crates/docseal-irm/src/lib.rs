@@ -59,7 +59,6 @@ mod dataspaces;
 mod error;
 mod eul;
 pub mod license;
-mod lp;
 pub mod property_hash;
 pub mod test_provider;
 mod transform;

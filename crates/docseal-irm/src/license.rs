@@ -353,7 +353,7 @@ pub(crate) fn license_text<'a>(bytes: &'a [u8], limits: &XmlLimits) -> Result<&'
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Error::unsupported("licence in UTF-16"));
     }
-    let (bytes, _) = crate::lp::strip_bom(bytes);
+    let (bytes, _) = docseal_crypto::dataspaces::lp::strip_bom(bytes);
     std::str::from_utf8(bytes).map_err(|e| Error::malformed(format!("licence: not UTF-8 ({e})")))
 }
 

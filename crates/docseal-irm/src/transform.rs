@@ -3,8 +3,9 @@
 
 use docseal_crypto::dataspaces::{TransformInfo, DRM_TRANSFORM_ID};
 
-use crate::lp::{self, Reader};
 use crate::{Error, Result};
+use docseal_bytes::Reader;
+use docseal_crypto::dataspaces::lp;
 
 /// `TransformName` of the DRM transform.
 pub const DRM_TRANSFORM_NAME: &str = "Microsoft.Metadata.DRMTransform";
@@ -70,7 +71,7 @@ impl IrmTransformInfo {
         if license.is_empty() {
             return Err(Error::malformed(format!("{WHAT}: empty licence")));
         }
-        lp::lp_len(license.len(), "XrML licence length")?;
+        crate::error::length_u32(license.len(), "XrML licence length")?;
         Ok(IrmTransformInfo {
             header: drm_header(),
             license,
@@ -88,15 +89,17 @@ impl IrmTransformInfo {
         check_header(&header, &bytes[..header_len])?;
 
         let mut r = Reader::new(&rest, WHAT);
-        let ext = r.u32("ExtensibilityHeader")?;
+        let ext = r.u32().map_err(|e| e.in_field("ExtensibilityHeader"))?;
         if ext != EXTENSIBILITY_LENGTH {
-            return Err(r.err(format_args!("ExtensibilityHeader length {ext}, not 4")));
+            return Err(Error::from(
+                r.malformed(format!("ExtensibilityHeader length {ext}, not 4")),
+            ));
         }
-        let (body, padded) = r.utf8_lp_p4("XrMLLicense", true)?;
+        let (body, padded) = lp::read_utf8_strict(&mut r, "XrMLLicense", true)?;
         r.finish()?;
         let (license, bom) = lp::strip_bom(body);
         if license.is_empty() {
-            return Err(r.err("empty XrMLLicense"));
+            return Err(Error::from(r.malformed("empty XrMLLicense")));
         }
         Ok(IrmTransformInfo {
             header,
@@ -120,7 +123,7 @@ impl IrmTransformInfo {
             body.extend_from_slice(lp::BOM);
         }
         body.extend_from_slice(&self.license);
-        lp::put_utf8_lp_p4(&mut out, &body, self.padded);
+        lp::put_utf8_bytes(&mut out, &body, self.padded);
         out
     }
 

@@ -110,7 +110,13 @@ mod tests {
 
     #[test]
     fn unicode_round_trip_and_padding() {
-        for s in ["", "a", "ab", "Microsoft.Container.DataSpaces", "pässwörd🔒"] {
+        for s in [
+            "",
+            "a",
+            "ab",
+            "Microsoft.Container.DataSpaces",
+            "pässwörd🔒",
+        ] {
             let mut out = Vec::new();
             put_unicode(&mut out, s);
             assert_eq!(out.len() % 4, 0);
@@ -127,11 +133,17 @@ mod tests {
         let mut out = Vec::new();
         put_utf8_bytes(&mut out, b"abc", true);
         let mut r = Reader::new(&out, "t");
-        assert_eq!(read_utf8_strict(&mut r, "f", false).unwrap(), (&b"abc"[..], true));
+        assert_eq!(
+            read_utf8_strict(&mut r, "f", false).unwrap(),
+            (&b"abc"[..], true)
+        );
         let mut unpadded = Vec::new();
         put_utf8_bytes(&mut unpadded, b"abc", false);
         let mut r = Reader::new(&unpadded, "t");
-        assert_eq!(read_utf8_strict(&mut r, "f", true).unwrap(), (&b"abc"[..], false));
+        assert_eq!(
+            read_utf8_strict(&mut r, "f", true).unwrap(),
+            (&b"abc"[..], false)
+        );
         let mut r = Reader::new(&unpadded, "t");
         let e = read_utf8_strict(&mut r, "f", false).unwrap_err();
         assert!(e.detail.starts_with("f: truncated"), "{e}");

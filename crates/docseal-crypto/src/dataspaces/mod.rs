@@ -41,7 +41,11 @@ impl DataSpaceVersionInfo {
         let mut c = Reader::new(b, "DataSpaces Version");
         Ok(DataSpaceVersionInfo {
             feature: lp::read_unicode(&mut c)?,
-            versions: [read_version(&mut c)?, read_version(&mut c)?, read_version(&mut c)?],
+            versions: [
+                read_version(&mut c)?,
+                read_version(&mut c)?,
+                read_version(&mut c)?,
+            ],
         })
     }
 
@@ -166,7 +170,8 @@ impl DataSpaceDefinition {
                 format!("{count} transforms"),
             ));
         }
-        let transforms = (0..count).map(|_| lp::read_unicode(&mut c).map_err(Error::from))
+        let transforms = (0..count)
+            .map(|_| lp::read_unicode(&mut c).map_err(Error::from))
             .collect::<Result<_>>()?;
         Ok(DataSpaceDefinition { transforms })
     }
@@ -223,7 +228,11 @@ impl TransformInfo {
             ));
         }
         let name = lp::read_unicode(&mut c)?;
-        let versions = [read_version(&mut c)?, read_version(&mut c)?, read_version(&mut c)?];
+        let versions = [
+            read_version(&mut c)?,
+            read_version(&mut c)?,
+            read_version(&mut c)?,
+        ];
         let encryption = if id.eq_ignore_ascii_case(STRONG_ENCRYPTION_TRANSFORM_ID) {
             Some((lp::read_utf8(&mut c)?, c.u32()?, c.u32()?, c.u32()?))
         } else {
