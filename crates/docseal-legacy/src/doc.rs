@@ -40,6 +40,8 @@
 //! which is its own inverse. Checked on `2003-Test-weak-XOR_….doc` (Word 2003), whose text,
 //! styles and fonts come out readable; msoffcrypto-tool 6.1 cannot decrypt it.
 
+use docseal_bytes::{u16_at, u32_at};
+
 use crate::keys::{self, BinaryHeader};
 use crate::{Error, Result};
 
@@ -80,20 +82,20 @@ impl DocFib {
                 word_document.len()
             ))
         })?;
-        let u16_at = |o: usize| u16::from_le_bytes([fib[o], fib[o + 1]]);
-        let ident = u16_at(0);
+        let u16_at = |o: usize| u16_at(fib, o, "FibBase");
+        let ident = u16_at(0)?;
         if ident != W_IDENT {
             return Err(Error::malformed(format!(
                 "FibBase.wIdent {ident:#06x}, not 0xa5ec (not a Word binary document)"
             )));
         }
-        let flags = u16_at(10);
+        let flags = u16_at(10)?;
         Ok(DocFib {
-            n_fib: u16_at(2),
+            n_fib: u16_at(2)?,
             encrypted: flags & F_ENCRYPTED != 0,
             obfuscated: flags & F_OBFUSCATION != 0,
             which_table: flags & F_WHICH_TBL_STM != 0,
-            l_key: u32::from_le_bytes([fib[14], fib[15], fib[16], fib[17]]),
+            l_key: u32_at(fib, 14, "FibBase")?,
         })
     }
 

@@ -17,6 +17,8 @@
 //! every 512 bytes of stream offset) runs over `WordDocument` from offset 68, the whole table
 //! stream (the header is then written back in clear) and the whole `Data` stream.
 
+use docseal_bytes::{u16_at, u32_at};
+
 use crate::doc::{DocFib, DocStreams, DOC_BLOCK_SIZE, FIB_BASE_LEN, F_ENCRYPTED, F_OBFUSCATION};
 use crate::keys::encrypt_at;
 use crate::seal::Sealing;
@@ -54,12 +56,13 @@ pub fn encrypt_doc(streams: &DocStreams<'_>, sealing: &Sealing) -> Result<DocEnc
     let head = header.to_bytes();
     let mut word_document = streams.word_document.to_vec();
     let pairs = fc_lcb_pairs(&word_document)?;
-    let first_used = pairs
-        .clone()
-        .filter(|&o| u32_at(&word_document, o + 4) != 0)
-        .map(|o| u32_at(&word_document, o) as usize)
-        .min()
-        .unwrap_or(usize::MAX);
+    let mut first_used = usize::MAX;
+    for o in pairs.clone() {
+        let (fc, lcb) = fc_lcb(&word_document, o)?;
+        if lcb != 0 {
+            first_used = first_used.min(fc as usize);
+        }
+    }
     let mut table = if first_used >= head.len() {
         let mut t = streams.table.to_vec();
         if t.len() < head.len() {
@@ -70,7 +73,7 @@ pub fn encrypt_doc(streams: &DocStreams<'_>, sealing: &Sealing) -> Result<DocEnc
         for o in pairs {
             // An empty structure's fc is moved too when it is a table-stream position (Word
             // writes where it would be); anything else there is left as it is.
-            let (fc, lcb) = (u32_at(&word_document, o), u32_at(&word_document, o + 4));
+            let (fc, lcb) = fc_lcb(&word_document, o)?;
             if lcb == 0 && fc as usize > streams.table.len() {
                 continue;
             }
@@ -109,19 +112,19 @@ pub fn encrypt_doc(streams: &DocStreams<'_>, sealing: &Sealing) -> Result<DocEnc
     })
 }
 
-fn u32_at(b: &[u8], o: usize) -> u32 {
-    u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]])
+/// The `fc` and `lcb` of the FibRgFcLcb pair at `o` of `WordDocument`.
+fn fc_lcb(wd: &[u8], o: usize) -> Result<(u32, u32)> {
+    Ok((
+        u32_at(wd, o, "FibRgFcLcb")?,
+        u32_at(wd, o + 4, "FibRgFcLcb")?,
+    ))
 }
 
 /// Offsets in `WordDocument` of every `FibRgFcLcb` pair (`fc` at the offset, `lcb` 4 after),
 /// checked to lie in the stream.
 fn fc_lcb_pairs(wd: &[u8]) -> Result<std::iter::StepBy<std::ops::Range<usize>>> {
     let short = |what: &str| Error::malformed(format!("FIB: the stream ends inside {what}"));
-    let u16_at = |o: usize| -> Result<usize> {
-        wd.get(o..o + 2)
-            .map(|s| u16::from_le_bytes([s[0], s[1]]) as usize)
-            .ok_or_else(|| short("a count"))
-    };
+    let u16_at = |o: usize| -> Result<usize> { Ok(usize::from(u16_at(wd, o, "FIB")?)) };
     let csw = 32;
     let cslw = csw + 2 + 2 * u16_at(csw)?;
     let cb = cslw + 2 + 4 * u16_at(cslw)?;

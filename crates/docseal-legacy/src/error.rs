@@ -42,6 +42,12 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<docseal_bytes::Malformed> for Error {
+    fn from(e: docseal_bytes::Malformed) -> Self {
+        Error::malformed(e.to_string())
+    }
+}
+
 impl From<Error> for std::io::Error {
     fn from(e: Error) -> Self {
         std::io::Error::new(std::io::ErrorKind::InvalidData, e)

@@ -3,6 +3,7 @@
 //! RC4 stream per block: Word and Excel every 512 / 1024 bytes of stream offset, PowerPoint
 //! per persist object (block = persist id).
 
+use docseal_bytes::{u16_at, u32_at};
 use md5::{Digest as _, Md5};
 use sha1::Sha1;
 use subtle::ConstantTimeEq;
@@ -31,18 +32,6 @@ fn password_utf16(password: &str) -> Zeroizing<Vec<u8>> {
             .flat_map(|u| u.to_le_bytes())
             .collect(),
     )
-}
-
-fn u16_at(b: &[u8], o: usize, what: &str) -> Result<u16> {
-    b.get(o..o + 2)
-        .map(|s| u16::from_le_bytes([s[0], s[1]]))
-        .ok_or_else(|| Error::malformed(format!("{what}: truncated at {o}")))
-}
-
-fn u32_at(b: &[u8], o: usize, what: &str) -> Result<u32> {
-    b.get(o..o + 4)
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        .ok_or_else(|| Error::malformed(format!("{what}: truncated at {o}")))
 }
 
 /// RC4 with a key of any length 1..=256 bytes: the schemes use 16-byte keys, and CryptoAPI

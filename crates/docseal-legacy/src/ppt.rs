@@ -56,6 +56,8 @@
 //! stays). Incrementally saved encrypted files (more than one UserEditAtom) are rejected as
 //! malformed: [MS-PPT] 2.3.7 says an encrypted stream has exactly one.
 
+use docseal_bytes::u32_at;
+
 use crate::keys::{BinaryHeader, BinaryKey, Rc4};
 use crate::{Error, Result};
 
@@ -96,13 +98,6 @@ pub struct PptDecrypted {
     /// Root-level streams recovered from `EncryptedSummary` (name, bytes): they replace a
     /// placeholder of the same name or are added.
     pub add_streams: Vec<(String, Vec<u8>)>,
-}
-
-pub(crate) fn u32_at(b: &[u8], o: usize, what: &str) -> Result<u32> {
-    o.checked_add(4)
-        .and_then(|e| b.get(o..e))
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        .ok_or_else(|| Error::malformed(format!("{what}: truncated at {o}")))
 }
 
 fn put_u32(b: &mut [u8], o: usize, v: u32) {

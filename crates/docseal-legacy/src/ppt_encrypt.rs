@@ -16,11 +16,12 @@
 //! [`reseal_ppt`] encrypts a decrypted presentation again in place, where its original had its
 //! records (what `conform` compares with the original).
 
+use docseal_bytes::u32_at;
 use std::collections::BTreeMap;
 
 use crate::keys::{BinaryKey, Rc4};
 use crate::ppt::{
-    blip_fields, directory_entries, directory_map, locate, u32_at, PptDecrypted, PptStreams, Rh,
+    blip_fields, directory_entries, directory_map, locate, PptDecrypted, PptStreams, Rh,
     RT_CRYPT_SESSION10, RT_CURRENT_USER_ATOM, RT_PERSIST_DIRECTORY_ATOM, RT_USER_EDIT_ATOM,
     TOKEN_ENCRYPTED,
 };

@@ -11,6 +11,8 @@
 //! reserved u32, UTF-16 name, NUL}. Each stream's bytes are encrypted with a fresh keystream
 //! of its own block number.
 
+use docseal_bytes::u32_at;
+
 use crate::keys::{BinaryKey, Rc4};
 use crate::{Error, Result};
 
@@ -28,11 +30,8 @@ pub struct SummaryStream {
     pub is_stream: bool,
 }
 
-fn u32_at(b: &[u8], o: usize) -> Result<u32> {
-    b.get(o..o + 4)
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        .ok_or_else(|| Error::malformed(format!("encrypted summary stream: truncated at {o}")))
-}
+/// The structure named in errors.
+const S: &str = "encrypted summary stream";
 
 /// Decrypts the streams of an encrypted summary stream with the document's key.
 pub fn decrypt_summary(stream: &[u8], key: &BinaryKey) -> Result<Vec<SummaryStream>> {
@@ -44,23 +43,23 @@ pub fn decrypt_summary(stream: &[u8], key: &BinaryKey) -> Result<Vec<SummaryStre
         .ok_or_else(|| bad("shorter than 8 bytes"))?
         .to_vec();
     Rc4::new(&key.block_key(0)).apply(&mut head);
-    let offset = u32_at(&head, 0)? as usize;
-    let size = u32_at(&head, 4)? as usize;
+    let offset = u32_at(&head, 0, S)? as usize;
+    let size = u32_at(&head, 4, S)? as usize;
     let end = offset
         .checked_add(size)
         .filter(|&e| e <= stream.len())
         .ok_or_else(|| bad("descriptor array outside the stream"))?;
     let mut array = stream[offset..end].to_vec();
     Rc4::new(&key.block_key(0)).apply(&mut array);
-    let count = u32_at(&array, 0)?;
+    let count = u32_at(&array, 0, S)?;
     if count > MAX_STREAMS {
         return Err(bad("more than 64 stream descriptors"));
     }
     let mut out = Vec::new();
     let mut p = 4usize;
     for _ in 0..count {
-        let so = u32_at(&array, p)? as usize;
-        let ss = u32_at(&array, p + 4)? as usize;
+        let so = u32_at(&array, p, S)? as usize;
+        let ss = u32_at(&array, p + 4, S)? as usize;
         let block = array
             .get(p + 8..p + 10)
             .map(|b| u16::from_le_bytes([b[0], b[1]]))

@@ -178,11 +178,7 @@ pub(crate) fn find_filepass(wb: &[u8], recs: &[Record]) -> Result<Option<(usize,
 
 /// Parses the `FilePass` body.
 fn parse_filepass(body: &[u8], biff5: bool) -> Result<XlsEncryption> {
-    let u16_at = |o: usize| -> Result<u16> {
-        body.get(o..o + 2)
-            .map(|s| u16::from_le_bytes([s[0], s[1]]))
-            .ok_or_else(|| Error::malformed(format!("FilePass: {} bytes, truncated", body.len())))
-    };
+    let u16_at = |o: usize| docseal_bytes::u16_at(body, o, "FilePass");
     if biff5 {
         return Ok(XlsEncryption::Xor {
             key: u16_at(0)?,
