@@ -37,6 +37,12 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<docseal_bytes::Malformed> for Error {
+    fn from(e: docseal_bytes::Malformed) -> Self {
+        malformed(e.to_string())
+    }
+}
+
 impl From<Error> for io::Error {
     fn from(e: Error) -> Self {
         io::Error::new(io::ErrorKind::InvalidData, e)

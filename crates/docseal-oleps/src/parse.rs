@@ -1,5 +1,7 @@
 //! Reading values: a bounds-checked cursor and the TypedPropertyValue grammar.
 
+use docseal_bytes::Reader;
+
 use crate::error::{malformed, Error, Result};
 use crate::text::CP_UTF16;
 use crate::value::{
@@ -37,77 +39,21 @@ impl Default for Limits {
     }
 }
 
-/// A read position in a byte slice; every read is bounds-checked.
-pub(crate) struct Cur<'a> {
-    pub(crate) b: &'a [u8],
-    pub(crate) p: usize,
-}
-
-impl<'a> Cur<'a> {
-    pub(crate) fn new(b: &'a [u8]) -> Self {
-        Cur { b, p: 0 }
-    }
-
-    pub(crate) fn remaining(&self) -> usize {
-        self.b.len() - self.p
-    }
-
-    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        if n > self.remaining() {
-            return Err(malformed(format!(
-                "{n} bytes wanted at {} with {} left",
-                self.p,
-                self.remaining()
-            )));
-        }
-        let s = &self.b[self.p..self.p + n];
-        self.p += n;
-        Ok(s)
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let mut a = [0u8; N];
-        a.copy_from_slice(self.take(N)?);
-        Ok(a)
-    }
-
-    pub(crate) fn u8(&mut self) -> Result<u8> {
-        Ok(self.array::<1>()?[0])
-    }
-
-    pub(crate) fn u16(&mut self) -> Result<u16> {
-        Ok(u16::from_le_bytes(self.array()?))
-    }
-
-    pub(crate) fn u32(&mut self) -> Result<u32> {
-        Ok(u32::from_le_bytes(self.array()?))
-    }
-
-    pub(crate) fn u64(&mut self) -> Result<u64> {
-        Ok(u64::from_le_bytes(self.array()?))
-    }
-
-    pub(crate) fn guid(&mut self) -> Result<[u8; 16]> {
-        self.array()
-    }
-
-    /// Skips the padding that brings the structure begun at `start` to a multiple of 4 bytes, as
-    /// `mode` says.
-    pub(crate) fn pad(&mut self, start: usize, mode: Pad) -> Result<()> {
-        let want = (4 - (self.p - start) % 4) % 4;
-        let have = want.min(self.remaining());
-        match mode {
-            Pad::Lenient => self.p += have,
-            Pad::Zero => {
-                if self.b[self.p..self.p + have].iter().any(|&b| b != 0) {
-                    return Err(malformed("nonzero padding between elements"));
-                }
-                self.p += have;
+/// Skips the padding that brings the structure begun at `start` to a multiple of 4 bytes, as
+/// `mode` says.
+pub(crate) fn skip_pad(c: &mut Reader<'_>, start: usize, mode: Pad) -> Result<()> {
+    let want = (4 - (c.position() - start) % 4) % 4;
+    let have = want.min(c.remaining());
+    match mode {
+        Pad::Lenient => c.skip(have)?,
+        Pad::Zero => {
+            if c.take(have)?.iter().any(|&b| b != 0) {
+                return Err(malformed("nonzero padding between elements"));
             }
-            Pad::Packed => {}
         }
-        Ok(())
+        Pad::Packed => {}
     }
+    Ok(())
 }
 
 /// How the padding after a structure is read.
@@ -125,7 +71,7 @@ pub(crate) enum Pad {
 
 /// A count read from the stream, checked: `min_size` bytes per item must remain, then the limit.
 fn checked_count(
-    c: &Cur<'_>,
+    c: &Reader<'_>,
     count: u64,
     min_size: usize,
     limit: usize,
@@ -145,22 +91,22 @@ fn checked_count(
     Ok(n)
 }
 
-pub(crate) fn parse_cps(c: &mut Cur<'_>, pad: Pad) -> Result<CodePageString> {
-    let start = c.p;
+pub(crate) fn parse_cps(c: &mut Reader<'_>, pad: Pad) -> Result<CodePageString> {
+    let start = c.position();
     let size = c.u32()? as usize;
     let s = c.take(size)?.to_vec();
-    c.pad(start, pad)?;
+    skip_pad(c, start, pad)?;
     Ok(CodePageString(s))
 }
 
-fn parse_ucs(c: &mut Cur<'_>, pad: Pad) -> Result<UnicodeString> {
-    let start = c.p;
+fn parse_ucs(c: &mut Reader<'_>, pad: Pad) -> Result<UnicodeString> {
+    let start = c.position();
     let len = c.u32()? as usize;
     let bytes = c.take(
         len.checked_mul(2)
             .ok_or_else(|| malformed("string length"))?,
     )?;
-    c.pad(start, pad)?;
+    skip_pad(c, start, pad)?;
     Ok(UnicodeString(
         bytes
             .chunks_exact(2)
@@ -169,27 +115,27 @@ fn parse_ucs(c: &mut Cur<'_>, pad: Pad) -> Result<UnicodeString> {
     ))
 }
 
-fn parse_blob(c: &mut Cur<'_>, pad: Pad) -> Result<Vec<u8>> {
-    let start = c.p;
+fn parse_blob(c: &mut Reader<'_>, pad: Pad) -> Result<Vec<u8>> {
+    let start = c.position();
     let size = c.u32()? as usize;
     let b = c.take(size)?.to_vec();
-    c.pad(start, pad)?;
+    skip_pad(c, start, pad)?;
     Ok(b)
 }
 
-fn parse_cf(c: &mut Cur<'_>, pad: Pad) -> Result<ClipboardData> {
-    let start = c.p;
+fn parse_cf(c: &mut Reader<'_>, pad: Pad) -> Result<ClipboardData> {
+    let start = c.position();
     let size = c.u32()? as usize;
     if size < 4 {
         return Err(malformed(format!("ClipboardData size {size} below 4")));
     }
     let format = c.u32()?;
     let data = c.take(size - 4)?.to_vec();
-    c.pad(start, pad)?;
+    skip_pad(c, start, pad)?;
     Ok(ClipboardData { format, data })
 }
 
-fn parse_decimal(c: &mut Cur<'_>) -> Result<Decimal> {
+fn parse_decimal(c: &mut Reader<'_>) -> Result<Decimal> {
     Ok(Decimal {
         reserved: c.u16()?,
         scale: c.u8()?,
@@ -212,16 +158,19 @@ fn min_element_size(et: u16) -> Option<usize> {
     })
 }
 
-fn collect<T>(n: usize, mut f: impl FnMut() -> Result<T>) -> Result<Vec<T>> {
+fn collect<T, E: Into<Error>>(
+    n: usize,
+    mut f: impl FnMut() -> std::result::Result<T, E>,
+) -> Result<Vec<T>> {
     let mut v = Vec::with_capacity(n);
     for _ in 0..n {
-        v.push(f()?);
+        v.push(f().map_err(Into::into)?);
     }
     Ok(v)
 }
 
 fn parse_elements(
-    c: &mut Cur<'_>,
+    c: &mut Reader<'_>,
     et: u16,
     count: u64,
     depth: usize,
@@ -272,7 +221,7 @@ fn parse_elements(
         vt::LPWSTR => Elements::Lpwstr(collect(n, || parse_ucs(c, pad))?),
         vt::FILETIME => Elements::Filetime(collect(n, || c.u64())?),
         vt::CF => Elements::Cf(collect(n, || parse_cf(c, pad))?),
-        vt::CLSID => Elements::Clsid(collect(n, || c.guid())?),
+        vt::CLSID => Elements::Clsid(collect(n, || c.array::<16>())?),
         _ => unreachable!("min_element_size knows only the types above"),
     })
 }
@@ -280,22 +229,22 @@ fn parse_elements(
 /// A TypedPropertyValue: type, 2 padding bytes, value, padding to a multiple of 4 read as `pad`
 /// says; `packed` reads the variable-size elements of vectors and arrays without padding.
 pub(crate) fn parse_typed(
-    c: &mut Cur<'_>,
+    c: &mut Reader<'_>,
     depth: usize,
     limits: &Limits,
     pad: Pad,
     packed: bool,
 ) -> Result<Value> {
-    let start = c.p;
+    let start = c.position();
     let t = c.u16()?;
     c.u16()?;
     let v = parse_body(c, t, depth, limits, pad, packed)?;
-    c.pad(start, pad)?;
+    skip_pad(c, start, pad)?;
     Ok(v)
 }
 
 fn parse_body(
-    c: &mut Cur<'_>,
+    c: &mut Reader<'_>,
     t: u16,
     depth: usize,
     limits: &Limits,
@@ -333,9 +282,9 @@ fn parse_body(
         vt::STORED_OBJECT => Value::StoredObject(parse_cps(c, pad)?),
         vt::BLOB_OBJECT => Value::BlobObject(parse_blob(c, pad)?),
         vt::CF => Value::Cf(parse_cf(c, pad)?),
-        vt::CLSID => Value::Clsid(c.guid()?),
+        vt::CLSID => Value::Clsid(c.array::<16>()?),
         vt::VERSIONED_STREAM => Value::VersionedStream(Box::new(VersionedStream {
-            version: c.guid()?,
+            version: c.array::<16>()?,
             name: parse_cps(c, pad)?,
         })),
         _ if t & 0xF000 == vt::VECTOR => {
@@ -385,7 +334,7 @@ pub(crate) fn parse_dictionary(
     limits: &Limits,
 ) -> Result<Vec<(u32, CodePageString)>> {
     let wide = codepage == Some(CP_UTF16);
-    let mut c = Cur::new(b);
+    let mut c = Reader::new(b, "dictionary");
     let count = c.u32()?;
     let n = checked_count(
         &c,
@@ -398,10 +347,10 @@ pub(crate) fn parse_dictionary(
     for _ in 0..n {
         let id = c.u32()?;
         let len = c.u32()? as usize;
-        let name_start = c.p;
+        let name_start = c.position();
         let name = if wide {
             let bytes = c.take(len.checked_mul(2).ok_or_else(|| malformed("name length"))?)?;
-            c.pad(name_start, Pad::Lenient)?;
+            skip_pad(&mut c, name_start, Pad::Lenient)?;
             bytes
         } else {
             c.take(len)?
@@ -429,12 +378,24 @@ pub(crate) fn parse_property(
         parse_dictionary(extent, codepage, limits).map(Value::Dictionary)
     } else {
         let t = u16::from_le_bytes([extent[0], extent[1]]);
-        match parse_typed(&mut Cur::new(extent), 0, limits, Pad::Lenient, false) {
+        match parse_typed(
+            &mut Reader::new(extent, "TypedPropertyValue"),
+            0,
+            limits,
+            Pad::Lenient,
+            false,
+        ) {
             Err(e)
                 if t & (vt::VECTOR | vt::ARRAY) != 0
                     && !matches!(e, Error::LimitExceeded { .. }) =>
             {
-                parse_typed(&mut Cur::new(extent), 0, limits, Pad::Lenient, true)
+                parse_typed(
+                    &mut Reader::new(extent, "TypedPropertyValue"),
+                    0,
+                    limits,
+                    Pad::Lenient,
+                    true,
+                )
             }
             r => r,
         }

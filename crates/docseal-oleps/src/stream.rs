@@ -3,9 +3,11 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use docseal_bytes::Reader;
+
 use crate::error::{malformed, Error, Result};
 use crate::guid::{FMTID_DOC_SUMMARY_INFORMATION, FMTID_USER_DEFINED_PROPERTIES};
-use crate::parse::{parse_property, Cur, Limits};
+use crate::parse::{parse_property, Limits};
 use crate::text::{CP_UTF16, CP_WINDOWS_1252};
 use crate::value::{CodePageString, Value};
 use crate::write;
@@ -345,7 +347,7 @@ impl Section {
 
     /// Parses the section stored in `data` (exactly its Size bytes).
     fn parse(fmtid: [u8; 16], data: &[u8], limits: &Limits) -> Result<Section> {
-        let mut c = Cur::new(data);
+        let mut c = Reader::new(data, "property set section");
         c.u32()?; // Size, already applied by the caller
         let count = c.u32()?;
         if u64::from(count) * 8 > c.remaining() as u64 {
@@ -531,7 +533,7 @@ impl PropertySetStream {
                 bytes.len()
             )));
         }
-        let mut c = Cur::new(bytes);
+        let mut c = Reader::new(bytes, "PropertySetStream");
         let byte_order = c.u16()?;
         if byte_order != 0xFFFE {
             return Err(malformed(format!(
@@ -545,7 +547,7 @@ impl PropertySetStream {
             });
         }
         let system_identifier = c.u32()?;
-        let clsid = c.guid()?;
+        let clsid = c.array::<16>()?;
         let count = c.u32()?;
         if u64::from(count) * 20 > c.remaining() as u64 {
             return Err(malformed(format!(
@@ -561,7 +563,7 @@ impl PropertySetStream {
         let first = STREAM_HEADER_LEN + 20 * count as usize;
         let mut entries = Vec::with_capacity(count as usize);
         for _ in 0..count {
-            let fmtid = c.guid()?;
+            let fmtid = c.array::<16>()?;
             let off = c.u32()? as usize;
             if off < first || off > bytes.len().saturating_sub(8) {
                 return Err(malformed(format!(
