@@ -76,6 +76,8 @@ pub struct TransformDescription {
     pub other_streams: Vec<String>,
     /// Why `\x06Primary` could not be read, if it could not.
     pub problem: Option<String>,
+    /// The length of the `\x06Primary` stream, when there is one.
+    pub primary_len: Option<usize>,
 }
 
 /// One data space.
@@ -99,6 +101,8 @@ pub struct DataSpaceDescription {
 pub struct DataSpacesDescription {
     /// The `Version` stream, when present and readable.
     pub version: Option<DataSpaceVersionInfo>,
+    /// The `DataSpaceMap` as stored: every entry with its reference components, in order.
+    pub map: DataSpaceMap,
     /// Data spaces: those named by the map first, in map order, then any other
     /// `DataSpaceInfo` stream.
     pub data_spaces: Vec<DataSpaceDescription>,
@@ -106,6 +110,9 @@ pub struct DataSpacesDescription {
     pub irm_transform: Option<String>,
     /// Streams not understood or not referenced (paths joined by `/`).
     pub unreferenced: Vec<String>,
+    /// Transforms stored under `TransformInfo` that no data space runs, described like the
+    /// others, sorted by name (their streams are also listed in `unreferenced`).
+    pub other_transforms: Vec<TransformDescription>,
 }
 
 impl DataSpacesDescription {
@@ -232,11 +239,29 @@ pub fn describe_dataspaces<P: AsRef<str>, B: AsRef<[u8]>>(
         .collect();
     unreferenced.sort();
     unreferenced.dedup();
+    let described: Vec<&str> = data_spaces
+        .iter()
+        .flat_map(|d| d.transforms.iter().map(|t| t.name.as_str()))
+        .collect();
+    let mut other_names: Vec<&str> = streams
+        .iter()
+        .filter(|(p, _)| p.len() == 3 && p[0] == "TransformInfo" && !described.contains(&p[1]))
+        .map(|(p, _)| p[1])
+        .collect();
+    other_names.sort_unstable();
+    other_names.dedup();
+    let mut scratch = vec![false; streams.len()];
+    let other_transforms = other_names
+        .into_iter()
+        .map(|name| describe_transform(name, &streams, &mut scratch))
+        .collect();
     Ok(DataSpacesDescription {
         version,
+        map,
         data_spaces,
         irm_transform,
         unreferenced,
+        other_transforms,
     })
 }
 
@@ -253,6 +278,7 @@ fn describe_transform(
         license_len: None,
         other_streams: Vec::new(),
         problem: None,
+        primary_len: None,
     };
     let mut primary = None;
     for (i, (p, b)) in streams.iter().enumerate() {
@@ -270,6 +296,7 @@ fn describe_transform(
         td.problem = Some("no \\x06Primary stream".into());
         return td;
     };
+    td.primary_len = Some(b.len());
     match TransformInfo::parse(b) {
         Err(e) => td.problem = Some(e.to_string()),
         Ok(info) => {

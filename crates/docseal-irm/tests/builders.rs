@@ -166,6 +166,31 @@ fn password_and_unknown_transforms_are_described() {
     assert_eq!(other.transforms[1].kind, TransformKind::Unreadable);
     assert!(other.transforms[1].problem.is_some());
     assert_eq!(d.unreferenced, ["Stray"]);
+    assert_eq!(d.map, map, "the map as stored, entries in order");
+    assert_eq!(
+        other.transforms[0].primary_len,
+        Some(mystery.to_bytes().len())
+    );
+    assert!(d.other_transforms.is_empty());
+
+    // A transform no data space runs is still described (inspect lists every TransformInfo
+    // storage), and its streams stay unreferenced.
+    streams.push((
+        "TransformInfo/Orphan/\u{6}Primary".into(),
+        mystery.to_bytes(),
+    ));
+    let d = describe_dataspaces(&streams).unwrap();
+    assert_eq!(d.other_transforms.len(), 1);
+    assert_eq!(d.other_transforms[0].name, "Orphan");
+    assert_eq!(
+        d.other_transforms[0].class_id.as_deref(),
+        Some("{01234567-89AB-CDEF-0123-456789ABCDEF}")
+    );
+    assert_eq!(
+        d.unreferenced,
+        ["Stray", "TransformInfo/Orphan/\u{6}Primary"]
+    );
+    streams.pop();
 
     // No map: an error.
     streams.remove(1);
