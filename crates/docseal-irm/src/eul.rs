@@ -2,12 +2,12 @@
 //! `\x06Primary` in the DRM transform's storage.
 
 use base64::Engine as _;
+use docseal_bytes::Reader;
+use docseal_crypto::dataspaces::lp;
 
 use crate::license::{certificate_texts, decode_certificate, license_text, utf16le};
 use crate::xml::{self, Budget};
 use crate::{Error, Result, XmlLimits, XrmlDocument};
-use docseal_bytes::Reader;
-use docseal_crypto::dataspaces::lp;
 
 const WHAT: &str = "end-user licence";
 

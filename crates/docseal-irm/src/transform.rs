@@ -1,11 +1,10 @@
 //! IRMDSTransformInfo ([MS-OFFCRYPTO] 2.2.6): the `\x06Primary` stream of the DRM transform
 //! (`DRMEncryptedTransform` in OOXML, `\x09DRMTransform` in binary documents).
 
-use docseal_crypto::dataspaces::{TransformInfo, DRM_TRANSFORM_ID};
+use docseal_bytes::Reader;
+use docseal_crypto::dataspaces::{lp, TransformInfo, DRM_TRANSFORM_ID};
 
 use crate::{Error, Result};
-use docseal_bytes::Reader;
-use docseal_crypto::dataspaces::lp;
 
 /// `TransformName` of the DRM transform.
 pub const DRM_TRANSFORM_NAME: &str = "Microsoft.Metadata.DRMTransform";
