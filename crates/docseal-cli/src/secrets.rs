@@ -268,3 +268,28 @@ pub(crate) fn credentials(
     creds = creds.with_password(&password.resolve(false)?);
     Ok(creds)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_key_hex_ignores_whitespace_and_colons() {
+        let want = vec![0x00, 0x11, 0xaa, 0xff];
+        for text in [
+            "0011aaff",
+            " 0011AAFF\n",
+            "00:11:aa:ff",
+            "00 11\taa ff",
+            ":00:11 aa:ff:",
+        ] {
+            let key = parse_content_key_hex(text).map_err(|f| f.message).unwrap();
+            assert_eq!(*key, want, "{text:?}");
+        }
+        for text in ["001", "00zz", "0x0011"] {
+            let failure = parse_content_key_hex(text).err().unwrap();
+            assert_eq!(failure.code, 2);
+            assert_eq!(failure.message, "--content-key-hex: not hexadecimal");
+        }
+    }
+}
