@@ -276,3 +276,35 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Mutate(args) => mutate::run(args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The codes of the first Markdown table after `marker` in `text`, in order.
+    fn table_codes(text: &str, marker: &str, prefix: &str) -> Vec<String> {
+        let start = text.find(marker).map_or(text.len(), |i| i + marker.len());
+        text[start..]
+            .lines()
+            .skip_while(|l| !l.starts_with(&format!("{prefix}| code |")))
+            .skip(2)
+            .take_while(|l| l.starts_with(&format!("{prefix}|")))
+            .filter_map(|l| {
+                l[prefix.len()..]
+                    .split('|')
+                    .nth(1)
+                    .map(|c| c.trim().to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn exit_codes_documented_here_are_the_readmes() {
+        let readme = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"),
+        )
+        .unwrap();
+        let here = table_codes(include_str!("main.rs"), "//! dispatch", "//! ");
+        let there = table_codes(&readme, "### Exit codes", "");
+        assert!(here.len() >= 12, "{here:?}");
+        assert_eq!(here, there);
+    }
+}

@@ -157,7 +157,7 @@ fn content_key_hex_with_colons_and_spaces_in_protect_and_decrypt() {
     std::fs::write(&lic, "<?xml version=\"1.0\"?><XrML version=\"1.2\"><BODY type=\"Microsoft Rights Label\"><ISSUEDTIME>2024-01-01T00:00</ISSUEDTIME></BODY></XrML>").unwrap();
     let plain = corpus("generated/minimal.docx");
     let prot = dir.path().join("p.docx");
-    let colons = vec!["1f"; 16].join(":");
+    let colons = ["1f"; 16].join(":");
     let o = run(&[
         "irm",
         "protect",
@@ -169,7 +169,7 @@ fn content_key_hex_with_colons_and_spaces_in_protect_and_decrypt() {
         &colons,
     ]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
-    let spaced = format!(" {} ", vec!["1f1f"; 8].join(" "));
+    let spaced = format!(" {} ", ["1f1f"; 8].join(" "));
     let out = dir.path().join("o.docx");
     let o = run(&["decrypt", s(&prot), s(&out), "--content-key-hex", &spaced]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
