@@ -8,7 +8,8 @@ use docseal::bulk::Failure as FileFailure;
 use docseal::Password;
 use serde_json::{json, Value};
 
-use crate::{quiet, usage, Failure};
+use crate::output::quiet;
+use crate::{usage, Failure};
 
 /// `docseal scan`, `docseal protect`, `docseal unprotect`.
 #[derive(Subcommand)]

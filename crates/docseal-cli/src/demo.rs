@@ -3,14 +3,22 @@
 use std::fs::File;
 use std::io::Write;
 
+use clap::Args;
 use docseal::{Credentials, DecryptOptions, EncryptOptions, Limits, Password};
 
-use crate::{say, sha256_file, Failure};
+use crate::files::sha256_file;
+use crate::output::say;
+use crate::Failure;
 
 const SAMPLE: &[u8] = include_bytes!("../assets/sample.docx");
 const PASSWORD: &str = "correct horse battery staple";
 
-pub(crate) fn run() -> Result<(), Failure> {
+/// `docseal demo` takes no arguments.
+#[derive(Args)]
+pub(crate) struct DemoArgs {}
+
+pub(crate) fn run(args: DemoArgs) -> Result<(), Failure> {
+    let DemoArgs {} = args;
     let dir = tempfile::tempdir()?;
     let plain = dir.path().join("sample.docx");
     let sealed = dir.path().join("sample-encrypted.docx");

@@ -7,8 +7,11 @@ use clap::Subcommand;
 use docseal::irm::{InsecureTestLicenseProvider, IssuedLicense, LicenseProvider, ProtectOptions};
 use zeroize::Zeroizing;
 
+use crate::files::{caps, open_input, read_capped, write_output};
 use crate::label::EncryptLabelArgs;
-use crate::{caps, note, open_input, quiet, read_capped, say, usage, write_output, Failure};
+use crate::output::{note, quiet, say};
+use crate::secrets::content_key;
+use crate::{usage, Failure};
 
 impl IrmCommand {
     /// The input and output paths, for the checks made before any work.
@@ -85,17 +88,10 @@ pub(crate) fn run(command: IrmCommand) -> Result<(), Failure> {
     } else {
         let path = license.ok_or_else(|| usage("give --license PL.xml (or --test-provider)"))?;
         let license = read_capped(&path, caps::LICENSE_FILE, "licence")?.to_vec();
-        let key = match (content_key_file, content_key_hex) {
-            (Some(p), _) => read_capped(&p, caps::CONTENT_KEY_FILE, "content key")?,
-            (None, Some(h)) => Zeroizing::new(
-                hex::decode(h.trim()).map_err(|_| usage("--content-key-hex: not hexadecimal"))?,
-            ),
-            (None, None) => {
-                return Err(usage(
-                    "give the content key: --content-key-file FILE or --content-key-hex HEX",
-                ))
-            }
-        };
+        let key = content_key(content_key_hex.as_deref(), content_key_file.as_deref())?
+            .ok_or_else(|| {
+                usage("give the content key: --content-key-file FILE or --content-key-hex HEX")
+            })?;
         Box::new(docseal::irm::SuppliedLicense::new(license, &key))
     };
     let recording = Recording {

@@ -9,7 +9,10 @@ use docseal::labels::{
 };
 use docseal::{Credentials, Limits};
 
-use crate::{credentials, open_input, quiet, say, write_output, Failure, KeyArgs, PasswordArgs};
+use crate::files::{open_input, write_output};
+use crate::output::{quiet, say};
+use crate::secrets::{credentials, KeyArgs, PasswordArgs};
+use crate::Failure;
 
 impl LabelCommand {
     /// The input and output paths, for the checks made before any work.

@@ -3,7 +3,7 @@
 
 use docseal::{EncryptOptions, LegacyScheme, Scheme};
 
-use super::SchemeArg;
+use crate::encrypt::SchemeArg;
 
 /// `options` with the scheme `--scheme` names. `agile` (the default) leaves a doc/xls at
 /// RC4 CryptoAPI, Office XP-2003's scheme.

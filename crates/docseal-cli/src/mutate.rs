@@ -6,7 +6,10 @@ use std::io::Read;
 use clap::Args;
 use docseal::mutate::{mutate, Target};
 
-use crate::{credentials, open_input, quiet, say, write_output, Failure, KeyArgs, PasswordArgs};
+use crate::files::{open_input, write_output};
+use crate::output::{quiet, say};
+use crate::secrets::{credentials, KeyArgs, PasswordArgs};
+use crate::Failure;
 
 #[derive(Args)]
 pub(crate) struct MutateArgs {

@@ -7,7 +7,8 @@ use clap::Args;
 use docseal::bulk::{protect_tree, ProtectOptions, Record};
 
 use crate::bulk::{jobs, password_from_env, progress};
-use crate::{load_certificate, usage, Failure};
+use crate::secrets::load_certificate;
+use crate::{usage, Failure};
 
 #[derive(Args)]
 pub(crate) struct ProtectArgs {
@@ -53,7 +54,7 @@ pub(crate) fn run(args: ProtectArgs) -> Result<(), Failure> {
             "give --password-env VAR or --recipient CERT; see `docseal protect --help`",
         ));
     }
-    crate::check_spin_count("--spin-count", args.spin_count, false)?;
+    crate::limits::check_spin_count("--spin-count", args.spin_count, false)?;
     let password = args
         .password_env
         .as_deref()
@@ -111,10 +112,10 @@ pub(crate) fn report(records: &[Record], json: bool) -> Result<(), Failure> {
             _ => None,
         };
         if json {
-            crate::say!("{v}");
+            crate::output::say!("{v}");
         } else if let Some(d) = detail {
-            if !crate::quiet() {
-                crate::say!("{:<9} {}  {d}", r.action.name(), r.relative.display());
+            if !crate::output::quiet() {
+                crate::output::say!("{:<9} {}  {d}", r.action.name(), r.relative.display());
             }
         }
     }
@@ -124,12 +125,12 @@ pub(crate) fn report(records: &[Record], json: bool) -> Result<(), Failure> {
         .count();
     let summary = counts(records.iter().map(|r| r.action.name()));
     if json {
-        crate::say!(
+        crate::output::say!(
             "{}",
             json!({"summary": summary, "files": records.len(), "failed": failed})
         );
-    } else if !crate::quiet() {
-        crate::say!("{} files: {summary}", records.len());
+    } else if !crate::output::quiet() {
+        crate::output::say!("{} files: {summary}", records.len());
     }
     if failed > 0 {
         return Err(Failure {

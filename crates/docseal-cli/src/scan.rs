@@ -8,7 +8,8 @@ use docseal::{Credentials, Limits};
 use serde_json::{json, Value};
 
 use crate::bulk::{counts, failure_json, jobs, labels_json, password_from_env, progress};
-use crate::{say, Failure};
+use crate::output::say;
+use crate::Failure;
 
 #[derive(Args)]
 pub(crate) struct ScanArgs {

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 use docseal::vectors::{hex, write_pack, VectorSet};
 
-use crate::{quiet, say, Failure};
+use crate::output::{quiet, say};
+use crate::Failure;
 
 #[derive(Args)]
 pub(crate) struct VectorsArgs {

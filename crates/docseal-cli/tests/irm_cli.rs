@@ -147,3 +147,42 @@ fn real_irm_file_inspect_and_relabel() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["labels"][0]["location"], "irm-labelinfo");
 }
+
+/// `irm protect` and `decrypt` read `--content-key-hex` with one parser: whitespace and colons
+/// are ignored in both (before, `irm protect` only trimmed the ends and refused `11:11:…`).
+#[test]
+fn content_key_hex_with_colons_and_spaces_in_protect_and_decrypt() {
+    let dir = tempfile::tempdir().unwrap();
+    let lic = dir.path().join("pl.xml");
+    std::fs::write(&lic, "<?xml version=\"1.0\"?><XrML version=\"1.2\"><BODY type=\"Microsoft Rights Label\"><ISSUEDTIME>2024-01-01T00:00</ISSUEDTIME></BODY></XrML>").unwrap();
+    let plain = corpus("generated/minimal.docx");
+    let prot = dir.path().join("p.docx");
+    let colons = ["1f"; 16].join(":");
+    let o = run(&[
+        "irm",
+        "protect",
+        s(&plain),
+        s(&prot),
+        "--license",
+        s(&lic),
+        "--content-key-hex",
+        &colons,
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let spaced = format!(" {} ", ["1f1f"; 8].join(" "));
+    let out = dir.path().join("o.docx");
+    let o = run(&["decrypt", s(&prot), s(&out), "--content-key-hex", &spaced]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&plain).unwrap());
+    // Not hexadecimal: the same usage error from both.
+    for args in [
+        vec!["irm", "protect", s(&plain), "x.docx", "--license", s(&lic)],
+        vec!["decrypt", s(&prot), "x.docx"],
+    ] {
+        let mut args = args;
+        args.extend(["--content-key-hex", "1f:zz"]);
+        let o = run(&args);
+        assert_eq!(code(&o), 2);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("--content-key-hex: not hexadecimal"));
+    }
+}

@@ -1,0 +1,153 @@
+//! `docseal passwd`: change who can open a file (password, recipients) without re-encrypting
+//! the package.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use docseal::{Credentials, Limits};
+
+use crate::files::open_input;
+use crate::limits::check_spin_count;
+use crate::output::{quiet, say};
+use crate::secrets::{
+    check_not_empty, load_certificate, load_private_key, KeyPassword, PasswordArgs,
+};
+use crate::{usage, Failure};
+
+#[derive(Args)]
+pub(crate) struct PasswdArgs {
+    /// The encrypted file.
+    pub(crate) input: String,
+    /// Where to write the changed file.
+    pub(crate) output: String,
+    /// Unlock with the password in this environment variable.
+    #[arg(long, value_name = "VAR")]
+    old_password_env: Option<String>,
+    /// Unlock with the password in this file.
+    #[arg(long, value_name = "FILE")]
+    old_password_file: Option<PathBuf>,
+    /// Unlock with this recipient's private key (PEM or DER, PKCS #1 or #8).
+    #[arg(long, value_name = "KEY")]
+    old_private_key: Option<PathBuf>,
+    /// Password of an encrypted --old-private-key, from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    old_private_key_password_env: Option<String>,
+    /// Set this password (from an environment variable), replacing any old one.
+    #[arg(long, value_name = "VAR")]
+    new_password_env: Option<String>,
+    /// Set this password (from a file), replacing any old one.
+    #[arg(long, value_name = "FILE")]
+    new_password_file: Option<PathBuf>,
+    /// Remove the password: only recipients can open the file afterwards.
+    #[arg(long)]
+    remove_password: bool,
+    /// Add a recipient certificate (repeatable).
+    #[arg(long = "add-recipient", value_name = "CERT")]
+    add_recipients: Vec<PathBuf>,
+    /// Remove the recipient with this SHA-256 certificate fingerprint (hex, colons optional; repeatable).
+    #[arg(long = "remove-recipient", value_name = "SHA256")]
+    remove_recipients: Vec<String>,
+    /// Spin count for the new password (default: the old password's).
+    #[arg(long)]
+    spin_count: Option<u32>,
+    /// Allow an empty new password (Office cannot make such a file).
+    #[arg(long)]
+    allow_empty_password: bool,
+    /// Allow --spin-count above 10,000,000.
+    #[arg(long)]
+    allow_huge_spin_count: bool,
+}
+
+pub(crate) fn run(args: PasswdArgs) -> Result<(), Failure> {
+    let PasswdArgs {
+        input,
+        output,
+        old_password_env,
+        old_password_file,
+        old_private_key,
+        old_private_key_password_env,
+        new_password_env,
+        new_password_file,
+        remove_password,
+        add_recipients,
+        remove_recipients,
+        spin_count,
+        allow_empty_password,
+        allow_huge_spin_count,
+    } = args;
+    if let Some(n) = spin_count {
+        check_spin_count("--spin-count", n, allow_huge_spin_count)?;
+    }
+    let mut creds = Credentials::none();
+    if let Some(path) = &old_private_key {
+        let password = KeyPassword {
+            env: old_private_key_password_env,
+            file: None,
+        };
+        creds = Credentials::private_key(load_private_key(path, &password)?);
+    }
+    let old = PasswordArgs {
+        text: None,
+        env: old_password_env,
+        file: old_password_file,
+    };
+    if old.given() {
+        creds = creds.with_password(&old.resolve(false)?);
+    }
+    if old_private_key.is_none() && !old.given() {
+        return Err(usage(
+            "give the current key: --old-password-env, --old-password-file or --old-private-key",
+        ));
+    }
+    let mut changes = docseal::KeyChanges::default();
+    let new = PasswordArgs {
+        text: None,
+        env: new_password_env,
+        file: new_password_file,
+    };
+    if new.given() {
+        let text = new.resolve(false)?;
+        check_not_empty(&text, allow_empty_password)?;
+        changes = changes.new_password(&text);
+    }
+    if remove_password {
+        if new.given() {
+            return Err(usage(
+                "--remove-password and a new password contradict each other",
+            ));
+        }
+        changes = changes.remove_password();
+    }
+    for path in &add_recipients {
+        changes = changes.add_recipient(load_certificate(path)?);
+    }
+    for fp in &remove_recipients {
+        if docseal::normalize_fingerprint(fp).len() != 64 {
+            return Err(usage(format!(
+                "{fp:?} is not a SHA-256 fingerprint (64 hex digits)"
+            )));
+        }
+        changes = changes.remove_recipient(fp);
+    }
+    if let Some(n) = spin_count {
+        changes = changes.spin_count(n);
+    }
+    if !new.given() && !remove_password && add_recipients.is_empty() && remove_recipients.is_empty()
+    {
+        return Err(usage("nothing to change: give a new password, --remove-password, --add-recipient or --remove-recipient"));
+    }
+    let source = open_input(&input)?;
+    let report = docseal::write_atomically(Path::new(&output), |f| {
+        docseal::change_key_encryptors(&source, f, &creds, &changes, &Limits::default())
+    })?;
+    if quiet() {
+    } else if report.package_untouched {
+        say!(
+            "ok: key encryptors now: {}; the encrypted package was copied unchanged",
+            report.encryptors.join(", ")
+        );
+    } else {
+        say!("ok: new password set; Standard encryption derives its key from the password, so the package was re-encrypted");
+    }
+    Ok(())
+}
