@@ -306,8 +306,10 @@ fn copy_range<R: Read + Seek, W: Write>(r: &mut R, w: &mut W, start: u64, len: u
     Ok(n)
 }
 
+/// Raw deflate at level 6 through `miniz_oxide` itself, not `flate2`: flate2 switches to zlib-rs
+/// when any crate in the build enables that feature (calamine's zip does, for docseal's tests),
+/// and the two compress differently. Calling miniz_oxide directly makes a replaced part's bytes a
+/// function of its content alone, however the binary was built.
 fn deflate(data: &[u8]) -> Result<Vec<u8>> {
-    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(data)?;
-    Ok(enc.finish()?)
+    Ok(miniz_oxide::deflate::compress_to_vec(data, 6))
 }
