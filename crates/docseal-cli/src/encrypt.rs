@@ -66,64 +66,15 @@ pub(crate) struct EncryptArgs {
 }
 
 pub(crate) fn run(args: EncryptArgs) -> Result<(), Failure> {
-    let EncryptArgs {
-        input,
-        output,
-        password,
-        scheme,
-        cipher,
-        hash,
-        chaining,
-        spin_count,
-        recipients,
-        password_last,
-        allow_empty_password,
-        allow_huge_spin_count,
-        insecure_seed_for_tests,
-        label,
-        layout,
-    } = args;
-    check_spin_count("--spin-count", spin_count, allow_huge_spin_count)?;
-    let mut options =
-        EncryptOptions::default().layout(layout.unwrap_or(docseal::LayoutStyle::Office2013));
-    let label_changes = label.changes()?;
-    if let Some(changes) = label_changes.clone() {
-        options = options.labels(changes);
-    }
-    options = legacy_encrypt::scheme(options, scheme);
-    if let Some(cipher) = cipher {
-        options = options.cipher(cipher);
-    }
-    if let Some(hash) = hash {
-        options = options.hash(hash);
-    }
-    if let Some(chaining) = chaining {
-        options = options.chaining(chaining);
-    }
-    let mut options = options
-        .spin_count(spin_count)
-        .password_encryptor_last(password_last);
-    for path in &recipients {
-        options = options.recipient(load_certificate(path)?);
-    }
-    if let Some(seed) = insecure_seed_for_tests {
-        options = options.seeded_for_tests(seed);
-    }
-    let mut source = open_input(&input)?;
+    let mut options = options(&args)?;
+    let mut source = open_input(&args.input)?;
     check_encryptable(&mut source)?;
     let bar = progress_bar(&source, "encrypting");
     if let Some((_, cb)) = &bar {
         options = options.progress(cb.clone());
     }
-    // With recipients and no password flag, the file is for the recipients only.
-    let pw = if recipients.is_empty() || password.given() {
-        let text = password.resolve(true)?;
-        check_not_empty(&text, allow_empty_password)?;
-        Some(Password::new(&text))
-    } else {
-        None
-    };
-    if output == "-" {
+    let pw = password(&args)?;
+    if args.output == "-" {
         // Stream to stdout in order (two AES passes, no temporary file).
         let stdout = io::stdout();
         docseal::encrypt_to_writer(
@@ -135,7 +86,7 @@ pub(crate) fn run(args: EncryptArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let mut report = None;
-    let result = write_output(&output, |out| {
+    let result = write_output(&args.output, |out| {
         report = Some(docseal::encrypt_for(
             &mut source,
             out,
@@ -148,9 +99,50 @@ pub(crate) fn run(args: EncryptArgs) -> Result<(), Failure> {
         b.finish_and_clear();
     }
     if let Some(labels) = report.and_then(|r| r.labels) {
-        label::print_relabel(&labels, Path::new(&output));
+        label::print_relabel(&labels, Path::new(&args.output));
     }
     result
+}
+
+/// The options the flags ask for: scheme, algorithms, spin count, recipients, labels, layout.
+fn options(args: &EncryptArgs) -> Result<EncryptOptions, Failure> {
+    check_spin_count("--spin-count", args.spin_count, args.allow_huge_spin_count)?;
+    let mut options =
+        EncryptOptions::default().layout(args.layout.unwrap_or(docseal::LayoutStyle::Office2013));
+    if let Some(changes) = args.label.changes()? {
+        options = options.labels(changes);
+    }
+    options = legacy_encrypt::scheme(options, args.scheme);
+    if let Some(cipher) = args.cipher {
+        options = options.cipher(cipher);
+    }
+    if let Some(hash) = args.hash {
+        options = options.hash(hash);
+    }
+    if let Some(chaining) = args.chaining {
+        options = options.chaining(chaining);
+    }
+    let mut options = options
+        .spin_count(args.spin_count)
+        .password_encryptor_last(args.password_last);
+    for path in &args.recipients {
+        options = options.recipient(load_certificate(path)?);
+    }
+    if let Some(seed) = args.insecure_seed_for_tests {
+        options = options.seeded_for_tests(seed);
+    }
+    Ok(options)
+}
+
+/// The password of the new file; none with recipients and no password flag (the file is for
+/// the recipients only).
+fn password(args: &EncryptArgs) -> Result<Option<Password>, Failure> {
+    if !args.recipients.is_empty() && !args.password.given() {
+        return Ok(None);
+    }
+    let text = args.password.resolve(true)?;
+    check_not_empty(&text, args.allow_empty_password)?;
+    Ok(Some(Password::new(&text)))
 }
 
 #[derive(Clone, Copy, ValueEnum)]

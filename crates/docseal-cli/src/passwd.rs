@@ -59,85 +59,13 @@ pub(crate) struct PasswdArgs {
 }
 
 pub(crate) fn run(args: PasswdArgs) -> Result<(), Failure> {
-    let PasswdArgs {
-        input,
-        output,
-        old_password_env,
-        old_password_file,
-        old_private_key,
-        old_private_key_password_env,
-        new_password_env,
-        new_password_file,
-        remove_password,
-        add_recipients,
-        remove_recipients,
-        spin_count,
-        allow_empty_password,
-        allow_huge_spin_count,
-    } = args;
-    if let Some(n) = spin_count {
-        check_spin_count("--spin-count", n, allow_huge_spin_count)?;
+    if let Some(n) = args.spin_count {
+        check_spin_count("--spin-count", n, args.allow_huge_spin_count)?;
     }
-    let mut creds = Credentials::none();
-    if let Some(path) = &old_private_key {
-        let password = KeyPassword {
-            env: old_private_key_password_env,
-            file: None,
-        };
-        creds = Credentials::private_key(load_private_key(path, &password)?);
-    }
-    let old = PasswordArgs {
-        text: None,
-        env: old_password_env,
-        file: old_password_file,
-    };
-    if old.given() {
-        creds = creds.with_password(&old.resolve(false)?);
-    }
-    if old_private_key.is_none() && !old.given() {
-        return Err(usage(
-            "give the current key: --old-password-env, --old-password-file or --old-private-key",
-        ));
-    }
-    let mut changes = docseal::KeyChanges::default();
-    let new = PasswordArgs {
-        text: None,
-        env: new_password_env,
-        file: new_password_file,
-    };
-    if new.given() {
-        let text = new.resolve(false)?;
-        check_not_empty(&text, allow_empty_password)?;
-        changes = changes.new_password(&text);
-    }
-    if remove_password {
-        if new.given() {
-            return Err(usage(
-                "--remove-password and a new password contradict each other",
-            ));
-        }
-        changes = changes.remove_password();
-    }
-    for path in &add_recipients {
-        changes = changes.add_recipient(load_certificate(path)?);
-    }
-    for fp in &remove_recipients {
-        if docseal::normalize_fingerprint(fp).len() != 64 {
-            return Err(usage(format!(
-                "{fp:?} is not a SHA-256 fingerprint (64 hex digits)"
-            )));
-        }
-        changes = changes.remove_recipient(fp);
-    }
-    if let Some(n) = spin_count {
-        changes = changes.spin_count(n);
-    }
-    if !new.given() && !remove_password && add_recipients.is_empty() && remove_recipients.is_empty()
-    {
-        return Err(usage("nothing to change: give a new password, --remove-password, --add-recipient or --remove-recipient"));
-    }
-    let source = open_input(&input)?;
-    let report = docseal::write_atomically(Path::new(&output), |f| {
+    let creds = old_credentials(&args)?;
+    let changes = key_changes(&args)?;
+    let source = open_input(&args.input)?;
+    let report = docseal::write_atomically(Path::new(&args.output), |f| {
         docseal::change_key_encryptors(&source, f, &creds, &changes, &Limits::default())
     })?;
     if quiet() {
@@ -150,4 +78,76 @@ pub(crate) fn run(args: PasswdArgs) -> Result<(), Failure> {
         say!("ok: new password set; Standard encryption derives its key from the password, so the package was re-encrypted");
     }
     Ok(())
+}
+
+/// What opens the file now: `--old-private-key`, the old password, or both.
+fn old_credentials(args: &PasswdArgs) -> Result<Credentials, Failure> {
+    let mut creds = Credentials::none();
+    if let Some(path) = &args.old_private_key {
+        let password = KeyPassword {
+            env: args.old_private_key_password_env.clone(),
+            file: None,
+        };
+        creds = Credentials::private_key(load_private_key(path, &password)?);
+    }
+    let old = PasswordArgs {
+        text: None,
+        env: args.old_password_env.clone(),
+        file: args.old_password_file.clone(),
+    };
+    if old.given() {
+        creds = creds.with_password(&old.resolve(false)?);
+    }
+    if args.old_private_key.is_none() && !old.given() {
+        return Err(usage(
+            "give the current key: --old-password-env, --old-password-file or --old-private-key",
+        ));
+    }
+    Ok(creds)
+}
+
+/// The changes asked for: a new password or none, recipients added and removed, the spin
+/// count; at least one of the first three.
+fn key_changes(args: &PasswdArgs) -> Result<docseal::KeyChanges, Failure> {
+    let mut changes = docseal::KeyChanges::default();
+    let new = PasswordArgs {
+        text: None,
+        env: args.new_password_env.clone(),
+        file: args.new_password_file.clone(),
+    };
+    if new.given() {
+        let text = new.resolve(false)?;
+        check_not_empty(&text, args.allow_empty_password)?;
+        changes = changes.new_password(&text);
+    }
+    if args.remove_password {
+        if new.given() {
+            return Err(usage(
+                "--remove-password and a new password contradict each other",
+            ));
+        }
+        changes = changes.remove_password();
+    }
+    for path in &args.add_recipients {
+        changes = changes.add_recipient(load_certificate(path)?);
+    }
+    for fp in &args.remove_recipients {
+        if docseal::normalize_fingerprint(fp).len() != 64 {
+            return Err(usage(format!(
+                "{fp:?} is not a SHA-256 fingerprint (64 hex digits)"
+            )));
+        }
+        changes = changes.remove_recipient(fp);
+    }
+    if let Some(n) = args.spin_count {
+        changes = changes.spin_count(n);
+    }
+    if !new.given()
+        && !args.remove_password
+        && args.add_recipients.is_empty()
+        && args.remove_recipients.is_empty()
+    {
+        return Err(usage("nothing to change: give a new password, --remove-password, --add-recipient or --remove-recipient"));
+    }
+    Ok(changes)
 }
