@@ -471,7 +471,7 @@ fn remove_from_directory(out: &mut [u8], pd: usize, entries: &[DirEntry], id: u3
             words.extend_from_slice(offs);
         }
     }
-    let old_len = u32::from_le_bytes(out[pd + 4..pd + 8].try_into().expect("4")) as usize;
+    let old_len = u32_at(out, pd + 4, "PersistDirectoryAtom")? as usize;
     let new_len = words.len() * 4;
     if new_len > old_len {
         // Splitting an entry adds a word; there is no room for it in place.
