@@ -7,7 +7,9 @@ use std::io::{Cursor, Read, Seek, Write};
 
 use docseal_crypto::{Password, Rng};
 use docseal_legacy::doc::{DocFib, DocStreams};
-use docseal_legacy::keys::{CRYPTOAPI_FLAGS_PROPERTIES_CLEAR, CRYPTOAPI_FLAGS_PROPERTIES_ENCRYPTED};
+use docseal_legacy::keys::{
+    CRYPTOAPI_FLAGS_PROPERTIES_CLEAR, CRYPTOAPI_FLAGS_PROPERTIES_ENCRYPTED,
+};
 use docseal_legacy::summary::{DOCUMENT_SUMMARY_INFORMATION, SUMMARY_INFORMATION};
 use docseal_legacy::{BinaryHeader, Sealing};
 use docseal_ole::CompoundFile;
@@ -272,8 +274,7 @@ fn write_with<R: Read + Seek>(cf: &mut CompoundFile<R>, sealed: Sealed) -> Resul
         .into_iter()
         .map(|(name, bytes)| (0, name, bytes))
         .collect();
-    let copied =
-        crate::copy::copy_entries_adding(cf, sealed.replace, None, add, &sealed.remove)?;
+    let copied = crate::copy::copy_entries_adding(cf, sealed.replace, None, add, &sealed.remove)?;
     let mut file = Cursor::new(Vec::new());
     crate::copy::write_copy(cf, &copied, None, &mut file)?;
     Ok(file.into_inner())
