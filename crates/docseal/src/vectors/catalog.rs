@@ -655,6 +655,19 @@ const LEGACY_XLS: (&[u8], &str) = (LEGACY[0].bytes, LEGACY[0].password);
 #[cfg(feature = "legacy")]
 const PLAIN_PPT: &[u8] = include_bytes!("../../samples/legacy-msoffcrypto-tool-plain.ppt");
 
+/// A docseal-written legacy row: file, plain file, scheme, password written, password tried,
+/// outcome, what it exercises.
+#[cfg(feature = "legacy")]
+type WrittenRow<'a> = (
+    &'a str,
+    &'a [u8],
+    crate::LegacyScheme,
+    &'a str,
+    &'a str,
+    Expected,
+    &'a str,
+);
+
 /// Office 97-2003 files docseal encrypts (seeded salt and verifier): every scheme it writes for
 /// each format, and RC4 with 15- and 16-character passwords.
 #[cfg(feature = "legacy")]
@@ -675,8 +688,7 @@ fn legacy_written(pack: &mut Pack) -> Result<()> {
     let pw15 = "fifteen-chars-!";
     let pw16 = "sixteen-chars-!!";
     debug_assert_eq!((pw15.len(), pw16.len()), (15, 16));
-    // (file, plain file, scheme, password written, password tried, outcome, what)
-    let rows: [(&str, &[u8], LegacyScheme, &str, &str, Expected, &str); 11] = [
+    let rows: [WrittenRow<'_>; 11] = [
         ("legacy-docseal-rc4-cryptoapi.doc", &doc, LegacyScheme::Rc4CryptoApi, PASSWORD, PASSWORD, Expected::Open,
          "Word 97-2003 RC4 CryptoAPI as docseal writes it (128-bit, properties in clear)"),
         ("legacy-docseal-rc4-cryptoapi.xls", &xls, LegacyScheme::Rc4CryptoApi, PASSWORD, PASSWORD, Expected::Open,
