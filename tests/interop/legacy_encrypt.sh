@@ -4,7 +4,9 @@
 # row that should open. Each is encrypted with every scheme docseal writes for it (doc:
 # rc4-cryptoapi, rc4; xls: rc4-cryptoapi, rc4, xor; ppt: rc4-cryptoapi), then:
 #   - msoffcrypto-tool (oracle-decrypt.py) decrypts it, and its streams equal docseal's own
-#     decryption of the same file (two independent decryptors agree); skipped for the inputs
+#     decryption of the same file (two independent decryptors agree; ppt: it decrypts, and the
+#     document properties are in EncryptedSummary as PowerPoint writes them, restored by
+#     docseal's decryption; POI's oracle reads OOXML only); skipped for the inputs
 #     whose encrypted original msoffcrypto cannot read either (manifest: "msoffcrypto fails");
 #   - LibreOffice opens it with the password and reads the same text (text digest) as from the
 #     plain input (ppt: LibreOffice opens no encrypted presentation, PowerPoint's included, so
@@ -54,6 +56,28 @@ print(", ".join(diff) if diff else "")
 sys.exit(1 if diff else 0)
 PY
 }
+ppt_properties() { # plain encrypted decrypted: PowerPoint's encrypted document properties
+  "$VENV_PY" - "$1" "$2" "$3" <<'PY'
+import sys
+import olefile
+SI, DSI = "\x05SummaryInformation", "\x05DocumentSummaryInformation"
+def streams(p):
+    o = olefile.OleFileIO(p)
+    return {"/".join(e): o.openstream(e).read() for e in o.listdir(streams=True, storages=False)}
+plain, enc, dec = (streams(p) for p in sys.argv[1:4])
+if SI not in plain and DSI not in plain:
+    print("no property sets in the plain input"); sys.exit(0)
+problems = []
+if "EncryptedSummary" not in enc: problems.append("no EncryptedSummary")
+if SI in enc: problems.append("SummaryInformation in clear")
+if DSI in plain and len(enc.get(DSI, b"")) != 72: problems.append("no 72-byte placeholder")
+for n in (SI, DSI):
+    if plain.get(n) != dec.get(n): problems.append(f"{n[1:]} not restored")
+if "EncryptedSummary" in dec: problems.append("EncryptedSummary left in the decryption")
+print("; ".join(problems) if problems else f"EncryptedSummary {len(enc['EncryptedSummary'])} bytes")
+sys.exit(1 if problems else 0)
+PY
+}
 VENV_PY="$(cd "$ORACLES" && python3 -B -c 'from _oracle_common import venv_python; print(venv_python())' 2>/dev/null || echo python3)"
 [ -x "$VENV_PY" ] || VENV_PY=python3
 
@@ -97,6 +121,12 @@ for in_file in "$plain_dir"/*; do
     case "$base" in
       *.ppt) # LibreOffice opens no encrypted ppt (not even PowerPoint's): docseal's decryption
         "$DOCSEAL_BIN" decrypt "$enc" "$T/dec-$s-$base" -p "$pw" >/dev/null
+        # The document properties as PowerPoint encrypts them: EncryptedSummary, no clear
+        # SummaryInformation, a 72-byte DocumentSummaryInformation placeholder; docseal's
+        # decryption gives the plain input's property sets back.
+        if d=$(ppt_properties "$in_file" "$enc" "$T/dec-$s-$base" 2>&1); then
+          ok "docseal's $s $base has its properties in EncryptedSummary and decrypts to the plain ones ($d)"
+        else bad "docseal's $s $base: document properties: $d"; fi
         printf '%s\t-\n%s\t-\n' "$in_file" "$T/dec-$s-$base" >> "$batch" ;;
       *) printf '%s\t-\n%s\t%s\n' "$in_file" "$enc" "$pw" >> "$batch" ;;
     esac

@@ -6,7 +6,7 @@
 #   3. every row gets its expected outcome in docseal (open rows: the plaintext digest), and
 #      msoffcrypto-tool and Apache POI agree with the manifest on every row in the schemes they
 #      support, except the disagreements listed with their reason in vectors-findings.tsv.
-# Ends with "vectors: N passed, N failed"; exit 1 if anything failed. 116 s to 445 s on the shared
+# Ends with "vectors: N passed, N failed"; exit 1 if anything failed. 116 s to 493 s on the shared
 # 2-core machine while other builds ran (2026-12-03): POI's JVM per file and the
 # 10,000,000-spin row in each reader.
 set -euo pipefail

@@ -49,11 +49,10 @@
 //!   RC4 key of keyLength bits, not one padded to 128 ([MS-OFFCRYPTO] 2.3.5.2, and what
 //!   msoffcrypto does); `keys::BinaryKey::block_key` gives them at that length.
 //!
-//! Not done: the `EncryptedSummary` stream (encrypted property sets, [MS-OFFCRYPTO] 2.3.5.4)
-//! is decrypted (see [`crate::summary`]): its streams come back in [`PptDecrypted::add_streams`]
-//! and it is listed in [`PptDecrypted::drop_streams`]; formerly the output lost the
-//! document summary properties it holds (the clear `\x05DocumentSummaryInformation`, if any,
-//! stays). Incrementally saved encrypted files (more than one UserEditAtom) are rejected as
+//! The `EncryptedSummary` stream (encrypted property sets, [MS-OFFCRYPTO] 2.3.5.4) is
+//! decrypted (see [`crate::summary`]): its streams come back in [`PptDecrypted::add_streams`]
+//! (replacing the clear placeholder `\x05DocumentSummaryInformation`) and it is listed in
+//! [`PptDecrypted::drop_streams`]. Incrementally saved encrypted files (more than one UserEditAtom) are rejected as
 //! malformed: [MS-PPT] 2.3.7 says an encrypted stream has exactly one.
 
 use docseal_bytes::u32_at;

@@ -10,8 +10,10 @@
 //! encrypted `headerToken` and the new `offsetToCurrentEdit`. Every other persist object is
 //! encrypted with one RC4 stream keyed by `block_key(persist id)`, its record header included;
 //! in `Pictures` each blip's header and fields are encrypted with a fresh `block_key(0)`
-//! keystream. Document properties stay in clear (header flags 0x0C, as in
-//! `Password_Protected-np-hello.ppt`).
+//! keystream. The header's flags are the caller's: PowerPoint's 0x04 with the document
+//! properties moved into `EncryptedSummary` ([`crate::summary::encrypt_summary`],
+//! [`crate::summary::placeholder_document_summary`]; the caller replaces those streams), or
+//! 0x0C with them in clear (as in `Password_Protected-np-hello.ppt`).
 //!
 //! [`reseal_ppt`] encrypts a decrypted presentation again in place, where its original had its
 //! records (what `conform` compares with the original).

@@ -2,15 +2,18 @@
 //! facade's types. Bad values are `docseal::Error`s with the CLI's exit codes.
 
 use docseal::labels::{Guid, Label, LabelChanges, LabelMethod, LabelScheme};
-use docseal::{Cipher, Credentials, DecryptOptions, EncryptOptions, Error, HashAlgorithm, Scheme};
+use docseal::{
+    Chaining, Cipher, Credentials, DecryptOptions, EncryptOptions, Error, HashAlgorithm, Scheme,
+};
 use pyo3::prelude::*;
 
-/// `encrypt(..., cipher=, hash=, spin_count=, recipients=, label=, scheme=)`.
+/// `encrypt(..., cipher=, hash=, chaining=, spin_count=, recipients=, label=, scheme=)`.
 #[derive(FromPyObject)]
 #[pyo3(from_item_all)]
 pub(crate) struct EncryptArgs {
     cipher: String,
     hash: String,
+    chaining: String,
     spin_count: u32,
     /// PEM or DER certificates (the Python layer reads paths).
     recipients: Vec<Vec<u8>>,
@@ -91,6 +94,13 @@ impl EncryptArgs {
                     "hash {:?}: want one of {}",
                     self.hash,
                     HashAlgorithm::ALL.map(HashAlgorithm::short_name).join(", ")
+                ))
+            })?)
+            .chaining(Chaining::from_short_name(&self.chaining).ok_or_else(|| {
+                invalid(format!(
+                    "chaining {:?}: want one of {}",
+                    self.chaining,
+                    Chaining::ALL.map(Chaining::short_name).join(", ")
                 ))
             })?)
             .spin_count(self.spin_count);

@@ -87,6 +87,24 @@ def test_options(scheme, cipher, hash):
     assert docseal.decrypt(sealed, "pw") == PLAIN
 
 
+@pytest.mark.parametrize("cipher,hash", [("aes256", "sha512"), ("3des", "sha1"), ("rc2", "md5")])
+def test_chaining(cipher, hash, tmp_path):
+    for chaining, name in (("cbc", "ChainingModeCBC"), ("cfb", "ChainingModeCFB")):
+        sealed = docseal.encrypt(PLAIN, "pw", cipher=cipher, hash=hash, chaining=chaining, spin_count=1000)
+        info = docseal.inspect(sealed)["encryption_info"]
+        assert info["key_data"]["cipher_chaining"] == name
+        assert all(k["cipher_chaining"] == name for k in info["key_encryptors"])
+        assert docseal.decrypt(sealed, "pw") == PLAIN
+    docseal.encrypt_file(FIXTURES / "example.docx", tmp_path / "cfb.docx", "pw", chaining="cfb", spin_count=1000)
+    assert docseal.inspect(str(tmp_path / "cfb.docx"))["encryption_info"]["key_data"]["cipher_chaining"] == "ChainingModeCFB"
+    with pytest.raises(docseal.InvalidArgumentError) as caught:
+        docseal.encrypt(PLAIN, "pw", chaining="ofb")
+    assert caught.value.exit_code == 2
+    # Standard encryption is AES-ECB: CFB is refused.
+    with pytest.raises(docseal.Error):
+        docseal.encrypt(PLAIN, "pw", scheme="standard", chaining="cfb")
+
+
 def test_round_trip_paths(tmp_path):
     src, sealed, out = tmp_path / "a.docx", tmp_path / "b.docx", tmp_path / "c.docx"
     src.write_bytes(PLAIN)

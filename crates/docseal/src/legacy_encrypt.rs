@@ -7,7 +7,10 @@ use std::io::{Cursor, Read, Seek, Write};
 
 use docseal_crypto::{Password, Rng};
 use docseal_legacy::doc::{DocFib, DocStreams};
-use docseal_legacy::keys::CRYPTOAPI_FLAGS_PROPERTIES_CLEAR;
+use docseal_legacy::keys::{
+    CRYPTOAPI_FLAGS_PROPERTIES_CLEAR, CRYPTOAPI_FLAGS_PROPERTIES_ENCRYPTED,
+};
+use docseal_legacy::summary::{DOCUMENT_SUMMARY_INFORMATION, SUMMARY_INFORMATION};
 use docseal_legacy::{BinaryHeader, Sealing};
 use docseal_ole::CompoundFile;
 use zeroize::Zeroizing;
@@ -33,7 +36,11 @@ fn password_text(password: &Password) -> Zeroizing<String> {
 ///
 /// The compound file keeps every entry, CLSID and time; only `Workbook` (xls), `WordDocument`,
 /// the table stream and `Data` (doc), or `Current User`, `PowerPoint Document` and `Pictures`
-/// (ppt) change. A file that is already encrypted is [`Error::InvalidArgument`] ("decrypt it
+/// (ppt) change. A ppt's document properties are encrypted as PowerPoint encrypts them: the
+/// property sets move into a new `EncryptedSummary` stream, `\x05SummaryInformation` is
+/// removed and `\x05DocumentSummaryInformation` becomes a placeholder holding only the code
+/// page (header flags 0x04); doc and xls keep them in clear (flags 0x0C), as Word and Excel
+/// do by default. A file that is already encrypted is [`Error::InvalidArgument`] ("decrypt it
 /// first", exit 2); a BIFF5 workbook, XOR for a doc or ppt, RC4 for a ppt (PowerPoint only
 /// knows RC4 CryptoAPI), an incrementally saved ppt, or a compound file that is no doc/xls/ppt
 /// is [`Error::Unsupported`]; an input that is no compound file is [`Error::Malformed`].
@@ -93,7 +100,16 @@ pub(crate) fn encrypt_legacy_with<R: Read + Seek, W: Write>(
     rng.fill(verifier.as_mut_slice())?;
     let sealing = match scheme {
         LegacyScheme::Rc4CryptoApi => {
-            Sealing::cryptoapi(&pw, CRYPTOAPI_FLAGS_PROPERTIES_CLEAR, salt, *verifier)
+            // PowerPoint encrypts the document properties; Word and Excel leave them in clear.
+            let has_properties = [SUMMARY_INFORMATION, DOCUMENT_SUMMARY_INFORMATION]
+                .iter()
+                .any(|n| cf.find(&[n]).is_some());
+            let flags = if format == "ppt" && has_properties {
+                CRYPTOAPI_FLAGS_PROPERTIES_ENCRYPTED
+            } else {
+                CRYPTOAPI_FLAGS_PROPERTIES_CLEAR
+            };
+            Sealing::cryptoapi(&pw, flags, salt, *verifier)
         }
         LegacyScheme::Rc4 => Sealing::rc4(&pw, salt, *verifier),
         LegacyScheme::Xor if format == "xls" => Sealing::xor(&pw).map_err(legacy_error)?,
@@ -105,8 +121,8 @@ pub(crate) fn encrypt_legacy_with<R: Read + Seek, W: Write>(
             })
         }
     };
-    let replace = seal_streams(&mut cf, &format, &sealing)?;
-    let bytes = write_with(&mut cf, replace)?;
+    let sealed = seal_streams(&mut cf, &format, &sealing)?;
+    let bytes = write_with(&mut cf, sealed)?;
     output.write_all(&bytes)?;
     output.flush()?;
     Ok(bytes.len() as u64)
@@ -123,21 +139,33 @@ fn read<R: Read + Seek>(cf: &mut CompoundFile<R>, name: &str) -> Result<Option<(
     }
 }
 
-/// The encrypted streams of a plain doc or xls, by entry id.
+/// How the entries of a plain file change when it is encrypted.
+#[derive(Default)]
+struct Sealed {
+    /// New bytes of existing streams, by entry id.
+    replace: HashMap<usize, Vec<u8>>,
+    /// Streams left out (entry ids).
+    remove: Vec<usize>,
+    /// New root-level streams (name, bytes).
+    add: Vec<(String, Vec<u8>)>,
+}
+
+/// The encrypted streams of a plain doc, xls or ppt.
 fn seal_streams<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
     format: &str,
     sealing: &Sealing,
-) -> Result<HashMap<usize, Vec<u8>>> {
-    let mut replace = HashMap::new();
+) -> Result<Sealed> {
+    let mut sealed = Sealed::default();
+    let replace = &mut sealed.replace;
     match format {
         "xls" => {
             let (id, wb) = read(cf, "Workbook")?.ok_or_else(|| Error::Unsupported {
                 what: "encrypting an Excel 5/95 workbook (Book stream)".into(),
             })?;
-            let sealed = docseal_legacy::xls_encrypt::encrypt_workbook(&wb, sealing)
+            let workbook = docseal_legacy::xls_encrypt::encrypt_workbook(&wb, sealing)
                 .map_err(legacy_error)?;
-            replace.insert(id, sealed);
+            replace.insert(id, workbook);
         }
         "doc" => {
             let (wd_id, wd) = read(cf, "WordDocument")?
@@ -147,7 +175,7 @@ fn seal_streams<R: Read + Seek>(
                 Error::malformed("Word document", format!("no {} stream", fib.table_name()))
             })?;
             let data = read(cf, "Data")?;
-            let sealed = docseal_legacy::doc_encrypt::encrypt_doc(
+            let doc = docseal_legacy::doc_encrypt::encrypt_doc(
                 &DocStreams {
                     word_document: &wd,
                     table: &table,
@@ -156,9 +184,9 @@ fn seal_streams<R: Read + Seek>(
                 sealing,
             )
             .map_err(legacy_error)?;
-            replace.insert(wd_id, sealed.word_document);
-            replace.insert(table_id, sealed.table);
-            if let (Some((id, _)), Some(d)) = (data, sealed.data) {
+            replace.insert(wd_id, doc.word_document);
+            replace.insert(table_id, doc.table);
+            if let (Some((id, _)), Some(d)) = (data, doc.data) {
                 replace.insert(id, d);
             }
         }
@@ -169,7 +197,7 @@ fn seal_streams<R: Read + Seek>(
                 Error::malformed("PowerPoint file", "no PowerPoint Document stream")
             })?;
             let pictures = read(cf, "Pictures")?;
-            let sealed = docseal_legacy::ppt_encrypt::encrypt_ppt(
+            let ppt = docseal_legacy::ppt_encrypt::encrypt_ppt(
                 &docseal_legacy::ppt_encrypt::PlainPpt {
                     current_user: &cu,
                     powerpoint_document: &doc,
@@ -178,11 +206,12 @@ fn seal_streams<R: Read + Seek>(
                 sealing,
             )
             .map_err(legacy_error)?;
-            replace.insert(cu_id, sealed.current_user);
-            replace.insert(doc_id, sealed.powerpoint_document);
-            if let (Some((id, _)), Some(p)) = (pictures, sealed.pictures) {
+            replace.insert(cu_id, ppt.current_user);
+            replace.insert(doc_id, ppt.powerpoint_document);
+            if let (Some((id, _)), Some(p)) = (pictures, ppt.pictures) {
                 replace.insert(id, p);
             }
+            seal_properties(cf, sealing, &mut sealed)?;
         }
         other => {
             return Err(Error::Unsupported {
@@ -190,15 +219,62 @@ fn seal_streams<R: Read + Seek>(
             })
         }
     }
-    Ok(replace)
+    Ok(sealed)
 }
 
-/// The compound file `cf` with the streams `replace` (by entry id) replaced.
-fn write_with<R: Read + Seek>(
+/// PowerPoint's encrypted document properties, when `sealing`'s header says they are encrypted
+/// (RC4 CryptoAPI without `fDocProps`): `\x05SummaryInformation` and
+/// `\x05DocumentSummaryInformation` (blocks 0 and 1) go into a new `EncryptedSummary`, the
+/// first is removed and the second replaced by its placeholder
+/// ([`docseal_legacy::summary::placeholder_document_summary`]).
+fn seal_properties<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
-    replace: HashMap<usize, Vec<u8>>,
-) -> Result<Vec<u8>> {
-    let copied = crate::copy::copy_entries(cf, replace, None)?;
+    sealing: &Sealing,
+    sealed: &mut Sealed,
+) -> Result<()> {
+    let Sealing::Rc4 {
+        header: BinaryHeader::CryptoApi(h),
+        key,
+    } = sealing
+    else {
+        return Ok(());
+    };
+    if h.flags & 0x08 != 0 {
+        return Ok(());
+    }
+    let si = read(cf, SUMMARY_INFORMATION)?;
+    let dsi = read(cf, DOCUMENT_SUMMARY_INFORMATION)?;
+    let mut streams: Vec<(&str, &[u8])> = Vec::new();
+    if let Some((_, d)) = &si {
+        streams.push((SUMMARY_INFORMATION, d));
+    }
+    if let Some((_, d)) = &dsi {
+        streams.push((DOCUMENT_SUMMARY_INFORMATION, d));
+    }
+    if streams.is_empty() {
+        return Ok(());
+    }
+    let summary = docseal_legacy::summary::encrypt_summary(&streams, key).map_err(legacy_error)?;
+    if let Some((id, _)) = &si {
+        sealed.remove.push(*id);
+    }
+    if let Some((id, d)) = &dsi {
+        let placeholder =
+            docseal_legacy::summary::placeholder_document_summary(d).map_err(legacy_error)?;
+        sealed.replace.insert(*id, placeholder);
+    }
+    sealed.add.push(("EncryptedSummary".to_string(), summary));
+    Ok(())
+}
+
+/// The compound file `cf` with the changes `sealed` made.
+fn write_with<R: Read + Seek>(cf: &mut CompoundFile<R>, sealed: Sealed) -> Result<Vec<u8>> {
+    let add = sealed
+        .add
+        .into_iter()
+        .map(|(name, bytes)| (0, name, bytes))
+        .collect();
+    let copied = crate::copy::copy_entries_adding(cf, sealed.replace, None, add, &sealed.remove)?;
     let mut file = Cursor::new(Vec::new());
     crate::copy::write_copy(cf, &copied, None, &mut file)?;
     Ok(file.into_inner())
@@ -272,8 +348,8 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
         &crate::DecryptOptions::default(),
     )?;
     let mut plain_cf = CompoundFile::open_with_limits(Cursor::new(plain.as_slice()), limits.ole())?;
-    let replace = seal_streams(&mut plain_cf, format, &sealing)?;
-    let ours = write_with(&mut plain_cf, replace)?;
+    let sealed = seal_streams(&mut plain_cf, format, &sealing)?;
+    let ours = write_with(&mut plain_cf, sealed)?;
 
     compare(&mut cf, &ours, &original, scheme, 0, limits)
 }
@@ -324,8 +400,8 @@ fn compare(
 /// Reproduces an RC4 CryptoAPI ppt in place: decrypts it, encrypts the same records again with
 /// the recovered key and header ([`docseal_legacy::ppt_encrypt::reseal_ppt`]) into a copy of
 /// the original compound file, and compares. `EncryptedSummary` (encrypted document
-/// properties) is not rebuilt: the copy keeps the original's, and its size is reported in
-/// `ciphertext_not_compared`.
+/// properties) is rebuilt from the property sets it held, in their order; the placeholder
+/// `\x05DocumentSummaryInformation` is kept.
 fn conform_ppt(
     mut cf: CompoundFile<Cursor<&[u8]>>,
     original: &[u8],
@@ -363,9 +439,24 @@ fn conform_ppt(
     if let (Some((id, _)), Some(p)) = (&pictures, again.pictures) {
         replace.insert(*id, p);
     }
-    let ours = write_with(&mut cf, replace)?;
-    let not_compared = summary.map_or(0, |(_, s)| s.len() as u64);
-    compare(&mut cf, &ours, original, scheme, not_compared, limits)
+    if let (Some((id, _)), Sealing::Rc4 { key, .. }) = (&summary, &sealing) {
+        let streams: Vec<(&str, &[u8])> = plain
+            .add_streams
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+            .collect();
+        let again =
+            docseal_legacy::summary::encrypt_summary(&streams, key).map_err(legacy_error)?;
+        replace.insert(*id, again);
+    }
+    let ours = write_with(
+        &mut cf,
+        Sealed {
+            replace,
+            ..Sealed::default()
+        },
+    )?;
+    compare(&mut cf, &ours, original, scheme, 0, limits)
 }
 
 fn reuse(header: BinaryHeader, pw: &str) -> Result<(Sealing, &'static str)> {

@@ -426,7 +426,8 @@ fn lint_covers_encrypted_ppt() {
 /// recovered key and header, compared stream by stream. Where it differs, the difference is
 /// one docseal cannot derive: a non-zero Reserved1 in PowerPoint's EncryptionHeader (byte 36
 /// of the header, 8 bytes into the CryptSession10Container; the parsed header drops it, and
-/// it is not constant across files), or WPS's plain `headerToken` in `Current User` (byte 12)
+/// it is not constant across files), junk in the reserved fields of `EncryptedSummary`'s
+/// stream descriptors (PowerPoint 2002), or WPS's plain `headerToken` in `Current User` (byte 12)
 /// on an encrypted file. The compound file itself is docseal's writer's (as for doc and xls).
 #[test]
 fn conform_reproduces_encrypted_ppt() {
@@ -436,7 +437,9 @@ fn conform_reproduces_encrypted_ppt() {
         Some(("PowerPoint Document", 6288 + 8 + 36)),
         Some(("PowerPoint Document", 6288 + 8 + 36)),
         Some(("PowerPoint Document", 6376 + 8 + 36)),
-        Some(("PowerPoint Document", 285477 + 8 + 36)),
+        // PowerPoint 2002's EncryptedSummary: junk in a descriptor's reserved field (8200 is
+        // the descriptor array, 16 the first descriptor's reserved field).
+        Some(("EncryptedSummary", 8200 + 16)),
         None,
         None,
         Some(("Current User", 12)),

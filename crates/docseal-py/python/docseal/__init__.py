@@ -114,10 +114,12 @@ def _encrypt_args(
     recipients: Iterable[KeySource] = (),
     label: Optional[Dict[str, Any]] = None,
     scheme: str = "agile",
+    chaining: str = "cbc",
 ) -> dict:
     return {
         "cipher": cipher,
         "hash": hash,
+        "chaining": chaining,
         "spin_count": int(spin_count),
         "recipients": [_read_key_material(r) for r in recipients],
         "label": _label_args(label),
@@ -149,17 +151,18 @@ def encrypt(
     recipients: Iterable[KeySource] = (),
     label: Optional[Dict[str, Any]] = None,
     scheme: str = "agile",
+    chaining: str = "cbc",
 ) -> bytes:
     """Encrypts an OOXML package (docx/xlsx/pptx bytes) and returns the encrypted file; a plain
     doc/xls/ppt is encrypted with RC4 CryptoAPI, Office XP-2003's scheme.
 
     ``cipher``: aes128, aes192, aes256, and for Agile des, 3des, 3des112, desx, rc2; ``hash``:
     sha1, sha256, sha384, sha512, md5, md4, md2, ripemd128, ripemd160, whirlpool (Agile);
-    ``scheme``: agile or standard; ``recipients``: certificates (paths or PEM/DER bytes) whose
+    ``chaining``: cbc (Office's) or cfb (Agile; CFB-8, as Apache POI writes it); ``scheme``: agile or standard; ``recipients``: certificates (paths or PEM/DER bytes) whose
     private keys also open the file (``password`` may then be None); ``label``: a sensitivity
     label ``{"id": GUID, "tenant": GUID, "name": str}`` written into the package first.
     """
-    options = _encrypt_args(cipher, hash, spin_count, recipients, label, scheme)
+    options = _encrypt_args(cipher, hash, spin_count, recipients, label, scheme, chaining)
     return _native.encrypt(_as_bytes(data), password, options)
 
 

@@ -1,5 +1,6 @@
 """Type stubs of the compiled module. Use the wrappers in ``docseal``; these take the option
-dicts they build."""
+dicts they build (``encrypt``'s: cipher, hash, chaining, spin_count, recipients, label,
+scheme, every key present)."""
 
 from typing import Any, Dict, Optional, Union
 

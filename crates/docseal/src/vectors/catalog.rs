@@ -7,7 +7,7 @@ use docseal_ole::{LayoutStyle, Version};
 
 use super::{sha256, Credential, Expected, Row, Source, Vector, VectorSet};
 use crate::rebuild::{rewrite, Rewrite};
-use crate::{Cipher, EncryptOptions, Result, Scheme};
+use crate::{Chaining, Cipher, EncryptOptions, Result, Scheme};
 
 /// The Agile ciphers the packs cover: every one docseal writes. The cipher × hash × chaining
 /// matrix is made from [`CIPHERS`], [`HASHES`] and [`CHAININGS`] and nothing else, so a new
@@ -22,6 +22,30 @@ pub const HASHES: [HashAlgorithm; 4] = [
 ];
 /// The Agile chaining modes the packs cover (see [`CIPHERS`]): `cbc` (`ChainingModeCBC`).
 pub const CHAININGS: [&str; 1] = ["cbc"];
+
+/// The other Agile suites the packs cover besides the AES × SHA matrix above: a covering set,
+/// not the whole product, in which every other cipher (DES, 3DES, 3DES-112, DESX, RC2: 8-byte
+/// blocks), every other hash (MD5, MD4, MD2, RIPEMD-128, RIPEMD-160, Whirlpool) and CFB
+/// chaining (with 16- and 8-byte blocks, and every cipher but 3DES-112) appear.
+pub const OTHER_SUITES: [(Cipher, HashAlgorithm, Chaining); 17] = [
+    (Cipher::Des, HashAlgorithm::Md5, Chaining::Cbc),
+    (Cipher::TripleDes, HashAlgorithm::Sha384, Chaining::Cbc),
+    (Cipher::TripleDes112, HashAlgorithm::Sha1, Chaining::Cbc),
+    (Cipher::DesX, HashAlgorithm::Sha256, Chaining::Cbc),
+    (Cipher::Rc2, HashAlgorithm::Sha1, Chaining::Cbc),
+    (Cipher::Aes128, HashAlgorithm::Md4, Chaining::Cbc),
+    (Cipher::Aes192, HashAlgorithm::Md2, Chaining::Cbc),
+    (Cipher::Aes256, HashAlgorithm::Ripemd128, Chaining::Cbc),
+    (Cipher::TripleDes, HashAlgorithm::Ripemd160, Chaining::Cbc),
+    (Cipher::Rc2, HashAlgorithm::Whirlpool, Chaining::Cbc),
+    (Cipher::Aes128, HashAlgorithm::Sha1, Chaining::Cfb),
+    (Cipher::Aes256, HashAlgorithm::Sha512, Chaining::Cfb),
+    (Cipher::Aes192, HashAlgorithm::Whirlpool, Chaining::Cfb),
+    (Cipher::Des, HashAlgorithm::Md5, Chaining::Cfb),
+    (Cipher::TripleDes, HashAlgorithm::Sha384, Chaining::Cfb),
+    (Cipher::DesX, HashAlgorithm::Sha1, Chaining::Cfb),
+    (Cipher::Rc2, HashAlgorithm::Sha256, Chaining::Cfb),
+];
 
 /// Plaintext sizes of the size rows, with what each boundary is.
 pub const PACKAGE_SIZES: [(u64, &str); 17] = [
@@ -241,6 +265,37 @@ fn agile(pack: &mut Pack) -> Result<()> {
                 );
             }
         }
+    }
+    for (cipher, hash, chaining) in OTHER_SUITES {
+        let (c, h, m) = (cipher.name(), hash.short_name(), chaining.short_name());
+        let file = format!("agile-{c}-{h}-{m}.docx");
+        let options = pack
+            .options(&file)
+            .cipher(cipher)
+            .hash(hash)
+            .chaining(chaining);
+        let bytes = encrypt(MINIMAL_DOCX, Some(PASSWORD), &options)?;
+        let block = if cipher.algorithm() == docseal_crypto::CipherAlgorithm::Aes {
+            16
+        } else {
+            8
+        };
+        pack.push(
+            seeded(
+                file,
+                "agile",
+                format!("cipher={c} hash={h} chaining={m} spin={SPIN}"),
+                Expected::Open,
+                MINIMAL_DOCX,
+                &format!(
+                    "{} ({block}-byte blocks) with {} and {}: package, key encryptor and HMAC",
+                    cipher.algorithm().name(),
+                    hash.name(),
+                    chaining.name()
+                ),
+            ),
+            bytes,
+        );
     }
     for (size, what) in PACKAGE_SIZES {
         let file = format!("agile-size-{size}.bin");
@@ -494,7 +549,7 @@ fn standard(pack: &mut Pack) -> Result<()> {
     Ok(())
 }
 
-/// An Office-made legacy file from the corpus (until docseal writes these schemes).
+/// An Office-made legacy file from the corpus.
 struct LegacyFile {
     file: &'static str,
     bytes: &'static [u8],
@@ -586,7 +641,112 @@ fn legacy(pack: &mut Pack) -> Result<()> {
             );
         }
     }
+    legacy_written(pack)
+}
+
+/// The plain Word document of the docseal-written legacy rows (msoffcrypto-tool's RC4
+/// CryptoAPI sample, decrypted when the pack is made).
+#[cfg(feature = "legacy")]
+const LEGACY_DOC: (&[u8], &str) = (LEGACY[1].bytes, LEGACY[1].password);
+/// The plain workbook of the docseal-written legacy rows (likewise).
+#[cfg(feature = "legacy")]
+const LEGACY_XLS: (&[u8], &str) = (LEGACY[0].bytes, LEGACY[0].password);
+/// The plain presentation of the docseal-written legacy rows (msoffcrypto-tool's `plain.ppt`).
+#[cfg(feature = "legacy")]
+const PLAIN_PPT: &[u8] = include_bytes!("../../samples/legacy-msoffcrypto-tool-plain.ppt");
+
+/// A docseal-written legacy row: file, plain file, scheme, password written, password tried,
+/// outcome, what it exercises.
+#[cfg(feature = "legacy")]
+type WrittenRow<'a> = (
+    &'a str,
+    &'a [u8],
+    crate::LegacyScheme,
+    &'a str,
+    &'a str,
+    Expected,
+    &'a str,
+);
+
+/// Office 97-2003 files docseal encrypts (seeded salt and verifier): every scheme it writes for
+/// each format, and RC4 with 15- and 16-character passwords.
+#[cfg(feature = "legacy")]
+fn legacy_written(pack: &mut Pack) -> Result<()> {
+    use crate::LegacyScheme;
+    let decrypted = |(bytes, password): (&[u8], &str)| -> Result<Vec<u8>> {
+        let mut plain = Vec::new();
+        crate::decrypt(
+            Cursor::new(bytes),
+            &mut plain,
+            &crate::Credentials::password(password),
+            &crate::DecryptOptions::default(),
+        )?;
+        Ok(plain)
+    };
+    let doc = decrypted(LEGACY_DOC)?;
+    let xls = decrypted(LEGACY_XLS)?;
+    let pw15 = "fifteen-chars-!";
+    let pw16 = "sixteen-chars-!!";
+    debug_assert_eq!((pw15.len(), pw16.len()), (15, 16));
+    let rows: [WrittenRow<'_>; 11] = [
+        ("legacy-docseal-rc4-cryptoapi.doc", &doc, LegacyScheme::Rc4CryptoApi, PASSWORD, PASSWORD, Expected::Open,
+         "Word 97-2003 RC4 CryptoAPI as docseal writes it (128-bit, properties in clear)"),
+        ("legacy-docseal-rc4-cryptoapi.xls", &xls, LegacyScheme::Rc4CryptoApi, PASSWORD, PASSWORD, Expected::Open,
+         "Excel 97-2003 RC4 CryptoAPI as docseal writes it (128-bit, properties in clear)"),
+        ("legacy-docseal-rc4-cryptoapi.ppt", PLAIN_PPT, LegacyScheme::Rc4CryptoApi, PASSWORD, PASSWORD, Expected::Open,
+         "PowerPoint 97-2003 RC4 CryptoAPI as docseal writes it (128-bit, document properties in EncryptedSummary)"),
+        ("legacy-docseal-rc4-cryptoapi-wrong-password.ppt", PLAIN_PPT, LegacyScheme::Rc4CryptoApi, PASSWORD, "Docseal", Expected::WrongPassword,
+         "PowerPoint RC4 CryptoAPI tried with a wrong password"),
+        ("legacy-docseal-rc4.doc", &doc, LegacyScheme::Rc4, PASSWORD, PASSWORD, Expected::Open,
+         "Word 97-2003 RC4 (Office 97/2000 compatible, 40-bit) as docseal writes it"),
+        ("legacy-docseal-rc4.xls", &xls, LegacyScheme::Rc4, PASSWORD, PASSWORD, Expected::Open,
+         "Excel 97-2003 RC4 (Office 97/2000 compatible, 40-bit) as docseal writes it"),
+        ("legacy-docseal-xor.xls", &xls, LegacyScheme::Xor, PASSWORD, PASSWORD, Expected::Open,
+         "Excel XOR obfuscation (Method 1) as docseal writes it"),
+        ("legacy-docseal-rc4-password-15.doc", &doc, LegacyScheme::Rc4, pw15, pw15, Expected::Open,
+         "RC4 with a 15-character password, the most Word XP-2007 used"),
+        ("legacy-docseal-rc4-password-16.doc", &doc, LegacyScheme::Rc4, pw16, pw16, Expected::Open,
+         "RC4 with a 16-character password: docseal keys it with all 16 (the spec's rule)"),
+        ("legacy-docseal-rc4-password-16.xls", &xls, LegacyScheme::Rc4, pw16, pw16, Expected::Open,
+         "RC4 workbook with a 16-character password, keyed with all 16"),
+        ("legacy-docseal-rc4-password-16-first-15.doc", &doc, LegacyScheme::Rc4, pw16, pw15, Expected::WrongPassword,
+         "a 16-character-password RC4 file tried with its first 15 characters: it was keyed with all 16, so that is a wrong password"),
+    ];
+    for (file, plain, scheme, written, tried, expected, what) in rows {
+        let mut out = Vec::new();
+        let mut rng = docseal_crypto::Rng::seeded_for_tests(pack.file_seed(file));
+        crate::legacy_encrypt::encrypt_legacy_with(
+            Cursor::new(plain),
+            &mut out,
+            &Password::new(written),
+            scheme,
+            &mut rng,
+        )?;
+        let name = scheme.name();
+        let units = tried.encode_utf16().count();
+        pack.push(
+            Spec {
+                file: file.into(),
+                scheme: name,
+                parameters: format!("scheme={name} password-utf16-units={units}"),
+                credential: Credential::Password(tried.into()),
+                expected,
+                // No canonical plaintext, as for the Office-made rows.
+                plaintext: None,
+                exercises: what.into(),
+                source: Source::Seeded,
+            },
+            out,
+        );
+    }
     Ok(())
+}
+
+#[cfg(not(feature = "legacy"))]
+fn legacy_written(_: &mut Pack) -> Result<()> {
+    Err(crate::Error::Unsupported {
+        what: "docseal-written Office 97-2003 vectors without the `legacy` feature".into(),
+    })
 }
 
 fn label() -> docseal_labels::Label {

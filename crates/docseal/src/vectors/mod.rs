@@ -24,7 +24,7 @@ use std::str::FromStr;
 
 use crate::{Error, Result};
 
-pub use catalog::{CHAININGS, CIPHERS, HASHES, PACKAGE_SIZES, SPIN_COUNTS};
+pub use catalog::{CHAININGS, CIPHERS, HASHES, OTHER_SUITES, PACKAGE_SIZES, SPIN_COUNTS};
 
 /// A part of the pack (`--set`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -36,7 +36,9 @@ pub enum VectorSet {
     Agile,
     /// Standard (Office 2007, AES-ECB).
     Standard,
-    /// Office 97-2003 RC4, RC4 CryptoAPI and XOR files, made by Office (taken from the corpus).
+    /// Office 97-2003 RC4, RC4 CryptoAPI and XOR files: made by Office (taken from the corpus)
+    /// and made by docseal (every scheme it writes for doc, xls and ppt; 15- and 16-character
+    /// RC4 passwords).
     Legacy,
     /// Sensitivity labels in both storage schemes, inside encrypted packages.
     Labels,

@@ -35,7 +35,7 @@ Tab-separated, one header line, one line per file. Columns: `{columns}`.
   damage); `-` for the legacy rows, whose decryption has no canonical bytes (each reader
   rewrites the records its own way).
 - `source`: `seeded-insecure-for-tests`, or `office-made:ORIGIN (LICENCE)` for files taken
-  unchanged from other projects' test data (the legacy schemes, until docseal writes them).
+  unchanged from other projects' test data (the `legacy-*` rows not named `legacy-docseal-*`).
 - Plaintexts of the `size` rows of 100 bytes and more are zips with one stored entry of
   seeded bytes (exactly the row's size); smaller ones are seeded bytes, as no zip is that
   small. A reader that insists on a zip after decrypting rejects those few.
@@ -79,9 +79,11 @@ Tab-separated, one header line, one line per file. Columns: `{columns}`.
   before hashing.
 - `> 4 GiB` is covered by a lying size prefix (`malformed-size-prefix-5gib.bin`), not by a
   4 GiB file.
-- Not covered yet: passwords of 16 characters for RC4 (the legacy rows are Office-made files;
-  docseal does not write the legacy schemes), and passwords over 255 UTF-16 units (docseal
-  refuses to write them, as Office does).
+- `legacy-docseal-rc4-password-16*` are keyed with all 16 characters (the spec's rule; Word
+  XP-2007 and LibreOffice used only the first 15 of a longer RC4 password, and a reader that
+  does so too cannot open them).
+- Not covered: passwords over 255 UTF-16 units (docseal refuses to write them, as Office
+  does).
 ",
     );
     if !corpus.is_empty() {
