@@ -15,11 +15,13 @@ mod error;
 pub mod keys;
 pub mod ppt;
 pub mod ppt_encrypt;
+pub mod probe;
 pub mod seal;
 pub mod summary;
 pub mod xls;
 pub mod xls_encrypt;
 
 pub use error::{Error, Result};
+pub use probe::{Format, Probe, Scheme};
 pub use keys::{BinaryHeader, BinaryKey, CryptoApiHeader, Rc4Header};
 pub use seal::Sealing;
