@@ -22,6 +22,6 @@ pub mod xls;
 pub mod xls_encrypt;
 
 pub use error::{Error, Result};
-pub use probe::{Format, Probe, Scheme};
+pub use probe::{Probe, Scheme};
 pub use keys::{BinaryHeader, BinaryKey, CryptoApiHeader, Rc4Header};
 pub use seal::Sealing;
