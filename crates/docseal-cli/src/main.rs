@@ -23,6 +23,7 @@ mod algorithms;
 mod bulk;
 mod demo;
 mod irm;
+mod json;
 mod label;
 mod layout;
 mod legacy_encrypt;
@@ -907,9 +908,10 @@ fn run(command: Command) -> Result<(), Failure> {
             if password.given() {
                 creds = creds.with_password(&password.resolve(false)?);
             }
-            let value = docseal::inspect_with(&mut source, &creds, &Limits::default())?;
+            let inspection = docseal::inspect_with(&mut source, &creds, &Limits::default())?;
+            let value = json::value(&inspection);
             if json {
-                say!("{}", serde_json::to_string(&value).unwrap_or_default());
+                say!("{}", value);
             } else {
                 print_inspection(&value);
             }
@@ -934,7 +936,7 @@ fn run(command: Command) -> Result<(), Failure> {
             )?;
             let report = docseal::conform(&mut source, &creds, &Limits::default())?;
             if json {
-                say!("{}", report.to_json());
+                say!("{}", json::line(&report));
             } else {
                 say!(
                     "{}: streams {}, compound file {}",
@@ -983,7 +985,7 @@ fn run(command: Command) -> Result<(), Failure> {
             if json {
                 say!(
                     "{}",
-                    layout::with_era(docseal::findings_json(&findings), &era)
+                    json::line(&docseal::LintReport::new(findings.clone(), Some(era.clone())))
                 );
             } else if findings.is_empty() {
                 say!("layout: {}", era.describe());

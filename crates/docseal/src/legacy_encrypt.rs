@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::conform::{first_difference, ConformReport};
 use crate::legacy::legacy_error;
-use crate::{Error, Kind, LegacyScheme, Limits, Result};
+use crate::{EncryptionScheme, Error, Kind, LegacyFormat, LegacyScheme, Limits, Result};
 
 /// Largest binary stream read into memory.
 const MAX_STREAM: u64 = 1 << 30;
@@ -83,7 +83,7 @@ pub(crate) fn encrypt_legacy_with<R: Read + Seek, W: Write>(
         }
     };
     let mut cf = CompoundFile::open_with_limits(input, Limits::default().ole())?;
-    if crate::legacy::protection(&mut cf, &format)?["encrypted"] == true {
+    if crate::legacy::probe(&mut cf, format)?.is_encrypted() {
         return Err(already_encrypted());
     }
     let pw = password_text(password);
@@ -96,7 +96,7 @@ pub(crate) fn encrypt_legacy_with<R: Read + Seek, W: Write>(
             Sealing::cryptoapi(&pw, CRYPTOAPI_FLAGS_PROPERTIES_CLEAR, salt, *verifier)
         }
         LegacyScheme::Rc4 => Sealing::rc4(&pw, salt, *verifier),
-        LegacyScheme::Xor if format == "xls" => Sealing::xor(&pw).map_err(legacy_error)?,
+        LegacyScheme::Xor if format == LegacyFormat::Xls => Sealing::xor(&pw).map_err(legacy_error)?,
         LegacyScheme::Xor => {
             return Err(Error::Unsupported {
                 what: format!(
@@ -105,7 +105,7 @@ pub(crate) fn encrypt_legacy_with<R: Read + Seek, W: Write>(
             })
         }
     };
-    let replace = seal_streams(&mut cf, &format, &sealing)?;
+    let replace = seal_streams(&mut cf, format, &sealing)?;
     let bytes = write_with(&mut cf, replace)?;
     output.write_all(&bytes)?;
     output.flush()?;
@@ -126,12 +126,12 @@ fn read<R: Read + Seek>(cf: &mut CompoundFile<R>, name: &str) -> Result<Option<(
 /// The encrypted streams of a plain doc or xls, by entry id.
 fn seal_streams<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
-    format: &str,
+    format: LegacyFormat,
     sealing: &Sealing,
 ) -> Result<HashMap<usize, Vec<u8>>> {
     let mut replace = HashMap::new();
     match format {
-        "xls" => {
+        LegacyFormat::Xls => {
             let (id, wb) = read(cf, "Workbook")?.ok_or_else(|| Error::Unsupported {
                 what: "encrypting an Excel 5/95 workbook (Book stream)".into(),
             })?;
@@ -139,7 +139,7 @@ fn seal_streams<R: Read + Seek>(
                 .map_err(legacy_error)?;
             replace.insert(id, sealed);
         }
-        "doc" => {
+        LegacyFormat::Doc => {
             let (wd_id, wd) = read(cf, "WordDocument")?
                 .ok_or_else(|| Error::malformed("Word document", "no WordDocument stream"))?;
             let fib = DocFib::parse(&wd).map_err(legacy_error)?;
@@ -162,7 +162,7 @@ fn seal_streams<R: Read + Seek>(
                 replace.insert(id, d);
             }
         }
-        "ppt" => {
+        LegacyFormat::Ppt => {
             let (cu_id, cu) = read(cf, "Current User")?
                 .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
             let (doc_id, doc) = read(cf, "PowerPoint Document")?.ok_or_else(|| {
@@ -184,11 +184,6 @@ fn seal_streams<R: Read + Seek>(
                 replace.insert(id, p);
             }
         }
-        other => {
-            return Err(Error::Unsupported {
-                what: format!("Office 97-2003 .{other} encryption"),
-            })
-        }
     }
     Ok(replace)
 }
@@ -209,7 +204,7 @@ fn write_with<R: Read + Seek>(
 /// the streams, then the whole compound file.
 pub(crate) fn conform_legacy<R: Read + Seek>(
     input: R,
-    format: &str,
+    format: LegacyFormat,
     password: &Password,
     limits: &Limits,
 ) -> Result<ConformReport> {
@@ -220,7 +215,7 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
     let mut cf = CompoundFile::open_with_limits(Cursor::new(original.as_slice()), limits.ole())?;
     let pw = password_text(password);
     let (sealing, scheme) = match format {
-        "xls" => {
+        LegacyFormat::Xls => {
             let wb = read(&mut cf, "Workbook")?
                 .ok_or_else(|| Error::Unsupported {
                     what: "reproducing an Excel 5/95 workbook".into(),
@@ -229,7 +224,7 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
             match docseal_legacy::xls::encryption(&wb).map_err(legacy_error)? {
                 Some(docseal_legacy::xls::XlsEncryption::Rc4(h)) => reuse(h, &pw)?,
                 Some(docseal_legacy::xls::XlsEncryption::Xor { .. }) => {
-                    (Sealing::xor(&pw).map_err(legacy_error)?, "xor")
+                    (Sealing::xor(&pw).map_err(legacy_error)?, EncryptionScheme::Xor)
                 }
                 Some(_) => {
                     return Err(Error::Unsupported {
@@ -239,7 +234,7 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
                 None => return Err(Error::NotEncrypted),
             }
         }
-        "doc" => {
+        LegacyFormat::Doc => {
             let wd = read(&mut cf, "WordDocument")?.ok_or(Error::NotEncrypted)?.1;
             let fib = DocFib::parse(&wd).map_err(legacy_error)?;
             if !fib.encrypted {
@@ -256,12 +251,7 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
             let (h, _) = BinaryHeader::parse(&table).map_err(legacy_error)?;
             reuse(h, &pw)?
         }
-        "ppt" => return conform_ppt(cf, &original, &pw, limits),
-        other => {
-            return Err(Error::Unsupported {
-                what: format!("reproducing an Office 97-2003 .{other} (doc, xls and ppt are)"),
-            })
-        }
+        LegacyFormat::Ppt => return conform_ppt(cf, &original, &pw, limits),
     };
     // The plain file docseal writes, then encrypted again.
     let mut plain = Vec::new();
@@ -283,7 +273,7 @@ fn compare(
     cf: &mut CompoundFile<Cursor<&[u8]>>,
     ours: &[u8],
     original: &[u8],
-    scheme: &'static str,
+    scheme: EncryptionScheme,
     ciphertext_not_compared: u64,
     limits: &Limits,
 ) -> Result<ConformReport> {
@@ -348,7 +338,7 @@ fn conform_ppt(
     let header = match encryption_header(&streams) {
         Ok((h, _)) => h,
         // WPS writes the plain headerToken on encrypted files: the UserEditAtom decides.
-        Err(_) if crate::legacy::protection(&mut cf, "ppt")?["encrypted"] != true => {
+        Err(_) if !crate::legacy::probe(&mut cf, LegacyFormat::Ppt)?.is_encrypted() => {
             return Err(Error::NotEncrypted)
         }
         Err(e) => return Err(legacy_error(e)),
@@ -368,10 +358,10 @@ fn conform_ppt(
     compare(&mut cf, &ours, original, scheme, not_compared, limits)
 }
 
-fn reuse(header: BinaryHeader, pw: &str) -> Result<(Sealing, &'static str)> {
+fn reuse(header: BinaryHeader, pw: &str) -> Result<(Sealing, EncryptionScheme)> {
     let scheme = match header {
-        BinaryHeader::Rc4(_) => "rc4",
-        _ => "rc4-cryptoapi",
+        BinaryHeader::Rc4(_) => EncryptionScheme::Rc4,
+        _ => EncryptionScheme::Rc4CryptoApi,
     };
     Ok((Sealing::reuse(header, pw).map_err(legacy_error)?, scheme))
 }
