@@ -985,7 +985,10 @@ fn run(command: Command) -> Result<(), Failure> {
             if json {
                 say!(
                     "{}",
-                    json::line(&docseal::LintReport::new(findings.clone(), Some(era.clone())))
+                    json::line(&docseal::LintReport::new(
+                        findings.clone(),
+                        Some(era.clone())
+                    ))
                 );
             } else if findings.is_empty() {
                 say!("layout: {}", era.describe());

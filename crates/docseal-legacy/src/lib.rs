@@ -22,6 +22,6 @@ pub mod xls;
 pub mod xls_encrypt;
 
 pub use error::{Error, Result};
-pub use probe::{Probe, Scheme};
 pub use keys::{BinaryHeader, BinaryKey, CryptoApiHeader, Rc4Header};
+pub use probe::{Probe, Scheme};
 pub use seal::Sealing;

@@ -220,7 +220,9 @@ pub fn encryption(workbook: &[u8]) -> Result<Option<XlsEncryption>> {
 pub fn decrypt_workbook(workbook: &[u8], password: Option<&str>) -> Result<XlsDecrypted> {
     let recs = records(workbook)?;
     let (fp, biff5) = find_filepass(workbook, &recs)?.ok_or_else(|| {
-        Error::not_encrypted("workbook is not encrypted: no FilePass record in the globals substream")
+        Error::not_encrypted(
+            "workbook is not encrypted: no FilePass record in the globals substream",
+        )
     })?;
     let enc = parse_filepass(&workbook[recs[fp].body()], biff5)?;
     let pw = password.unwrap_or(DEFAULT_PASSWORD);

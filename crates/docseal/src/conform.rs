@@ -50,7 +50,6 @@ pub struct ConformReport {
     pub ciphertext_not_compared: u64,
 }
 
-
 /// The compound-file path of a `\x06DataSpaces` stream given by its path below that storage,
 /// and its name as reports print it.
 pub(crate) fn dataspace_stream<'a>(path: &[&'a str]) -> (Vec<&'a str>, String) {

@@ -660,14 +660,17 @@ pub(crate) fn describe_rights_managed<R: Read + Seek>(
     let primary = streams
         .iter()
         .find(|(p, _)| *p == format!("{transform}/\u{6}Primary"));
-    let (license_bytes, license) = match primary.map(|(_, b)| docseal_irm::IrmTransformInfo::parse(b)) {
-        Some(Ok(t)) => (
-            Some(t.license.len()),
-            Described::of(docseal_irm::PublishingLicense::parse_bytes(&t.license, &limits)),
-        ),
-        Some(Err(e)) => (None, Described::Unreadable(e.to_string())),
-        None => (None, Described::Unreadable("no \\x06Primary stream".into())),
-    };
+    let (license_bytes, license) =
+        match primary.map(|(_, b)| docseal_irm::IrmTransformInfo::parse(b)) {
+            Some(Ok(t)) => (
+                Some(t.license.len()),
+                Described::of(docseal_irm::PublishingLicense::parse_bytes(
+                    &t.license, &limits,
+                )),
+            ),
+            Some(Err(e)) => (None, Described::Unreadable(e.to_string())),
+            None => (None, Described::Unreadable("no \\x06Primary stream".into())),
+        };
     let end_user_licenses = streams
         .iter()
         .filter(|(p, _)| {

@@ -96,7 +96,9 @@ pub(crate) fn encrypt_legacy_with<R: Read + Seek, W: Write>(
             Sealing::cryptoapi(&pw, CRYPTOAPI_FLAGS_PROPERTIES_CLEAR, salt, *verifier)
         }
         LegacyScheme::Rc4 => Sealing::rc4(&pw, salt, *verifier),
-        LegacyScheme::Xor if format == LegacyFormat::Xls => Sealing::xor(&pw).map_err(legacy_error)?,
+        LegacyScheme::Xor if format == LegacyFormat::Xls => {
+            Sealing::xor(&pw).map_err(legacy_error)?
+        }
         LegacyScheme::Xor => {
             return Err(Error::Unsupported {
                 what: format!(
@@ -223,9 +225,10 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
                 .1;
             match docseal_legacy::xls::encryption(&wb).map_err(legacy_error)? {
                 Some(docseal_legacy::xls::XlsEncryption::Rc4(h)) => reuse(h, &pw)?,
-                Some(docseal_legacy::xls::XlsEncryption::Xor { .. }) => {
-                    (Sealing::xor(&pw).map_err(legacy_error)?, EncryptionScheme::Xor)
-                }
+                Some(docseal_legacy::xls::XlsEncryption::Xor { .. }) => (
+                    Sealing::xor(&pw).map_err(legacy_error)?,
+                    EncryptionScheme::Xor,
+                ),
                 Some(_) => {
                     return Err(Error::Unsupported {
                         what: "this FilePass".into(),

@@ -569,7 +569,11 @@ impl Serialize for Ser<'_, docseal_irm::Right> {
         let to: Vec<Option<String>> = r
             .principals
             .iter()
-            .map(|p| p.name.clone().or_else(|| p.id.as_ref().map(|i| i.value.clone())))
+            .map(|p| {
+                p.name
+                    .clone()
+                    .or_else(|| p.id.as_ref().map(|i| i.value.clone()))
+            })
             .collect();
         object!(s, {
             "right": r.name,

@@ -276,9 +276,7 @@ fn protect_plan(p: &Protection, options: &ProtectOptions) -> Plan {
             {
                 Plan::Encrypt(encrypt_package)
             } else {
-                Plan::Skip(Skip::LegacyPasswordOnly {
-                    format: *format,
-                })
+                Plan::Skip(Skip::LegacyPasswordOnly { format: *format })
             }
         }
         p if p.is_protected() => match (&options.labels, options.relabel) {
