@@ -99,8 +99,9 @@ impl Inspection {
         self.scheme().is_some()
     }
 
-    /// The encryption scheme; `None` when not encrypted, and for an encrypted package whose
-    /// `EncryptionInfo` does not parse (see [`EncryptedPackageSummary::info`]).
+    /// The encryption scheme, `None` when not encrypted; [`EncryptionScheme::Unknown`] for an
+    /// encrypted package whose `EncryptionInfo` does not parse (see
+    /// [`EncryptedPackageSummary::info`]).
     pub fn scheme(&self) -> Option<EncryptionScheme> {
         match &self.protection {
             Protection::None => None,
