@@ -228,7 +228,7 @@ impl Serialize for Ser<'_, docseal_crypto::dataspaces::DataSpaceVersionInfo> {
 
 impl Serialize for Ser<'_, docseal_crypto::dataspaces::DataSpaceMap> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.entries.iter().map(|e| MapEntry(e)))
+        s.collect_seq(self.0.entries.iter().map(MapEntry))
     }
 }
 

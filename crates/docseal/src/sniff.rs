@@ -75,14 +75,23 @@ pub fn sniff<R: Read + Seek>(mut input: R) -> Result<Kind> {
     let mut cf = CompoundFile::open_with_limits(input, Limits::default().ole())?;
     let kind = classify(&mut cf)?;
     if let Kind::EncryptedPackage { .. } = kind {
+        // Unlike `classify`, a version that cannot be read is an error here.
         let id = cf.find(&["EncryptionInfo"]).unwrap_or_default();
-        let len = cf.open_stream(id)?.len();
-        if len < 4 {
+        let mut stream = cf.open_stream(id)?;
+        if stream.len() < 4 {
             return Err(Error::malformed(
                 "EncryptionInfo",
-                format!("{len} bytes, shorter than its version"),
+                format!("{} bytes, shorter than its version", stream.len()),
             ));
         }
+        let mut version = [0u8; 4];
+        stream.read_exact(&mut version)?;
+        return Ok(Kind::EncryptedPackage {
+            scheme: EncryptionScheme::from_version(
+                u16::from_le_bytes([version[0], version[1]]),
+                u16::from_le_bytes([version[2], version[3]]),
+            ),
+        });
     }
     Ok(kind)
 }
