@@ -528,7 +528,7 @@ fn encryption_header_without_password() {
     let plain = read_streams("fetched/msoffcrypto-tool/plain.ppt");
     assert!(matches!(
         encryption_header(&plain.as_ppt()),
-        Err(Error::Unsupported { .. })
+        Err(Error::NotEncrypted { .. })
     ));
 }
 
