@@ -20,7 +20,7 @@ fn main() {
     limits.max_spin_count = 1000;
     println!("sniff:   {:?}", docseal::sniff(Cursor::new(&data)));
     match docseal::inspect(Cursor::new(&data), &limits) {
-        Ok(v) => println!("inspect: {v}"),
+        Ok(v) => println!("inspect: {}", serde_json::to_value(&v).unwrap_or_default()),
         Err(e) => println!("inspect: error {e}"),
     }
     let mut options = docseal::DecryptOptions::default();

@@ -331,10 +331,13 @@ pub unsafe extern "C" fn docseal_inspect_json(
         // SAFETY: the caller's guarantees above, argument by argument.
         let (out, input) = unsafe { (out_buffer(json_out)?, bytes(r#in, in_len, "the input")?) };
         let value = docseal::inspect(Cursor::new(input), &Limits::default())?;
-        let json = serde_json::to_string(&value).map_err(|e| Failure {
-            code: 1,
-            message: format!("cannot serialize the description: {e}"),
-        })?;
+        // Through a `Value`: object keys sorted, as the CLI prints them.
+        let json = serde_json::to_value(&value)
+            .map(|v| v.to_string())
+            .map_err(|e| Failure {
+                code: 1,
+                message: format!("cannot serialize the description: {e}"),
+            })?;
         hand_out(out, json.into_bytes().into_boxed_slice());
         Ok(())
     })

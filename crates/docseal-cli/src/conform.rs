@@ -30,7 +30,7 @@ pub(crate) fn run(args: ConformArgs) -> Result<(), Failure> {
     let creds = credentials(&password, &KeyArgs::default(), &mut source)?;
     let report = docseal::conform(&mut source, &creds, &Limits::default())?;
     if json {
-        say!("{}", report.to_json());
+        say!("{}", crate::json::line(&report));
     } else {
         say!(
             "{}: streams {}, compound file {}",

@@ -41,7 +41,7 @@ pub(crate) fn run(args: DemoArgs) -> Result<(), Failure> {
         std::fs::metadata(&sealed)?.len()
     );
 
-    let info = docseal::inspect(File::open(&sealed)?, &Limits::default())?;
+    let info = crate::json::value(&docseal::inspect(File::open(&sealed)?, &Limits::default())?);
     let kd = &info["encryption_info"]["key_data"];
     say!(
         "3. inspected it: kind {}, scheme {}, EncryptionInfo {} bytes, keyData {}-{} {}, DataSpaces {}",

@@ -37,9 +37,10 @@ pub(crate) fn run(args: InspectArgs) -> Result<(), Failure> {
     if password.given() {
         creds = creds.with_password(&password.resolve(false)?);
     }
-    let value = docseal::inspect_with(&mut source, &creds, &Limits::default())?;
+    let inspection = docseal::inspect_with(&mut source, &creds, &Limits::default())?;
+    let value = crate::json::value(&inspection);
     if json {
-        say!("{}", serde_json::to_string(&value).unwrap_or_default());
+        say!("{}", value);
     } else {
         print_inspection(&value);
     }

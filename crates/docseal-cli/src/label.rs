@@ -270,10 +270,7 @@ pub(crate) fn run(command: LabelCommand) -> Result<(), Failure> {
             let creds = label_credentials(&password_arg, &password, &key, &mut source)?;
             let report = docseal::labels::read_labels(&mut source, &creds, &Limits::default())?;
             if json {
-                say!(
-                    "{}",
-                    serde_json::to_string(&report.to_json()).unwrap_or_default()
-                );
+                say!("{}", crate::json::line(&report));
             } else {
                 print_report(&report);
             }

@@ -16,11 +16,3 @@ pub fn era_of(source: &mut std::fs::File) -> Result<docseal::LayoutMatch, docsea
     source.seek(SeekFrom::Start(0))?;
     docseal::layout_of(&mut *source, &docseal::Limits::default())
 }
-
-/// `lint --json`'s object with the layout added as `"layout"`.
-pub fn with_era(mut report: serde_json::Value, era: &docseal::LayoutMatch) -> serde_json::Value {
-    if let Some(object) = report.as_object_mut() {
-        object.insert("layout".into(), era.to_json());
-    }
-    report
-}

@@ -41,7 +41,10 @@ pub(crate) fn run(args: LintArgs) -> Result<(), Failure> {
     if json {
         say!(
             "{}",
-            layout::with_era(docseal::findings_json(&findings), &era)
+            crate::json::line(&docseal::LintReport::new(
+                findings.clone(),
+                Some(era.clone())
+            ))
         );
     } else if findings.is_empty() {
         say!("layout: {}", era.describe());

@@ -35,6 +35,7 @@ mod encrypt;
 mod files;
 mod inspect;
 mod irm;
+mod json;
 mod label;
 mod layout;
 mod legacy_encrypt;

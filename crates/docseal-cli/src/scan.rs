@@ -182,7 +182,7 @@ fn record_line(r: &ScanRecord) -> String {
                     format!("owner {}", owner.as_deref().unwrap_or("?"))
                 }
                 Protection::Legacy { format, scheme } => {
-                    format!("{format} {}", scheme.as_deref().unwrap_or(""))
+                    format!("{format} {}", scheme.map(|s| s.name()).unwrap_or(""))
                 }
                 Protection::OtherEncryption { detail } => detail.clone(),
                 _ => String::new(),
@@ -191,7 +191,7 @@ fn record_line(r: &ScanRecord) -> String {
                 d.push_str(&format!(" labels {}", c.labels.len()));
             }
             if !c.findings.is_empty() {
-                let rules: Vec<&str> = c.findings.iter().map(|f| f.rule).collect();
+                let rules: Vec<&str> = c.findings.iter().map(|f| f.rule.id()).collect();
                 d.push_str(&format!(" lint {}", rules.join(",")));
             }
             if let Some(p) = &c.password {

@@ -155,13 +155,13 @@ pub struct DocDecrypted {
 /// Decrypts an RC4 / RC4 CryptoAPI-encrypted or XOR-obfuscated Word 97-2003 document.
 ///
 /// Errors: [`Error::WrongPassword`] if the verifier rejects `password`;
-/// [`Error::Unsupported`] for a document that is not encrypted (`fEncrypted` = 0) and for
-/// unknown header versions; [`Error::Malformed`] for a broken FibBase or
+/// [`Error::NotEncrypted`] for a document that is not encrypted (`fEncrypted` = 0);
+/// [`Error::Unsupported`] for unknown header versions; [`Error::Malformed`] for a broken FibBase or
 /// header.
 pub fn decrypt_doc(streams: &DocStreams<'_>, password: &str) -> Result<DocDecrypted> {
     let fib = DocFib::parse(streams.word_document)?;
     if !fib.encrypted {
-        return Err(Error::unsupported(
+        return Err(Error::not_encrypted(
             "this .doc is not encrypted (FibBase.fEncrypted = 0): nothing to decrypt",
         ));
     }

@@ -13,6 +13,11 @@ pub enum Error {
         /// Structure and defect.
         what: String,
     },
+    /// The file is not encrypted: there is nothing to decrypt.
+    NotEncrypted {
+        /// What says so (`FibBase.fEncrypted = 0`, no `FilePass` record, …).
+        what: String,
+    },
     /// A valid variant this crate does not handle.
     Unsupported {
         /// What.
@@ -25,6 +30,10 @@ impl Error {
         Error::Malformed { what: what.into() }
     }
 
+    pub(crate) fn not_encrypted(what: impl Into<String>) -> Error {
+        Error::NotEncrypted { what: what.into() }
+    }
+
     pub(crate) fn unsupported(what: impl Into<String>) -> Error {
         Error::Unsupported { what: what.into() }
     }
@@ -35,6 +44,7 @@ impl fmt::Display for Error {
         match self {
             Error::WrongPassword => f.write_str("wrong password"),
             Error::Malformed { what } => write!(f, "malformed: {what}"),
+            Error::NotEncrypted { what } => f.write_str(what),
             Error::Unsupported { what } => write!(f, "unsupported: {what}"),
         }
     }

@@ -15,6 +15,7 @@ mod error;
 pub mod keys;
 pub mod ppt;
 pub mod ppt_encrypt;
+pub mod probe;
 pub mod seal;
 pub mod summary;
 pub mod xls;
@@ -22,4 +23,5 @@ pub mod xls_encrypt;
 
 pub use error::{Error, Result};
 pub use keys::{BinaryHeader, BinaryKey, CryptoApiHeader, Rc4Header};
+pub use probe::{Probe, Scheme};
 pub use seal::Sealing;

@@ -212,7 +212,7 @@ pub(crate) fn locate(streams: &PptStreams<'_>) -> Result<Located> {
             "CurrentUserAtom says encrypted but the UserEditAtom has no encryptSessionPersistIdRef",
         )),
         0x1C => {
-            return Err(Error::unsupported(
+            return Err(Error::not_encrypted(
                 "the presentation is not encrypted (no encryptSessionPersistIdRef)",
             ))
         }
@@ -331,8 +331,9 @@ pub fn encryption_header(streams: &PptStreams<'_>) -> Result<(BinaryHeader, Vec<
 
 /// Decrypts an RC4 CryptoAPI-encrypted presentation. See the module docs for what changes.
 ///
-/// Errors: [`Error::WrongPassword`] when the verifier does not match; [`Error::Unsupported`]
-/// when the presentation is not encrypted or uses something else than RC4 CryptoAPI;
+/// Errors: [`Error::WrongPassword`] when the verifier does not match; [`Error::NotEncrypted`]
+/// when the presentation is not encrypted; [`Error::Unsupported`] when it uses something else
+/// than RC4 CryptoAPI;
 /// [`Error::Malformed`] when a structure is broken (never panics on hostile input).
 pub fn decrypt_ppt(streams: &PptStreams<'_>, password: &str) -> Result<PptDecrypted> {
     let cu = streams.current_user;

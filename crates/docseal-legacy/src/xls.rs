@@ -212,12 +212,13 @@ pub fn encryption(workbook: &[u8]) -> Result<Option<XlsEncryption>> {
 ///
 /// `password` `None` tries Excel's default password `VelvetSweatshop`
 /// ([`DEFAULT_PASSWORD`]); if it does not open the file the result is
-/// [`Error::WrongPassword`]. A stream without `FilePass` gives [`Error::Unsupported`]
-/// ("not encrypted"); truncated or inconsistent records give [`Error::Malformed`].
+/// [`Error::WrongPassword`]. A stream without `FilePass` gives [`Error::NotEncrypted`]; truncated or inconsistent records give [`Error::Malformed`].
 pub fn decrypt_workbook(workbook: &[u8], password: Option<&str>) -> Result<XlsDecrypted> {
     let recs = records(workbook)?;
     let (fp, biff5) = find_filepass(workbook, &recs)?.ok_or_else(|| {
-        Error::unsupported("workbook is not encrypted: no FilePass record in the globals substream")
+        Error::not_encrypted(
+            "workbook is not encrypted: no FilePass record in the globals substream",
+        )
     })?;
     let enc = parse_filepass(&workbook[recs[fp].body()], biff5)?;
     let pw = password.unwrap_or(DEFAULT_PASSWORD);

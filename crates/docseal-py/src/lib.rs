@@ -219,8 +219,8 @@ fn inspect(
     let input = Input::from_py(source)?;
     detached(py, || {
         let creds = credentials.build()?;
-        let value = input.read(|r| docseal::inspect_with(r, &creds, &Limits::default()))?;
-        Ok(value.to_string())
+        let inspection = input.read(|r| docseal::inspect_with(r, &creds, &Limits::default()))?;
+        Ok(json_text(&inspection))
     })
 }
 
@@ -235,8 +235,13 @@ fn read_labels(
     detached(py, || {
         let creds = credentials.build()?;
         let report = input.read(|r| docseal::labels::read_labels(r, &creds, &Limits::default()))?;
-        Ok(report.to_json().to_string())
+        Ok(json_text(&report))
     })
+}
+
+/// A report as the CLI's JSON text: one line, object keys sorted.
+fn json_text<T: serde::Serialize>(report: &T) -> String {
+    serde_json::to_value(report).unwrap_or_default().to_string()
 }
 
 /// Applies label changes to a plain or encrypted package held in `data`.

@@ -7,6 +7,9 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+use docseal::layers::crypto::{EncryptionInfo, KeyEncryptor};
+use docseal::{InfoParse, Protection};
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -28,41 +31,48 @@ fn classify(path: &Path) -> String {
     };
     match docseal::inspect(file, &docseal::Limits::default()) {
         Err(e) => format!("error: {e}"),
-        Ok(v) => {
-            let labels = v["labels"]["labels"].as_array().map_or(0, Vec::len);
+        Ok(i) => {
+            let labels = i
+                .labels
+                .as_ref()
+                .and_then(|l| l.ok())
+                .map_or(0, |l| l.effective.len());
             let labelled = if labels > 0 {
                 format!(", labelled ×{labels}")
             } else {
                 String::new()
             };
-            let kind = v["kind"].as_str().unwrap_or("?");
-            let class: String = match kind {
-                "encrypted-package" => {
-                    let encs = v["encryption_info"]["key_encryptors"]
-                        .as_array()
-                        .cloned()
-                        .unwrap_or_default();
-                    let pw = encs.iter().any(|e| e["type"] == "password");
-                    let certs = encs.iter().filter(|e| e["type"] == "certificate").count();
-                    let scheme = v["scheme"].as_str().unwrap_or("?");
+            let class: String = match &i.protection {
+                Protection::EncryptedPackage(p) => {
+                    let (scheme, encs) = match &p.info {
+                        InfoParse::Parsed(info) => (
+                            docseal::EncryptionScheme::of_info(info).name(),
+                            match info {
+                                EncryptionInfo::Agile(a) => a.key_encryptors.as_slice(),
+                                _ => &[],
+                            },
+                        ),
+                        InfoParse::Unsupported(_) => ("unsupported", &[][..]),
+                        _ => ("malformed", &[][..]),
+                    };
+                    let pw = encs.iter().any(|e| matches!(e, KeyEncryptor::Password(_)));
+                    let certs = encs
+                        .iter()
+                        .filter(|e| matches!(e, KeyEncryptor::Certificate(_)))
+                        .count();
                     match (pw, certs) {
                         (_, 0) => format!("password ({scheme})"),
                         (true, n) => format!("password + {n} certificate(s) ({scheme})"),
                         (false, n) => format!("{n} certificate(s) ({scheme})"),
                     }
                 }
-                "rights-managed" => format!(
+                Protection::RightsManaged(r) => format!(
                     "rights-managed ({})",
-                    v["data_space"]
-                        .as_str()
-                        .unwrap_or("?")
-                        .trim_start_matches('\u{9}')
+                    r.data_space.trim_start_matches('\u{9}')
                 ),
-                "legacy-binary" => {
-                    format!("Office 97-2003 .{}", v["format"].as_str().unwrap_or("?"))
-                }
-                "package" => "plain package".into(),
-                other => other.into(),
+                Protection::Legacy { format, .. } => format!("Office 97-2003 .{format}"),
+                _ if i.kind == docseal::Kind::Package => "plain package".into(),
+                _ => i.kind.name().into(),
             };
             class + &labelled
         }

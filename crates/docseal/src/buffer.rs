@@ -62,7 +62,7 @@ enum Prepared<'a> {
         /// `EncryptedPackage`'s bytes, in order, as extents of the input.
         pieces: Vec<&'a [u8]>,
         size: u64,
-        scheme: &'static str,
+        scheme: crate::EncryptionScheme,
     },
     /// Anything else, already decrypted and checked.
     Decrypted {
@@ -157,7 +157,7 @@ impl<'a> BufferDecryption<'a> {
             integrity: Box::new(integrity),
             pieces: std::mem::take(pieces),
             size: *size,
-            scheme: info.scheme(),
+            scheme: crate::EncryptionScheme::of_info(&info),
         };
         Ok(())
     }

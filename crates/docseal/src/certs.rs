@@ -92,21 +92,24 @@ mod imp {
         c.certificate_info().ok().map(|i| i.sha256_fingerprint)
     }
 
-    /// What `inspect` says about the certificate.
-    pub(crate) fn describe(c: &CertificateKeyEncryptor, v: &mut serde_json::Value) {
-        use serde_json::json;
+    /// What `inspect --json` says about the certificate.
+    #[cfg(feature = "serde")]
+    pub(crate) fn describe<M: serde::ser::SerializeMap>(
+        c: &CertificateKeyEncryptor,
+        m: &mut M,
+    ) -> std::result::Result<(), M::Error> {
         match c.certificate_info() {
             Ok(i) => {
-                v["subject"] = json!(i.subject);
-                v["issuer"] = json!(i.issuer);
-                v["serial"] = json!(i.serial);
-                v["not_before"] = json!(i.not_before);
-                v["not_after"] = json!(i.not_after);
-                v["expired"] = json!(i.expired);
-                v["sha256_fingerprint"] = json!(i.sha256_fingerprint);
-                v["rsa_key_bits"] = json!(i.key_bits);
+                m.serialize_entry("subject", &i.subject)?;
+                m.serialize_entry("issuer", &i.issuer)?;
+                m.serialize_entry("serial", &i.serial)?;
+                m.serialize_entry("not_before", &i.not_before)?;
+                m.serialize_entry("not_after", &i.not_after)?;
+                m.serialize_entry("expired", &i.expired)?;
+                m.serialize_entry("sha256_fingerprint", &i.sha256_fingerprint)?;
+                m.serialize_entry("rsa_key_bits", &i.key_bits)
             }
-            Err(e) => v["certificate_error"] = json!(e.to_string()),
+            Err(e) => m.serialize_entry("certificate_error", &e.to_string()),
         }
     }
 }
@@ -173,11 +176,18 @@ mod imp {
         )
     }
 
-    /// What `inspect` says about the certificate: its fingerprint, and that it was not decoded.
-    pub(crate) fn describe(c: &CertificateKeyEncryptor, v: &mut serde_json::Value) {
-        v["sha256_fingerprint"] = serde_json::json!(fingerprint(c));
-        v["certificate_error"] =
-            serde_json::json!("not decoded: docseal was built without its `certificates` feature");
+    /// What `inspect --json` says about the certificate: its fingerprint, and that it was not
+    /// decoded.
+    #[cfg(feature = "serde")]
+    pub(crate) fn describe<M: serde::ser::SerializeMap>(
+        c: &CertificateKeyEncryptor,
+        m: &mut M,
+    ) -> std::result::Result<(), M::Error> {
+        m.serialize_entry("sha256_fingerprint", &fingerprint(c))?;
+        m.serialize_entry(
+            "certificate_error",
+            "not decoded: docseal was built without its `certificates` feature",
+        )
     }
 }
 

@@ -11,10 +11,9 @@ use docseal_crypto::{
     BLOCK_HMAC_VALUE, BLOCK_KEY_VALUE, BLOCK_VERIFIER_INPUT, BLOCK_VERIFIER_VALUE,
 };
 use docseal_ole::{CompoundFile, Layout, LayoutStyle, ObjectType, Shape};
-use serde_json::{json, Value};
 
 use crate::decrypt::{unlock_agile, Container};
-use crate::{Credentials, Error, Limits, Result};
+use crate::{Credentials, EncryptionScheme, Error, Limits, Result};
 
 /// One place where the reproduction differs from the original.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,8 +30,8 @@ pub struct Difference {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ConformReport {
-    /// `"agile"`, `"standard"`, or for Office 97-2003 files `"rc4-cryptoapi"`, `"rc4"`, `"xor"`.
-    pub scheme: &'static str,
+    /// Agile, Standard, rights-managed, or for Office 97-2003 files RC4 CryptoAPI, RC4 or XOR.
+    pub scheme: EncryptionScheme,
     /// `EncryptionInfo`, every `\x06DataSpaces` stream and `EncryptedPackage` are identical.
     pub streams_identical: bool,
     /// The whole compound file is identical.
@@ -49,23 +48,6 @@ pub struct ConformReport {
     /// its place (0 for password-encrypted files, whose ciphertext is compared). For a ppt: the
     /// size of `EncryptedSummary`, kept from the original rather than rebuilt.
     pub ciphertext_not_compared: u64,
-}
-
-impl ConformReport {
-    /// The report as one JSON object.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "scheme": self.scheme,
-            "streams_identical": self.streams_identical,
-            "container_identical": self.container_identical,
-            "layout": self.layout,
-            "fat_sectors_recovered": self.fat_sectors_recovered,
-            "ciphertext_not_compared": self.ciphertext_not_compared,
-            "differences": self.differences.iter().map(|d| json!({
-                "structure": d.structure, "offset": d.offset, "detail": d.detail,
-            })).collect::<Vec<_>>(),
-        })
-    }
 }
 
 /// The compound-file path of a `\x06DataSpaces` stream given by its path below that storage,
@@ -136,7 +118,7 @@ pub fn conform<R: Read + Seek>(
             .ok_or_else(|| Error::NoUsableKey {
                 detail: "a password is needed".into(),
             })?;
-        return crate::legacy_encrypt::conform_legacy(input, &format, password, limits);
+        return crate::legacy_encrypt::conform_legacy(input, format, password, limits);
     }
     let (cf, kind) = crate::decrypt::open_compound(input, limits)?;
     if let crate::Kind::RightsManaged { .. } = kind {
@@ -240,7 +222,7 @@ pub fn conform<R: Read + Seek>(
                     p.encrypted_key_value = seal_blob(&k3, &iv, &key, &key_plain);
                 }
             }
-            ("agile", agile_stream(&rebuilt), our_package)
+            (EncryptionScheme::Agile, agile_stream(&rebuilt), our_package)
         }
         EncryptionInfo::Standard(standard) => {
             let pw = credentials_password(credentials).ok_or_else(|| Error::NoUsableKey {
@@ -268,7 +250,7 @@ pub fn conform<R: Read + Seek>(
             aes.ecb_encrypt(&mut hash);
             rebuilt.encrypted_verifier = v;
             rebuilt.encrypted_verifier_hash = hash;
-            ("standard", rebuilt.to_bytes(), our_package)
+            (EncryptionScheme::Standard, rebuilt.to_bytes(), our_package)
         }
         _ => {
             return Err(Error::Unsupported {
@@ -339,7 +321,7 @@ pub fn conform<R: Read + Seek>(
 /// Compares a rebuilt file with the original once the bytes Office leaves behind (slack after
 /// stream ends, a file cut after its last data) are recovered, and makes the report.
 pub(crate) fn finish(
-    scheme: &'static str,
+    scheme: EncryptionScheme,
     streams_identical: bool,
     mut differences: Vec<Difference>,
     ours_file: Vec<u8>,

@@ -142,7 +142,7 @@ pub(crate) fn conform_irm<R: Read + Seek>(mut cf: CompoundFile<R>) -> Result<Con
         }
     }
     let mut report = finish(
-        "irm",
+        crate::EncryptionScheme::RightsManaged,
         streams_identical,
         differences,
         ours,

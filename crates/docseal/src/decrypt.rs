@@ -187,8 +187,8 @@ pub enum IntegrityStatus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecryptReport {
-    /// `"agile"` or `"standard"`.
-    pub scheme: &'static str,
+    /// Agile, Standard, rights-managed (`irm`) or an Office 97-2003 scheme.
+    pub scheme: crate::EncryptionScheme,
     /// Plaintext package size.
     pub package_size: u64,
     /// Integrity result.
@@ -257,8 +257,8 @@ pub(crate) fn open_compound<R: Read + Seek>(
             "neither an OOXML package (zip) nor a compound file",
         ));
     }
-    let cf = CompoundFile::open_with_limits(input, limits.ole())?;
-    let kind = classify(&cf)?;
+    let mut cf = CompoundFile::open_with_limits(input, limits.ole())?;
+    let kind = classify(&mut cf)?;
     Ok((cf, kind))
 }
 
@@ -307,7 +307,10 @@ pub(crate) enum OtherScheme<R> {
     },
     /// An encrypted Office 97-2003 doc, xls or ppt.
     #[cfg(feature = "legacy")]
-    Legacy { cf: CompoundFile<R>, format: String },
+    Legacy {
+        cf: CompoundFile<R>,
+        format: crate::LegacyFormat,
+    },
 }
 
 impl<R: Read + Seek> OtherScheme<R> {
@@ -323,7 +326,7 @@ impl<R: Read + Seek> OtherScheme<R> {
             }
             #[cfg(feature = "legacy")]
             OtherScheme::Legacy { cf, format } => {
-                crate::legacy::decrypt_legacy(cf, &format, output, credentials)
+                crate::legacy::decrypt_legacy(cf, format, output, credentials)
             }
         }
     }
@@ -760,7 +763,7 @@ pub(crate) fn run_unlocked<R: Read + Seek>(
         Unlocked::Standard { .. } => IntegrityStatus::NotAvailable,
     };
     let report = DecryptReport {
-        scheme: info.scheme(),
+        scheme: crate::EncryptionScheme::of_info(&info),
         package_size: size,
         integrity,
         password_truncated: false,

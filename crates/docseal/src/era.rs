@@ -175,15 +175,6 @@ impl LayoutMatch {
             }
         )
     }
-
-    /// As JSON: `{"eras": [...], "fat_sectors_reserved": bool}`.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "eras": self.eras.iter().map(|s| s.name()).collect::<Vec<_>>(),
-            "fat_sectors_reserved": self.fat_sectors_reserved,
-            "irm_creation_order": self.irm_creation_order,
-        })
-    }
 }
 
 /// The reachable entries as specs in directory order (ids renumbered from 1), and the regular

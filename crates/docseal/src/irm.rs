@@ -9,6 +9,7 @@ use docseal_crypto::AesKey;
 use docseal_ole::CompoundFile;
 use zeroize::Zeroizing;
 
+use crate::inspect::Described;
 use crate::{Credentials, DecryptOptions, DecryptReport, Error, IntegrityStatus, Limits, Result};
 
 /// Largest publishing licence read (4 MiB; real ones are 10–30 KB).
@@ -173,7 +174,7 @@ pub(crate) fn decrypt_rights_managed<R: Read + Seek>(
         }
     }
     let report = DecryptReport {
-        scheme: "irm",
+        scheme: crate::EncryptionScheme::RightsManaged,
         package_size: size,
         integrity: IntegrityStatus::NotAvailable,
         password_truncated: false,
@@ -233,7 +234,7 @@ fn decrypt_cbc4k<R: Read + Seek>(
         out.flush()?;
     }
     Ok(DecryptReport {
-        scheme: "irm",
+        scheme: crate::EncryptionScheme::RightsManaged,
         package_size: size,
         integrity: IntegrityStatus::NotAvailable,
         password_truncated: false,
@@ -614,13 +615,12 @@ fn clear_property_sets() -> (Vec<u8>, Vec<u8>) {
     (si.to_bytes(), dsi.to_bytes())
 }
 
-/// The rights-managed parts of a compound file, as JSON for `inspect`: data spaces and
-/// transforms, the publishing licence's clear fields, end-user licences, the content stream.
+/// The rights-managed parts of a compound file, for `inspect`: data spaces and transforms, the
+/// publishing licence's clear fields, end-user licences, the content stream.
 pub(crate) fn describe_rights_managed<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
     data_space: &str,
-) -> serde_json::Value {
-    use serde_json::json;
+) -> RightsManagedSummary {
     let flavor = IrmFlavor::of(data_space);
     let limits = docseal_irm::XmlLimits::default();
     // Every stream under \x06DataSpaces, by path relative to it.
@@ -655,87 +655,36 @@ pub(crate) fn describe_rights_managed<R: Read + Seek>(
             }
         }
     }
-    let mut out = serde_json::Map::new();
-    out.insert(
-        "flavor".into(),
-        json!(match flavor {
-            IrmFlavor::Ooxml => "ooxml",
-            IrmFlavor::Binary => "binary",
-        }),
-    );
-    match docseal_irm::describe_dataspaces(&streams) {
-        Ok(d) => {
-            out.insert(
-                "data_spaces".into(),
-                json!(d.data_spaces.iter().map(|s| json!({
-                    "name": printable(&s.name),
-                    "applies_to": s.applies_to.iter().map(|a| printable(a)).collect::<Vec<_>>(),
-                    "transforms": s.transforms.iter().map(|t| json!({
-                        "name": printable(&t.name),
-                        "class_id": t.class_id,
-                        "class_name": t.class_name,
-                        "kind": t.kind.as_str(),
-                        "license_bytes": t.license_len,
-                        "other_streams": t.other_streams.iter().map(|a| printable(a)).collect::<Vec<_>>(),
-                        "problem": t.problem,
-                    })).collect::<Vec<_>>(),
-                    "problem": s.problem,
-                })).collect::<Vec<_>>()),
-            );
-            out.insert(
-                "unreferenced".into(),
-                json!(d
-                    .unreferenced
-                    .iter()
-                    .map(|a| printable(a))
-                    .collect::<Vec<_>>()),
-            );
-        }
-        Err(e) => {
-            out.insert("data_spaces_error".into(), json!(e.to_string()));
-        }
-    }
+    let data_spaces = Described::of(docseal_irm::describe_dataspaces(&streams));
     let transform = format!("TransformInfo/{}", flavor.transform());
     let primary = streams
         .iter()
         .find(|(p, _)| *p == format!("{transform}/\u{6}Primary"));
-    match primary.map(|(_, b)| docseal_irm::IrmTransformInfo::parse(b)) {
-        Some(Ok(t)) => {
-            out.insert("license_bytes".into(), json!(t.license.len()));
-            match docseal_irm::PublishingLicense::parse_bytes(&t.license, &limits) {
-                Ok(l) => {
-                    out.insert("license".into(), license_json(&l));
-                }
-                Err(e) => {
-                    out.insert("license_error".into(), json!(e.to_string()));
-                }
-            }
-        }
-        Some(Err(e)) => {
-            out.insert("license_error".into(), json!(e.to_string()));
-        }
-        None => {
-            out.insert("license_error".into(), json!("no \\x06Primary stream"));
-        }
-    }
-    let euls: Vec<serde_json::Value> = streams
+    let (license_bytes, license) =
+        match primary.map(|(_, b)| docseal_irm::IrmTransformInfo::parse(b)) {
+            Some(Ok(t)) => (
+                Some(t.license.len()),
+                Described::of(docseal_irm::PublishingLicense::parse_bytes(
+                    &t.license, &limits,
+                )),
+            ),
+            Some(Err(e)) => (None, Described::Unreadable(e.to_string())),
+            None => (None, Described::Unreadable("no \\x06Primary stream".into())),
+        };
+    let end_user_licenses = streams
         .iter()
         .filter(|(p, _)| {
             p.starts_with(&format!("{transform}/"))
                 && p.rsplit('/').next().is_some_and(|n| n.starts_with("EUL-"))
         })
-        .map(
-            |(p, b)| match docseal_irm::EndUserLicense::parse(b, &limits) {
-                Ok(e) => json!({
-                    "stream": p.rsplit('/').next(),
-                    "license_id": e.license_id,
-                    "certificates": e.certificate_count,
-                }),
-                Err(err) => json!({"stream": p.rsplit('/').next(), "error": err.to_string()}),
-            },
-        )
+        .map(|(p, b)| {
+            (
+                p.rsplit('/').next().unwrap_or_default().to_string(),
+                Described::of(docseal_irm::EndUserLicense::parse(b, &limits)),
+            )
+        })
         .collect();
-    out.insert("end_user_licenses".into(), json!(euls));
+    let mut content = None;
     if let Some(id) = cf.find(&[flavor.content_stream()]) {
         if let Ok(mut s) = cf.open_stream(id) {
             let len = s.len();
@@ -754,88 +703,87 @@ pub(crate) fn describe_rights_managed<R: Read + Seek>(
                     fits(docseal_irm::ContentMode::Ecb),
                     fits(docseal_irm::ContentMode::Cbc4k),
                 ) {
-                    (true, false) => "aes-128-ecb",
-                    (false, true) => "aes-128-cbc4k",
-                    (true, true) => "aes-128-ecb-or-cbc4k",
-                    (false, false) => "unknown",
+                    (true, false) => ContentModeGuess::Ecb,
+                    (false, true) => ContentModeGuess::Cbc4k,
+                    (true, true) => ContentModeGuess::EcbOrCbc4k,
+                    (false, false) => ContentModeGuess::Unknown,
                 }
             });
-            out.insert(
-                "content".into(),
-                json!({
-                    "stream": printable(flavor.content_stream()),
-                    "stream_size": len,
-                    "declared_size": declared,
-                    "mode": mode,
-                }),
-            );
+            content = Some(IrmContent {
+                stream: crate::inspect::printable(flavor.content_stream()),
+                stream_size: len,
+                declared_size: declared,
+                mode,
+            });
         }
     }
-    out.insert(
-        "needs".into(),
-        json!("the content key from the rights server that issued the licence (decrypt --content-key-hex/--content-key-file)"),
-    );
-    serde_json::Value::Object(out)
+    RightsManagedSummary {
+        data_space: data_space.to_string(),
+        binary: matches!(flavor, IrmFlavor::Binary),
+        data_spaces,
+        license_bytes,
+        license,
+        end_user_licenses,
+        content,
+    }
 }
 
-fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                format!("\\x{:02x}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+/// What `inspect` reads from a rights-managed container without the rights server.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RightsManagedSummary {
+    /// The data space name (`DRMEncryptedDataSpace`, `\x09DRMDataSpace`, …).
+    pub data_space: String,
+    /// An IRM doc/xls/ppt (`\x09DRMContent`); otherwise an IRM docx/xlsx/pptx.
+    pub binary: bool,
+    /// The data spaces and transforms.
+    pub data_spaces: Described<docseal_irm::DataSpacesDescription>,
+    /// Size of the publishing licence in the transform's `\x06Primary` stream.
+    pub license_bytes: Option<usize>,
+    /// The publishing licence's clear fields.
+    pub license: Described<docseal_irm::PublishingLicense>,
+    /// End-user licences (`EUL-*` streams): stream name and licence.
+    pub end_user_licenses: Vec<(String, Described<docseal_irm::EndUserLicense>)>,
+    /// The encrypted content stream.
+    pub content: Option<IrmContent>,
 }
 
-fn license_json(l: &docseal_irm::PublishingLicense) -> serde_json::Value {
-    use serde_json::json;
-    let id = |i: &Option<docseal_irm::Id>| {
-        i.as_ref()
-            .map(|i| json!({"type": i.kind, "value": i.value}))
-    };
-    let principal = |p: &docseal_irm::Principal| {
-        json!({
-            "type": p.object_type,
-            "id": id(&p.id),
-            "name": p.name,
-            "url": p.url,
-            "security_levels": p.security_levels.iter().map(|n| json!({"name": n.name, "value": n.value})).collect::<Vec<_>>(),
-        })
-    };
-    json!({
-        "format": format!("{:?}", l.format),
-        "body_type": l.body_type,
-        "issued_time": l.issued_time,
-        "issuer": l.issuer.as_ref().map(principal),
-        "owner": l.owner.as_ref().map(principal),
-        "content_id": id(&l.content_id),
-        "template_id": l.template_id,
-        "rights_label": l.rights_label.as_ref().map(|d| json!({
-            "id": id(&d.id),
-            "name": d.name,
-            "names": d.names.iter().map(|n| json!({
-                "lcid": n.lcid, "name": n.name, "description": n.description,
-            })).collect::<Vec<_>>(),
-        })),
-        "validity": l.validity.as_ref().map(|v| json!({"from": v.from, "until": v.until})),
-        "distribution_points": l.distribution_points.iter().map(|d| json!({
-            "type": d.object_type, "name": d.name, "url": d.url, "id": id(&d.id),
-        })).collect::<Vec<_>>(),
-        "licensing_servers": l.licensing_servers.iter().map(principal).collect::<Vec<_>>(),
-        "authenticated_data": l.authenticated_data.iter().map(|a| json!({
-            "id": a.id, "name": a.name, "value": a.value,
-        })).collect::<Vec<_>>(),
-        "rights_sealed": l.rights_sealed,
-        "rights": if l.rights_sealed { json!(null) } else { json!(l.rights.iter().map(|r| json!({
-            "right": r.name,
-            "group": r.group,
-            "to": r.principals.iter().map(|p| p.name.clone().or_else(|| p.id.as_ref().map(|i| i.value.clone()))).collect::<Vec<_>>(),
-            "validity": r.validity.as_ref().map(|v| json!({"from": v.from, "until": v.until})),
-        })).collect::<Vec<_>>()) },
-        "signed": l.signed,
-        "chain_documents": l.chain.len(),
-    })
+/// The encrypted content stream of a rights-managed container.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct IrmContent {
+    /// Its name, control characters written `\xNN`.
+    pub stream: String,
+    /// Its size.
+    pub stream_size: u64,
+    /// The plaintext size its prefix declares.
+    pub declared_size: Option<u64>,
+    /// The cipher mode its length fits (`None` without a size prefix).
+    pub mode: Option<ContentModeGuess>,
+}
+
+/// Which content cipher mode a stream's length fits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ContentModeGuess {
+    /// AES-128-ECB with zero padding ([MS-OFFCRYPTO] 2.2.10).
+    Ecb,
+    /// AES-128-CBC in 4 KiB segments (Microsoft's RMS SDK).
+    Cbc4k,
+    /// Either (the size is a multiple of 16).
+    EcbOrCbc4k,
+    /// Neither.
+    Unknown,
+}
+
+impl ContentModeGuess {
+    /// `aes-128-ecb`, `aes-128-cbc4k`, `aes-128-ecb-or-cbc4k` or `unknown`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ContentModeGuess::Ecb => "aes-128-ecb",
+            ContentModeGuess::Cbc4k => "aes-128-cbc4k",
+            ContentModeGuess::EcbOrCbc4k => "aes-128-ecb-or-cbc4k",
+            ContentModeGuess::Unknown => "unknown",
+        }
+    }
 }

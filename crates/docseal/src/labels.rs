@@ -11,7 +11,6 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use docseal_labels::custom::labels_from_named;
 use docseal_labels::{CustomProperties, LabelInfo, XmlLimits};
 use docseal_opc::{package_target, ContentTypes, Edits, Package, Relationships};
-use serde_json::{json, Value};
 
 pub use docseal_labels::{
     ContentBits, Found as FoundLabel, Guid, Label, LabelLocations, Location as LabelLocation,
@@ -62,43 +61,6 @@ impl LabelReport {
             warnings,
         }
     }
-
-    /// The report as JSON (the shape `docseal label show --json` prints).
-    pub fn to_json(&self) -> Value {
-        let list = |ls: &[Label]| Value::Array(ls.iter().map(label_json).collect());
-        json!({
-            "container": self.container,
-            "labels": self.effective.iter().map(|f| {
-                let mut v = label_json(&f.label);
-                v["location"] = json!(f.location.name());
-                v
-            }).collect::<Vec<_>>(),
-            "locations": {
-                "irm-labelinfo": self.locations.irm_stream.as_deref().map(list),
-                "labelinfo": self.locations.label_info_part.as_deref().map(list),
-                "custom": list(&self.locations.custom_properties),
-                "property-set": list(&self.locations.property_set),
-            },
-            "warnings": self.warnings,
-        })
-    }
-}
-
-/// A label as JSON: GUIDs lowercase without braces, absent fields `null`.
-pub fn label_json(l: &Label) -> Value {
-    json!({
-        "id": l.id.hyphenated(),
-        "tenant": l.site_id.hyphenated(),
-        "enabled": l.enabled,
-        "method": l.method.as_ref().map(|m| m.as_str().to_string()),
-        "name": l.name,
-        "set_date": l.set_date,
-        "content_bits": l.content_bits.map(|b| b.0),
-        "content_marks": l.content_bits.map(|b| b.names()).unwrap_or_default(),
-        "action_id": l.action_id,
-        "removed": l.removed,
-        "extra": l.extra.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
-    })
 }
 
 /// What to change: labels to set (one per tenant: a label replaces its tenant's old one in
@@ -225,7 +187,7 @@ pub fn read_labels<R: Read + Seek>(
         ));
     }
     let mut cf = docseal_ole::CompoundFile::open_with_limits(&mut input, limits.ole())?;
-    let kind = classify(&cf)?;
+    let kind = classify(&mut cf)?;
     match kind {
         Kind::EncryptedPackage { .. } => {
             drop(cf);
@@ -404,7 +366,7 @@ pub fn relabel<R: Read + Seek, W: Write + Seek>(
 fn rights_managed<R: Read + Seek>(input: &mut R, limits: &Limits) -> Result<Option<IrmFlavor>> {
     input.seek(SeekFrom::Start(0))?;
     let flavor = match docseal_ole::CompoundFile::open_with_limits(&mut *input, limits.ole()) {
-        Ok(cf) => match classify(&cf)? {
+        Ok(mut cf) => match classify(&mut cf)? {
             Kind::RightsManaged { data_space } => Some(IrmFlavor::of(&data_space)),
             _ => None,
         },

@@ -7,7 +7,9 @@ use std::io::{Cursor, Read, Seek, Write};
 
 use docseal_ole::CompoundFile;
 
-use crate::{Credentials, DecryptReport, Error, IntegrityStatus, Result};
+use crate::{
+    Credentials, DecryptReport, EncryptionScheme, Error, IntegrityStatus, LegacyFormat, Result,
+};
 
 /// Largest binary stream read into memory (the whole file is bounded by it too).
 const MAX_STREAM: u64 = 1 << 30;
@@ -17,6 +19,7 @@ pub(crate) fn legacy_error(e: docseal_legacy::Error) -> Error {
         docseal_legacy::Error::WrongPassword => Error::WrongPassword,
         docseal_legacy::Error::Malformed { what } => Error::malformed("Office 97-2003 file", what),
         docseal_legacy::Error::Unsupported { what } => Error::Unsupported { what },
+        docseal_legacy::Error::NotEncrypted { .. } => Error::NotEncrypted,
         other => Error::malformed("Office 97-2003 file", other.to_string()),
     }
 }
@@ -73,10 +76,10 @@ fn word_excel_summary<R: Read + Seek>(
 
 /// Decrypts an RC4 / RC4 CryptoAPI / XOR-protected doc, xls or ppt into a plain one.
 ///
-/// `cf` is the opened file and `format` the one it was classified as (`doc`, `xls`, `ppt`).
+/// `cf` is the opened file and `format` the one it was classified as.
 pub(crate) fn decrypt_legacy<R: Read + Seek>(
     mut cf: CompoundFile<R>,
-    format: &str,
+    format: LegacyFormat,
     output: Option<&mut dyn Write>,
     credentials: &Credentials,
 ) -> Result<DecryptReport> {
@@ -92,10 +95,10 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
     let mut replace: HashMap<usize, Vec<u8>> = HashMap::new();
     let mut remove: Vec<usize> = Vec::new();
     let mut add: Vec<(usize, String, Vec<u8>)> = Vec::new();
-    let scheme: &'static str;
+    let scheme: EncryptionScheme;
     let mut password_truncated = false;
     match format {
-        "doc" => {
+        LegacyFormat::Doc => {
             let (wd_id, wd) = read(&mut cf, "WordDocument")?.ok_or(Error::NotEncrypted)?;
             let fib = docseal_legacy::doc::DocFib::parse(&wd).map_err(legacy_error)?;
             if !fib.encrypted {
@@ -119,9 +122,9 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
             .map_err(legacy_error)?;
             password_truncated = out.password_truncated;
             scheme = match out.scheme {
-                docseal_legacy::doc::DocScheme::Rc4 => "rc4",
-                docseal_legacy::doc::DocScheme::Xor => "xor",
-                _ => "rc4-cryptoapi",
+                docseal_legacy::doc::DocScheme::Rc4 => EncryptionScheme::Rc4,
+                docseal_legacy::doc::DocScheme::Xor => EncryptionScheme::Xor,
+                _ => EncryptionScheme::Rc4CryptoApi,
             };
             replace.insert(wd_id, out.word_document);
             replace.insert(table_id, out.table);
@@ -135,7 +138,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
                 }
             }
         }
-        "xls" => {
+        LegacyFormat::Xls => {
             let (id, wb) = match read(&mut cf, "Workbook")? {
                 Some(x) => x,
                 None => read(&mut cf, "Book")?.ok_or(Error::NotEncrypted)?,
@@ -151,9 +154,9 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
                     .map_err(legacy_error)?;
             password_truncated = out.password_truncated;
             scheme = match out.scheme {
-                docseal_legacy::xls::XlsScheme::Xor { .. } => "xor",
-                docseal_legacy::xls::XlsScheme::Rc4 => "rc4",
-                _ => "rc4-cryptoapi",
+                docseal_legacy::xls::XlsScheme::Xor { .. } => EncryptionScheme::Xor,
+                docseal_legacy::xls::XlsScheme::Rc4 => EncryptionScheme::Rc4,
+                _ => EncryptionScheme::Rc4CryptoApi,
             };
             replace.insert(id, out.workbook);
             if let (Some(docseal_legacy::xls::XlsEncryption::Rc4(header)), Some(pw)) = (
@@ -166,7 +169,7 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
                 }
             }
         }
-        "ppt" => {
+        LegacyFormat::Ppt => {
             let (cu_id, cu) = read(&mut cf, "Current User")?
                 .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
             let (doc_id, doc) = read(&mut cf, "PowerPoint Document")?.ok_or(Error::NotEncrypted)?;
@@ -184,13 +187,8 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
                 },
                 password.as_str(),
             )
-            .map_err(|e| match e {
-                docseal_legacy::Error::Unsupported { what } if what.contains("not encrypted") => {
-                    Error::NotEncrypted
-                }
-                other => legacy_error(other),
-            })?;
-            scheme = "rc4-cryptoapi";
+            .map_err(legacy_error)?;
+            scheme = EncryptionScheme::Rc4CryptoApi;
             replace.insert(cu_id, out.current_user);
             replace.insert(doc_id, out.powerpoint_document);
             if let (Some((id, _)), Some(p)) = (pictures, out.pictures) {
@@ -202,11 +200,6 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
                 }
             }
             place_recovered(&cf, out.add_streams, &mut replace, &mut add);
-        }
-        other => {
-            return Err(Error::Unsupported {
-                what: format!("Office 97-2003 .{other} decryption"),
-            })
         }
     }
     let copied = crate::copy::copy_entries_adding(&mut cf, replace, None, add, &remove)?;
@@ -225,97 +218,65 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
     })
 }
 
-fn header_json(h: &docseal_legacy::BinaryHeader) -> serde_json::Value {
-    use serde_json::json;
-    match h {
-        docseal_legacy::BinaryHeader::Rc4(_) => {
-            json!({"scheme": "rc4", "version": "1.1", "hash": "MD5", "key_bits": 40})
-        }
-        docseal_legacy::BinaryHeader::CryptoApi(c) => json!({
-            "scheme": "rc4-cryptoapi",
-            "version": format!("{}.{}", c.version.0, c.version.1),
-            "flags": c.flags,
-            "properties_in_clear": c.flags & 0x08 != 0,
-            "alg_id": c.alg_id,
-            "alg_id_hash": c.alg_id_hash,
-            "key_bits": if c.key_bits == 0 { 40 } else { c.key_bits },
-            "provider_type": c.provider_type,
-            "csp_name": c.csp_name,
-        }),
-        _ => json!({"scheme": "unknown"}),
-    }
+/// Largest prefix of a doc's table stream read for its encryption header (Office's is under
+/// 300 bytes).
+const MAX_HEADER: u64 = 1 << 16;
+
+/// The first `max` bytes of a root stream, `None` when it is absent.
+fn read_prefix<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    name: &str,
+    max: u64,
+) -> Result<Option<Vec<u8>>> {
+    let Some(id) = cf.find(&[name]) else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::new();
+    cf.open_stream(id)?.take(max).read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
 }
 
-/// What protects a binary file, without a password, for `inspect`; a file whose protection
-/// cannot be told is described by its error.
-pub(crate) fn describe<R: Read + Seek>(
+/// What protects a binary file, told without a password from the structures that announce it:
+/// the FIB and the table stream's header (doc; the rest of `WordDocument` is not read), the
+/// `FilePass` record (xls), the `Current User` token (ppt).
+pub(crate) fn probe<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
-    format: &str,
-) -> serde_json::Value {
-    protection(cf, format).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}))
-}
-
-/// What protects a binary file (`{"encrypted": …, "scheme": …}`), or why that cannot be told.
-pub(crate) fn protection<R: Read + Seek>(
-    cf: &mut CompoundFile<R>,
-    format: &str,
-) -> Result<serde_json::Value> {
-    use serde_json::json;
-    Ok(match format {
-        "doc" => {
-            let Some((_, wd)) = read(cf, "WordDocument")? else {
-                return Ok(json!({"encrypted": false}));
+    format: LegacyFormat,
+) -> Result<docseal_legacy::Probe> {
+    use docseal_legacy::{probe, Probe};
+    match format {
+        LegacyFormat::Doc => {
+            let Some(wd) = read_prefix(cf, "WordDocument", 68)? else {
+                return Ok(Probe::NotEncrypted);
             };
             let fib = docseal_legacy::doc::DocFib::parse(&wd).map_err(legacy_error)?;
-            if !fib.encrypted {
-                json!({"encrypted": false})
-            } else if fib.obfuscated {
-                json!({"encrypted": true, "scheme": "xor"})
+            let table = if fib.encrypted && !fib.obfuscated {
+                Some(
+                    read_prefix(cf, fib.table_name(), MAX_HEADER)?
+                        .ok_or_else(|| Error::malformed("Word document", "no table stream"))?,
+                )
             } else {
-                let (_, table) = read(cf, fib.table_name())?
-                    .ok_or_else(|| Error::malformed("Word document", "no table stream"))?;
-                let (h, _) = docseal_legacy::BinaryHeader::parse(&table).map_err(legacy_error)?;
-                let mut v = header_json(&h);
-                v["encrypted"] = json!(true);
-                v
-            }
+                None
+            };
+            probe::doc(&fib, table.as_deref()).map_err(legacy_error)
         }
-        "xls" => {
+        LegacyFormat::Xls => {
             let wb = match read(cf, "Workbook")? {
                 Some(x) => x.1,
                 None => read(cf, "Book")?.map(|x| x.1).unwrap_or_default(),
             };
-            match docseal_legacy::xls::encryption(&wb).map_err(legacy_error)? {
-                None => json!({"encrypted": false}),
-                Some(docseal_legacy::xls::XlsEncryption::Xor { .. }) => {
-                    json!({"encrypted": true, "scheme": "xor"})
-                }
-                Some(docseal_legacy::xls::XlsEncryption::Rc4(h)) => {
-                    let mut v = header_json(&h);
-                    v["encrypted"] = json!(true);
-                    v
-                }
-                Some(_) => json!({"encrypted": true, "scheme": "unknown"}),
-            }
+            probe::xls(&wb).map_err(legacy_error)
         }
-        "ppt" => {
-            let (_, cu) = read(cf, "Current User")?
+        LegacyFormat::Ppt => {
+            let cu = read_prefix(cf, "Current User", 16)?
                 .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
-            let token = cu
-                .get(12..16)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .ok_or_else(|| {
-                    Error::malformed(
-                        "PowerPoint Current User",
-                        format!("{} bytes, too short for its header", cu.len()),
-                    )
-                })?;
-            if token == docseal_legacy::ppt::TOKEN_ENCRYPTED {
-                json!({"encrypted": true, "scheme": "rc4-cryptoapi"})
-            } else {
-                json!({"encrypted": false})
+            if cu.len() < 16 {
+                return Err(Error::malformed(
+                    "PowerPoint Current User",
+                    format!("{} bytes, too short for its header", cu.len()),
+                ));
             }
+            probe::ppt(&cu).map_err(legacy_error)
         }
-        _ => json!({"encrypted": null}),
-    })
+    }
 }

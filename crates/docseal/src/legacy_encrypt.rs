@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 
 use crate::conform::{first_difference, ConformReport};
 use crate::legacy::legacy_error;
-use crate::{Error, Kind, LegacyScheme, Limits, Result};
+use crate::{EncryptionScheme, Error, Kind, LegacyFormat, LegacyScheme, Limits, Result};
 
 /// Largest binary stream read into memory.
 const MAX_STREAM: u64 = 1 << 30;
@@ -90,7 +90,7 @@ pub(crate) fn encrypt_legacy_with<R: Read + Seek, W: Write>(
         }
     };
     let mut cf = CompoundFile::open_with_limits(input, Limits::default().ole())?;
-    if crate::legacy::protection(&mut cf, &format)?["encrypted"] == true {
+    if crate::legacy::probe(&mut cf, format)?.is_encrypted() {
         return Err(already_encrypted());
     }
     let pw = password_text(password);
@@ -104,7 +104,7 @@ pub(crate) fn encrypt_legacy_with<R: Read + Seek, W: Write>(
             let has_properties = [SUMMARY_INFORMATION, DOCUMENT_SUMMARY_INFORMATION]
                 .iter()
                 .any(|n| cf.find(&[n]).is_some());
-            let flags = if format == "ppt" && has_properties {
+            let flags = if format == LegacyFormat::Ppt && has_properties {
                 CRYPTOAPI_FLAGS_PROPERTIES_ENCRYPTED
             } else {
                 CRYPTOAPI_FLAGS_PROPERTIES_CLEAR
@@ -112,7 +112,9 @@ pub(crate) fn encrypt_legacy_with<R: Read + Seek, W: Write>(
             Sealing::cryptoapi(&pw, flags, salt, *verifier)
         }
         LegacyScheme::Rc4 => Sealing::rc4(&pw, salt, *verifier),
-        LegacyScheme::Xor if format == "xls" => Sealing::xor(&pw).map_err(legacy_error)?,
+        LegacyScheme::Xor if format == LegacyFormat::Xls => {
+            Sealing::xor(&pw).map_err(legacy_error)?
+        }
         LegacyScheme::Xor => {
             return Err(Error::Unsupported {
                 what: format!(
@@ -121,7 +123,7 @@ pub(crate) fn encrypt_legacy_with<R: Read + Seek, W: Write>(
             })
         }
     };
-    let sealed = seal_streams(&mut cf, &format, &sealing)?;
+    let sealed = seal_streams(&mut cf, format, &sealing)?;
     let bytes = write_with(&mut cf, sealed)?;
     output.write_all(&bytes)?;
     output.flush()?;
@@ -153,13 +155,13 @@ struct Sealed {
 /// The encrypted streams of a plain doc, xls or ppt.
 fn seal_streams<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
-    format: &str,
+    format: LegacyFormat,
     sealing: &Sealing,
 ) -> Result<Sealed> {
     let mut sealed = Sealed::default();
     let replace = &mut sealed.replace;
     match format {
-        "xls" => {
+        LegacyFormat::Xls => {
             let (id, wb) = read(cf, "Workbook")?.ok_or_else(|| Error::Unsupported {
                 what: "encrypting an Excel 5/95 workbook (Book stream)".into(),
             })?;
@@ -167,7 +169,7 @@ fn seal_streams<R: Read + Seek>(
                 .map_err(legacy_error)?;
             replace.insert(id, workbook);
         }
-        "doc" => {
+        LegacyFormat::Doc => {
             let (wd_id, wd) = read(cf, "WordDocument")?
                 .ok_or_else(|| Error::malformed("Word document", "no WordDocument stream"))?;
             let fib = DocFib::parse(&wd).map_err(legacy_error)?;
@@ -190,7 +192,7 @@ fn seal_streams<R: Read + Seek>(
                 replace.insert(id, d);
             }
         }
-        "ppt" => {
+        LegacyFormat::Ppt => {
             let (cu_id, cu) = read(cf, "Current User")?
                 .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
             let (doc_id, doc) = read(cf, "PowerPoint Document")?.ok_or_else(|| {
@@ -212,11 +214,6 @@ fn seal_streams<R: Read + Seek>(
                 replace.insert(id, p);
             }
             seal_properties(cf, sealing, &mut sealed)?;
-        }
-        other => {
-            return Err(Error::Unsupported {
-                what: format!("Office 97-2003 .{other} encryption"),
-            })
         }
     }
     Ok(sealed)
@@ -285,7 +282,7 @@ fn write_with<R: Read + Seek>(cf: &mut CompoundFile<R>, sealed: Sealed) -> Resul
 /// the streams, then the whole compound file.
 pub(crate) fn conform_legacy<R: Read + Seek>(
     input: R,
-    format: &str,
+    format: LegacyFormat,
     password: &Password,
     limits: &Limits,
 ) -> Result<ConformReport> {
@@ -296,7 +293,7 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
     let mut cf = CompoundFile::open_with_limits(Cursor::new(original.as_slice()), limits.ole())?;
     let pw = password_text(password);
     let (sealing, scheme) = match format {
-        "xls" => {
+        LegacyFormat::Xls => {
             let wb = read(&mut cf, "Workbook")?
                 .ok_or_else(|| Error::Unsupported {
                     what: "reproducing an Excel 5/95 workbook".into(),
@@ -304,9 +301,10 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
                 .1;
             match docseal_legacy::xls::encryption(&wb).map_err(legacy_error)? {
                 Some(docseal_legacy::xls::XlsEncryption::Rc4(h)) => reuse(h, &pw)?,
-                Some(docseal_legacy::xls::XlsEncryption::Xor { .. }) => {
-                    (Sealing::xor(&pw).map_err(legacy_error)?, "xor")
-                }
+                Some(docseal_legacy::xls::XlsEncryption::Xor { .. }) => (
+                    Sealing::xor(&pw).map_err(legacy_error)?,
+                    EncryptionScheme::Xor,
+                ),
                 Some(_) => {
                     return Err(Error::Unsupported {
                         what: "this FilePass".into(),
@@ -315,7 +313,7 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
                 None => return Err(Error::NotEncrypted),
             }
         }
-        "doc" => {
+        LegacyFormat::Doc => {
             let wd = read(&mut cf, "WordDocument")?.ok_or(Error::NotEncrypted)?.1;
             let fib = DocFib::parse(&wd).map_err(legacy_error)?;
             if !fib.encrypted {
@@ -332,12 +330,7 @@ pub(crate) fn conform_legacy<R: Read + Seek>(
             let (h, _) = BinaryHeader::parse(&table).map_err(legacy_error)?;
             reuse(h, &pw)?
         }
-        "ppt" => return conform_ppt(cf, &original, &pw, limits),
-        other => {
-            return Err(Error::Unsupported {
-                what: format!("reproducing an Office 97-2003 .{other} (doc, xls and ppt are)"),
-            })
-        }
+        LegacyFormat::Ppt => return conform_ppt(cf, &original, &pw, limits),
     };
     // The plain file docseal writes, then encrypted again.
     let mut plain = Vec::new();
@@ -359,7 +352,7 @@ fn compare(
     cf: &mut CompoundFile<Cursor<&[u8]>>,
     ours: &[u8],
     original: &[u8],
-    scheme: &'static str,
+    scheme: EncryptionScheme,
     ciphertext_not_compared: u64,
     limits: &Limits,
 ) -> Result<ConformReport> {
@@ -424,7 +417,7 @@ fn conform_ppt(
     let header = match encryption_header(&streams) {
         Ok((h, _)) => h,
         // WPS writes the plain headerToken on encrypted files: the UserEditAtom decides.
-        Err(_) if crate::legacy::protection(&mut cf, "ppt")?["encrypted"] != true => {
+        Err(_) if !crate::legacy::probe(&mut cf, LegacyFormat::Ppt)?.is_encrypted() => {
             return Err(Error::NotEncrypted)
         }
         Err(e) => return Err(legacy_error(e)),
@@ -459,10 +452,10 @@ fn conform_ppt(
     compare(&mut cf, &ours, original, scheme, 0, limits)
 }
 
-fn reuse(header: BinaryHeader, pw: &str) -> Result<(Sealing, &'static str)> {
+fn reuse(header: BinaryHeader, pw: &str) -> Result<(Sealing, EncryptionScheme)> {
     let scheme = match header {
-        BinaryHeader::Rc4(_) => "rc4",
-        _ => "rc4-cryptoapi",
+        BinaryHeader::Rc4(_) => EncryptionScheme::Rc4,
+        _ => EncryptionScheme::Rc4CryptoApi,
     };
     Ok((Sealing::reuse(header, pw).map_err(legacy_error)?, scheme))
 }

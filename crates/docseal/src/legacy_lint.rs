@@ -10,7 +10,7 @@ use docseal_legacy::{BinaryHeader, CryptoApiHeader};
 use docseal_ole::CompoundFile;
 
 use crate::legacy::legacy_error;
-use crate::{Error, Finding, Limits, Result};
+use crate::{Error, Finding, LegacyFormat, Limits, LintRule, Result};
 
 /// Largest binary stream read into memory.
 const MAX_STREAM: u64 = 1 << 30;
@@ -28,9 +28,9 @@ fn read<R: Read + Seek>(cf: &mut CompoundFile<R>, name: &str) -> Result<Option<V
     }
 }
 
-fn found<R: Read + Seek>(cf: &mut CompoundFile<R>, format: &str) -> Result<Found> {
+fn found<R: Read + Seek>(cf: &mut CompoundFile<R>, format: LegacyFormat) -> Result<Found> {
     match format {
-        "doc" => {
+        LegacyFormat::Doc => {
             let wd = read(cf, "WordDocument")?.ok_or(Error::NotEncrypted)?;
             let fib = docseal_legacy::doc::DocFib::parse(&wd).map_err(legacy_error)?;
             if !fib.encrypted {
@@ -44,7 +44,7 @@ fn found<R: Read + Seek>(cf: &mut CompoundFile<R>, format: &str) -> Result<Found
             let (h, len) = BinaryHeader::parse(&table).map_err(legacy_error)?;
             Ok(Found::Header(h, table[..len].to_vec()))
         }
-        "xls" => {
+        LegacyFormat::Xls => {
             let wb = match read(cf, "Workbook")? {
                 Some(w) => w,
                 None => read(cf, "Book")?.ok_or(Error::NotEncrypted)?,
@@ -63,9 +63,9 @@ fn found<R: Read + Seek>(cf: &mut CompoundFile<R>, format: &str) -> Result<Found
                 Some(_) => Ok(Found::Xor),
             }
         }
-        "ppt" => {
+        LegacyFormat::Ppt => {
             // WPS writes the plain headerToken on encrypted files: the UserEditAtom decides.
-            let token_says = crate::legacy::protection(cf, "ppt")?["encrypted"] == true;
+            let token_says = crate::legacy::probe(cf, LegacyFormat::Ppt)?.is_encrypted();
             let cu = read(cf, "Current User")?
                 .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
             let doc = read(cf, "PowerPoint Document")?.ok_or_else(|| {
@@ -82,28 +82,25 @@ fn found<R: Read + Seek>(cf: &mut CompoundFile<R>, format: &str) -> Result<Found
                 Err(e) => Err(legacy_error(e)),
             }
         }
-        other => Err(Error::Unsupported {
-            what: format!("linting an Office 97-2003 .{other} (doc, xls and ppt are linted)"),
-        }),
     }
 }
 
 /// Lints an encrypted doc, xls or ppt.
 pub(crate) fn lint_legacy<R: Read + Seek>(
     input: R,
-    format: &str,
+    format: LegacyFormat,
     limits: &Limits,
 ) -> Result<Vec<Finding>> {
     let mut cf = CompoundFile::open_with_limits(input, limits.ole())?;
     let mut findings = Vec::new();
-    let mut add = |rule: &'static str, message: String| findings.push(Finding { rule, message });
+    let mut add = |rule: LintRule, message: String| findings.push(Finding { rule, message });
     match found(&mut cf, format)? {
         Found::Xor => add(
-            "legacy-weak-scheme",
+            LintRule::LegacyWeakScheme,
             "XOR obfuscation: the password is recoverable from the file; use RC4 CryptoAPI or, better, an OOXML format with Agile".into(),
         ),
         Found::Header(BinaryHeader::Rc4(_), _) => add(
-            "legacy-weak-scheme",
+            LintRule::LegacyWeakScheme,
             "RC4 (Office 97/2000 compatible): 40-bit keys; use RC4 CryptoAPI 128-bit or, better, Agile".into(),
         ),
         Found::Header(BinaryHeader::CryptoApi(h), stored) => cryptoapi_rules(&h, &stored, &mut add),
@@ -112,11 +109,11 @@ pub(crate) fn lint_legacy<R: Read + Seek>(
     Ok(findings)
 }
 
-fn cryptoapi_rules(h: &CryptoApiHeader, stored: &[u8], add: &mut impl FnMut(&'static str, String)) {
+fn cryptoapi_rules(h: &CryptoApiHeader, stored: &[u8], add: &mut impl FnMut(LintRule, String)) {
     let bits = if h.key_bits == 0 { 40 } else { h.key_bits };
     if bits < 128 {
         add(
-            "legacy-weak-scheme",
+            LintRule::LegacyWeakScheme,
             format!("RC4 CryptoAPI with a {bits}-bit key; Office XP-2003 writes 128 bits"),
         );
     }
@@ -130,7 +127,7 @@ fn cryptoapi_rules(h: &CryptoApiHeader, stored: &[u8], add: &mut impl FnMut(&'st
         .contains(&h.flags)
     {
         add(
-            "legacy-cryptoapi-header",
+            LintRule::LegacyCryptoapiHeader,
             format!(
                 "RC4 CryptoAPI header {}.{}, flags {:#x}, provider type {}, CSP {:?}; Office writes 4.2, 0x0C or 0x04, 1, {:?}",
                 h.version.0, h.version.1, h.flags, h.provider_type, h.csp_name, docseal_legacy::keys::OFFICE_CSP
@@ -139,7 +136,7 @@ fn cryptoapi_rules(h: &CryptoApiHeader, stored: &[u8], add: &mut impl FnMut(&'st
     }
     if stored != BinaryHeader::CryptoApi(h.clone()).to_bytes().as_slice() {
         add(
-            "legacy-cryptoapi-header",
+            LintRule::LegacyCryptoapiHeader,
             "the RC4 CryptoAPI header is not serialized as Office serializes it (reserved fields, header size or CSP name terminator)".into(),
         );
     }

@@ -107,6 +107,9 @@ mod parallel;
 mod passwd;
 mod reader;
 mod rebuild;
+mod scheme;
+#[cfg(feature = "serde")]
+mod serialize;
 mod sniff;
 pub mod vectors;
 mod writer;
@@ -155,13 +158,18 @@ pub use encrypt::{
 pub use era::{layout_match, layout_of, LayoutMatch};
 pub use error::{Error, Result};
 pub use fs::{remove_pending_outputs, spool, write_atomically};
-pub use inspect::{inspect, inspect_with};
+pub use inspect::{
+    inspect, inspect_with, CompoundFileSummary, ContainerFormat, DataSpacesSummary, Described,
+    EncryptedPackageSummary, EntrySummary, InfoParse, Inspection, LegacyEncryption, LegacyHeader,
+    PackageStreamSummary, Protection,
+};
 #[cfg(feature = "legacy")]
 pub use legacy_encrypt::encrypt_legacy;
 pub use limits::Limits;
-pub use lint::{findings_json, lint, Finding, RULES};
+pub use lint::{lint, Finding, LintReport, LintRule, RULES};
 pub use passwd::{change_key_encryptors, normalize_fingerprint, KeyChanges, PasswdReport};
 pub use reader::DecryptingReader;
+pub use scheme::{EncryptionScheme, LegacyFormat};
 pub use sniff::{sniff, Kind};
 pub use writer::EncryptingWriter;
 
@@ -194,7 +202,7 @@ pub fn is_encrypted<R: std::io::Read + std::io::Seek>(mut input: R) -> Result<bo
         Kind::LegacyBinary { format } => {
             let mut cf =
                 docseal_ole::CompoundFile::open_with_limits(input, Limits::default().ole())?;
-            Ok(legacy::protection(&mut cf, &format)?["encrypted"] == true)
+            Ok(legacy::probe(&mut cf, format)?.is_encrypted())
         }
         _ => Ok(false),
     }

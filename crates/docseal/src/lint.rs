@@ -9,7 +9,6 @@ use docseal_crypto::{
     OFFICE_STANDARD_CSP,
 };
 use docseal_ole::{CompoundFile, Layout, LayoutStyle, ObjectType, Version};
-use serde_json::{json, Value};
 
 use crate::decrypt::{into_container, open_compound, unlock_agile, Container};
 use crate::encrypt::{envelope_entries, PACKAGE_ID};
@@ -18,32 +17,80 @@ use crate::{Credentials, Limits, Result};
 /// One thing the linter found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    /// The rule (see [`RULES`]).
-    pub rule: &'static str,
+    /// The rule.
+    pub rule: LintRule,
     /// What it found, in one line.
     pub message: String,
 }
 
-/// Every rule: (id, what it checks).
-pub const RULES: &[(&str, &str)] = &[
-    ("cfb-version", "compound-file version 3 (512-byte sectors) for packages under 2 GiB, as Office writes"),
-    ("cfb-minor-version", "minor version 0x003E, as Office writes"),
-    ("cfb-layout", "header, FAT and mini FAT laid out as Office lays out this set of streams (2013+: three FAT sectors; 2010/2011: one)"),
-    ("directory-shape", "directory entries in Office's order, with Office's colours and links"),
-    ("stream-overlap", "no two streams claim the same sector or mini sector"),
-    ("small-stream-outside-mini-stream", "streams under 4096 bytes live in the mini stream, as MS-CFB requires"),
-    ("dataspaces-missing", "the \\x06DataSpaces storage is present (LibreOffice and WPS need it)"),
-    ("dataspaces-bytes", "each \\x06DataSpaces stream holds Office's bytes"),
-    ("encryption-info-serialization", "EncryptionInfo serialized exactly as Office serializes it"),
-    ("data-integrity-missing", "Agile files carry dataIntegrity"),
-    ("hmac-key-length", "the encrypted HMAC key is hashSize bytes (Office), not saltSize"),
-    ("libreoffice-parameters", "Agile parameters LibreOffice 7.4 opens: AES-128 with SHA-1 or AES-256 with SHA-512, CBC"),
-    ("weaker-than-office", "cipher, hash, chaining and spin count at least Office's default: AES-256, SHA-512, CBC, 100000"),
-    ("standard-csp", "Standard CSP name is one Office writes, NUL-terminated"),
-    ("weak-intermediate-key", "the intermediate key is full-entropy (needs the password): not 16 random bytes padded with 0x36"),
-    ("legacy-weak-scheme", "an Office 97-2003 doc/xls uses RC4 CryptoAPI with 128-bit keys, not XOR obfuscation, 40-bit RC4 or shorter CryptoAPI keys"),
-    ("legacy-cryptoapi-header", "an RC4 CryptoAPI header is the one Office XP-2003 writes (4.2, Enhanced CSP, provider type 1), serialized as Office does"),
-];
+macro_rules! lint_rules {
+    ($($variant:ident => $id:literal, $what:literal;)*) => {
+        /// A lint rule: what [`lint`] checks. [`LintRule::id`] is the stable name the CLI prints.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum LintRule {
+            $(
+                #[doc = $what]
+                $variant,
+            )*
+        }
+
+        impl LintRule {
+            /// Every rule, in the order the README lists them.
+            pub const ALL: &'static [LintRule] = &[$(LintRule::$variant),*];
+
+            /// The rule's id (`cfb-version`, `weaker-than-office`, …).
+            pub fn id(self) -> &'static str {
+                match self {
+                    $(LintRule::$variant => $id,)*
+                }
+            }
+
+            /// What the rule checks, in one line.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(LintRule::$variant => $what,)*
+                }
+            }
+        }
+    };
+}
+
+lint_rules! {
+    CfbVersion => "cfb-version", "compound-file version 3 (512-byte sectors) for packages under 2 GiB, as Office writes";
+    CfbMinorVersion => "cfb-minor-version", "minor version 0x003E, as Office writes";
+    CfbLayout => "cfb-layout", "header, FAT and mini FAT laid out as Office lays out this set of streams (2013+: three FAT sectors; 2010/2011: one)";
+    DirectoryShape => "directory-shape", "directory entries in Office's order, with Office's colours and links";
+    StreamOverlap => "stream-overlap", "no two streams claim the same sector or mini sector";
+    SmallStreamOutsideMiniStream => "small-stream-outside-mini-stream", "streams under 4096 bytes live in the mini stream, as MS-CFB requires";
+    DataspacesMissing => "dataspaces-missing", "the \\x06DataSpaces storage is present (LibreOffice and WPS need it)";
+    DataspacesBytes => "dataspaces-bytes", "each \\x06DataSpaces stream holds Office's bytes";
+    EncryptionInfoSerialization => "encryption-info-serialization", "EncryptionInfo serialized exactly as Office serializes it";
+    DataIntegrityMissing => "data-integrity-missing", "Agile files carry dataIntegrity";
+    HmacKeyLength => "hmac-key-length", "the encrypted HMAC key is hashSize bytes (Office), not saltSize";
+    LibreofficeParameters => "libreoffice-parameters", "Agile parameters LibreOffice 7.4 opens: AES-128 with SHA-1 or AES-256 with SHA-512, CBC";
+    WeakerThanOffice => "weaker-than-office", "cipher, hash, chaining and spin count at least Office's default: AES-256, SHA-512, CBC, 100000";
+    StandardCsp => "standard-csp", "Standard CSP name is one Office writes, NUL-terminated";
+    WeakIntermediateKey => "weak-intermediate-key", "the intermediate key is full-entropy (needs the password): not 16 random bytes padded with 0x36";
+    LegacyWeakScheme => "legacy-weak-scheme", "an Office 97-2003 doc/xls uses RC4 CryptoAPI with 128-bit keys, not XOR obfuscation, 40-bit RC4 or shorter CryptoAPI keys";
+    LegacyCryptoapiHeader => "legacy-cryptoapi-header", "an RC4 CryptoAPI header is the one Office XP-2003 writes (4.2, Enhanced CSP, provider type 1), serialized as Office does";
+}
+
+impl std::fmt::Display for LintRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for LintRule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+/// Every rule ([`LintRule::ALL`]).
+pub const RULES: &[LintRule] = LintRule::ALL;
 
 /// Lints an encrypted OOXML file, or an encrypted Office 97-2003 doc/xls. With credentials,
 /// also the rules that need the key.
@@ -56,7 +103,7 @@ pub fn lint<R: Read + Seek>(
     let mut input = input;
     #[cfg(feature = "legacy")]
     if let crate::Kind::LegacyBinary { format } = crate::sniff(&mut input)? {
-        return crate::legacy_lint::lint_legacy(input, &format, limits);
+        return crate::legacy_lint::lint_legacy(input, format, limits);
     }
     let (cf, kind) = open_compound(input, limits)?;
     if let crate::Kind::RightsManaged { .. } = kind {
@@ -68,7 +115,7 @@ pub fn lint<R: Read + Seek>(
         package_id,
     } = into_container(cf, kind, limits)?;
     let mut findings = Vec::new();
-    let mut add = |rule: &'static str, message: String| findings.push(Finding { rule, message });
+    let mut add = |rule: LintRule, message: String| findings.push(Finding { rule, message });
 
     let original_info = {
         let id = cf.find(&["EncryptionInfo"]).unwrap_or_default();
@@ -83,7 +130,7 @@ pub fn lint<R: Read + Seek>(
                 if let Ok(key) = unlock_agile(agile, creds, limits) {
                     if key.len() == 32 && key[16..].iter().all(|&b| b == 0x36) {
                         add(
-                            "weak-intermediate-key",
+                            LintRule::WeakIntermediateKey,
                             "the 32-byte intermediate key is 16 random bytes padded with 0x36 (as msoffcrypto-tool and herumi/msoffice write): 128 bits of entropy for AES-256".into(),
                         );
                     }
@@ -102,7 +149,7 @@ fn irm_rules<R: Read + Seek>(cf: &CompoundFile<R>) -> Vec<Finding> {
     let header = cf.header();
     if header.minor_version != 0x3E {
         findings.push(Finding {
-            rule: "cfb-minor-version",
+            rule: LintRule::CfbMinorVersion,
             message: format!(
                 "minor version {:#06x}; Office writes 0x003e",
                 header.minor_version
@@ -112,11 +159,11 @@ fn irm_rules<R: Read + Seek>(cf: &CompoundFile<R>) -> Vec<Finding> {
     match crate::era::layout_match(cf) {
         Ok(m) if !m.eras.is_empty() || m.irm_creation_order => {}
         Ok(m) => findings.push(Finding {
-            rule: "cfb-layout",
+            rule: LintRule::CfbLayout,
             message: format!("sectors and directory: {}", m.describe()),
         }),
         Err(e) => findings.push(Finding {
-            rule: "cfb-layout",
+            rule: LintRule::CfbLayout,
             message: format!("directory not readable as a tree: {e}"),
         }),
     }
@@ -127,15 +174,15 @@ fn container_rules<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
     package_len: u64,
     info_len: u64,
-    add: &mut impl FnMut(&'static str, String),
+    add: &mut impl FnMut(LintRule, String),
 ) -> Result<()> {
     let header = cf.header().clone();
     if header.version != Version::V3 && package_len < 1 << 31 {
-        add("cfb-version", format!("compound-file version {} with {}-byte sectors for a {package_len}-byte package; Office writes version 3", header.version.major(), header.version.sector_size()));
+        add(LintRule::CfbVersion, format!("compound-file version {} with {}-byte sectors for a {package_len}-byte package; Office writes version 3", header.version.major(), header.version.sector_size()));
     }
     if header.minor_version != 0x3E {
         add(
-            "cfb-minor-version",
+            LintRule::CfbMinorVersion,
             format!(
                 "minor version {:#06x}; Office writes 0x003e",
                 header.minor_version
@@ -165,7 +212,7 @@ fn container_rules<R: Read + Seek>(
                 if let Some(o) = cf.entries().iter().position(|x| x.name == other) {
                     overlapping.push(o);
                 }
-                add("stream-overlap", format!(
+                add(LintRule::StreamOverlap, format!(
                     "{:?} and {:?} both claim {} {sector} (a broken writer, such as msoffcrypto-tool's for packages under 4 KiB)",
                     other, e.name, if mini { "mini sector" } else { "sector" }
                 ));
@@ -188,7 +235,7 @@ fn container_rules<R: Read + Seek>(
             cur = fat[cur as usize];
         }
         if cur == docseal_ole::ENDOFCHAIN && n == e.size.div_ceil(512) {
-            add("small-stream-outside-mini-stream", format!(
+            add(LintRule::SmallStreamOutsideMiniStream, format!(
                 "{:?} ({} bytes) is stored in regular sectors from {}, but streams under 4096 bytes live in the mini stream: readers see other bytes",
                 e.name, e.size, e.start_sector
             ));
@@ -197,7 +244,7 @@ fn container_rules<R: Read + Seek>(
     // DataSpaces.
     let ds = dataspaces::DATASPACES;
     if cf.find(&[ds]).is_none() {
-        add("dataspaces-missing", "no \\x06DataSpaces storage; Office always writes one and some readers require it (files without it come from LibreOffice, excelize, umya-spreadsheet)".into());
+        add(LintRule::DataspacesMissing, "no \\x06DataSpaces storage; Office always writes one and some readers require it (files without it come from LibreOffice, excelize, umya-spreadsheet)".into());
     } else {
         for (path, bytes) in dataspaces::strong_encryption_streams() {
             let mut full = vec![ds];
@@ -205,7 +252,7 @@ fn container_rules<R: Read + Seek>(
             let name = path.join("/").replace('\u{6}', "\\x06");
             match cf.find(&full) {
                 None => add(
-                    "dataspaces-bytes",
+                    LintRule::DataspacesBytes,
                     format!("\\x06DataSpaces/{name} is missing"),
                 ),
                 Some(id) => {
@@ -215,7 +262,7 @@ fn container_rules<R: Read + Seek>(
                         && theirs == dataspaces::office_2007_primary();
                     if theirs != bytes && !office_2007 {
                         add(
-                            "dataspaces-bytes",
+                            LintRule::DataspacesBytes,
                             format!(
                                 "\\x06DataSpaces/{name}: {} bytes that differ from Office's {}",
                                 theirs.len(),
@@ -252,7 +299,7 @@ fn container_rules<R: Read + Seek>(
     if names != expected_names {
         if names.len() == expected_names.len() {
             add(
-                "directory-shape",
+                LintRule::DirectoryShape,
                 format!(
                     "entries in the order {:?}; Office creates them as {:?}",
                     names, expected_names
@@ -265,7 +312,7 @@ fn container_rules<R: Read + Seek>(
         return Ok(());
     }
     let flagged = std::cell::Cell::new(false);
-    let mut add = |rule: &'static str, message: String| {
+    let mut add = |rule: LintRule, message: String| {
         flagged.set(true);
         add(rule, message)
     };
@@ -280,7 +327,7 @@ fn container_rules<R: Read + Seek>(
             if (ours.color, ours.left, ours.right, ours.child)
                 != (theirs.color, theirs.left, theirs.right, theirs.child)
             {
-                add("directory-shape", format!("entry {:?}: colour/links {:?} {:x}/{:x}/{:x}; Office writes {:?} {:x}/{:x}/{:x}",
+                add(LintRule::DirectoryShape, format!("entry {:?}: colour/links {:?} {:x}/{:x}/{:x}; Office writes {:?} {:x}/{:x}/{:x}",
                     theirs.name, theirs.color, theirs.left, theirs.right, theirs.child, ours.color, ours.left, ours.right, ours.child));
                 break;
             }
@@ -298,7 +345,7 @@ fn container_rules<R: Read + Seek>(
                     || cf.fat().get(..ours.fat().len().min(cf.fat().len()))
                         != ours.fat().get(..ours.fat().len().min(cf.fat().len()))
                 {
-                    add("cfb-layout", format!(
+                    add(LintRule::CfbLayout, format!(
                         "sectors not laid out as Office lays them out ({} FAT sector(s) at {:?}, directory at sector {}; Office: {} at {:?}, directory at {})",
                         h2.fat_sector_count, &h2.difat[..(h2.fat_sector_count as usize).min(4)], h2.first_directory_sector,
                         h1.fat_sector_count, &h1.difat[..(h1.fat_sector_count as usize).min(4)], h1.first_directory_sector
@@ -309,7 +356,7 @@ fn container_rules<R: Read + Seek>(
     }
     if !flagged.get() {
         add(
-            "cfb-layout",
+            LintRule::CfbLayout,
             format!("sectors and directory: {}", era_match.describe()),
         );
     }
@@ -320,7 +367,7 @@ fn container_rules<R: Read + Seek>(
 pub fn agile_rules(
     agile: &AgileEncryptionInfo,
     original: &[u8],
-    add: &mut impl FnMut(&'static str, String),
+    add: &mut impl FnMut(LintRule, String),
 ) {
     let ours = agile_stream(agile);
     if ours != original {
@@ -329,18 +376,18 @@ pub fn agile_rules(
             .zip(original)
             .position(|(a, b)| a != b)
             .unwrap_or(ours.len().min(original.len()));
-        add("encryption-info-serialization", format!("EncryptionInfo differs from Office's serialization of the same values at byte {at} ({} vs {} bytes)", original.len(), ours.len()));
+        add(LintRule::EncryptionInfoSerialization, format!("EncryptionInfo differs from Office's serialization of the same values at byte {at} ({} vs {} bytes)", original.len(), ours.len()));
     }
     match &agile.data_integrity {
         None => add(
-            "data-integrity-missing",
+            LintRule::DataIntegrityMissing,
             "no dataIntegrity: tampering cannot be detected, and Office refuses such files".into(),
         ),
         Some(di) => {
             let block = (agile.key_data.block_size as usize).max(1);
             let want = (agile.key_data.hash_size as usize).div_ceil(block) * block;
             if di.encrypted_hmac_key.len() != want {
-                add("hmac-key-length", format!("encryptedHmacKey is {} bytes; Office encrypts a hashSize ({}) key into {want}", di.encrypted_hmac_key.len(), agile.key_data.hash_size));
+                add(LintRule::HmacKeyLength, format!("encryptedHmacKey is {} bytes; Office encrypts a hashSize ({}) key into {want}", di.encrypted_hmac_key.len(), agile.key_data.hash_size));
             }
         }
     }
@@ -362,7 +409,7 @@ pub fn agile_rules(
                 (128, "SHA1") | (256, "SHA512")
             );
         if !lo_ok {
-            add("libreoffice-parameters", format!("{what} — LibreOffice 7.4 opens only AES-128 with SHA-1 and AES-256 with SHA-512, in CBC"));
+            add(LintRule::LibreofficeParameters, format!("{what} — LibreOffice 7.4 opens only AES-128 with SHA-1 and AES-256 with SHA-512, in CBC"));
         }
         let office_strength = p.cipher_algorithm == "AES"
             && p.key_bits >= 256
@@ -370,13 +417,13 @@ pub fn agile_rules(
             && p.hash_algorithm == "SHA512";
         if !office_strength {
             add(
-                "weaker-than-office",
+                LintRule::WeakerThanOffice,
                 format!("{what} — weaker than Office's default AES-256 CBC with SHA-512"),
             );
         }
         if let Some(n) = spin_count.filter(|&n| n < 100_000) {
             add(
-                "weaker-than-office",
+                LintRule::WeakerThanOffice,
                 format!("{where_}: spin count {n} — below Office's 100000"),
             );
         }
@@ -386,14 +433,14 @@ pub fn agile_rules(
 fn standard_rules(
     standard: &StandardEncryptionInfo,
     original: &[u8],
-    add: &mut impl FnMut(&'static str, String),
+    add: &mut impl FnMut(LintRule, String),
 ) {
     const OFFICE_2007_CSP: &str = "Microsoft Enhanced RSA and AES Cryptographic Provider";
     if !standard.csp_name_terminated
         || (standard.csp_name != OFFICE_STANDARD_CSP && standard.csp_name != OFFICE_2007_CSP)
     {
         add(
-            "standard-csp",
+            LintRule::StandardCsp,
             format!(
                 "CSP name {:?}{}; Office writes {:?} (2010+) or {:?} (2007), NUL-terminated",
                 standard.csp_name,
@@ -408,16 +455,36 @@ fn standard_rules(
         );
     }
     if standard.to_bytes() != original {
-        add("encryption-info-serialization", "Standard EncryptionInfo has bytes beyond or besides the header and verifier Office writes".into());
+        add(LintRule::EncryptionInfoSerialization, "Standard EncryptionInfo has bytes beyond or besides the header and verifier Office writes".into());
     }
 }
 
-/// Findings as one JSON object.
-pub fn findings_json(findings: &[Finding]) -> Value {
-    json!({
-        "clean": findings.is_empty(),
-        "findings": findings.iter().map(|f| json!({"rule": f.rule, "message": f.message})).collect::<Vec<_>>(),
-    })
+/// What `docseal lint --json` prints: the findings (`clean` when there are none) and, when
+/// given, the Office era whose layout the file matches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LintReport {
+    /// What [`lint`] found.
+    pub findings: Vec<Finding>,
+    /// The layout match ([`crate::layout_of`]).
+    pub layout: Option<crate::LayoutMatch>,
+}
+
+impl LintReport {
+    /// Findings, with the layout match when known.
+    ///
+    /// ```
+    /// let report = docseal::LintReport::new(Vec::new(), None);
+    /// assert!(report.is_clean());
+    /// ```
+    pub fn new(findings: Vec<Finding>, layout: Option<crate::LayoutMatch>) -> Self {
+        LintReport { findings, layout }
+    }
+
+    /// Nothing differs from what Office writes.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
 }
 
 /// A planned file's prefix (header, tables, directory) read as the whole planned file: the

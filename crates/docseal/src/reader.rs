@@ -87,7 +87,7 @@ impl<R: Read + Seek> DecryptingReader<R> {
             cached: None,
             cache: Zeroizing::new(vec![0u8; SEGMENT as usize]),
             report: DecryptReport {
-                scheme: info.scheme(),
+                scheme: crate::EncryptionScheme::of_info(&info),
                 package_size: size,
                 integrity,
                 password_truncated: false,

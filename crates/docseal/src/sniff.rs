@@ -4,7 +4,7 @@ use std::io::{Read, Seek, SeekFrom};
 
 use docseal_ole::CompoundFile;
 
-use crate::{Error, Limits, Result};
+use crate::{EncryptionScheme, Error, LegacyFormat, Limits, Result};
 
 /// What kind of file this is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,8 +14,10 @@ pub enum Kind {
     Package,
     /// An encrypted OOXML package: `EncryptionInfo` + `EncryptedPackage` in a compound file.
     EncryptedPackage {
-        /// `"agile"`, `"standard"`, `"extensible"` or `"unknown"`.
-        scheme: String,
+        /// What the `EncryptionInfo` version announces: [`EncryptionScheme::Agile`],
+        /// [`Standard`](EncryptionScheme::Standard), [`Extensible`](EncryptionScheme::Extensible)
+        /// or [`Unknown`](EncryptionScheme::Unknown) (also when the version cannot be read).
+        scheme: EncryptionScheme,
     },
     /// A rights-managed (IRM) container.
     RightsManaged {
@@ -24,8 +26,8 @@ pub enum Kind {
     },
     /// A Word, Excel or PowerPoint 97–2003 binary file.
     LegacyBinary {
-        /// `"doc"`, `"xls"` or `"ppt"`.
-        format: String,
+        /// Word, Excel or PowerPoint.
+        format: LegacyFormat,
     },
     /// Some other compound file.
     CompoundFile,
@@ -71,8 +73,9 @@ pub fn sniff<R: Read + Seek>(mut input: R) -> Result<Kind> {
     }
     // Opening places every stream: a file that cannot be read whole is an error here.
     let mut cf = CompoundFile::open_with_limits(input, Limits::default().ole())?;
-    let kind = classify(&cf)?;
+    let kind = classify(&mut cf)?;
     if let Kind::EncryptedPackage { .. } = kind {
+        // Unlike `classify`, a version that cannot be read is an error here.
         let id = cf.find(&["EncryptionInfo"]).unwrap_or_default();
         let mut stream = cf.open_stream(id)?;
         if stream.len() < 4 {
@@ -83,17 +86,11 @@ pub fn sniff<R: Read + Seek>(mut input: R) -> Result<Kind> {
         }
         let mut version = [0u8; 4];
         stream.read_exact(&mut version)?;
-        let scheme = match (
-            u16::from_le_bytes([version[0], version[1]]),
-            u16::from_le_bytes([version[2], version[3]]),
-        ) {
-            (4, 4) => "agile",
-            (2..=4, 2) => "standard",
-            (3 | 4, 3) => "extensible",
-            _ => "unknown",
-        };
         return Ok(Kind::EncryptedPackage {
-            scheme: scheme.into(),
+            scheme: EncryptionScheme::from_version(
+                u16::from_le_bytes([version[0], version[1]]),
+                u16::from_le_bytes([version[2], version[3]]),
+            ),
         });
     }
     Ok(kind)
@@ -102,13 +99,13 @@ pub fn sniff<R: Read + Seek>(mut input: R) -> Result<Kind> {
 /// What an opened compound file is, from its directory. A directory that names part of an
 /// encrypted or rights-managed file (`EncryptionInfo`, `EncryptedPackage`, `\x09DRMContent`)
 /// without the rest is `Malformed`: a damaged encrypted file, never a plain one.
-pub(crate) fn classify<R: Read + Seek>(cf: &CompoundFile<R>) -> Result<Kind> {
-    let has = |path: &[&str]| cf.find(path).is_some();
-    if has(&["EncryptionInfo"]) && has(&["EncryptedPackage"]) {
+pub(crate) fn classify<R: Read + Seek>(cf: &mut CompoundFile<R>) -> Result<Kind> {
+    if cf.find(&["EncryptionInfo"]).is_some() && cf.find(&["EncryptedPackage"]).is_some() {
         return Ok(Kind::EncryptedPackage {
-            scheme: String::new(),
+            scheme: announced_scheme(cf),
         });
     }
+    let has = |path: &[&str]| cf.find(path).is_some();
     for ds in [
         "DRMEncryptedDataSpace",
         "\u{9}DRMDataSpace",
@@ -133,20 +130,37 @@ pub(crate) fn classify<R: Read + Seek>(cf: &CompoundFile<R>) -> Result<Kind> {
     }
     if has(&["WordDocument"]) {
         return Ok(Kind::LegacyBinary {
-            format: "doc".into(),
+            format: LegacyFormat::Doc,
         });
     }
     if has(&["Workbook"]) || has(&["Book"]) {
         return Ok(Kind::LegacyBinary {
-            format: "xls".into(),
+            format: LegacyFormat::Xls,
         });
     }
     if has(&["PowerPoint Document"]) {
         return Ok(Kind::LegacyBinary {
-            format: "ppt".into(),
+            format: LegacyFormat::Ppt,
         });
     }
     Ok(Kind::CompoundFile)
+}
+
+/// The scheme the `EncryptionInfo` version announces; [`EncryptionScheme::Unknown`] when the
+/// stream is shorter than its version or cannot be read (the readers say why).
+fn announced_scheme<R: Read + Seek>(cf: &mut CompoundFile<R>) -> EncryptionScheme {
+    let mut version = [0u8; 4];
+    let read = cf
+        .find(&["EncryptionInfo"])
+        .and_then(|id| cf.open_stream(id).ok())
+        .is_some_and(|mut s| s.read_exact(&mut version).is_ok());
+    if !read {
+        return EncryptionScheme::Unknown;
+    }
+    EncryptionScheme::from_version(
+        u16::from_le_bytes([version[0], version[1]]),
+        u16::from_le_bytes([version[2], version[3]]),
+    )
 }
 
 pub(crate) fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -108,23 +108,28 @@ fn passwd(file: &[u8], changes: &KeyChanges) -> (Vec<u8>, docseal::PasswdReport)
 
 #[test]
 fn parses_inspects_and_opens_with_the_password() {
-    let (file, fingerprint) = with_recipient();
+    let (file, _fingerprint) = with_recipient();
     let info = agile(&file);
     assert_eq!(info.certificate_encryptors().count(), 1);
     assert_eq!(open(&file, &Credentials::password("pw")), package());
 
-    let v = docseal::inspect(Cursor::new(&file), &Limits::default()).unwrap();
-    let encs = v["encryption_info"]["key_encryptors"].as_array().unwrap();
-    assert_eq!(encs[0]["type"], "password");
-    assert_eq!(encs[1]["type"], "certificate");
-    assert_eq!(encs[1]["sha256_fingerprint"], fingerprint.as_str());
-    if cfg!(feature = "certificates") {
-        assert!(encs[1]["subject"].as_str().unwrap().contains("CN=Alice"));
-        assert_eq!(encs[1]["rsa_key_bits"], 2048);
-    } else {
-        assert!(encs[1]["subject"].is_null());
-        let error = encs[1]["certificate_error"].as_str().unwrap();
-        assert!(error.contains("`certificates` feature"), "{error}");
+    let i = docseal::inspect(Cursor::new(&file), &Limits::default()).unwrap();
+    assert_eq!(i.scheme(), Some(docseal::EncryptionScheme::Agile));
+    #[cfg(feature = "serde")]
+    {
+        let v = serde_json::to_value(&i).unwrap();
+        let encs = v["encryption_info"]["key_encryptors"].as_array().unwrap();
+        assert_eq!(encs[0]["type"], "password");
+        assert_eq!(encs[1]["type"], "certificate");
+        assert_eq!(encs[1]["sha256_fingerprint"], _fingerprint.as_str());
+        if cfg!(feature = "certificates") {
+            assert!(encs[1]["subject"].as_str().unwrap().contains("CN=Alice"));
+            assert_eq!(encs[1]["rsa_key_bits"], 2048);
+        } else {
+            assert!(encs[1]["subject"].is_null());
+            let error = encs[1]["certificate_error"].as_str().unwrap();
+            assert!(error.contains("`certificates` feature"), "{error}");
+        }
     }
 }
 

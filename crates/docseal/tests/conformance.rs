@@ -272,7 +272,7 @@ fn the_purview_irm_docx_is_identical_but_its_ciphertext() {
         "{:?}",
         r.differences
     );
-    assert_eq!(r.scheme, "irm");
+    assert_eq!(r.scheme, docseal::EncryptionScheme::RightsManaged);
     assert_eq!(r.layout, Some("office-irm"));
     assert!(r.fat_sectors_recovered);
     // 1,994,760-byte EncryptedPackage: its 8-byte size in the clear, the rest ciphertext.

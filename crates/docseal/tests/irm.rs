@@ -73,6 +73,12 @@ fn decrypt(file: &[u8], creds: &Credentials) -> Result<Vec<u8>, Error> {
 
 use support::cfb_streams as streams;
 
+/// The inspection as the JSON `docseal inspect --json` prints (feature `serde`).
+#[cfg(feature = "serde")]
+fn json(i: &docseal::Inspection) -> serde_json::Value {
+    serde_json::to_value(i).unwrap()
+}
+
 #[test]
 fn protect_inspect_decrypt_round_trip_every_size() {
     let docx = corpus("generated/lo-writer.docx");
@@ -89,17 +95,36 @@ fn protect_inspect_decrypt_round_trip_every_size() {
     packages.push(docx);
     for (i, pkg) in packages.iter().enumerate() {
         let file = protected(pkg, i as u64, &ProtectOptions::default());
-        let v = docseal::inspect(Cursor::new(&file), &Limits::default()).unwrap();
-        assert_eq!(v["kind"], "rights-managed", "{i}");
-        assert_eq!(v["encrypted"], true);
-        let rm = &v["rights_managed"];
-        assert_eq!(rm["flavor"], "ooxml");
-        let mode = rm["content"]["mode"].as_str().unwrap();
-        assert!(mode.starts_with("aes-128-ecb"), "{mode}");
-        assert_eq!(rm["content"]["declared_size"], pkg.len() as u64);
-        assert_eq!(rm["data_spaces"][0]["name"], "DRMEncryptedDataSpace");
-        assert_eq!(rm["data_spaces"][0]["transforms"][0]["kind"], "irm");
-        assert_eq!(rm["license"]["owner"]["name"], "test-owner@docseal.invalid");
+        let i = docseal::inspect(Cursor::new(&file), &Limits::default()).unwrap();
+        assert!(
+            matches!(i.kind, docseal::Kind::RightsManaged { .. }),
+            "{i:?}"
+        );
+        assert!(i.encrypted());
+        let docseal::Protection::RightsManaged(r) = &i.protection else {
+            panic!("{i:?}")
+        };
+        assert!(!r.binary);
+        let content = r.content.as_ref().unwrap();
+        assert!(matches!(
+            content.mode,
+            Some(docseal::irm::ContentModeGuess::Ecb | docseal::irm::ContentModeGuess::EcbOrCbc4k)
+        ));
+        assert_eq!(content.declared_size, Some(pkg.len() as u64));
+        #[cfg(feature = "serde")]
+        {
+            let v = json(&i);
+            assert_eq!(v["kind"], "rights-managed", "{i:?}");
+            assert_eq!(v["encrypted"], true);
+            let rm = &v["rights_managed"];
+            assert_eq!(rm["flavor"], "ooxml");
+            let mode = rm["content"]["mode"].as_str().unwrap();
+            assert!(mode.starts_with("aes-128-ecb"), "{mode}");
+            assert_eq!(rm["content"]["declared_size"], pkg.len() as u64);
+            assert_eq!(rm["data_spaces"][0]["name"], "DRMEncryptedDataSpace");
+            assert_eq!(rm["data_spaces"][0]["transforms"][0]["kind"], "irm");
+            assert_eq!(rm["license"]["owner"]["name"], "test-owner@docseal.invalid");
+        }
         assert_eq!(
             decrypt(&file, &test_key()).unwrap(),
             *pkg,
@@ -181,11 +206,11 @@ fn cbc4k_content_is_decrypted() {
         .unwrap();
     cf.flush().unwrap();
     let file = cf.into_inner().into_inner();
-    let v = docseal::inspect(Cursor::new(&file), &Limits::default()).unwrap();
-    let mode = v["rights_managed"]["content"]["mode"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let i = docseal::inspect(Cursor::new(&file), &Limits::default()).unwrap();
+    let docseal::Protection::RightsManaged(r) = &i.protection else {
+        panic!("{i:?}")
+    };
+    let mode = r.content.as_ref().and_then(|c| c.mode).unwrap().name();
     assert!(
         mode == "aes-128-cbc4k" || mode == "aes-128-ecb-or-cbc4k",
         "{mode}"
@@ -201,23 +226,37 @@ fn cbc4k_content_is_decrypted() {
 #[test]
 fn real_irm_sample_is_inspected() {
     let file = corpus(TIKA_IRM);
-    let v = docseal::inspect(Cursor::new(&file), &Limits::default()).unwrap();
-    assert_eq!(v["kind"], "rights-managed");
-    let rm = &v["rights_managed"];
-    assert_eq!(rm["flavor"], "binary");
-    assert_eq!(rm["content"]["mode"], "aes-128-ecb"); // 13,824 bytes: a multiple of 16
-    let lic = &rm["license"];
-    assert_eq!(lic["issuer"]["name"], "rkondala@informatica.com");
+    let i = docseal::inspect(Cursor::new(&file), &Limits::default()).unwrap();
+    let docseal::Protection::RightsManaged(r) = &i.protection else {
+        panic!("{i:?}")
+    };
+    assert!(r.binary);
+    let lic = r.license.ok().unwrap();
+    assert!(lic.rights_sealed);
     assert_eq!(
-        lic["content_id"]["value"],
-        "{76D13F3F-BEF7-471C-8C94-45DA2BA35FD8}"
+        lic.issuer.as_ref().and_then(|p| p.name.as_deref()),
+        Some("rkondala@informatica.com")
     );
-    assert_eq!(lic["rights_sealed"], true);
-    assert_eq!(lic["rights_label"]["names"][0]["name"], "Restricted Access");
-    assert_eq!(
-        lic["distribution_points"][0]["url"],
-        "https://9ad01757-47f9-43f2-8c7d-b5e8fdc60e4a.rms.na.aadrm.com/_wmcs/licensing"
-    );
+    #[cfg(feature = "serde")]
+    {
+        let v = json(&i);
+        assert_eq!(v["kind"], "rights-managed");
+        let rm = &v["rights_managed"];
+        assert_eq!(rm["flavor"], "binary");
+        assert_eq!(rm["content"]["mode"], "aes-128-ecb"); // 13,824 bytes: a multiple of 16
+        let lic = &rm["license"];
+        assert_eq!(lic["issuer"]["name"], "rkondala@informatica.com");
+        assert_eq!(
+            lic["content_id"]["value"],
+            "{76D13F3F-BEF7-471C-8C94-45DA2BA35FD8}"
+        );
+        assert_eq!(lic["rights_sealed"], true);
+        assert_eq!(lic["rights_label"]["names"][0]["name"], "Restricted Access");
+        assert_eq!(
+            lic["distribution_points"][0]["url"],
+            "https://9ad01757-47f9-43f2-8c7d-b5e8fdc60e4a.rms.na.aadrm.com/_wmcs/licensing"
+        );
+    }
     assert!(matches!(
         decrypt(&file, &Credentials::none()),
         Err(Error::Unsupported { .. })

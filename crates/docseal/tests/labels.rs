@@ -75,6 +75,20 @@ const LABEL_PARTS: [&str; 4] = [
 
 /// Every row of the manifest whose file is, or decrypts to, a labelled sample reads to the
 /// labels of that sample, in the locations its notes name.
+use docseal::layers::crypto::EncryptionInfo;
+
+/// The parsed `EncryptionInfo` `inspect` reports for an encrypted package.
+fn encryption_info(file: &[u8]) -> EncryptionInfo {
+    let i = docseal::inspect(Cursor::new(file), &Limits::default()).unwrap();
+    match i.protection {
+        docseal::Protection::EncryptedPackage(p) => match p.info {
+            docseal::InfoParse::Parsed(info) => info,
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn corpus_labelled_files_read_to_their_labels() {
     let manifest = std::fs::read_to_string(format!("{CORPUS}/MANIFEST.tsv")).unwrap();
@@ -344,16 +358,12 @@ fn labels_survive_encrypt_decrypt_passwd_and_relabel() {
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&other.id) && ids.contains(&sample_label().id));
     // Same EncryptionInfo key encryptors (same keys), fresh keyData salt.
-    let info = |f: &[u8]| docseal::inspect(Cursor::new(f), &Limits::default()).unwrap();
-    let (a, b) = (info(&enc), info(&relabelled));
-    assert_eq!(
-        a["encryption_info"]["key_encryptors"],
-        b["encryption_info"]["key_encryptors"]
-    );
-    assert_ne!(
-        a["encryption_info"]["key_data"]["salt_value"],
-        b["encryption_info"]["key_data"]["salt_value"]
-    );
+    let (a, b) = (encryption_info(&enc), encryption_info(&relabelled));
+    let (EncryptionInfo::Agile(a), EncryptionInfo::Agile(b)) = (a, b) else {
+        panic!("not Agile")
+    };
+    assert_eq!(a.key_encryptors, b.key_encryptors);
+    assert_ne!(a.key_data.salt, b.key_data.salt);
     assert!(docseal::verify(
         Cursor::new(&relabelled),
         &Credentials::password("pw"),
@@ -379,22 +389,19 @@ fn relabel_standard_keeps_password() {
     let r = labels_of(&out, &Credentials::password("pässwörd"));
     assert!(r.effective.is_empty());
     // Same header: algorithms, key size, provider name; new salt.
-    let info = |f: &[u8]| {
-        docseal::inspect(Cursor::new(f), &Limits::default()).unwrap()["encryption_info"].clone()
+    let (a, b) = (encryption_info(&file), encryption_info(&out));
+    let (EncryptionInfo::Standard(a), EncryptionInfo::Standard(b)) = (a, b) else {
+        panic!("not Standard")
     };
-    let (a, b) = (info(&file), info(&out));
-    for k in [
-        "csp_name",
-        "cipher",
-        "key_size",
-        "flags",
-        "alg_id",
-        "provider_type",
-        "version",
-    ] {
-        assert_eq!(a[k], b[k], "{k}");
-    }
-    assert_ne!(a["salt"], b["salt"]);
+    assert_eq!(
+        (&a.csp_name, a.cipher_name(), a.key_size, a.flags, a.alg_id),
+        (&b.csp_name, b.cipher_name(), b.key_size, b.flags, b.alg_id)
+    );
+    assert_eq!(
+        (a.provider_type, a.major, a.minor),
+        (b.provider_type, b.major, b.minor)
+    );
+    assert_ne!(a.salt, b.salt);
     assert_eq!(
         docseal::sniff(Cursor::new(&out)).unwrap().name(),
         "encrypted-package"

@@ -54,10 +54,10 @@ pub enum Protection {
     },
     /// A Word, Excel or PowerPoint 97-2003 binary file.
     Legacy {
-        /// `doc`, `xls` or `ppt`.
-        format: String,
-        /// Its encryption scheme (`rc4`, `rc4-cryptoapi`, `xor`), `None` when not encrypted.
-        scheme: Option<String>,
+        /// Word, Excel or PowerPoint.
+        format: crate::LegacyFormat,
+        /// Its encryption scheme (RC4, RC4 CryptoAPI, XOR), `None` when not encrypted.
+        scheme: Option<crate::EncryptionScheme>,
     },
     /// Not an Office file (or a compound file of another kind).
     NotOffice,
@@ -207,7 +207,7 @@ pub fn classify<R: Read + Seek>(
         out.protection = Protection::Plain;
     } else if n == 8 && head == docseal_ole::SIGNATURE {
         let mut cf = CompoundFile::open_with_limits(&mut input, limits.ole())?;
-        out.protection = match classify_cfb(&cf)? {
+        out.protection = match classify_cfb(&mut cf)? {
             Kind::EncryptedPackage { .. } => encrypted_package(&mut cf, limits)?,
             Kind::RightsManaged { data_space } => rights_managed(&mut cf, &data_space),
             Kind::LegacyBinary { format } => legacy(&mut cf, format)?,
@@ -340,17 +340,19 @@ fn rights_managed<R: Read + Seek>(cf: &mut CompoundFile<R>, data_space: &str) ->
 }
 
 #[cfg(feature = "legacy")]
-fn legacy<R: Read + Seek>(cf: &mut CompoundFile<R>, format: String) -> Result<Protection> {
-    let p = crate::legacy::protection(cf, &format)?;
-    let scheme = match p["encrypted"].as_bool() {
-        Some(true) => Some(p["scheme"].as_str().unwrap_or("unknown").to_string()),
-        _ => None,
-    };
+fn legacy<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    format: crate::LegacyFormat,
+) -> Result<Protection> {
+    let scheme = crate::legacy::probe(cf, format)?.scheme().map(Into::into);
     Ok(Protection::Legacy { format, scheme })
 }
 
 #[cfg(not(feature = "legacy"))]
-fn legacy<R: Read + Seek>(_cf: &mut CompoundFile<R>, format: String) -> Result<Protection> {
+fn legacy<R: Read + Seek>(
+    _cf: &mut CompoundFile<R>,
+    format: crate::LegacyFormat,
+) -> Result<Protection> {
     Err(Error::Unsupported {
         what: format!("Office 97-2003 {format} files (docseal built without `legacy`)"),
     })

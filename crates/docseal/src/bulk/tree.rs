@@ -206,8 +206,8 @@ pub enum Skip {
     /// An Office 97-2003 file while the run asks for recipients or labels: these formats are
     /// encrypted with a password only (their schemes have no certificates and no labels).
     LegacyPasswordOnly {
-        /// `doc`, `xls` or `ppt`.
-        format: String,
+        /// Word, Excel or PowerPoint.
+        format: crate::LegacyFormat,
     },
     /// Rights-managed: opening it needs the rights service's content key.
     RightsManaged,
@@ -276,9 +276,7 @@ fn protect_plan(p: &Protection, options: &ProtectOptions) -> Plan {
             {
                 Plan::Encrypt(encrypt_package)
             } else {
-                Plan::Skip(Skip::LegacyPasswordOnly {
-                    format: format.clone(),
-                })
+                Plan::Skip(Skip::LegacyPasswordOnly { format: *format })
             }
         }
         p if p.is_protected() => match (&options.labels, options.relabel) {
