@@ -161,6 +161,7 @@ pub use legacy_encrypt::encrypt_legacy;
 pub use limits::Limits;
 pub use lint::{findings_json, lint, Finding, RULES};
 pub use passwd::{change_key_encryptors, normalize_fingerprint, KeyChanges, PasswdReport};
+pub use parallel::set_threads;
 pub use reader::DecryptingReader;
 pub use sniff::{sniff, Kind};
 pub use writer::EncryptingWriter;
