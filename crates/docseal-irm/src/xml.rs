@@ -237,6 +237,7 @@ pub(crate) fn parse(
 }
 
 /// Escapes text for element content or a double-quoted attribute.
+#[cfg(feature = "test-util")]
 pub(crate) fn escape(s: &str) -> String {
     quick_xml::escape::escape(s).into_owned()
 }

@@ -333,7 +333,8 @@ impl EncryptOptions {
     }
 
     /// Makes salts and keys reproducible from `seed` and fixes the timestamps. For tests and
-    /// corpus work only: a seeded file is only as secret as its seed.
+    /// corpus work only: a seeded file is only as secret as its seed. Feature `test-util`.
+    #[cfg(feature = "test-util")]
     pub fn seeded_for_tests(mut self, seed: u64) -> Self {
         self.rng = Rng::seeded_for_tests(seed);
         self.timestamp = Some(0);

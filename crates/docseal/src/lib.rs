@@ -102,12 +102,16 @@ mod legacy_encrypt;
 mod legacy_lint;
 mod limits;
 mod lint;
+#[cfg(feature = "test-util")]
 pub mod mutate;
 mod parallel;
 mod passwd;
 mod reader;
+// Stream rewrites for the test corpora (`vectors`, `mutate`).
+#[cfg(feature = "test-util")]
 mod rebuild;
 mod sniff;
+#[cfg(feature = "test-util")]
 pub mod vectors;
 mod writer;
 
