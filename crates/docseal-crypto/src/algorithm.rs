@@ -1,7 +1,7 @@
 //! The hash and cipher algorithms MS-OFFCRYPTO names, dispatched without allocation.
 
-use aes::cipher::{BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit};
 use aes::cipher::inout::InOutBuf;
+use aes::cipher::{BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit};
 use digest::generic_array::GenericArray;
 use digest::{Digest, FixedOutputReset, Mac};
 use hmac::Hmac;
@@ -623,12 +623,15 @@ impl AesKey {
         };
         let blocks: InOutBuf<'_, '_, aes::Block> = pair.into_chunks().0;
         match self {
-            AesKey::Aes128(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into())
-                .decrypt_blocks_inout_mut(blocks),
-            AesKey::Aes192(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into())
-                .decrypt_blocks_inout_mut(blocks),
-            AesKey::Aes256(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into())
-                .decrypt_blocks_inout_mut(blocks),
+            AesKey::Aes128(k) => {
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_inout_mut(blocks)
+            }
+            AesKey::Aes192(k) => {
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_inout_mut(blocks)
+            }
+            AesKey::Aes256(k) => {
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_inout_mut(blocks)
+            }
         }
     }
 

@@ -95,7 +95,10 @@ pub(crate) fn put_utf8_lp_p4(out: &mut Vec<u8>, body: &[u8], pad: bool) {
 
 /// The length of a UTF-8-LP-P4 body as its u32 prefix, or an error.
 pub(crate) fn lp_len(len: usize, what: &'static str) -> Result<u32> {
-    u32::try_from(len).map_err(|_| Error::LimitExceeded { what })
+    u32::try_from(len).map_err(|_| Error::LimitExceeded {
+        what,
+        limit: u64::from(u32::MAX),
+    })
 }
 
 /// Splits a leading UTF-8 byte-order mark off.

@@ -203,7 +203,9 @@ fn label_info_defects_are_named() {
     ];
     for (input, want) in cases {
         match LabelInfo::parse(input.as_bytes(), &limits) {
-            Err(Error::Malformed { what }) => assert!(what.contains(want), "{input}: {what}"),
+            Err(Error::Malformed { detail, .. }) => {
+                assert!(detail.contains(want), "{input}: {detail}")
+            }
             other => panic!("{input}: {other:?}"),
         }
     }

@@ -346,10 +346,9 @@ impl Default for InsecureTestLicenseProvider {
 #[cfg(feature = "test-util")]
 impl LicenseProvider for InsecureTestLicenseProvider {
     fn issue(&self) -> Result<IssuedLicense> {
-        let mut rng = self
-            .rng
-            .lock()
-            .map_err(|_| Error::Io(std::io::Error::other("rng lock")))?;
+        let mut rng = self.rng.lock().map_err(|_| {
+            Error::Internal("the test provider's random source was poisoned".into())
+        })?;
         let id = rng.bytes(16)?;
         let content_id = format!(
             "{{{}}}",
@@ -389,15 +388,7 @@ impl ContentKeyProvider for InsecureTestKeyProvider {
 }
 
 pub(crate) fn irm_error(e: docseal_irm::Error) -> Error {
-    match e {
-        docseal_irm::Error::Malformed { what } => Error::malformed("IRM data", what),
-        docseal_irm::Error::LimitExceeded { what } => Error::LimitExceeded {
-            what: what.into(),
-            limit: 0,
-        },
-        docseal_irm::Error::Unsupported { what } => Error::Unsupported { what },
-        other => Error::malformed("IRM data", other.to_string()),
-    }
+    Error::from(e)
 }
 
 /// What [`protect`] wrote.

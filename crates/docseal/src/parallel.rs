@@ -28,8 +28,7 @@ pub fn set_threads(n: Option<usize>) {
 fn threads() -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();
     match THREADS.load(Ordering::Relaxed) {
-        0 => *CORES
-            .get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        0 => *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         n => n,
     }
 }
