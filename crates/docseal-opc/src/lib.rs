@@ -56,15 +56,19 @@ impl Default for Limits {
 pub enum Error {
     /// I/O.
     Io(io::Error),
-    /// Not a zip archive, or a broken record; `what` says which.
+    /// Not a zip archive, or a broken record; `structure` and `detail` say which.
     Malformed {
-        /// The record and the defect.
-        what: String,
+        /// The structure (`"zip package"` when the detail names the record).
+        structure: &'static str,
+        /// What is wrong with it.
+        detail: String,
     },
     /// A limit of [`Limits`] was exceeded.
     LimitExceeded {
         /// Which one.
         what: &'static str,
+        /// Its value.
+        limit: u64,
     },
     /// A compression method other than stored (0) and deflate (8).
     Unsupported {
@@ -77,8 +81,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Io(e) => write!(f, "I/O error: {e}"),
-            Error::Malformed { what } => write!(f, "malformed zip: {what}"),
-            Error::LimitExceeded { what } => write!(f, "limit exceeded: {what}"),
+            Error::Malformed { structure, detail } => write!(f, "malformed {structure}: {detail}"),
+            Error::LimitExceeded { what, limit } => {
+                write!(f, "limit exceeded: {what} (limit {limit})")
+            }
             Error::Unsupported { what } => write!(f, "unsupported zip: {what}"),
         }
     }
@@ -105,7 +111,10 @@ impl From<Error> for io::Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 fn malformed(what: impl Into<String>) -> Error {
-    Error::Malformed { what: what.into() }
+    Error::Malformed {
+        structure: "zip package",
+        detail: what.into(),
+    }
 }
 
 fn u16_at(b: &[u8], o: usize) -> Result<u16> {
@@ -232,11 +241,13 @@ impl<R: Read + Seek> Package<R> {
         if count > limits.max_entries as u64 {
             return Err(Error::LimitExceeded {
                 what: "zip entry count",
+                limit: limits.max_entries as u64,
             });
         }
         if cd_size > limits.max_central_directory {
             return Err(Error::LimitExceeded {
                 what: "zip central directory size",
+                limit: limits.max_central_directory,
             });
         }
         if cd_offset
@@ -382,11 +393,15 @@ impl<R: Read + Seek> Package<R> {
             .ok_or_else(|| malformed("no such entry"))?
             .clone();
         if e.size > self.limits.max_part_size {
-            return Err(Error::LimitExceeded { what: "part size" });
+            return Err(Error::LimitExceeded {
+                what: "part size",
+                limit: self.limits.max_part_size,
+            });
         }
         if e.compressed_size > 0 && e.size / e.compressed_size.max(1) > self.limits.max_ratio {
             return Err(Error::LimitExceeded {
                 what: "compression ratio (zip bomb)",
+                limit: self.limits.max_ratio,
             });
         }
         self.inner
@@ -606,6 +621,7 @@ impl<R: Read + Seek> Package<R> {
             {
                 let count = u16::try_from(new_central.len()).map_err(|_| Error::LimitExceeded {
                     what: "zip entry count",
+                    limit: u64::from(u16::MAX),
                 })?;
                 if !edits.add.is_empty() || !edits.remove.is_empty() {
                     tail[p + 8..p + 10].copy_from_slice(&count.to_le_bytes());

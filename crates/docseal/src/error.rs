@@ -177,10 +177,10 @@ impl From<docseal_opc::Error> for Error {
         use docseal_opc::Error as Z;
         match e {
             Z::Io(e) => Error::from(e),
-            Z::Malformed { what } => Error::malformed("zip package", what),
-            Z::LimitExceeded { what } => Error::LimitExceeded {
+            Z::Malformed { structure, detail } => Error::malformed(structure, detail),
+            Z::LimitExceeded { what, limit } => Error::LimitExceeded {
                 what: what.into(),
-                limit: 0,
+                limit,
             },
             Z::Unsupported { what } => Error::Unsupported { what },
             other => Error::Internal(format!("unmapped error: {other}")),
