@@ -76,7 +76,6 @@
 //! assert_eq!(range.get((0, 0)).unwrap().to_string(), "Revenue");
 //! ```
 
-#![warn(missing_docs)]
 // The docs link the certificate API (e.g. `EncryptOptions::recipient`) where it belongs.
 #![cfg_attr(not(feature = "certificates"), allow(rustdoc::broken_intra_doc_links))]
 

@@ -1,6 +1,8 @@
 //! Every input under `tests/fuzz-regressions/<target>/` that once crashed, hung or blew up a
 //! fuzz target is replayed through the same code paths, each under a time limit: it must end in
 //! a result or a specific error, never a panic.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 use std::path::PathBuf;

@@ -5,6 +5,8 @@
 //! give `Malformed`, never a panic. No Office-made IRM docx exists in our corpus: the OOXML
 //! containers here are built from the spec's exact structures (§2.2 and the IRMDS example of
 //! §3, as transcribed in `shared/spec/dataspaces-and-irm.md` §5).
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
