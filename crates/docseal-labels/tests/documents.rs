@@ -1,4 +1,6 @@
 //! The two label documents: parsing, lossless editing, Office's serialization, hostile input.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use docseal_labels::{
     ContentBits, CustomProperties, Error, Guid, Label, LabelInfo, Method, XmlLimits,
