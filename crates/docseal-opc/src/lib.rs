@@ -10,8 +10,6 @@
 //! (their EOCD locator and extra fields), and an entry count and a central-directory size limit
 //! keep hostile input bounded.
 
-#![warn(missing_docs)]
-
 mod parts;
 pub use parts::{package_target, ContentTypes, Relationship, Relationships, RELATIONSHIPS_NS};
 use std::collections::HashMap;
