@@ -1,10 +1,10 @@
 //! The `docseal` command: encrypt, decrypt, verify and inspect protected Office files.
 //!
-//! Exit codes: 0 ok; 1 I/O or other error (a failed write to stdout included); 2 usage;
-//! 3 wrong password (or no usable key); 4 integrity mismatch; 5 unsupported variant; 6 not
-//! encrypted; 7 malformed input; 8 a limit exceeded; 9 `lint` findings or `conform`
-//! differences; 128 + N killed by signal N (TERM, INT, HUP: temporary outputs removed first);
-//! 141 stdout's reader closed the pipe (no message).
+//! Exit codes: the README's "Exit codes" table is the reference. Library errors map through
+//! `docseal::Error::exit_code` (1 I/O or internal, 2 invalid argument, 3 wrong password or no
+//! usable key, 4 integrity mismatch, 5 unsupported, 6 not encrypted, 7 malformed, 8 limit
+//! exceeded); the command adds 2 for usage errors, 9 for `lint` findings and `conform`
+//! differences, 128 + N when stopped by signal N and 141 when stdout's reader closed the pipe.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Seek};

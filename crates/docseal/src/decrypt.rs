@@ -274,7 +274,10 @@ pub(crate) fn into_container<R: Read + Seek>(
         Kind::RightsManaged { data_space } => return Err(crate::irm::no_key_error(&data_space)),
         Kind::LegacyBinary { format } => {
             return Err(Error::Unsupported {
-                what: format!("Office 97-2003 .{format} encryption is not implemented yet"),
+                what: format!(
+                    "Office 97-2003 .{format} file: no encrypted package (such files are \
+                     decrypted with docseal's `legacy` feature)"
+                ),
             })
         }
         _ => return Err(Error::NotEncrypted),

@@ -431,7 +431,7 @@ pub(crate) fn package_stream_len(size: u64, block_size: usize) -> u64 {
 ///
 /// `out` must be seekable (a file, a `Cursor`): the data-integrity tag that ends up near the
 /// start of the file is known only after the whole package has been encrypted. Only one
-/// batch of segments (256 KiB) is held in memory.
+/// batch of segments (256 segments of 4 KiB: 1 MiB) is held in memory.
 ///
 /// ```
 /// use std::io::Cursor;

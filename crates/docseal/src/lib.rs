@@ -48,7 +48,8 @@
 //!
 //! A rust_xlsxwriter workbook, labelled and encrypted in memory as it is written
 //! ([`EncryptingWriter`]), then read back with calamine through [`DecryptingReader`] — no plain
-//! file ever touches the disk:
+//! file is written under a name (the writer spools the package to an unnamed temporary file,
+//! which the operating system removes when it is closed, and encrypts it from there):
 //!
 //! ```
 //! use std::io::Cursor;
