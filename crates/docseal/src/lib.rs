@@ -170,13 +170,12 @@ pub use reader::DecryptingReader;
 pub use sniff::{sniff, Kind};
 pub use writer::EncryptingWriter;
 
-/// The lower layers, for callers who need records or the compound-file reader directly.
+/// The lower layers whose types callers read directly: MS-OFFCRYPTO records
+/// ([`layers::crypto`]), the compound-file reader ([`layers::ole`]), property sets
+/// ([`layers::oleps`]) and OOXML packages ([`layers::opc`]). Labels and rights management are
+/// the facade's [`labels`] and [`irm`] modules.
 pub mod layers {
     pub use docseal_crypto as crypto;
-    pub use docseal_irm as irm;
-    pub use docseal_labels as labels;
-    #[cfg(feature = "legacy")]
-    pub use docseal_legacy as legacy;
     pub use docseal_ole as ole;
     pub use docseal_oleps as oleps;
     pub use docseal_opc as opc;

@@ -120,7 +120,7 @@ fn absurd_size_prefix_is_malformed() {
 /// label, add one) parses again with the label.
 #[test]
 fn labels_regressions() {
-    use docseal::layers::labels::{CustomProperties, Label, LabelInfo, XmlLimits};
+    use docseal_labels::{CustomProperties, Label, LabelInfo, XmlLimits};
     let files = inputs("labels");
     assert!(!files.is_empty(), "the regression folder is empty");
     for path in files {

@@ -176,7 +176,7 @@ fn cbc4k_content_is_decrypted() {
     .unwrap();
     // Swap the content for its CBC-4K form.
     let mut cf = cfb::CompoundFile::open(Cursor::new(out.into_inner())).unwrap();
-    let cbc = docseal::layers::irm::encrypt_package_cbc4k(&key, &pkg).unwrap();
+    let cbc = docseal_irm::encrypt_package_cbc4k(&key, &pkg).unwrap();
     cf.create_stream("/EncryptedPackage")
         .unwrap()
         .write_all(&cbc)
