@@ -1,4 +1,5 @@
 //! Round trips through `PutLe` and `Reader`, and truncation at every offset.
+#![allow(clippy::unwrap_used)]
 
 use docseal_bytes::{PutLe, Reader};
 use proptest::prelude::*;

@@ -9,7 +9,6 @@
 //! `docseal_last_error()` gives this thread's message. Every function is thread-safe; no panic
 //! crosses the boundary (one becomes code 1).
 
-#![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
 use std::ffi::{c_char, c_int};

@@ -146,6 +146,13 @@ pub(crate) fn usage(message: impl Into<String>) -> Failure {
 
 fn main() -> ExitCode {
     signals::install();
+    // The library reads no environment; the command keeps honouring DOCSEAL_THREADS.
+    docseal::set_threads(
+        std::env::var("DOCSEAL_THREADS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|&n: &usize| n > 0),
+    );
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => return exit(clap_failure(e)),

@@ -3,6 +3,8 @@
 //! that cannot be read (a FIFO, a dangling link: CI runs as root, so mode 000 would not stop
 //! it), a folder named like a file, and a symbolic-link loop. And a protect run killed with
 //! SIGKILL halfway, resumed to the same bytes as an uninterrupted run.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

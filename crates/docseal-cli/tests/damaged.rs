@@ -2,6 +2,8 @@
 //! FAT, mini FAT, DIFAT or directory loops, or whose stream is larger than its chain, is
 //! malformed (exit 7) — never decrypted from zeros (0), never "unsupported" (5), never
 //! "not encrypted" (6) — and leaves no output file.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! Faults lose nothing: signals in the middle of a run, stdout that cannot be written or that
 //! is the input, a full filesystem, usage errors, empty passwords and unbounded inputs all end
 //! with the documented exit code, and no partial or unverified file is ever left behind.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

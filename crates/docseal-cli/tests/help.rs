@@ -1,5 +1,6 @@
 //! `docseal SUBCOMMAND --help` is part of the interface: scripts and the README quote the flag
 //! names, defaults and texts. The help of the commands with the most flags is pinned here.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

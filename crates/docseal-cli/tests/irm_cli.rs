@@ -1,5 +1,7 @@
 //! `docseal irm protect`, `inspect` and `decrypt --content-key-*` on rights-managed files, as
 //! the IRM issue pins them.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! The JSON of `inspect`, `lint`, `conform` and `label show --json` is rendered from the
 //! library's typed reports; scripts depend on its field names and order. Each case's expected
 //! output (`tests/json/NAME.json`) was printed by docseal before the reports were typed.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

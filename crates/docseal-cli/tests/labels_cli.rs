@@ -1,5 +1,7 @@
 //! `docseal label show|set|remove` and `encrypt --label-*`, end to end, with the exit codes
 //! the labels issue pins (7 for bad GUIDs, a missing tenant, a label part that is not XML).
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! `--recipient`, `--private-key` and `passwd` as conformance checks call them.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 #[path = "../../docseal/tests/support/certs.rs"]
 mod certs;

@@ -13,6 +13,7 @@
 //! cargo run -p docseal-crypto --release --example rsa_timing -- [SAMPLES] [old|new|both]
 //! cargo run -p docseal-crypto --release --features openssl --example rsa_timing
 //! ```
+#![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 use std::time::Instant;

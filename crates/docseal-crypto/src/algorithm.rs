@@ -1,5 +1,6 @@
 //! The hash and cipher algorithms MS-OFFCRYPTO names, dispatched without allocation.
 
+use aes::cipher::inout::InOutBuf;
 use aes::cipher::{BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit};
 use digest::generic_array::GenericArray;
 use digest::{Digest, FixedOutputReset, Mac};
@@ -536,13 +537,13 @@ impl AesKey {
         let blocks = to_blocks(buf);
         match self {
             AesKey::Aes128(k) => {
-                cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks)
+                cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_inout_mut(blocks)
             }
             AesKey::Aes192(k) => {
-                cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks)
+                cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_inout_mut(blocks)
             }
             AesKey::Aes256(k) => {
-                cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_mut(blocks)
+                cbc::Encryptor::inner_iv_init(k.clone(), iv.into()).encrypt_blocks_inout_mut(blocks)
             }
         }
     }
@@ -585,13 +586,13 @@ impl AesKey {
         let blocks = to_blocks(buf);
         match self {
             AesKey::Aes128(k) => {
-                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks)
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_inout_mut(blocks)
             }
             AesKey::Aes192(k) => {
-                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks)
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_inout_mut(blocks)
             }
             AesKey::Aes256(k) => {
-                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_mut(blocks)
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_inout_mut(blocks)
             }
         }
     }
@@ -616,16 +617,22 @@ impl AesKey {
             input.len() % 16 == 0 && input.len() == output.len(),
             "whole blocks, as many out as in"
         );
-        let (input, output) = (to_blocks_ref(input), to_blocks(output));
-        let done = match self {
-            AesKey::Aes128(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into())
-                .decrypt_blocks_b2b_mut(input, output),
-            AesKey::Aes192(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into())
-                .decrypt_blocks_b2b_mut(input, output),
-            AesKey::Aes256(k) => cbc::Decryptor::inner_iv_init(k.clone(), iv.into())
-                .decrypt_blocks_b2b_mut(input, output),
+        // Equal lengths (asserted above): `new` cannot fail.
+        let Ok(pair) = InOutBuf::new(input, output) else {
+            return;
         };
-        done.expect("lengths checked above");
+        let blocks: InOutBuf<'_, '_, aes::Block> = pair.into_chunks().0;
+        match self {
+            AesKey::Aes128(k) => {
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_inout_mut(blocks)
+            }
+            AesKey::Aes192(k) => {
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_inout_mut(blocks)
+            }
+            AesKey::Aes256(k) => {
+                cbc::Decryptor::inner_iv_init(k.clone(), iv.into()).decrypt_blocks_inout_mut(blocks)
+            }
+        }
     }
 
     /// AES-ECB encryption in place (Standard encryption, IRM); `buf.len()` a multiple of 16.
@@ -633,9 +640,9 @@ impl AesKey {
         use aes::cipher::BlockEncrypt;
         let blocks = to_blocks(buf);
         match self {
-            AesKey::Aes128(k) => k.encrypt_blocks(blocks),
-            AesKey::Aes192(k) => k.encrypt_blocks(blocks),
-            AesKey::Aes256(k) => k.encrypt_blocks(blocks),
+            AesKey::Aes128(k) => k.encrypt_blocks_inout(blocks),
+            AesKey::Aes192(k) => k.encrypt_blocks_inout(blocks),
+            AesKey::Aes256(k) => k.encrypt_blocks_inout(blocks),
         }
     }
 
@@ -644,9 +651,9 @@ impl AesKey {
         use aes::cipher::BlockDecrypt;
         let blocks = to_blocks(buf);
         match self {
-            AesKey::Aes128(k) => k.decrypt_blocks(blocks),
-            AesKey::Aes192(k) => k.decrypt_blocks(blocks),
-            AesKey::Aes256(k) => k.decrypt_blocks(blocks),
+            AesKey::Aes128(k) => k.decrypt_blocks_inout(blocks),
+            AesKey::Aes192(k) => k.decrypt_blocks_inout(blocks),
+            AesKey::Aes256(k) => k.decrypt_blocks_inout(blocks),
         }
     }
 }
@@ -675,17 +682,9 @@ fn bad_key(n: usize) -> crate::Error {
     malformed("key", format!("AES-{} key rejected", n * 8))
 }
 
-fn to_blocks(buf: &mut [u8]) -> &mut [aes::Block] {
-    let n = buf.len() / 16;
-    // SAFETY: `aes::Block` is `GenericArray<u8, U16>`, a `#[repr(transparent)]` [u8; 16] with
-    // alignment 1, and `n * 16 <= buf.len()`.
-    unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<aes::Block>(), n) }
-}
-
-fn to_blocks_ref(buf: &[u8]) -> &[aes::Block] {
-    let n = buf.len() / 16;
-    // SAFETY: as in `to_blocks`.
-    unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<aes::Block>(), n) }
+/// The whole 16-byte blocks of `buf`, in place (a trailing partial block is left out).
+fn to_blocks(buf: &mut [u8]) -> InOutBuf<'_, '_, aes::Block> {
+    InOutBuf::from(buf).into_chunks().0
 }
 
 /// Fits a derived value to `len` bytes: truncate, or pad with `pad` ([MS-OFFCRYPTO] 2.3.4.11/12

@@ -20,8 +20,6 @@
 //! certificate key encryptors are still parsed and written back as records. `openssl` computes
 //! HMACs with OpenSSL.
 
-#![warn(missing_docs)]
-
 mod agile;
 mod agile_info;
 mod algorithm;

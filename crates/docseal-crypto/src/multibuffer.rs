@@ -16,6 +16,9 @@
 //! `Wk = H(k-1) << 32 | Hk >> 32` (k = 1..7), `W8 = H7 << 32 | 0x8000_0000`, zeros, and
 //! `W15 = 68 * 8` bits. Nothing of it is ever serialized to bytes.
 
+// The crate denies `unsafe_code`; this module is its one exception (see above).
+#![allow(unsafe_code)]
+
 use zeroize::Zeroizing;
 
 use crate::{DigestBytes, HashAlgorithm};

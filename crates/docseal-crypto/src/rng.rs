@@ -5,7 +5,8 @@ use crate::HashAlgorithm;
 
 /// A source of random bytes.
 ///
-/// [`Rng::os`] is the only source for real files. [`Rng::seeded_for_tests`] makes output
+/// [`Rng::os`] is the only source for real files. `Rng::seeded_for_tests` (feature
+/// `test-util`) makes output
 /// reproducible for known-answer tests and corpus minimisation; its bytes are predictable by
 /// anyone who knows the seed, so never use it to protect a document.
 ///
@@ -28,7 +29,9 @@ impl Rng {
         Rng { seeded: None }
     }
 
-    /// A deterministic stream (SHA-256 in counter mode over the seed). Tests only.
+    /// A deterministic stream (SHA-256 in counter mode over the seed). Tests only (feature
+    /// `test-util`).
+    #[cfg(feature = "test-util")]
     pub fn seeded_for_tests(seed: u64) -> Rng {
         Rng {
             seeded: Some((seed, 0)),

@@ -1,6 +1,7 @@
 //! The draft path of a new Agile descriptor (random values first, spin loop later, as the
 //! encrypting facade uses it to derive the key beside the package's encryption) gives what the
 //! one-step constructor gives, and its placeholder has the final size.
+#![allow(clippy::unwrap_used)]
 
 use docseal_crypto::{
     agile_stream, new_password_info, AgileDraft, AgileProfile, HashAlgorithm, Password, Rng,

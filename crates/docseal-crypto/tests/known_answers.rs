@@ -1,5 +1,7 @@
 //! Known-answer vectors from `shared/spec/agile-encryption.md` §6 (msoffcrypto-tool's
 //! `example_password.docx`, made by Word) and §6.2 (msoffcrypto-tool's doctest).
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use docseal_crypto::*;
 

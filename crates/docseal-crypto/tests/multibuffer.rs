@@ -1,5 +1,6 @@
 //! Every lane of the multi-buffer spin loop equals the scalar loop, whatever the mix of
 //! passwords, salts and spin counts, on every backend this CPU has.
+#![allow(clippy::unwrap_used)]
 
 use docseal_crypto::multibuffer::{iterate_many_with, Backend, SpinInput};
 use docseal_crypto::HashAlgorithm;

@@ -1,6 +1,7 @@
 //! PEM input bugs, one test each (found by the `keys` fuzz target; the inputs are also under
 //! `tests/fuzz-regressions/keys/`).
 #![cfg(feature = "certificates")]
+#![allow(clippy::unwrap_used)]
 
 use std::sync::mpsc;
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! Unwrapping a file key with a recipient's private key leaks nothing about the RSA padding:
 //! every failure class is the same error with the same message, and a good key still unlocks.
 //! (Timing is measured by `examples/rsa_timing.rs`, not asserted here.)
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 #![cfg(feature = "certificates")]
 
 use std::sync::OnceLock;

@@ -1,6 +1,7 @@
 //! The spin loop through the raw compression functions against its definition written with
 //! the `Digest` API, for every hash; the known answers of [MS-OFFCRYPTO] are in
 //! `known_answers.rs`.
+#![allow(clippy::unwrap_used)]
 
 use docseal_crypto::HashAlgorithm;
 use proptest::prelude::*;

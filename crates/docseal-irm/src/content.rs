@@ -277,7 +277,8 @@ fn full_chunk(chunk: &[u8]) -> Result<()> {
 
 fn chunk_index(i: usize) -> Result<u32> {
     u32::try_from(i).map_err(|_| Error::LimitExceeded {
-        what: "CBC4K chunk count (2^32)",
+        what: "CBC4K chunk count",
+        limit: u64::from(u32::MAX) + 1,
     })
 }
 

@@ -6,16 +6,20 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
-    /// The input breaks the format; `what` names the structure and the defect.
+    /// The input breaks the format; `structure` and `detail` say where and how.
     Malformed {
-        /// Structure and defect, e.g. `IRM transform info: ExtensibilityHeader length 0`.
-        what: String,
+        /// The structure (`"IRM data"` when the detail names the part).
+        structure: &'static str,
+        /// What is wrong with it.
+        detail: String,
     },
     /// A limit of [`XmlLimits`](crate::XmlLimits) (or a format limit such as a 32-bit
     /// length) was exceeded.
     LimitExceeded {
         /// Which limit.
         what: &'static str,
+        /// Its value.
+        limit: u64,
     },
     /// A valid input this crate does not handle (e.g. a licence in UTF-16).
     Unsupported {
@@ -26,7 +30,10 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn malformed(what: impl Into<String>) -> Error {
-        Error::Malformed { what: what.into() }
+        Error::Malformed {
+            structure: STRUCTURE,
+            detail: what.into(),
+        }
     }
 
     pub(crate) fn unsupported(what: impl Into<String>) -> Error {
@@ -34,9 +41,15 @@ impl Error {
     }
 }
 
+/// [`Error::Malformed`]'s structure when the detail names the part.
+const STRUCTURE: &str = "IRM data";
+
 /// The length of a UTF-8-LP-P4 body as its u32 prefix, or `LimitExceeded { what }`.
 pub(crate) fn length_u32(len: usize, what: &'static str) -> Result<u32> {
-    u32::try_from(len).map_err(|_| Error::LimitExceeded { what })
+    u32::try_from(len).map_err(|_| Error::LimitExceeded {
+        what,
+        limit: u64::from(u32::MAX),
+    })
 }
 
 impl From<docseal_bytes::Malformed> for Error {
@@ -48,8 +61,10 @@ impl From<docseal_bytes::Malformed> for Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Malformed { what } => write!(f, "malformed IRM data: {what}"),
-            Error::LimitExceeded { what } => write!(f, "limit exceeded: {what}"),
+            Error::Malformed { structure, detail } => write!(f, "malformed {structure}: {detail}"),
+            Error::LimitExceeded { what, limit } => {
+                write!(f, "limit exceeded: {what} (limit {limit})")
+            }
             Error::Unsupported { what } => write!(f, "unsupported: {what}"),
         }
     }

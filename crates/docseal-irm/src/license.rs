@@ -348,6 +348,7 @@ pub(crate) fn license_text<'a>(bytes: &'a [u8], limits: &XmlLimits) -> Result<&'
     if bytes.len() > limits.max_size {
         return Err(Error::LimitExceeded {
             what: "licence XML size",
+            limit: limits.max_size as u64,
         });
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {

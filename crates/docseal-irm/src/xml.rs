@@ -156,6 +156,7 @@ pub(crate) fn parse(
     if text.len() > limits.max_size || budget.bytes > limits.max_size {
         return Err(Error::LimitExceeded {
             what: "licence XML size",
+            limit: limits.max_size as u64,
         });
     }
     let mut reader = Reader::from_str(text);
@@ -179,11 +180,13 @@ pub(crate) fn parse(
                 if budget.elements > limits.max_elements {
                     return Err(Error::LimitExceeded {
                         what: "licence XML element count",
+                        limit: limits.max_elements as u64,
                     });
                 }
                 if stack.len() + 1 > limits.max_depth.min(HARD_MAX_DEPTH) {
                     return Err(Error::LimitExceeded {
                         what: "licence XML nesting depth",
+                        limit: limits.max_depth.min(HARD_MAX_DEPTH) as u64,
                     });
                 }
                 let el = start(&e, what)?;
@@ -237,6 +240,7 @@ pub(crate) fn parse(
 }
 
 /// Escapes text for element content or a double-quoted attribute.
+#[cfg(feature = "test-util")]
 pub(crate) fn escape(s: &str) -> String {
     quick_xml::escape::escape(s).into_owned()
 }

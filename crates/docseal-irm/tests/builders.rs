@@ -1,6 +1,8 @@
 //! The IRM `\x06DataSpaces` streams against the exact bytes of the spec notes
 //! (shared/spec/dataspaces-and-irm.md §3 `Version`, §5 IRM-protected OOXML), written out
 //! here by hand from the notes.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use docseal_irm::*;
 

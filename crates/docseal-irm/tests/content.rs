@@ -1,5 +1,6 @@
 //! The IRM content ciphers: AES-128-ECB (zero padded) and CBC4K, whole-stream and per
 //! block/chunk.
+#![allow(clippy::unwrap_used)]
 
 use aes::cipher::{BlockEncryptMut, KeyIvInit};
 use docseal_irm::*;

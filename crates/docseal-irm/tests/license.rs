@@ -1,5 +1,6 @@
 //! PublishingLicense on hand-made licences: sealed and clear rights, the certificate-chain
 //! form, and the XML limits.
+#![allow(clippy::unwrap_used)]
 
 use docseal_irm::*;
 

@@ -1,5 +1,7 @@
 //! IrmTransformInfo and EndUserLicense: strict parsing, exact re-serialization, and every
 //! length field truncated or inflated gives an error, never a panic.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

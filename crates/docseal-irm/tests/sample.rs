@@ -1,5 +1,7 @@
 //! The tika IRM sample (`testWORD_protected_drm.doc`, an RMS-protected Word 97 file from an
 //! Azure RMS tenant): its `\x06DataSpaces` streams and its licence.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,4 +1,6 @@
 //! The insecure test provider: what it writes, PublishingLicense reads back.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

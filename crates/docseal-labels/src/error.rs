@@ -6,15 +6,19 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
-    /// The input breaks the format; `what` names the structure and the defect.
+    /// The input breaks the format; `structure` and `detail` say where and how.
     Malformed {
-        /// Structure and defect, e.g. `LabelInfo.xml: label 2 has no siteId`.
-        what: String,
+        /// The structure (`"label metadata"` when the detail names the part).
+        structure: &'static str,
+        /// What is wrong with it.
+        detail: String,
     },
     /// A limit of [`XmlLimits`](crate::XmlLimits) was exceeded.
     LimitExceeded {
         /// Which limit.
         what: &'static str,
+        /// Its value.
+        limit: u64,
     },
     /// A valid input this crate does not handle (e.g. a UTF-16 XML part).
     Unsupported {
@@ -25,15 +29,23 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn malformed(what: impl Into<String>) -> Error {
-        Error::Malformed { what: what.into() }
+        Error::Malformed {
+            structure: STRUCTURE,
+            detail: what.into(),
+        }
     }
 }
+
+/// [`Error::Malformed`]'s structure when the detail names the part.
+const STRUCTURE: &str = "label metadata";
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Malformed { what } => write!(f, "malformed label metadata: {what}"),
-            Error::LimitExceeded { what } => write!(f, "limit exceeded: {what}"),
+            Error::Malformed { structure, detail } => write!(f, "malformed {structure}: {detail}"),
+            Error::LimitExceeded { what, limit } => {
+                write!(f, "limit exceeded: {what} (limit {limit})")
+            }
             Error::Unsupported { what } => write!(f, "unsupported: {what}"),
         }
     }

@@ -36,6 +36,7 @@ pub(crate) fn part_text<'a>(
     if bytes.len() > limits.max_part_size {
         return Err(Error::LimitExceeded {
             what: "label metadata part size",
+            limit: limits.max_part_size as u64,
         });
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -203,11 +204,13 @@ impl<'a> SpanReader<'a> {
             if self.elements > self.limits.max_elements {
                 return Err(Error::LimitExceeded {
                     what: self.what_elements,
+                    limit: self.limits.max_elements as u64,
                 });
             }
             if depth + 1 > self.limits.max_depth {
                 return Err(Error::LimitExceeded {
                     what: self.what_depth,
+                    limit: self.limits.max_depth as u64,
                 });
             }
         }

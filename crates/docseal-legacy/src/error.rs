@@ -8,10 +8,12 @@ use std::fmt;
 pub enum Error {
     /// The password does not open the file (verifier mismatch).
     WrongPassword,
-    /// The input breaks the format; `what` names the structure and the defect.
+    /// The input breaks the format; `structure` and `detail` say where and how.
     Malformed {
-        /// Structure and defect.
-        what: String,
+        /// The structure (`"Office 97-2003 file"` when the detail names the part).
+        structure: &'static str,
+        /// What is wrong with it.
+        detail: String,
     },
     /// The file is not encrypted: there is nothing to decrypt.
     NotEncrypted {
@@ -27,7 +29,10 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn malformed(what: impl Into<String>) -> Error {
-        Error::Malformed { what: what.into() }
+        Error::Malformed {
+            structure: STRUCTURE,
+            detail: what.into(),
+        }
     }
 
     pub(crate) fn not_encrypted(what: impl Into<String>) -> Error {
@@ -39,11 +44,14 @@ impl Error {
     }
 }
 
+/// [`Error::Malformed`]'s structure when the detail names the part.
+const STRUCTURE: &str = "Office 97-2003 file";
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::WrongPassword => f.write_str("wrong password"),
-            Error::Malformed { what } => write!(f, "malformed: {what}"),
+            Error::Malformed { structure, detail } => write!(f, "malformed {structure}: {detail}"),
             Error::NotEncrypted { what } => f.write_str(what),
             Error::Unsupported { what } => write!(f, "unsupported: {what}"),
         }

@@ -7,7 +7,6 @@
 //! what encryption needs, and [`xls_encrypt`], [`doc_encrypt`] and [`ppt_encrypt`] mirror the decryptors.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod doc;
 pub mod doc_encrypt;

@@ -6,6 +6,8 @@
 //! the streams msoffcrypto hands to olefile's `write_stream`, which also covers
 //! `doc_rc4_pass_test.doc`, where olefile's writer itself fails on the empty `Data` stream
 //! after msoffcrypto has decrypted everything). The tests run without Python.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,7 @@
 //! Known answers for both key derivations (shared/spec/standard-encryption.md §4, recomputed
 //! from msoffcrypto-tool's doctest and sample), and the verifiers of corpus files.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use docseal_legacy::{BinaryHeader, BinaryKey, Error};
 

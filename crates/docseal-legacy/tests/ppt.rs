@@ -6,6 +6,8 @@
 //! tests run without Python. Where msoffcrypto is wrong (see `src/ppt.rs`) the
 //! `PowerPoint Document` stream is instead checked structurally (every persist object decrypts
 //! to a well-formed record of a known type, the text is there) and pinned to our own digest.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Read;
 use std::path::PathBuf;

@@ -7,6 +7,8 @@
 //! format"); their digests come from npm officecrypto-tool 0.0.19
 //! (`shared/oracles/oracle-officecrypto.js decrypt`), which applies the same record rules.
 //! The tests run without Python or node.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
 use std::io::Read;

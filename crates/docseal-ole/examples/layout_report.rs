@@ -3,6 +3,7 @@
 //! stream's size and slack. The evidence behind `LayoutStyle` (see `ARCHITECTURE.md`).
 //!
 //! `cargo run -p docseal-ole --example layout_report -- FILE...`
+#![allow(clippy::unwrap_used)]
 
 use std::fs::File;
 

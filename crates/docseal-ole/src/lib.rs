@@ -10,8 +10,6 @@
 //!
 //! The on-disk records ([`Header`], [`DirEntry`]) parse and serialize in the same module.
 
-#![warn(missing_docs)]
-
 mod chain;
 mod consts;
 mod directory;

@@ -2,6 +2,8 @@
 //! stream larger than its chain is `Malformed` when the file is opened, naming the structure
 //! and the sector; nothing reads as zeros. The two leniencies real producers need keep
 //! working, each with its sample file.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 #[path = "support/raw.rs"]
 mod raw;

@@ -3,6 +3,8 @@
 //! sector 0 and every other one comes before the package, a DIFAT exists exactly when the FAT
 //! has more than 109 sectors, the prefix is the era's, and both our reader and the `cfb` crate
 //! read the file (written sparse: only metadata sectors hold bytes).
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::{Seek, SeekFrom};
 

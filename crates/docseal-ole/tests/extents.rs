@@ -1,5 +1,7 @@
 //! `Stream::extents` against reading: the file bytes the ranges name, concatenated, are the
 //! stream, for streams in one piece, fragmented ones and ones in the mini stream.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::{Cursor, Read, Write};
 

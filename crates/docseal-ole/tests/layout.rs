@@ -1,5 +1,7 @@
 //! The layout writer against the reader and the `cfb` crate, including files too large to
 //! build in memory (written sparse: only the metadata sectors hold bytes).
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 

@@ -7,15 +7,19 @@ use std::io;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
-    /// Not a property set stream, or a broken structure; `what` says which.
+    /// Not a property set stream, or a broken structure; `structure` and `detail` say which.
     Malformed {
-        /// The structure and the defect.
-        what: String,
+        /// The structure (`"property set"` when the detail names the part).
+        structure: &'static str,
+        /// What is wrong with it.
+        detail: String,
     },
     /// A limit of [`Limits`](crate::Limits) was exceeded.
     LimitExceeded {
         /// Which one.
         what: &'static str,
+        /// Its value.
+        limit: u64,
     },
     /// A well-formed stream this crate does not read (a byte order other than 0xFFFE, a version
     /// other than 0 and 1).
@@ -25,11 +29,16 @@ pub enum Error {
     },
 }
 
+/// [`Error::Malformed`]'s structure when the detail names the part.
+const STRUCTURE: &str = "property set";
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Malformed { what } => write!(f, "malformed property set: {what}"),
-            Error::LimitExceeded { what } => write!(f, "limit exceeded: {what}"),
+            Error::Malformed { structure, detail } => write!(f, "malformed {structure}: {detail}"),
+            Error::LimitExceeded { what, limit } => {
+                write!(f, "limit exceeded: {what} (limit {limit})")
+            }
             Error::Unsupported { what } => write!(f, "unsupported property set: {what}"),
         }
     }
@@ -53,5 +62,8 @@ impl From<Error> for io::Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 pub(crate) fn malformed(what: impl Into<String>) -> Error {
-    Error::Malformed { what: what.into() }
+    Error::Malformed {
+        structure: STRUCTURE,
+        detail: what.into(),
+    }
 }

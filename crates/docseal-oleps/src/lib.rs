@@ -46,8 +46,6 @@
 //! # Ok::<(), docseal_oleps::Error>(())
 //! ```
 
-#![warn(missing_docs)]
-
 mod error;
 mod guid;
 mod parse;

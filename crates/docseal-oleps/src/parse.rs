@@ -84,9 +84,13 @@ fn checked_count(
             c.remaining()
         )));
     }
-    let n = usize::try_from(count).map_err(|_| Error::LimitExceeded { what })?;
+    let exceeded = Error::LimitExceeded {
+        what,
+        limit: limit as u64,
+    };
+    let n = usize::try_from(count).map_err(|_| exceeded.clone())?;
     if n > limit {
-        return Err(Error::LimitExceeded { what });
+        return Err(exceeded);
     }
     Ok(n)
 }
@@ -202,6 +206,7 @@ fn parse_elements(
             if depth + 1 > limits.max_depth {
                 return Err(Error::LimitExceeded {
                     what: "VT_VARIANT nesting depth",
+                    limit: limits.max_depth as u64,
                 });
             }
             Elements::Variant(collect(n, || {

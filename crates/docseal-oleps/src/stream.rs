@@ -359,6 +359,7 @@ impl Section {
         if count as usize > limits.max_properties {
             return Err(Error::LimitExceeded {
                 what: "properties in a section",
+                limit: limits.max_properties as u64,
             });
         }
         let header = 8 + 8 * count as usize;
@@ -558,6 +559,7 @@ impl PropertySetStream {
         if count as usize > limits.max_sections {
             return Err(Error::LimitExceeded {
                 what: "sections in a stream",
+                limit: limits.max_sections as u64,
             });
         }
         let first = STREAM_HEADER_LEN + 20 * count as usize;

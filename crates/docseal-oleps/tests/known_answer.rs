@@ -1,4 +1,5 @@
 //! Byte-exact streams built by hand from the [MS-OLEPS] rules, read and written.
+#![allow(clippy::unwrap_used)]
 
 use docseal_oleps::{
     vt, CodePageString, Elements, Error, Limits, PropertySetStream, Section, UnicodeString, Value,

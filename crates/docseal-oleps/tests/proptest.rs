@@ -1,4 +1,5 @@
 //! Random streams of every value type: written, parsed back, equal, and written again the same.
+#![allow(clippy::unwrap_used)]
 
 use docseal_oleps::{
     Array, ArrayDimension, ClipboardData, CodePageString, Decimal, Elements, Property,

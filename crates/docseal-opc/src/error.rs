@@ -9,15 +9,19 @@ use std::io;
 pub enum Error {
     /// I/O.
     Io(io::Error),
-    /// Not a zip archive, or a broken record; `what` says which.
+    /// Not a zip archive, or a broken record; `structure` and `detail` say which.
     Malformed {
-        /// The record and the defect.
-        what: String,
+        /// The structure (`"zip package"` when the detail names the record).
+        structure: &'static str,
+        /// What is wrong with it.
+        detail: String,
     },
     /// A limit of [`Limits`](crate::Limits) was exceeded.
     LimitExceeded {
         /// Which one.
         what: &'static str,
+        /// Its value.
+        limit: u64,
     },
     /// A compression method other than stored (0) and deflate (8).
     Unsupported {
@@ -30,8 +34,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Io(e) => write!(f, "I/O error: {e}"),
-            Error::Malformed { what } => write!(f, "malformed zip: {what}"),
-            Error::LimitExceeded { what } => write!(f, "limit exceeded: {what}"),
+            Error::Malformed { structure, detail } => write!(f, "malformed {structure}: {detail}"),
+            Error::LimitExceeded { what, limit } => {
+                write!(f, "limit exceeded: {what} (limit {limit})")
+            }
             Error::Unsupported { what } => write!(f, "unsupported zip: {what}"),
         }
     }
@@ -64,5 +70,8 @@ impl From<Error> for io::Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 pub(crate) fn malformed(what: impl Into<String>) -> Error {
-    Error::Malformed { what: what.into() }
+    Error::Malformed {
+        structure: "zip package",
+        detail: what.into(),
+    }
 }

@@ -12,8 +12,6 @@
 //! bounded. The modules: `error`, `limits`, [`records`], `read` (opening, locating every
 //! record, decompressing a part) and `write` (copying and editing).
 
-#![warn(missing_docs)]
-
 mod error;
 mod limits;
 mod parts;

@@ -14,6 +14,8 @@ pub const RELATIONSHIPS_NS: &str = "http://schemas.openxmlformats.org/package/20
 const MAX_ITEM: usize = 4 << 20;
 /// Most elements in one such item.
 const MAX_ELEMENTS: usize = 100_000;
+/// Deepest element nesting of a package XML item.
+const MAX_DEPTH: usize = 32;
 
 /// One relationship.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -322,6 +324,7 @@ fn scan(bytes: &[u8], what: &str, root_name: &[u8]) -> Result<Scanned> {
     if bytes.len() > MAX_ITEM {
         return Err(Error::LimitExceeded {
             what: "package XML item size",
+            limit: MAX_ITEM as u64,
         });
     }
     let text = std::str::from_utf8(bytes).map_err(|_| malformed(format!("{what}: not UTF-8")))?;
@@ -344,9 +347,16 @@ fn scan(bytes: &[u8], what: &str, root_name: &[u8]) -> Result<Scanned> {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
                 count += 1;
-                if count > MAX_ELEMENTS || depth >= 32 {
+                if count > MAX_ELEMENTS {
                     return Err(Error::LimitExceeded {
-                        what: "package XML item elements or depth",
+                        what: "package XML item elements",
+                        limit: MAX_ELEMENTS as u64,
+                    });
+                }
+                if depth >= MAX_DEPTH {
+                    return Err(Error::LimitExceeded {
+                        what: "package XML item depth",
+                        limit: MAX_DEPTH as u64,
                     });
                 }
                 if depth == 0 {

@@ -46,11 +46,13 @@ impl<R: Read + Seek> Package<R> {
         if dir.count > limits.max_entries as u64 {
             return Err(Error::LimitExceeded {
                 what: "zip entry count",
+                limit: limits.max_entries as u64,
             });
         }
         if dir.size > limits.max_central_directory {
             return Err(Error::LimitExceeded {
                 what: "zip central directory size",
+                limit: limits.max_central_directory,
             });
         }
         if dir
@@ -107,11 +109,15 @@ impl<R: Read + Seek> Package<R> {
             .ok_or_else(|| malformed("no such entry"))?
             .clone();
         if e.size > self.limits.max_part_size {
-            return Err(Error::LimitExceeded { what: "part size" });
+            return Err(Error::LimitExceeded {
+                what: "part size",
+                limit: self.limits.max_part_size,
+            });
         }
         if e.compressed_size > 0 && e.size / e.compressed_size.max(1) > self.limits.max_ratio {
             return Err(Error::LimitExceeded {
                 what: "compression ratio (zip bomb)",
+                limit: self.limits.max_ratio,
             });
         }
         self.inner

@@ -213,6 +213,7 @@ impl<R: Read + Seek> Package<R> {
                 let mut eocd = EndOfCentralDirectory::parse(&tail[p..])?;
                 let count = u16::try_from(new_central.len()).map_err(|_| Error::LimitExceeded {
                     what: "zip entry count",
+                    limit: u64::from(u16::MAX),
                 })?;
                 if !edits.add.is_empty() || !edits.remove.is_empty() {
                     eocd.entries_on_disk = count;

@@ -1,5 +1,7 @@
 //! Every plain package in the corpus comes back byte for byte; replacing one part rewrites only
 //! that entry and the central directory, and an independent reader (the `zip` crate) agrees.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};

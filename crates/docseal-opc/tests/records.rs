@@ -1,5 +1,6 @@
 //! Each zip record: parse(write(record)) == record, and write(parse(bytes)) == bytes for any
 //! bytes that parse; every truncation of a record is an error, never a panic.
+#![allow(clippy::unwrap_used)]
 
 use docseal_opc::records::{
     CentralHeader, EndOfCentralDirectory, LocalHeader, Zip64EndOfCentralDirectory, Zip64Locator,

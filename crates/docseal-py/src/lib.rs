@@ -118,9 +118,9 @@ fn encrypt<'py>(
             let out = Cursor::new(buf);
             let report = docseal::encrypt_for(Cursor::new(data), out, password.as_ref(), &options)?;
             if report.output_size != len {
-                return Err(Error::Io(std::io::Error::other(
-                    "the encrypted file's length differs from the one planned",
-                )));
+                return Err(Error::Internal(
+                    "the encrypted file's length differs from the one planned".into(),
+                ));
             }
             Ok(())
         })

@@ -4,6 +4,8 @@
 //! Sizes: 4 KiB (the fixed cost: key derivation), 1 MiB and 64 MiB; `DOCSEAL_BENCH_QUICK=1`
 //! leaves out 64 MiB (ms-offcrypto-writer needs about 8 s an iteration there);
 //! `DOCSEAL_BENCH_HUGE=1` adds 1 GiB (docseal only, through temporary files).
+// Benchmark code: a failed unwrap is a failed run; `criterion_group!` makes an undocumented fn.
+#![allow(clippy::unwrap_used, missing_docs)]
 
 use std::io::{Cursor, Seek, SeekFrom, Write};
 

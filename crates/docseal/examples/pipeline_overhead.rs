@@ -5,6 +5,8 @@
 //! ```text
 //! cargo run --release -p docseal --features openssl --example pipeline_overhead
 //! ```
+// Example code: a failed unwrap ends the example with the error.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 use std::time::{Duration, Instant};

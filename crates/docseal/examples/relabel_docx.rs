@@ -3,6 +3,7 @@
 //! package relationships and the content types; every other entry is copied raw).
 //!
 //! `cargo run -p docseal --example relabel_docx [IN.docx] [OUT.docx]`
+#![allow(clippy::unwrap_used)]
 
 use std::io::{Cursor, Read};
 

@@ -3,6 +3,7 @@
 //! whether it carries sensitivity labels readable without a password.
 //!
 //! `cargo run -p docseal --example scan -- DIR`
+#![allow(clippy::unwrap_used)]
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

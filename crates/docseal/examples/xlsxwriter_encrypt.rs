@@ -4,6 +4,7 @@
 //! survived.
 //!
 //! `cargo run -p docseal --example xlsxwriter_encrypt [OUT.xlsx]`
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 

@@ -157,7 +157,7 @@ impl<'a> BufferDecryption<'a> {
             integrity: Box::new(integrity),
             pieces: std::mem::take(pieces),
             size: *size,
-            scheme: crate::EncryptionScheme::of_info(&info),
+            scheme: crate::EncryptionScheme::of_info(info),
         };
         Ok(())
     }

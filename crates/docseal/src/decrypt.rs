@@ -274,7 +274,10 @@ pub(crate) fn into_container<R: Read + Seek>(
         Kind::RightsManaged { data_space } => return Err(crate::irm::no_key_error(&data_space)),
         Kind::LegacyBinary { format } => {
             return Err(Error::Unsupported {
-                what: format!("Office 97-2003 .{format} encryption is not implemented yet"),
+                what: format!(
+                    "Office 97-2003 .{format} file: no encrypted package (such files are \
+                     decrypted with docseal's `legacy` feature)"
+                ),
             })
         }
         _ => return Err(Error::NotEncrypted),
@@ -763,7 +766,7 @@ pub(crate) fn run_unlocked<R: Read + Seek>(
         Unlocked::Standard { .. } => IntegrityStatus::NotAvailable,
     };
     let report = DecryptReport {
-        scheme: crate::EncryptionScheme::of_info(&info),
+        scheme: crate::EncryptionScheme::of_info(info),
         package_size: size,
         integrity,
         password_truncated: false,

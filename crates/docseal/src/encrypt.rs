@@ -333,7 +333,8 @@ impl EncryptOptions {
     }
 
     /// Makes salts and keys reproducible from `seed` and fixes the timestamps. For tests and
-    /// corpus work only: a seeded file is only as secret as its seed.
+    /// corpus work only: a seeded file is only as secret as its seed. Feature `test-util`.
+    #[cfg(feature = "test-util")]
     pub fn seeded_for_tests(mut self, seed: u64) -> Self {
         self.rng = Rng::seeded_for_tests(seed);
         self.timestamp = Some(0);
@@ -430,7 +431,7 @@ pub(crate) fn package_stream_len(size: u64, block_size: usize) -> u64 {
 ///
 /// `out` must be seekable (a file, a `Cursor`): the data-integrity tag that ends up near the
 /// start of the file is known only after the whole package has been encrypted. Only one
-/// batch of segments (256 KiB) is held in memory.
+/// batch of segments (256 segments of 4 KiB: 1 MiB) is held in memory.
 ///
 /// ```
 /// use std::io::Cursor;

@@ -41,6 +41,9 @@ pub enum Error {
     },
     /// A caller error (bad option value, password too long, …).
     InvalidArgument(String),
+    /// A broken invariant of docseal itself (a bug, not a property of the input); the text
+    /// says which. Reported like an I/O error (exit code 1).
+    Internal(String),
 }
 
 /// Shorthand for results of this crate.
@@ -48,7 +51,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     /// The exit code of the `docseal` command (and the return value of the C ABI) for this
-    /// error: 1 I/O or other, 2 invalid argument, 3 wrong password or no usable key,
+    /// error: 1 I/O, internal or other, 2 invalid argument, 3 wrong password or no usable key,
     /// 4 integrity mismatch, 5 unsupported, 6 not encrypted, 7 malformed, 8 limit exceeded.
     ///
     /// ```
@@ -56,7 +59,7 @@ impl Error {
     /// ```
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Io(_) => 1,
+            Error::Io(_) | Error::Internal(_) => 1,
             Error::InvalidArgument(_) => 2,
             Error::WrongPassword | Error::NoUsableKey { .. } => 3,
             Error::IntegrityMismatch => 4,
@@ -92,6 +95,7 @@ impl fmt::Display for Error {
                 write!(f, "limit exceeded: {what} (limit {limit})")
             }
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
+            Error::Internal(m) => write!(f, "internal error: {m}"),
         }
     }
 }
@@ -144,7 +148,7 @@ impl From<docseal_crypto::Error> for Error {
             },
             C::Malformed { structure, detail } => Error::malformed(structure, detail),
             C::Random(m) => Error::Io(io::Error::other(m)),
-            other => Error::Io(io::Error::other(other.to_string())),
+            other => Error::Internal(format!("unmapped error: {other}")),
         }
     }
 }
@@ -163,7 +167,7 @@ impl From<docseal_ole::Error> for Error {
                 limit,
             },
             O::Unsupported { what } => Error::Unsupported { what },
-            other => Error::Io(io::Error::other(other.to_string())),
+            other => Error::Internal(format!("unmapped error: {other}")),
         }
     }
 }
@@ -173,13 +177,13 @@ impl From<docseal_opc::Error> for Error {
         use docseal_opc::Error as Z;
         match e {
             Z::Io(e) => Error::from(e),
-            Z::Malformed { what } => Error::malformed("zip package", what),
-            Z::LimitExceeded { what } => Error::LimitExceeded {
+            Z::Malformed { structure, detail } => Error::malformed(structure, detail),
+            Z::LimitExceeded { what, limit } => Error::LimitExceeded {
                 what: what.into(),
-                limit: 0,
+                limit,
             },
             Z::Unsupported { what } => Error::Unsupported { what },
-            other => Error::Io(io::Error::other(other.to_string())),
+            other => Error::Internal(format!("unmapped error: {other}")),
         }
     }
 }
@@ -188,13 +192,57 @@ impl From<docseal_labels::Error> for Error {
     fn from(e: docseal_labels::Error) -> Self {
         use docseal_labels::Error as L;
         match e {
-            L::Malformed { what } => Error::malformed("label metadata", what),
-            L::LimitExceeded { what } => Error::LimitExceeded {
+            L::Malformed { structure, detail } => Error::malformed(structure, detail),
+            L::LimitExceeded { what, limit } => Error::LimitExceeded {
                 what: what.into(),
-                limit: 0,
+                limit,
             },
             L::Unsupported { what } => Error::Unsupported { what },
             other => Error::malformed("label metadata", other.to_string()),
+        }
+    }
+}
+
+impl From<docseal_oleps::Error> for Error {
+    fn from(e: docseal_oleps::Error) -> Self {
+        use docseal_oleps::Error as P;
+        match e {
+            P::Malformed { structure, detail } => Error::malformed(structure, detail),
+            P::LimitExceeded { what, limit } => Error::LimitExceeded {
+                what: what.into(),
+                limit,
+            },
+            P::Unsupported { what } => Error::Unsupported { what },
+            other => Error::Internal(format!("unmapped error: {other}")),
+        }
+    }
+}
+
+impl From<docseal_irm::Error> for Error {
+    fn from(e: docseal_irm::Error) -> Self {
+        use docseal_irm::Error as I;
+        match e {
+            I::Malformed { structure, detail } => Error::malformed(structure, detail),
+            I::LimitExceeded { what, limit } => Error::LimitExceeded {
+                what: what.into(),
+                limit,
+            },
+            I::Unsupported { what } => Error::Unsupported { what },
+            other => Error::malformed("IRM data", other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "legacy")]
+impl From<docseal_legacy::Error> for Error {
+    fn from(e: docseal_legacy::Error) -> Self {
+        use docseal_legacy::Error as L;
+        match e {
+            L::WrongPassword => Error::WrongPassword,
+            L::Malformed { structure, detail } => Error::malformed(structure, detail),
+            L::Unsupported { what } => Error::Unsupported { what },
+            L::NotEncrypted { .. } => Error::NotEncrypted,
+            other => Error::malformed("Office 97-2003 file", other.to_string()),
         }
     }
 }
@@ -206,6 +254,7 @@ impl From<Error> for io::Error {
             Error::WrongPassword | Error::NoUsableKey { .. } => io::ErrorKind::PermissionDenied,
             Error::Unsupported { .. } | Error::LimitExceeded { .. } => io::ErrorKind::Unsupported,
             Error::InvalidArgument(_) => io::ErrorKind::InvalidInput,
+            Error::Internal(_) => io::ErrorKind::Other,
             _ => io::ErrorKind::InvalidData,
         };
         match e {

@@ -310,12 +310,15 @@ impl LicenseProvider for SuppliedLicense {
 /// **FOR TESTS ONLY: protects nothing.** Makes an unsigned, licence-shaped XrML document that
 /// carries its random content key *in the clear*, so that protect → inspect → decrypt runs
 /// offline. No rights server will accept the licence and anyone can read the file.
+/// Feature `test-util`.
 #[derive(Debug)]
+#[cfg(feature = "test-util")]
 pub struct InsecureTestLicenseProvider {
     rng: std::sync::Mutex<docseal_crypto::Rng>,
     owner: String,
 }
 
+#[cfg(feature = "test-util")]
 impl InsecureTestLicenseProvider {
     /// With the OS random source and a placeholder owner.
     pub fn new() -> Self {
@@ -334,18 +337,19 @@ impl InsecureTestLicenseProvider {
     }
 }
 
+#[cfg(feature = "test-util")]
 impl Default for InsecureTestLicenseProvider {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[cfg(feature = "test-util")]
 impl LicenseProvider for InsecureTestLicenseProvider {
     fn issue(&self) -> Result<IssuedLicense> {
-        let mut rng = self
-            .rng
-            .lock()
-            .map_err(|_| Error::Io(std::io::Error::other("rng lock")))?;
+        let mut rng = self.rng.lock().map_err(|_| {
+            Error::Internal("the test provider's random source was poisoned".into())
+        })?;
         let id = rng.bytes(16)?;
         let content_id = format!(
             "{{{}}}",
@@ -364,10 +368,12 @@ impl LicenseProvider for InsecureTestLicenseProvider {
 }
 
 /// **FOR TESTS ONLY.** Reads the clear-text key of a licence made by
-/// [`InsecureTestLicenseProvider`]; refuses any other licence.
+/// [`InsecureTestLicenseProvider`]; refuses any other licence. Feature `test-util`.
 #[derive(Debug, Default)]
+#[cfg(feature = "test-util")]
 pub struct InsecureTestKeyProvider;
 
+#[cfg(feature = "test-util")]
 impl ContentKeyProvider for InsecureTestKeyProvider {
     fn content_key(&self, publishing_license: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         let key = docseal_irm::test_provider::insecure_test_key(
@@ -383,15 +389,7 @@ impl ContentKeyProvider for InsecureTestKeyProvider {
 }
 
 pub(crate) fn irm_error(e: docseal_irm::Error) -> Error {
-    match e {
-        docseal_irm::Error::Malformed { what } => Error::malformed("IRM data", what),
-        docseal_irm::Error::LimitExceeded { what } => Error::LimitExceeded {
-            what: what.into(),
-            limit: 0,
-        },
-        docseal_irm::Error::Unsupported { what } => Error::Unsupported { what },
-        other => Error::malformed("IRM data", other.to_string()),
-    }
+    Error::from(e)
 }
 
 /// What [`protect`] wrote.

@@ -15,13 +15,7 @@ use crate::{
 const MAX_STREAM: u64 = 1 << 30;
 
 pub(crate) fn legacy_error(e: docseal_legacy::Error) -> Error {
-    match e {
-        docseal_legacy::Error::WrongPassword => Error::WrongPassword,
-        docseal_legacy::Error::Malformed { what } => Error::malformed("Office 97-2003 file", what),
-        docseal_legacy::Error::Unsupported { what } => Error::Unsupported { what },
-        docseal_legacy::Error::NotEncrypted { .. } => Error::NotEncrypted,
-        other => Error::malformed("Office 97-2003 file", other.to_string()),
-    }
+    Error::from(e)
 }
 
 fn read<R: Read + Seek>(cf: &mut CompoundFile<R>, name: &str) -> Result<Option<(usize, Vec<u8>)>> {

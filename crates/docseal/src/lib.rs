@@ -48,7 +48,8 @@
 //!
 //! A rust_xlsxwriter workbook, labelled and encrypted in memory as it is written
 //! ([`EncryptingWriter`]), then read back with calamine through [`DecryptingReader`] — no plain
-//! file ever touches the disk:
+//! file is written under a name (the writer spools the package to an unnamed temporary file,
+//! which the operating system removes when it is closed, and encrypts it from there):
 //!
 //! ```
 //! use std::io::Cursor;
@@ -76,7 +77,6 @@
 //! assert_eq!(range.get((0, 0)).unwrap().to_string(), "Revenue");
 //! ```
 
-#![warn(missing_docs)]
 // The docs link the certificate API (e.g. `EncryptOptions::recipient`) where it belongs.
 #![cfg_attr(not(feature = "certificates"), allow(rustdoc::broken_intra_doc_links))]
 
@@ -102,15 +102,19 @@ mod legacy_encrypt;
 mod legacy_lint;
 mod limits;
 mod lint;
+#[cfg(feature = "test-util")]
 pub mod mutate;
 mod parallel;
 mod passwd;
 mod reader;
+// Stream rewrites for the test corpora (`vectors`, `mutate`).
+#[cfg(feature = "test-util")]
 mod rebuild;
 mod scheme;
 #[cfg(feature = "serde")]
 mod serialize;
 mod sniff;
+#[cfg(feature = "test-util")]
 pub mod vectors;
 mod writer;
 
@@ -167,19 +171,19 @@ pub use inspect::{
 pub use legacy_encrypt::encrypt_legacy;
 pub use limits::Limits;
 pub use lint::{lint, Finding, LintReport, LintRule, RULES};
+pub use parallel::set_threads;
 pub use passwd::{change_key_encryptors, normalize_fingerprint, KeyChanges, PasswdReport};
 pub use reader::DecryptingReader;
 pub use scheme::{EncryptionScheme, LegacyFormat};
 pub use sniff::{sniff, Kind};
 pub use writer::EncryptingWriter;
 
-/// The lower layers, for callers who need records or the compound-file reader directly.
+/// The lower layers whose types callers read directly: MS-OFFCRYPTO records
+/// ([`layers::crypto`]), the compound-file reader ([`layers::ole`]), property sets
+/// ([`layers::oleps`]) and OOXML packages ([`layers::opc`]). Labels and rights management are
+/// the facade's [`labels`] and [`irm`] modules.
 pub mod layers {
     pub use docseal_crypto as crypto;
-    pub use docseal_irm as irm;
-    pub use docseal_labels as labels;
-    #[cfg(feature = "legacy")]
-    pub use docseal_legacy as legacy;
     pub use docseal_ole as ole;
     pub use docseal_oleps as oleps;
     pub use docseal_opc as opc;

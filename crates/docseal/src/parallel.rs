@@ -1,6 +1,7 @@
 //! Segment batches split across threads: segments are independent, so a batch is cut at
 //! segment boundaries and each piece runs on its own core.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use docseal_crypto::{SegmentCipher, SEGMENT_SIZE};
@@ -8,15 +9,28 @@ use docseal_crypto::{SegmentCipher, SEGMENT_SIZE};
 /// Smallest piece worth a thread of its own (64 KiB).
 const MIN_PIECE: usize = 16 * SEGMENT_SIZE;
 
+/// The thread count [`set_threads`] chose; 0: the number of cores.
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets how many threads one encryption or decryption uses for the package cipher and its
+/// HMAC (process-wide; `None`: the number of cores, the default). The `docseal` command sets
+/// it from the environment variable `DOCSEAL_THREADS`; the library reads no environment.
+/// Output bytes do not depend on it.
+///
+/// ```
+/// docseal::set_threads(Some(4));
+/// docseal::set_threads(None);
+/// ```
+pub fn set_threads(n: Option<usize>) {
+    THREADS.store(n.unwrap_or(0), Ordering::Relaxed);
+}
+
 fn threads() -> usize {
-    static THREADS: OnceLock<usize> = OnceLock::new();
-    *THREADS.get_or_init(|| {
-        std::env::var("DOCSEAL_THREADS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|&n: &usize| n > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-    })
+    static CORES: OnceLock<usize> = OnceLock::new();
+    match THREADS.load(Ordering::Relaxed) {
+        0 => *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        n => n,
+    }
 }
 
 /// Segments per piece when `len` bytes are split over `n` cores, or `None` when one piece on

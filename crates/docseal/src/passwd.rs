@@ -63,7 +63,8 @@ impl KeyChanges {
         self
     }
 
-    /// Reproducible salts for tests only.
+    /// Reproducible salts for tests only. Feature `test-util`.
+    #[cfg(feature = "test-util")]
     pub fn seeded_for_tests(mut self, seed: u64) -> Self {
         self.rng = Some(Rng::seeded_for_tests(seed));
         self

@@ -1,6 +1,8 @@
 //! Agile with every cipher, hash and chaining: Apache POI's files (corpus/generated/agile-ciphers,
 //! see corpus/NOTICE.md) decrypt to their plaintext, and docseal's own round-trip through every
 //! decryption path for every (cipher, hash, chaining), with the integrity check working.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 use std::path::PathBuf;

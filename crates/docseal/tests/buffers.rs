@@ -2,6 +2,8 @@
 //! exact size), `encrypted_len` (the encrypted file's length before encrypting, so it can be
 //! written into a buffer allocated once), and `Credentials::secret_key` (msoffcrypto-tool's
 //! raw package key), with known answers from msoffcrypto-tool's fixtures.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 use std::path::PathBuf;

@@ -3,6 +3,8 @@
 //! --no-default-features --test certificate_records`) it parses, inspects, opens with its
 //! password and loses its recipient by fingerprint; with the feature the private key opens it
 //! too. The certificate encryptor is made here with the `rsa` dev-dependency, not the library.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 

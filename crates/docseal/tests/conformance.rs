@@ -2,6 +2,8 @@
 //! secret recovered, the plaintext encrypted again, the result compared with the original.
 //! A row either matches byte for byte or lists its documented difference (README,
 //! "Conformance").
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 use std::path::PathBuf;

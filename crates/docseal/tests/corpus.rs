@@ -1,5 +1,6 @@
 //! Every Agile and Standard file of `corpus/MANIFEST.tsv` decrypts to the listed plaintext
 //! digest, passes `verify`, and refuses a wrong password; `reject` files fail cleanly.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 use std::path::PathBuf;

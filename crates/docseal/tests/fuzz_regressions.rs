@@ -1,6 +1,8 @@
 //! Every input under `tests/fuzz-regressions/<target>/` that once crashed, hung or blew up a
 //! fuzz target is replayed through the same code paths, each under a time limit: it must end in
 //! a result or a specific error, never a panic.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 use std::path::PathBuf;
@@ -118,7 +120,7 @@ fn absurd_size_prefix_is_malformed() {
 /// label, add one) parses again with the label.
 #[test]
 fn labels_regressions() {
-    use docseal::layers::labels::{CustomProperties, Label, LabelInfo, XmlLimits};
+    use docseal_labels::{CustomProperties, Label, LabelInfo, XmlLimits};
     let files = inputs("labels");
     assert!(!files.is_empty(), "the regression folder is empty");
     for path in files {

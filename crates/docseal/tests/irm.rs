@@ -5,6 +5,8 @@
 //! give `Malformed`, never a panic. No Office-made IRM docx exists in our corpus: the OOXML
 //! containers here are built from the spec's exact structures (§2.2 and the IRMDS example of
 //! §3, as transcribed in `shared/spec/dataspaces-and-irm.md` §5).
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
@@ -199,7 +201,7 @@ fn cbc4k_content_is_decrypted() {
     .unwrap();
     // Swap the content for its CBC-4K form.
     let mut cf = cfb::CompoundFile::open(Cursor::new(out.into_inner())).unwrap();
-    let cbc = docseal::layers::irm::encrypt_package_cbc4k(&key, &pkg).unwrap();
+    let cbc = docseal_irm::encrypt_package_cbc4k(&key, &pkg).unwrap();
     cf.create_stream("/EncryptedPackage")
         .unwrap()
         .write_all(&cbc)

@@ -2,6 +2,8 @@
 //! labels; set/remove in each scheme round-trips on docx, xlsx and pptx (property tests);
 //! every other zip entry keeps its raw bytes; decrypt, passwd and relabelling of encrypted
 //! files keep labels and keys; the IRM LabelInfo stream outranks the package part.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 

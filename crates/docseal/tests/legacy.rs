@@ -1,3 +1,5 @@
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 #![cfg(feature = "legacy")]
 //! Office 97-2003 files through the facade: every doc/xls/ppt row of the manifest with an
 //! RC4, RC4 CryptoAPI or XOR scheme decrypts with its password into a compound file that an

@@ -1,4 +1,6 @@
 //! Every lint rule with a file that passes it and a file that fails it.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::io::{Cursor, Seek, SeekFrom, Write};

@@ -1,7 +1,9 @@
 //! The paths that split a batch over several cores, which a 2-core machine never takes on its
-//! own: `DOCSEAL_THREADS=4` (read once per process, so this file is its own test binary with
-//! one test) makes every batch run in three pieces beside the HMAC's thread (`decrypt_bytes` too). The reference is
+//! own: `docseal::set_threads(Some(4))` (process-wide, so this file is its own test binary
+//! with one test) makes every batch run in three pieces beside the HMAC's thread
+//! (`decrypt_bytes` too). The reference is
 //! `DecryptingReader`, which decrypts one segment at a time and never splits.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 
@@ -9,7 +11,7 @@ use docseal::{Credentials, DecryptOptions, EncryptOptions, IntegrityStatus, Pass
 
 #[test]
 fn four_threads_give_the_same_bytes_both_ways() {
-    std::env::set_var("DOCSEAL_THREADS", "4");
+    docseal::set_threads(Some(4));
     let options = EncryptOptions::default()
         .spin_count(1_000)
         .seeded_for_tests(7);

@@ -1,6 +1,8 @@
 //! `docseal::mutate`: every mutation still opens with the same credentials and passes the
 //! integrity check; package mutations change the plaintext, the others do not; the same seed
 //! gives the same bytes.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 

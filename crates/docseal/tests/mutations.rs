@@ -3,6 +3,8 @@
 //! result or a specific error, never a panic, each within 1 s (spin counts are capped at 1,000
 //! for mutated files so the time measures our code, not the password hash); and every bit flip
 //! in `EncryptedPackage` of an Agile file must be an integrity mismatch.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 use std::path::PathBuf;

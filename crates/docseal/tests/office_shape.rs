@@ -1,5 +1,7 @@
 //! Our envelope against files Office wrote: `EncryptionInfo` serialization and the compound
 //! file's header, directory and allocation, compared structure by structure.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 use std::path::PathBuf;

@@ -1,4 +1,6 @@
 //! `DecryptingReader` as a zip reader sees it: `Read + Seek` over the plain package.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::PathBuf;

@@ -1,7 +1,8 @@
 //! Certificate key encryptors: files for 1, 2 and 5 recipients with and without a password,
 //! opened with each private key; and `change_key_encryptors`, which must leave the encrypted
 //! package and its integrity values byte-identical.
-
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 #![cfg(feature = "certificates")]
 
 mod support;

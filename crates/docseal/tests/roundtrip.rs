@@ -1,5 +1,7 @@
 //! Encrypt → decrypt identity for every cipher × hash pair and every size class, tamper
 //! detection, and an independent read of our envelope with the `cfb` crate.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::{Cursor, Read};
 

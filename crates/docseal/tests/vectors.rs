@@ -1,6 +1,8 @@
 //! The test-vector packs (`docseal::vectors`): every row opens in docseal the way the manifest
 //! says, the packs are deterministic, and the seed-1 pack is the one whose manifest digest is
 //! committed (`tests/vectors/seed1-manifest.sha256`).
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Cursor;
 

@@ -121,6 +121,7 @@ pub fn error_class(e: &Error) -> &'static str {
         Error::Malformed { .. } => "malformed",
         Error::LimitExceeded { .. } => "limit-exceeded",
         Error::InvalidArgument(_) => "invalid-argument",
+        Error::Internal(_) => "internal",
     }
 }
 

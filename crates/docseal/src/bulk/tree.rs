@@ -106,7 +106,8 @@ pub struct ProtectOptions {
     /// Limits for reading inputs.
     pub limits: Limits,
     /// Reproducible outputs: each file's salts and keys from this seed and its relative path
-    /// ([`file_seed`]). For tests only.
+    /// ([`file_seed`]). For tests only; feature `test-util`.
+    #[cfg(feature = "test-util")]
     pub insecure_seed_for_tests: Option<u64>,
 }
 
@@ -122,6 +123,7 @@ impl ProtectOptions {
             follow: false,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             limits: Limits::default(),
+            #[cfg(feature = "test-util")]
             insecure_seed_for_tests: None,
         }
     }
@@ -328,6 +330,9 @@ fn run_plan(
     options: &ProtectOptions,
     creds: &Credentials,
 ) -> Result<Action> {
+    // The relative path only seeds a seeded run.
+    #[cfg(not(feature = "test-util"))]
+    let _ = relative;
     let mut input = File::open(src)?;
     let modified = input.metadata()?.modified()?;
     if let Some(parent) = dst.parent() {
@@ -344,6 +349,7 @@ fn run_plan(
                 if let Some(changes) = &options.labels {
                     opts = opts.labels(changes.clone());
                 }
+                #[cfg(feature = "test-util")]
                 if let Some(seed) = options.insecure_seed_for_tests {
                     opts = opts.seeded_for_tests(file_seed(seed, relative));
                 }
