@@ -16,15 +16,21 @@ mod chain;
 mod consts;
 mod directory;
 mod error;
+mod file;
 mod header;
-mod reader;
+mod stream;
+mod tables;
+mod tree;
 mod writer;
 
 pub use consts::*;
 pub use directory::{compare_names, names_equal, Color, DirEntry, ObjectType};
 pub use error::{Error, Result};
+pub use file::{CompoundFile, Limits};
 pub use header::{Header, Version};
-pub use reader::{CompoundFile, Limits, OwnedStream, Stream};
+pub use stream::{Holder, Stream};
+pub use tree::{Walk, WalkEntry};
+
 pub use writer::{EntrySpec, Layout, LayoutStyle, Order, Shape, Tree};
 
 #[doc(hidden)]
