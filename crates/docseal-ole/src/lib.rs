@@ -4,14 +4,16 @@
 //! - **read**: [`CompoundFile`] opens untrusted compound files with explicit [`Limits`]: every
 //!   sector chain is bounded by the file's size and checked for loops, and every defect is a
 //!   [`Error::Malformed`] naming the structure, never a panic.
-//! - **write**: [`Layout`] plans a whole file from entry names and stream sizes before a byte is
-//!   written, with the sector order and directory shape Office uses for encrypted packages, so
-//!   the one large stream can be streamed straight into place.
+//! - **write**: [`Builder`] collects the entries with handles, and [`Layout`] plans a whole file
+//!   from entry names and stream sizes before a byte is written, with the sector order and
+//!   directory shape Office uses for encrypted packages, so the one large stream can be
+//!   streamed straight into place.
 //!
 //! The on-disk records ([`Header`], [`DirEntry`]) parse and serialize in the same module.
 
 #![warn(missing_docs)]
 
+mod builder;
 mod chain;
 mod consts;
 mod directory;
@@ -23,6 +25,7 @@ mod tables;
 mod tree;
 mod writer;
 
+pub use builder::{Builder, StorageHandle, StreamHandle};
 pub use consts::*;
 pub use directory::{compare_names, names_equal, Color, DirEntry, ObjectType};
 pub use error::{Error, Result};

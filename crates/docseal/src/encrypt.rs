@@ -3,7 +3,7 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    agile_stream, dataspaces, seal_integrity, AesKey, AgileEncryptionInfo, AgileProfile, Chaining,
+    agile_stream, seal_integrity, AesKey, AgileEncryptionInfo, AgileProfile, Chaining,
     CipherAlgorithm, HashAlgorithm, HmacState, Password, Rng, SegmentCipher,
     StandardEncryptionInfo, MAX_PASSWORD_UNITS, SEGMENT_SIZE,
 };
@@ -391,25 +391,22 @@ pub(crate) fn now_filetime() -> u64 {
     11_644_473_600u64 * 10_000_000 + since_unix.as_nanos() as u64 / 100
 }
 
-/// The envelope's entries in Office's creation order; ids are 1-based positions.
+/// The envelope's entries in Office 2010's and 2013's creation order; ids are 1-based
+/// positions.
 pub(crate) fn envelope_entries(
     package_stream_len: u64,
     info_len: u64,
     time: u64,
 ) -> Vec<EntrySpec> {
-    let ds = dataspaces::strong_encryption_streams();
-    vec![
-        EntrySpec::stream("EncryptedPackage", 0, package_stream_len),
-        EntrySpec::storage(dataspaces::DATASPACES, 0, time),
-        EntrySpec::stream("Version", 2, ds[0].1.len() as u64),
-        EntrySpec::stream("DataSpaceMap", 2, ds[1].1.len() as u64),
-        EntrySpec::storage("DataSpaceInfo", 2, time),
-        EntrySpec::stream("StrongEncryptionDataSpace", 5, ds[2].1.len() as u64),
-        EntrySpec::storage("TransformInfo", 2, time),
-        EntrySpec::storage("StrongEncryptionTransform", 7, time),
-        EntrySpec::stream("\u{6}Primary", 8, ds[3].1.len() as u64),
-        EntrySpec::stream("EncryptionInfo", 0, info_len),
-    ]
+    crate::era::envelope(
+        docseal_ole::LayoutStyle::Office2013,
+        package_stream_len,
+        info_len,
+        time,
+    )
+    .builder
+    .entries()
+    .to_vec()
 }
 
 /// Id of `EncryptedPackage` in [`envelope_entries`].
@@ -721,15 +718,11 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
             "EncryptionInfo length changed after sealing",
         )));
     }
-    let contents = |id: usize| -> &[u8] {
-        if id == envelope.package {
-            &small_package
-        } else if id == envelope.info {
-            &info_bytes
-        } else {
-            envelope.dataspace(id).unwrap_or(&[])
-        }
-    };
+    let late = [
+        (envelope.package, &small_package[..]),
+        (envelope.info, &info_bytes[..]),
+    ];
+    let contents = envelope.builder.lookup(&late);
     match sink {
         Sink::Seekable(mut out) => {
             if layout.streamed_offset().is_some() {
@@ -890,13 +883,9 @@ fn plan<'p>(
     };
     let envelope = crate::era::envelope(options.layout, stream_len, info_len as u64, time);
     let shape = docseal_ole::Shape::era(options.layout);
-    let layout = Layout::plan_shaped(
-        version,
-        &shape,
-        time,
-        &envelope.entries,
-        Some(envelope.package),
-    )?;
+    let layout = envelope
+        .builder
+        .plan(version, &shape, time, Some(envelope.package))?;
     Ok(Plan {
         cipher,
         hmac,
