@@ -16,6 +16,7 @@
 mod builder;
 mod chain;
 mod consts;
+mod copy;
 mod directory;
 mod error;
 mod file;
@@ -27,6 +28,7 @@ mod writer;
 
 pub use builder::{Builder, StorageHandle, StreamHandle};
 pub use consts::*;
+pub use copy::{CopiedEntries, CopyPlan, MAX_HELD};
 pub use directory::{compare_names, names_equal, Color, DirEntry, ObjectType};
 pub use error::{Error, Result};
 pub use file::{CompoundFile, Limits};

@@ -251,36 +251,27 @@ fn describe_info(info: &EncryptionInfo) -> Value {
 fn describe_cfb<R: Read + Seek>(cf: &CompoundFile<R>) -> Value {
     let h = cf.header();
     let mut paths = Vec::new();
-    let mut path_of: std::collections::HashMap<usize, String> = Default::default();
-    path_of.insert(0, String::new());
-    let tree = match cf.tree() {
-        Ok(t) => t,
+    let walk = match cf.walk() {
+        Ok(w) => w,
         Err(e) => return json!({"error": e.to_string()}),
     };
-    for (kid, parent) in tree {
-        let e = &cf.entries()[kid];
-        let name: String = e
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_control() {
-                    format!("\\x{:02x}", c as u32)
-                } else {
-                    c.to_string()
-                }
+    for entry in walk {
+        let path: String = entry
+            .path
+            .iter()
+            .flat_map(|name| {
+                std::iter::once('/'.to_string()).chain(name.chars().map(|c| {
+                    if c.is_control() {
+                        format!("\\x{:02x}", c as u32)
+                    } else {
+                        c.to_string()
+                    }
+                }))
             })
             .collect();
-        let path = format!(
-            "{}/{}",
-            path_of.get(&parent).cloned().unwrap_or_default(),
-            name
-        );
-        match e.object_type {
-            ObjectType::Storage => {
-                paths.push(json!({"path": path, "type": "storage"}));
-                path_of.insert(kid, path);
-            }
-            _ => paths.push(json!({"path": path, "type": "stream", "size": e.size})),
+        match entry.entry.object_type {
+            ObjectType::Storage => paths.push(json!({"path": path, "type": "storage"})),
+            _ => paths.push(json!({"path": path, "type": "stream", "size": entry.entry.size})),
         }
     }
     json!({

@@ -610,34 +610,17 @@ pub(crate) fn describe_rights_managed<R: Read + Seek>(
     let limits = docseal_irm::XmlLimits::default();
     // Every stream under \x06DataSpaces, by path relative to it.
     let mut streams: Vec<(String, Vec<u8>)> = Vec::new();
-    if let (Ok(tree), Some(root)) = (cf.tree(), cf.find(&["\u{6}DataSpaces"])) {
-        let parent_of: std::collections::HashMap<usize, usize> = tree.iter().copied().collect();
-        let ids: Vec<usize> = tree.iter().map(|(id, _)| *id).collect();
-        for id in ids {
-            if cf.entries()[id].object_type != docseal_ole::ObjectType::Stream {
-                continue;
-            }
-            let mut path = vec![cf.entries()[id].name.clone()];
-            let mut p = parent_of.get(&id).copied();
-            let mut under = false;
-            while let Some(pid) = p {
-                if pid == root {
-                    under = true;
-                    break;
-                }
-                if pid == 0 {
-                    break;
-                }
-                path.push(cf.entries()[pid].name.clone());
-                p = parent_of.get(&pid).copied();
-            }
-            if !under {
-                continue;
-            }
-            path.reverse();
-            if let Ok(bytes) = cf.read_stream(id, MAX_LICENSE) {
-                streams.push((path.join("/"), bytes));
-            }
+    let under: Vec<(usize, String)> = cf
+        .walk()
+        .map(|walk| {
+            walk.filter(|e| e.is_stream())
+                .filter_map(|e| Some((e.id, e.path_under(&["\u{6}DataSpaces"])?.join("/"))))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (id, path) in under {
+        if let Ok(bytes) = cf.read_stream(id, MAX_LICENSE) {
+            streams.push((path, bytes));
         }
     }
     let mut out = serde_json::Map::new();

@@ -198,9 +198,9 @@ fn write_with<R: Read + Seek>(
     cf: &mut CompoundFile<R>,
     replace: HashMap<usize, Vec<u8>>,
 ) -> Result<Vec<u8>> {
-    let copied = crate::copy::copy_entries(cf, replace, None)?;
+    let copied = docseal_ole::CopyPlan::new().replace_all(replace).read(cf)?;
     let mut file = Cursor::new(Vec::new());
-    crate::copy::write_copy(cf, &copied, None, &mut file)?;
+    copied.write(cf, &mut file)?;
     Ok(file.into_inner())
 }
 
