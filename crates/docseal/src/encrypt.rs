@@ -716,7 +716,7 @@ fn first_pass<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     small_package: &mut Vec<u8>,
     options: &EncryptOptions,
 ) -> Result<Option<docseal_crypto::PasswordKeyEncryptor>> {
-    let (mut hmac, pending) = match sealing {
+    let (hmac, pending) = match sealing {
         Sealing::Agile {
             hmac,
             pending_password,
@@ -740,7 +740,6 @@ fn first_pass<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
             })
         });
         // An early return still joins the thread: the scope waits for it.
-        let hmac = hmac.as_deref_mut();
         match (streamed_offset, sink) {
             (None, _) => encrypt_stream(package, size, cipher, hmac, small_package, None)?,
             (Some(offset), Sink::Seekable(out)) => {
@@ -764,7 +763,8 @@ fn first_pass<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
 
 /// How `EncryptionInfo` is finished once the package has been through the cipher. An Agile
 /// plan always has its HMAC and keys, a Standard one its final bytes: no other combination
-/// can be written.
+/// can be written. Built once per file, so the variants' size difference does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Sealing<'p> {
     /// Agile: the descriptor, its keys, the HMAC over the package stream, and the password
     /// encryptor still to finish (its spin loop runs while the package is encrypted).
