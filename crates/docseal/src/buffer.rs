@@ -272,7 +272,7 @@ fn copied<'a>(
         unlocked,
         Some(Output::Memory(&mut plain)),
         options,
-        true,
+        crate::decrypt::Pass::OnePass,
     )?;
     Ok(Prepared::Decrypted { plain, report })
 }

@@ -2,7 +2,6 @@
 //! plaintext again with them, and compare with the original, structure by structure and then
 //! byte for byte. This is how "byte-compatible with Office" is proven rather than claimed.
 
-use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use docseal_crypto::{
@@ -438,7 +437,7 @@ fn describe_offset(file: &[u8], offset: u64) -> String {
 
 /// The regular streams the original lays out before its first FAT sector (Word 2007's
 /// `WordDocument` placeholder), in file order, as ids of the copy (the reachable entries
-/// numbered from 1 in directory order, as `copy_entries` numbers them).
+/// numbered from 1 in directory order, as `docseal_ole::CopyPlan` numbers them).
 fn leading_streams<R: Read + Seek>(cf: &mut CompoundFile<R>) -> Vec<usize> {
     let first_fat = cf.header().difat[0];
     let reachable: std::collections::HashSet<usize> = cf
@@ -487,12 +486,10 @@ fn rebuild_container<R: Read + Seek>(
     package: &[u8],
 ) -> Result<Rebuilt> {
     let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
-    let copied = crate::copy::copy_entries(
-        cf,
-        HashMap::from([(info_id, info.to_vec()), (package_id, package.to_vec())]),
-        None,
-    )?;
-    let (specs, contents) = (copied.specs, copied.contents);
+    let copied = docseal_ole::CopyPlan::new()
+        .replace(info_id, info.to_vec())
+        .replace(package_id, package.to_vec())
+        .read(cf)?;
     // Every era's sector order, first with the era's own FAT count (derived), then with the
     // original's (recovered); the first whose header and FAT match the original's is Office's
     // layout for this file (default: 2013+ with its own count).
@@ -511,15 +508,13 @@ fn rebuild_container<R: Read + Seek>(
                 cf.header().version,
                 &shape,
                 cf.entries()[0].modified,
-                &specs,
+                copied.specs(),
                 None,
             )?
             .with_root_name(&cf.entries()[0].name)
             .with_root_color(cf.entries()[0].color);
             let mut out = Cursor::new(Vec::new());
-            layout.write_prefix(&mut out, &|id| {
-                contents.get(&id).map_or(&[][..], |v| v.as_slice())
-            })?;
+            layout.write_prefix(&mut out, &|id| copied.bytes(id))?;
             let bytes = out.into_inner();
             let same_allocation = CompoundFile::open(Cursor::new(&bytes))
                 .map(|c| c.header() == cf.header() && c.fat() == cf.fat())

@@ -84,7 +84,9 @@ pub(crate) fn conform_irm<R: Read + Seek>(mut cf: CompoundFile<R>) -> Result<Con
     replace.insert(package_id, stand_in);
     let streams_identical = differences.is_empty();
 
-    let copied = crate::copy::copy_entries(&mut cf, replace, None)?;
+    let copied = docseal_ole::CopyPlan::new()
+        .replace_all(replace)
+        .read(&mut cf)?;
     let root = cf.entries()[0].clone();
     let original_fat = u64::from(cf.header().fat_sector_count);
     let mut built = None;
@@ -98,15 +100,13 @@ pub(crate) fn conform_irm<R: Read + Seek>(mut cf: CompoundFile<R>) -> Result<Con
             cf.header().version,
             &shape,
             root.modified,
-            &copied.specs,
+            copied.specs(),
             None,
         )?
         .with_root_name(&root.name)
         .with_root_color(root.color);
         let mut out = Cursor::new(Vec::new());
-        layout.write_prefix(&mut out, &|id| {
-            copied.contents.get(&id).map_or(&[][..], |v| v.as_slice())
-        })?;
+        layout.write_prefix(&mut out, &|id| copied.bytes(id))?;
         let bytes = out.into_inner();
         let same = CompoundFile::open(Cursor::new(&bytes))
             .map(|c| c.header() == cf.header() && c.fat() == cf.fat())

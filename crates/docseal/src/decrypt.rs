@@ -477,7 +477,7 @@ pub fn decrypt<R: Read + Seek, W: Write>(
         Some(Output::Writer(output)),
         credentials,
         options,
-        false,
+        Pass::VerifyFirst,
     )
 }
 
@@ -513,7 +513,7 @@ pub fn decrypt_to_vec<R: Read + Seek>(
         Some(Output::Memory(&mut plain)),
         credentials,
         options,
-        true,
+        Pass::OnePass,
     )?;
     Ok((plain, report))
 }
@@ -587,7 +587,7 @@ pub fn decrypt_to_file<R: Read + Seek>(
             Some(Output::Writer(&mut w)),
             credentials,
             options,
-            true,
+            Pass::OnePass,
         )?;
         w.flush()?;
         Ok(report)
@@ -600,7 +600,7 @@ pub fn verify<R: Read + Seek>(
     credentials: &Credentials,
     options: &DecryptOptions,
 ) -> Result<DecryptReport> {
-    run(input, None, credentials, options, false)
+    run(input, None, credentials, options, Pass::VerifyFirst)
 }
 
 /// The 8-byte size prefix of `EncryptedPackage`, checked against the stream's length and the
@@ -665,14 +665,14 @@ pub(crate) fn missing_integrity(options: &DecryptOptions) -> Result<IntegritySta
     }
 }
 
-/// `one_pass`: the output is private until this returns `Ok` (a temporary file), so decrypt
-/// and hash in the same pass and give the verdict at the end.
+/// `pass`: [`Pass::OnePass`] when the output is private until this returns `Ok` (a temporary
+/// file), so decrypt and hash in the same pass and give the verdict at the end.
 fn run<R: Read + Seek>(
     input: R,
     output: Option<Output<'_>>,
     credentials: &Credentials,
     options: &DecryptOptions,
-    one_pass: bool,
+    pass: Pass,
 ) -> Result<DecryptReport> {
     let limits = &options.limits;
     let Container {
@@ -687,9 +687,53 @@ fn run<R: Read + Seek>(
         }
     };
     let unlocked = unlock(&info, credentials, limits)?;
-    run_unlocked(
-        &mut cf, &info, package_id, &unlocked, output, options, one_pass,
-    )
+    run_unlocked(&mut cf, &info, package_id, &unlocked, output, options, pass)
+}
+
+/// When the integrity HMAC is taken, relative to releasing plaintext.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pass {
+    /// Hash the whole package first; plaintext is written only after the verdict (the output
+    /// is visible as it is written).
+    VerifyFirst,
+    /// Decrypt and hash in the same pass, verdict at the end: for an output that stays
+    /// private until this returns `Ok` (a temporary file, memory of our own).
+    OnePass,
+}
+
+/// How [`run_unlocked`] treats the package's HMAC, decided once from the scheme, the
+/// [`Pass`] and whether there is an output.
+enum HmacCheck<'a> {
+    /// Agile with `dataIntegrity`: the whole stream hashed and judged before any plaintext.
+    Before(&'a Integrity),
+    /// Agile with `dataIntegrity`, one pass: hashed alongside decryption, judged at the end.
+    Alongside(&'a Integrity),
+    /// No HMAC to take: this status (Standard, or Agile without `dataIntegrity`).
+    Without(IntegrityStatus),
+}
+
+impl<'a> HmacCheck<'a> {
+    fn of(
+        unlocked: &'a Unlocked,
+        pass: Pass,
+        has_output: bool,
+        options: &DecryptOptions,
+    ) -> Result<Self> {
+        Ok(match unlocked {
+            Unlocked::Agile {
+                integrity: Some(integ),
+                ..
+            } if pass == Pass::OnePass && has_output => HmacCheck::Alongside(integ),
+            Unlocked::Agile {
+                integrity: Some(integ),
+                ..
+            } => HmacCheck::Before(integ),
+            Unlocked::Agile {
+                integrity: None, ..
+            } => HmacCheck::Without(missing_integrity(options)?),
+            Unlocked::Standard { .. } => HmacCheck::Without(IntegrityStatus::NotAvailable),
+        })
+    }
 }
 
 /// [`run`] once the file is open and unlocked.
@@ -700,7 +744,7 @@ pub(crate) fn run_unlocked<R: Read + Seek>(
     unlocked: &Unlocked,
     output: Option<Output<'_>>,
     options: &DecryptOptions,
-    one_pass: bool,
+    pass: Pass,
 ) -> Result<DecryptReport> {
     let limits = &options.limits;
     let mut output = output;
@@ -708,62 +752,25 @@ pub(crate) fn run_unlocked<R: Read + Seek>(
     let stream_len = stream.len();
     let block = unlocked.unit();
     let (prefix, size) = read_size_prefix(&mut stream, stream_len, block, limits)?;
-    let needed = size.div_ceil(block as u64) * block as u64;
     if let Some(Output::Memory(plain)) = &mut output {
         // `size` fits in the stream (checked above), so this is bounded by the input.
         plain.reserve_exact(size as usize);
     }
     let output = output.map(Output::into_writer);
-    let mut buf = Zeroizing::new(vec![0u8; BATCH]);
-    let one_pass = one_pass && output.is_some();
+    let check = HmacCheck::of(unlocked, pass, output.is_some(), options)?;
     let mut late_hmac = None;
-    let mut hashed = 0u64;
-    let integrity = match &unlocked {
-        Unlocked::Agile {
-            integrity: Some(integ),
-            ..
-        } if one_pass => {
+    let integrity = match check {
+        HmacCheck::Alongside(integ) => {
             let mut hmac = integ.hmac();
             hmac.update(&prefix);
-            late_hmac = Some(hmac);
+            late_hmac = Some((integ, hmac));
             IntegrityStatus::Verified
         }
-        Unlocked::Agile {
-            integrity: Some(integ),
-            ..
-        } => {
-            let mut hmac = integ.hmac();
-            hmac.update(&prefix);
-            let mut left = stream_len - 8;
-            let total = stream_len - 8;
+        HmacCheck::Before(integ) => {
             let passes = if output.is_some() { 2 } else { 1 };
-            // Reading on this thread, hashing on another: the HMAC alone sets the pace.
-            crate::parallel::pipeline(
-                BATCH,
-                |_, buf| {
-                    if left == 0 {
-                        return Ok(None);
-                    }
-                    let n = left.min(buf.len() as u64) as usize;
-                    stream.read_exact(&mut buf[..n]).map_err(Error::from)?;
-                    left -= n as u64;
-                    Ok(Some(crate::parallel::Filled { len: n, keep: n }))
-                },
-                vec![Box::new(|_, buf: &mut [u8]| hmac.update(buf))],
-                |_, bytes, _| {
-                    hashed += bytes.len() as u64;
-                    if let Some(p) = &options.progress {
-                        p.report(hashed, total * passes);
-                    }
-                    Ok::<(), Error>(())
-                },
-            )?;
-            integrity_verdict(integ, hmac.finalize().as_slice(), options)?
+            verify_first(&mut stream, stream_len, &prefix, integ, passes, options)?
         }
-        Unlocked::Agile {
-            integrity: None, ..
-        } => missing_integrity(options)?,
-        Unlocked::Standard { .. } => IntegrityStatus::NotAvailable,
+        HmacCheck::Without(status) => status,
     };
     let report = DecryptReport {
         scheme: crate::EncryptionScheme::of_info(info),
@@ -775,9 +782,95 @@ pub(crate) fn run_unlocked<R: Read + Seek>(
         return Ok(report);
     };
     stream.seek(SeekFrom::Start(8))?;
+    // Progress counts both passes when the HMAC was taken before this one.
+    let hashed_before =
+        matches!(check, HmacCheck::Before(_)) && integrity == IntegrityStatus::Verified;
+    decrypt_pass(
+        &mut stream,
+        unlocked,
+        size,
+        late_hmac.as_mut().map(|(_, hmac)| hmac),
+        hashed_before,
+        out,
+        options,
+    )?;
+    // One pass: the bytes after the last block (if any) are hashed too, then the verdict.
+    if let Some((integ, mut hmac)) = late_hmac {
+        let needed = size.div_ceil(block as u64) * block as u64;
+        let mut rest = stream_len - 8 - needed;
+        let mut buf = Zeroizing::new(vec![0u8; BATCH]);
+        while rest > 0 {
+            let n = rest.min(BATCH as u64) as usize;
+            stream.read_exact(&mut buf[..n])?;
+            hmac.update(&buf[..n]);
+            rest -= n as u64;
+        }
+        let integrity = integrity_verdict(integ, hmac.finalize().as_slice(), options)?;
+        return Ok(DecryptReport {
+            integrity,
+            password_truncated: false,
+            ..report
+        });
+    }
+    Ok(report)
+}
+
+/// Hashes the whole `EncryptedPackage` stream of `stream_len` bytes (its size `prefix`, then
+/// the rest of `stream`)
+/// and gives the verdict, reading on this thread and hashing on another (the HMAC alone sets
+/// the pace). Progress counts `passes` passes over the stream.
+fn verify_first<S: Read>(
+    stream: &mut S,
+    stream_len: u64,
+    prefix: &[u8],
+    integ: &Integrity,
+    passes: u64,
+    options: &DecryptOptions,
+) -> Result<IntegrityStatus> {
+    let mut hmac = integ.hmac();
+    hmac.update(prefix);
+    let total = stream_len - 8;
+    let mut left = total;
+    let mut hashed = 0u64;
+    crate::parallel::pipeline(
+        BATCH,
+        |_, buf| {
+            if left == 0 {
+                return Ok(None);
+            }
+            let n = left.min(buf.len() as u64) as usize;
+            stream.read_exact(&mut buf[..n]).map_err(Error::from)?;
+            left -= n as u64;
+            Ok(Some(crate::parallel::Filled { len: n, keep: n }))
+        },
+        vec![Box::new(|_, buf: &mut [u8]| hmac.update(buf))],
+        |_, bytes, _| {
+            hashed += bytes.len() as u64;
+            if let Some(p) = &options.progress {
+                p.report(hashed, total * passes);
+            }
+            Ok::<(), Error>(())
+        },
+    )?;
+    integrity_verdict(integ, hmac.finalize().as_slice(), options)
+}
+
+/// Decrypts the package's `size` bytes from `stream` (at the first ciphertext byte) into
+/// `out`. With `hmac` (one pass), the HMAC is the pipeline's stage, over the ciphertext, and
+/// this thread decrypts as it drains; without one, the cipher is the stage.
+/// `hashed_before`: a verifying pass came first (progress reports the second half).
+fn decrypt_pass<S: Read>(
+    stream: &mut S,
+    unlocked: &Unlocked,
+    size: u64,
+    hmac: Option<&mut docseal_crypto::HmacState>,
+    hashed_before: bool,
+    out: &mut dyn Write,
+    options: &DecryptOptions,
+) -> Result<()> {
+    let block = unlocked.unit();
     let mut left = size;
     let mut written = 0u64;
-    let late_hmac_for_progress = one_pass || !matches!(integrity, IntegrityStatus::Verified);
     let decrypt = |segment: u32, buf: &mut [u8]| match &unlocked {
         Unlocked::Agile { cipher, .. } => {
             crate::parallel::decrypt_segments_beside_one(cipher, segment, buf)
@@ -786,14 +879,12 @@ pub(crate) fn run_unlocked<R: Read + Seek>(
     };
     // One pass: the drain decrypts out of the batch the HMAC thread has just read, into a
     // buffer of its own (see `AesKey::cbc_decrypt_into`).
+    let hashing = hmac.is_some();
     let mut plain_batch = Zeroizing::new(Vec::new());
-    if late_hmac.is_some() {
+    if hashing {
         plain_batch.resize(BATCH, 0);
     }
-    // With an HMAC (one pass), it is the stage, over the ciphertext, and this thread decrypts
-    // as it drains; without one, the cipher is the stage.
-    let hashing = late_hmac.is_some();
-    let stage: crate::parallel::Stage = match late_hmac.as_mut() {
+    let stage: crate::parallel::Stage = match hmac {
         Some(h) => Box::new(move |_, buf: &mut [u8]| h.update(buf)),
         None => Box::new(decrypt),
     };
@@ -825,10 +916,10 @@ pub(crate) fn run_unlocked<R: Read + Seek>(
             };
             written += keep as u64;
             if let Some(p) = &options.progress {
-                let (offset, total) = if late_hmac_for_progress {
-                    (0, size)
-                } else {
+                let (offset, total) = if hashed_before {
                     (size, 2 * size)
+                } else {
+                    (0, size)
                 };
                 p.report(offset + written, total);
             }
@@ -836,28 +927,5 @@ pub(crate) fn run_unlocked<R: Read + Seek>(
         },
     )?;
     out.flush()?;
-    // One pass: the bytes after the last block (if any) are hashed too, then the verdict.
-    if let (
-        Some(mut hmac),
-        Unlocked::Agile {
-            integrity: Some(integ),
-            ..
-        },
-    ) = (late_hmac, &unlocked)
-    {
-        let mut rest = stream_len - 8 - needed;
-        while rest > 0 {
-            let n = rest.min(BATCH as u64) as usize;
-            stream.read_exact(&mut buf[..n])?;
-            hmac.update(&buf[..n]);
-            rest -= n as u64;
-        }
-        let integrity = integrity_verdict(integ, hmac.finalize().as_slice(), options)?;
-        return Ok(DecryptReport {
-            integrity,
-            password_truncated: false,
-            ..report
-        });
-    }
-    Ok(report)
+    Ok(())
 }

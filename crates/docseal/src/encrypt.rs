@@ -3,7 +3,7 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    agile_stream, dataspaces, seal_integrity, AesKey, AgileEncryptionInfo, AgileProfile, Chaining,
+    agile_stream, seal_integrity, AesKey, AgileEncryptionInfo, AgileProfile, Chaining,
     CipherAlgorithm, HashAlgorithm, HmacState, Password, Rng, SegmentCipher,
     StandardEncryptionInfo, MAX_PASSWORD_UNITS, SEGMENT_SIZE,
 };
@@ -392,25 +392,22 @@ pub(crate) fn now_filetime() -> u64 {
     11_644_473_600u64 * 10_000_000 + since_unix.as_nanos() as u64 / 100
 }
 
-/// The envelope's entries in Office's creation order; ids are 1-based positions.
+/// The envelope's entries in Office 2010's and 2013's creation order; ids are 1-based
+/// positions.
 pub(crate) fn envelope_entries(
     package_stream_len: u64,
     info_len: u64,
     time: u64,
 ) -> Vec<EntrySpec> {
-    let ds = dataspaces::strong_encryption_streams();
-    vec![
-        EntrySpec::stream("EncryptedPackage", 0, package_stream_len),
-        EntrySpec::storage(dataspaces::DATASPACES, 0, time),
-        EntrySpec::stream("Version", 2, ds[0].1.len() as u64),
-        EntrySpec::stream("DataSpaceMap", 2, ds[1].1.len() as u64),
-        EntrySpec::storage("DataSpaceInfo", 2, time),
-        EntrySpec::stream("StrongEncryptionDataSpace", 5, ds[2].1.len() as u64),
-        EntrySpec::storage("TransformInfo", 2, time),
-        EntrySpec::storage("StrongEncryptionTransform", 7, time),
-        EntrySpec::stream("\u{6}Primary", 8, ds[3].1.len() as u64),
-        EntrySpec::stream("EncryptionInfo", 0, info_len),
-    ]
+    crate::era::envelope(
+        docseal_ole::LayoutStyle::Office2013,
+        package_stream_len,
+        info_len,
+        time,
+    )
+    .builder
+    .entries()
+    .to_vec()
 }
 
 /// Id of `EncryptedPackage` in [`envelope_entries`].
@@ -627,110 +624,49 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     }
     let size = package.seek(SeekFrom::End(0))?;
     package.seek(SeekFrom::Start(0))?;
+    let plan = plan(size, password, options)?;
+    encrypt_planned(package, sink, size, plan, options)
+}
+
+/// Encrypts a package of `size` bytes as `plan` says: the package through the cipher (and
+/// the HMAC), `EncryptionInfo` sealed, then the envelope around them.
+fn encrypt_planned<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
+    mut package: R,
+    mut sink: Sink<S, Q>,
+    size: u64,
+    plan: Plan<'_>,
+    options: &EncryptOptions,
+) -> Result<EncryptReport> {
     let Plan {
         cipher,
-        mut hmac,
         info_len,
-        standard_info,
-        agile_setup,
-        mut pending_password,
+        mut sealing,
         layout,
         envelope,
-    } = plan(size, password, options)?;
-    // First (or only) pass: encrypt and hash. A seekable sink gets the package in place now;
-    // a sequential one gets nothing yet; a package small enough for the mini stream is kept.
+    } = plan;
+    // A package small enough for the mini stream is kept here.
     let mut small_package = Vec::new();
-    // The password's spin loop only wraps the intermediate key, which nothing needs until
-    // EncryptionInfo is sealed after the package: it runs on a thread of its own meanwhile.
-    let wrapped_password = std::thread::scope(|scope| -> Result<_> {
-        // Only Agile drafts have a pending encryptor, and those come with their secrets.
-        let wrapping = match (pending_password.take(), &agile_setup) {
-            (Some((pending, password)), Some((_, secrets))) => {
-                let spin = options.spin_loop.as_deref();
-                Some(scope.spawn(move || {
-                    pending.finish_with(
-                        password,
-                        &secrets.key,
-                        spin.unwrap_or(&docseal_crypto::DirectSpinLoop),
-                    )
-                }))
-            }
-            _ => None,
-        };
-        // An early return still joins the thread: the scope waits for it.
-        match (layout.streamed_offset(), &mut sink) {
-            (None, _) => encrypt_stream(
-                &mut package,
-                size,
-                &cipher,
-                hmac.as_mut(),
-                &mut small_package,
-                None,
-            )?,
-            (Some(offset), Sink::Seekable(out)) => {
-                out.seek(SeekFrom::Start(offset))?;
-                encrypt_stream(
-                    &mut package,
-                    size,
-                    &cipher,
-                    hmac.as_mut(),
-                    out,
-                    options.progress.as_ref(),
-                )?;
-            }
-            (Some(_), Sink::Sequential(_)) => encrypt_stream(
-                &mut package,
-                size,
-                &cipher,
-                hmac.as_mut(),
-                &mut std::io::sink(),
-                None,
-            )?,
-        }
-        let wrapped = wrapping
-            .map(|thread| {
-                thread
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
-            })
-            .transpose()?;
-        Ok(wrapped)
-    })?;
-    let info_bytes = match (agile_setup, hmac, standard_info) {
-        (Some((mut info, secrets)), Some(hmac), _) => {
-            if let Some(encryptor) = wrapped_password {
-                info.replace_password_encryptor(encryptor);
-            }
-            let tag = hmac.finalize();
-            info.data_integrity = Some(seal_integrity(
-                &info.key_data,
-                &secrets.key,
-                &secrets.hmac_key,
-                tag.as_slice(),
-            )?);
-            agile_stream(&info)
-        }
-        (_, _, Some(bytes)) => bytes,
-        _ => {
-            return Err(Error::Io(std::io::Error::other(
-                "inconsistent encryption setup",
-            )))
-        }
-    };
+    let wrapped_password = first_pass(
+        &mut package,
+        size,
+        &cipher,
+        &mut sealing,
+        &mut sink,
+        layout.streamed_offset(),
+        &mut small_package,
+        options,
+    )?;
+    let info_bytes = sealing.seal(wrapped_password)?;
     if info_bytes.len() != info_len {
         return Err(Error::Io(std::io::Error::other(
             "EncryptionInfo length changed after sealing",
         )));
     }
-    let contents = |id: usize| -> &[u8] {
-        if id == envelope.package {
-            &small_package
-        } else if id == envelope.info {
-            &info_bytes
-        } else {
-            envelope.dataspace(id).unwrap_or(&[])
-        }
-    };
+    let late = [
+        (envelope.package, &small_package[..]),
+        (envelope.info, &info_bytes[..]),
+    ];
+    let contents = envelope.builder.lookup(&late);
     match sink {
         Sink::Seekable(mut out) => {
             if layout.streamed_offset().is_some() {
@@ -765,16 +701,122 @@ fn encrypt_impl<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     })
 }
 
+/// First (or only) pass: encrypt and hash. A seekable sink gets the package in place now
+/// (at `streamed_offset`); a sequential one gets nothing yet; a package small enough for the
+/// mini stream (no `streamed_offset`) goes to `small_package`. The password's spin loop only
+/// wraps the intermediate key, which nothing needs until `EncryptionInfo` is sealed after the
+/// package: it runs on a thread of its own meanwhile, and its result is returned.
+#[allow(clippy::too_many_arguments)]
+fn first_pass<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
+    package: &mut R,
+    size: u64,
+    cipher: &PackageCipher,
+    sealing: &mut Sealing<'_>,
+    sink: &mut Sink<S, Q>,
+    streamed_offset: Option<u64>,
+    small_package: &mut Vec<u8>,
+    options: &EncryptOptions,
+) -> Result<Option<docseal_crypto::PasswordKeyEncryptor>> {
+    let (hmac, pending) = match sealing {
+        Sealing::Agile {
+            hmac,
+            pending_password,
+            secrets,
+            ..
+        } => (
+            Some(hmac),
+            pending_password.take().map(|p| (p, &secrets.key)),
+        ),
+        Sealing::Standard { .. } => (None, None),
+    };
+    std::thread::scope(|scope| -> Result<_> {
+        let wrapping = pending.map(|((pending, password), key)| {
+            let spin = options.spin_loop.as_deref();
+            scope.spawn(move || {
+                pending.finish_with(
+                    password,
+                    key,
+                    spin.unwrap_or(&docseal_crypto::DirectSpinLoop),
+                )
+            })
+        });
+        // An early return still joins the thread: the scope waits for it.
+        match (streamed_offset, sink) {
+            (None, _) => encrypt_stream(package, size, cipher, hmac, small_package, None)?,
+            (Some(offset), Sink::Seekable(out)) => {
+                out.seek(SeekFrom::Start(offset))?;
+                encrypt_stream(package, size, cipher, hmac, out, options.progress.as_ref())?;
+            }
+            (Some(_), Sink::Sequential(_)) => {
+                encrypt_stream(package, size, cipher, hmac, &mut std::io::sink(), None)?
+            }
+        }
+        let wrapped = wrapping
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
+            .transpose()?;
+        Ok(wrapped)
+    })
+}
+
+/// How `EncryptionInfo` is finished once the package has been through the cipher. An Agile
+/// plan always has its HMAC and keys, a Standard one its final bytes: no other combination
+/// can be written. Built once per file, so the variants' size difference does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Sealing<'p> {
+    /// Agile: the descriptor, its keys, the HMAC over the package stream, and the password
+    /// encryptor still to finish (its spin loop runs while the package is encrypted).
+    Agile {
+        info: Box<AgileEncryptionInfo>,
+        secrets: docseal_crypto::AgileSecrets,
+        hmac: HmacState,
+        pending_password: Option<(docseal_crypto::PendingPasswordEncryptor, &'p Password)>,
+    },
+    /// Standard: `EncryptionInfo` is final before the package is read.
+    Standard {
+        /// The serialized `EncryptionInfo`.
+        info: Vec<u8>,
+    },
+}
+
+impl Sealing<'_> {
+    /// The final `EncryptionInfo`: Agile with the finished password encryptor (`wrapped`) and
+    /// the integrity block over the HMAC, Standard as planned.
+    fn seal(self, wrapped: Option<docseal_crypto::PasswordKeyEncryptor>) -> Result<Vec<u8>> {
+        match self {
+            Sealing::Agile {
+                mut info,
+                secrets,
+                hmac,
+                ..
+            } => {
+                if let Some(encryptor) = wrapped {
+                    info.replace_password_encryptor(encryptor);
+                }
+                let tag = hmac.finalize();
+                info.data_integrity = Some(seal_integrity(
+                    &info.key_data,
+                    &secrets.key,
+                    &secrets.hmac_key,
+                    tag.as_slice(),
+                )?);
+                Ok(agile_stream(&info))
+            }
+            Sealing::Standard { info } => Ok(info),
+        }
+    }
+}
+
 /// Everything decided before the package is read: keys, cipher, the `EncryptionInfo` length
 /// and the file's layout (so its length).
 struct Plan<'p> {
     cipher: PackageCipher,
-    hmac: Option<HmacState>,
     info_len: usize,
-    standard_info: Option<Vec<u8>>,
-    agile_setup: Option<(AgileEncryptionInfo, docseal_crypto::AgileSecrets)>,
-    /// The password encryptor, finished (spin loop) while the package is encrypted.
-    pending_password: Option<(docseal_crypto::PendingPasswordEncryptor, &'p Password)>,
+    /// The scheme's state for finishing `EncryptionInfo`.
+    sealing: Sealing<'p>,
     layout: Layout,
     /// The era's envelope: entries and which ids hold the package and `EncryptionInfo`.
     envelope: crate::era::Envelope,
@@ -806,10 +848,9 @@ fn plan<'p>(
 
     // The scheme decides the package cipher, whether there is an HMAC, and how EncryptionInfo
     // is finished once the package has been through the cipher.
-    let agile_setup;
-    let mut pending_password = None;
-    let (cipher, hmac, info_len, standard_info) = match options.scheme {
+    let (cipher, info_len, sealing) = match options.scheme {
         Scheme::Agile => {
+            let mut pending_password = None;
             let (mut info, secrets) = match &options.reuse {
                 Some(reused) => {
                     let mut info = reused.info.clone();
@@ -840,8 +881,13 @@ fn plan<'p>(
             let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
             let cipher = PackageCipher::Agile(SegmentCipher::new(&info.key_data, &secrets.key)?);
             let hmac = HmacState::new(options.profile.hash, &secrets.hmac_key);
-            agile_setup = Some((info, secrets));
-            (cipher, Some(hmac), info_len, None)
+            let sealing = Sealing::Agile {
+                info: Box::new(info),
+                secrets,
+                hmac,
+                pending_password,
+            };
+            (cipher, info_len, sealing)
         }
         Scheme::Standard => {
             let password = password.ok_or_else(|| {
@@ -874,12 +920,10 @@ fn plan<'p>(
                 )?,
             };
             let bytes = info.to_bytes();
-            agile_setup = None;
             (
                 PackageCipher::Standard(AesKey::new(&key)?),
-                None,
                 bytes.len(),
-                Some(bytes),
+                Sealing::Standard { info: bytes },
             )
         }
     };
@@ -891,20 +935,13 @@ fn plan<'p>(
     };
     let envelope = crate::era::envelope(options.layout, stream_len, info_len as u64, time);
     let shape = docseal_ole::Shape::era(options.layout);
-    let layout = Layout::plan_shaped(
-        version,
-        &shape,
-        time,
-        &envelope.entries,
-        Some(envelope.package),
-    )?;
+    let layout = envelope
+        .builder
+        .plan(version, &shape, time, Some(envelope.package))?;
     Ok(Plan {
         cipher,
-        hmac,
         info_len,
-        standard_info,
-        agile_setup,
-        pending_password,
+        sealing,
         layout,
         envelope,
     })

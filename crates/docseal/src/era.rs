@@ -7,70 +7,63 @@ use std::io::{Read, Seek};
 
 use docseal_crypto::dataspaces;
 use docseal_ole::{
-    CompoundFile, DirEntry, EntrySpec, Layout, LayoutStyle, ObjectType, Shape, FREESECT,
+    Builder, CompoundFile, DirEntry, EntrySpec, Layout, LayoutStyle, ObjectType, Shape,
+    StorageHandle, StreamHandle, FREESECT,
 };
 
-/// The entries of one era's envelope and where each of its streams sits in the list.
+/// The entries of one era's envelope: the `\x06DataSpaces` streams with their bytes, and
+/// handles on the two streams the encryptor writes.
 pub(crate) struct Envelope {
-    /// The entries, in the era's creation order.
-    pub entries: Vec<EntrySpec>,
-    /// Entry id of `EncryptedPackage`.
-    pub package: usize,
-    /// Entry id of `EncryptionInfo`.
-    pub info: usize,
-    /// The `\x06DataSpaces` streams: (entry id, bytes).
-    pub dataspaces: Vec<(usize, Vec<u8>)>,
+    /// The entries in the era's creation order, with the `\x06DataSpaces` bytes.
+    pub builder: Builder<'static>,
+    /// `EncryptedPackage`.
+    pub package: StreamHandle,
+    /// `EncryptionInfo`.
+    pub info: StreamHandle,
 }
 
 impl Envelope {
-    /// The bytes of `\x06DataSpaces` stream `id`, if it is one.
-    pub fn dataspace(&self, id: usize) -> Option<&[u8]> {
-        self.dataspaces
-            .iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, b)| b.as_slice())
+    /// The entries, in the era's creation order.
+    pub fn entries(&self) -> &[EntrySpec] {
+        self.builder.entries()
     }
 }
 
 /// The envelope `style` writes for a package stream of `package_len` bytes and an
 /// `EncryptionInfo` of `info_len` bytes; storages carry `time`.
 pub(crate) fn envelope(style: LayoutStyle, package_len: u64, info_len: u64, time: u64) -> Envelope {
-    let mut ds = dataspaces::strong_encryption_streams();
-    let info_first = style == LayoutStyle::Office2007;
-    if info_first {
-        ds[3].1 = dataspaces::office_2007_primary();
-    }
-    // Storage parents are 1-based positions in the list; `base` shifts them past the streams
-    // created before `\x06DataSpaces`.
-    let base = if info_first { 2 } else { 1 };
-    let mut entries = Vec::with_capacity(10);
-    if info_first {
-        entries.push(EntrySpec::stream("EncryptionInfo", 0, info_len));
-    }
-    entries.push(EntrySpec::stream("EncryptedPackage", 0, package_len));
-    let storage = base + 1;
-    entries.extend([
-        EntrySpec::storage(dataspaces::DATASPACES, 0, time),
-        EntrySpec::stream("Version", storage, ds[0].1.len() as u64),
-        EntrySpec::stream("DataSpaceMap", storage, ds[1].1.len() as u64),
-        EntrySpec::storage("DataSpaceInfo", storage, time),
-        EntrySpec::stream("StrongEncryptionDataSpace", base + 4, ds[2].1.len() as u64),
-        EntrySpec::storage("TransformInfo", storage, time),
-        EntrySpec::storage("StrongEncryptionTransform", base + 6, time),
-        EntrySpec::stream("\u{6}Primary", base + 7, ds[3].1.len() as u64),
-    ]);
-    if !info_first {
-        entries.push(EntrySpec::stream("EncryptionInfo", 0, info_len));
-    }
-    let dataspaces = [base + 2, base + 3, base + 5, base + 8]
+    let [version, map, data_space, primary]: [Vec<u8>; 4] = dataspaces::strong_encryption_streams()
         .into_iter()
-        .zip(ds.into_iter().map(|(_, bytes)| bytes))
-        .collect();
+        .map(|(_, bytes)| bytes)
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap_or_default();
+    let info_first = style == LayoutStyle::Office2007;
+    let primary = if info_first {
+        dataspaces::office_2007_primary()
+    } else {
+        primary
+    };
+    let root = StorageHandle::ROOT;
+    let mut b = Builder::new();
+    let early_info = info_first.then(|| b.sized_stream(root, "EncryptionInfo", info_len));
+    let package = b.sized_stream(root, "EncryptedPackage", package_len);
+    let ds = b.storage(root, dataspaces::DATASPACES, time);
+    b.stream(ds, "Version", version);
+    b.stream(ds, "DataSpaceMap", map);
+    let info_storage = b.storage(ds, "DataSpaceInfo", time);
+    b.stream(info_storage, "StrongEncryptionDataSpace", data_space);
+    let transforms = b.storage(ds, "TransformInfo", time);
+    let transform = b.storage(transforms, "StrongEncryptionTransform", time);
+    b.stream(transform, "\u{6}Primary", primary);
+    let info = match early_info {
+        Some(info) => info,
+        None => b.sized_stream(root, "EncryptionInfo", info_len),
+    };
     Envelope {
-        package: base,
-        info: if info_first { 1 } else { 10 },
-        entries,
-        dataspaces,
+        builder: b,
+        package,
+        info,
     }
 }
 
@@ -245,32 +238,35 @@ mod tests {
     fn the_2010_and_2013_envelope_is_the_one_encrypt_always_wrote() {
         for style in [LayoutStyle::Office2013, LayoutStyle::Office2010] {
             let e = envelope(style, 5000, 300, 7);
-            assert_eq!(e.entries, crate::encrypt::envelope_entries(5000, 300, 7));
-            assert_eq!((e.package, e.info), (1, 10));
-            assert_eq!(e.entries[e.package - 1].name, "EncryptedPackage");
+            assert_eq!(e.entries(), crate::encrypt::envelope_entries(5000, 300, 7));
+            assert_eq!((e.package.id(), e.info.id()), (1, 10));
+            assert_eq!(e.entries()[e.package.id() - 1].name, "EncryptedPackage");
         }
     }
 
     #[test]
     fn office_2007_creates_encryption_info_first_with_its_own_primary() {
         let e = envelope(LayoutStyle::Office2007, 5000, 300, 7);
-        let names: Vec<&str> = e.entries.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = e.entries().iter().map(|s| s.name.as_str()).collect();
         assert_eq!(
             names[..3],
             ["EncryptionInfo", "EncryptedPackage", "\u{6}DataSpaces"]
         );
-        assert_eq!((e.package, e.info), (2, 1));
+        assert_eq!((e.package.id(), e.info.id()), (2, 1));
         let primary = e
-            .entries
+            .entries()
             .iter()
             .position(|s| s.name == "\u{6}Primary")
             .unwrap()
             + 1;
-        assert_eq!(e.dataspace(primary).map(<[u8]>::len), Some(208));
-        assert_eq!(e.entries[primary - 1].parent, 9);
-        assert_eq!(e.entries[8].name, "StrongEncryptionTransform");
-        for (id, bytes) in &e.dataspaces {
-            assert_eq!(e.entries[id - 1].stream_size, Some(bytes.len() as u64));
+        assert_eq!(e.builder.bytes(primary).len(), 208);
+        assert_eq!(e.entries()[primary - 1].parent, 9);
+        assert_eq!(e.entries()[8].name, "StrongEncryptionTransform");
+        for (i, spec) in e.entries().iter().enumerate() {
+            let held = e.builder.bytes(i + 1).len() as u64;
+            if ![e.package.id(), e.info.id()].contains(&(i + 1)) && spec.stream_size.is_some() {
+                assert_eq!(spec.stream_size, Some(held));
+            }
         }
     }
 }

@@ -442,30 +442,24 @@ pub(crate) fn printable(s: &str) -> String {
 fn describe_cfb<R: Read + Seek>(cf: &CompoundFile<R>) -> Described<CompoundFileSummary> {
     let h = cf.header();
     let mut entries = Vec::new();
-    let mut path_of: std::collections::HashMap<usize, String> = Default::default();
-    path_of.insert(0, String::new());
-    let tree = match cf.tree() {
-        Ok(t) => t,
+    let walk = match cf.walk() {
+        Ok(w) => w,
         Err(e) => return Described::Unreadable(e.to_string()),
     };
-    for (kid, parent) in tree {
-        let e = &cf.entries()[kid];
-        let path = format!(
-            "{}/{}",
-            path_of.get(&parent).cloned().unwrap_or_default(),
-            printable(&e.name)
-        );
-        match e.object_type {
-            ObjectType::Storage => {
-                entries.push(EntrySummary {
-                    path: path.clone(),
-                    stream_size: None,
-                });
-                path_of.insert(kid, path);
-            }
+    for entry in walk {
+        let path: String = entry
+            .path
+            .iter()
+            .map(|name| format!("/{}", printable(name)))
+            .collect();
+        match entry.entry.object_type {
+            ObjectType::Storage => entries.push(EntrySummary {
+                path,
+                stream_size: None,
+            }),
             _ => entries.push(EntrySummary {
                 path,
-                stream_size: Some(e.size),
+                stream_size: Some(entry.entry.size),
             }),
         }
     }

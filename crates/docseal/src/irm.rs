@@ -481,49 +481,48 @@ pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
             .find(|(p, _)| p.as_slice() == path)
             .map_or(&[][..], |(_, b)| b.as_slice())
     };
-    use docseal_ole::EntrySpec;
     // Office's creation order (the Microsoft 365 sample): \x06DataSpaces and its streams, the
     // label stream, the package, then each clear property set followed by its hash stream.
-    // Entry ids are 1-based positions; parents refer to them.
     let summary_hash = docseal_irm::property_hash::property_set_hash(&summary);
     let doc_summary_hash = docseal_irm::property_hash::property_set_hash(&doc_summary);
-    let mut entries = vec![
-        EntrySpec::storage(docseal_crypto::dataspaces::DATASPACES, 0, time), // 1
-        EntrySpec::stream("Version", 1, stream_of(&["Version"]).len() as u64), // 2
-        EntrySpec::stream("DataSpaceMap", 1, stream_of(&["DataSpaceMap"]).len() as u64), // 3
-        EntrySpec::storage("DataSpaceInfo", 1, time),                        // 4
-        EntrySpec::stream(
-            "DRMEncryptedDataSpace",
-            4,
-            stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]).len() as u64,
-        ), // 5
-        EntrySpec::storage("TransformInfo", 1, time),                        // 6
-        EntrySpec::storage("DRMEncryptedTransform", 6, time),                // 7
-        EntrySpec::stream(
-            "\u{6}Primary",
-            7,
-            stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]).len() as u64,
-        ), // 8
-    ];
+    let root = docseal_ole::StorageHandle::ROOT;
+    let mut b = docseal_ole::Builder::new();
+    let storage = b.storage(root, docseal_crypto::dataspaces::DATASPACES, time);
+    b.stream(storage, "Version", stream_of(&["Version"]));
+    b.stream(storage, "DataSpaceMap", stream_of(&["DataSpaceMap"]));
+    let info = b.storage(storage, "DataSpaceInfo", time);
+    b.stream(
+        info,
+        "DRMEncryptedDataSpace",
+        stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]),
+    );
+    let transforms = b.storage(storage, "TransformInfo", time);
+    let transform = b.storage(transforms, "DRMEncryptedTransform", time);
+    b.stream(
+        transform,
+        "\u{6}Primary",
+        stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]),
+    );
     if let Some(li) = &label_info {
-        entries.push(EntrySpec::stream("LabelInfo", 6, li.len() as u64)); // 9
+        b.stream(transforms, "LabelInfo", li.as_slice());
     }
-    let package_id = entries.len() + 1;
-    entries.extend([
-        EntrySpec::stream("EncryptedPackage", 0, stream_len),
-        EntrySpec::stream("\u{5}SummaryInformation", 0, summary.len() as u64),
-        EntrySpec::stream(docseal_irm::property_hash::SUMMARY_HASH_STREAM, 0, 6),
-        EntrySpec::stream(
-            "\u{5}DocumentSummaryInformation",
-            0,
-            doc_summary.len() as u64,
-        ),
-        EntrySpec::stream(
-            docseal_irm::property_hash::DOCUMENT_SUMMARY_HASH_STREAM,
-            0,
-            6,
-        ),
-    ]);
+    let package_stream = b.sized_stream(root, "EncryptedPackage", stream_len);
+    b.stream(root, "\u{5}SummaryInformation", summary.as_slice());
+    b.stream(
+        root,
+        docseal_irm::property_hash::SUMMARY_HASH_STREAM,
+        &summary_hash[..],
+    );
+    b.stream(
+        root,
+        "\u{5}DocumentSummaryInformation",
+        doc_summary.as_slice(),
+    );
+    b.stream(
+        root,
+        docseal_irm::property_hash::DOCUMENT_SUMMARY_HASH_STREAM,
+        &doc_summary_hash[..],
+    );
     let version = if stream_len >= 1 << 31 {
         docseal_ole::Version::V4
     } else {
@@ -533,8 +532,7 @@ pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
         order: docseal_ole::Order::Creation,
         ..docseal_ole::Shape::era(docseal_ole::LayoutStyle::Office2013)
     };
-    let layout =
-        docseal_ole::Layout::plan_shaped(version, &shape, time, &entries, Some(package_id))?;
+    let layout = b.plan(version, &shape, time, Some(package_stream))?;
     let cipher = docseal_irm::EcbCipher::new(&key);
     let mut small = Vec::new();
     match layout.streamed_offset() {
@@ -544,21 +542,8 @@ pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
         }
         None => encrypt_ecb_stream(&mut package, size, &cipher, &mut small)?,
     }
-    let contents = |id: usize| -> &[u8] {
-        match id {
-            2 => stream_of(&["Version"]),
-            3 => stream_of(&["DataSpaceMap"]),
-            5 => stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]),
-            8 => stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]),
-            9 if label_info.is_some() => label_info.as_deref().unwrap_or(&[]),
-            _ if id == package_id => &small,
-            _ if id == package_id + 1 => &summary,
-            _ if id == package_id + 2 => &summary_hash,
-            _ if id == package_id + 3 => &doc_summary,
-            _ if id == package_id + 4 => &doc_summary_hash,
-            _ => &[],
-        }
-    };
+    let late = [(package_stream, &small[..])];
+    let contents = b.lookup(&late);
     if layout.streamed_offset().is_some() {
         layout.write_suffix(&mut out, &contents)?;
         out.seek(SeekFrom::Start(0))?;
@@ -623,34 +608,17 @@ pub(crate) fn describe_rights_managed<R: Read + Seek>(
     let limits = docseal_irm::XmlLimits::default();
     // Every stream under \x06DataSpaces, by path relative to it.
     let mut streams: Vec<(String, Vec<u8>)> = Vec::new();
-    if let (Ok(tree), Some(root)) = (cf.tree(), cf.find(&["\u{6}DataSpaces"])) {
-        let parent_of: std::collections::HashMap<usize, usize> = tree.iter().copied().collect();
-        let ids: Vec<usize> = tree.iter().map(|(id, _)| *id).collect();
-        for id in ids {
-            if cf.entries()[id].object_type != docseal_ole::ObjectType::Stream {
-                continue;
-            }
-            let mut path = vec![cf.entries()[id].name.clone()];
-            let mut p = parent_of.get(&id).copied();
-            let mut under = false;
-            while let Some(pid) = p {
-                if pid == root {
-                    under = true;
-                    break;
-                }
-                if pid == 0 {
-                    break;
-                }
-                path.push(cf.entries()[pid].name.clone());
-                p = parent_of.get(&pid).copied();
-            }
-            if !under {
-                continue;
-            }
-            path.reverse();
-            if let Ok(bytes) = cf.read_stream(id, MAX_LICENSE) {
-                streams.push((path.join("/"), bytes));
-            }
+    let under: Vec<(usize, String)> = cf
+        .walk()
+        .map(|walk| {
+            walk.filter(|e| e.is_stream())
+                .filter_map(|e| Some((e.id, e.path_under(&["\u{6}DataSpaces"])?.join("/"))))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (id, path) in under {
+        if let Ok(bytes) = cf.read_stream(id, MAX_LICENSE) {
+            streams.push((path, bytes));
         }
     }
     let data_spaces = Described::of(docseal_irm::describe_dataspaces(&streams));

@@ -414,26 +414,17 @@ fn relabel_rights_managed<R: Read + Seek, W: Write + Seek>(
     }
     let content = cf.find(&[flavor.content_stream()]);
     let bytes = doc.to_bytes();
-    let copied = match existing {
-        Some(id) => crate::copy::copy_entries(
-            &mut cf,
-            std::collections::HashMap::from([(id, bytes)]),
-            content,
-        )?,
+    let plan = docseal_ole::CopyPlan::new().streamed(content);
+    let plan = match existing {
+        Some(id) => plan.replace(id, bytes),
         None => {
             report
                 .created_parts
                 .push("\\x06DataSpaces/TransformInfo/LabelInfo".into());
-            crate::copy::copy_entries_adding(
-                &mut cf,
-                std::collections::HashMap::new(),
-                content,
-                vec![(transform_info, "LabelInfo".into(), bytes)],
-                &[],
-            )?
+            plan.add(transform_info, "LabelInfo", bytes)
         }
     };
-    crate::copy::write_copy(&mut cf, &copied, content, &mut output)?;
+    plan.read(&mut cf)?.write(&mut cf, &mut output)?;
     Ok(report)
 }
 

@@ -196,9 +196,13 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
             place_recovered(&cf, out.add_streams, &mut replace, &mut add);
         }
     }
-    let copied = crate::copy::copy_entries_adding(&mut cf, replace, None, add, &remove)?;
+    let copied = docseal_ole::CopyPlan::new()
+        .replace_all(replace)
+        .add_all(add)
+        .remove(&remove)
+        .read(&mut cf)?;
     let mut file = Cursor::new(Vec::new());
-    crate::copy::write_copy(&mut cf, &copied, None, &mut file)?;
+    copied.write(&mut cf, &mut file)?;
     let bytes = file.into_inner();
     if let Some(out) = output {
         out.write_all(&bytes)?;

@@ -271,9 +271,13 @@ fn write_with<R: Read + Seek>(cf: &mut CompoundFile<R>, sealed: Sealed) -> Resul
         .into_iter()
         .map(|(name, bytes)| (0, name, bytes))
         .collect();
-    let copied = crate::copy::copy_entries_adding(cf, sealed.replace, None, add, &sealed.remove)?;
+    let copied = docseal_ole::CopyPlan::new()
+        .replace_all(sealed.replace)
+        .add_all(add)
+        .remove(&sealed.remove)
+        .read(cf)?;
     let mut file = Cursor::new(Vec::new());
-    crate::copy::write_copy(cf, &copied, None, &mut file)?;
+    copied.write(cf, &mut file)?;
     Ok(file.into_inner())
 }
 

@@ -85,7 +85,6 @@ pub mod bulk;
 mod certs;
 mod conform;
 mod conform_irm;
-mod copy;
 mod decrypt;
 mod encrypt;
 mod era;

@@ -286,7 +286,7 @@ fn container_rules<R: Read + Seek>(
     let expected_names: Vec<String> = expected.iter().map(|e| e.name.clone()).collect();
     let names_2007: Vec<String> =
         crate::era::envelope(LayoutStyle::Office2007, package_len, info_len, 0)
-            .entries
+            .entries()
             .iter()
             .map(|e| e.name.clone())
             .collect();

@@ -2,7 +2,6 @@
 //! encryptors in `EncryptionInfo` change; `EncryptedPackage`, the data-integrity values, the
 //! DataSpaces and every other stream are copied byte for byte.
 
-use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
@@ -227,9 +226,11 @@ fn rewrite<R: Read + Seek, W: Write + Seek>(
     out: &mut W,
 ) -> Result<()> {
     let info_id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
-    let copied =
-        crate::copy::copy_entries(cf, HashMap::from([(info_id, new_info)]), Some(package_id))?;
-    crate::copy::write_copy(cf, &copied, Some(package_id), out)
+    let copied = docseal_ole::CopyPlan::new()
+        .replace(info_id, new_info)
+        .streamed(Some(package_id))
+        .read(cf)?;
+    Ok(copied.write(cf, out)?)
 }
 
 /// Standard: decrypt to a temporary file, encrypt again with the new password.

@@ -7,7 +7,7 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 
-use docseal_ole::OwnedStream;
+use docseal_ole::{CompoundFile, Stream};
 use zeroize::Zeroizing;
 
 use crate::decrypt::{
@@ -35,7 +35,7 @@ const SEGMENT: u64 = docseal_crypto::SEGMENT_SIZE as u64;
 /// assert_eq!(plain, vec![42u8; 10_000]);
 /// ```
 pub struct DecryptingReader<R> {
-    stream: OwnedStream<R>,
+    stream: Stream<CompoundFile<R>>,
     unlocked: Unlocked,
     size: u64,
     pos: u64,

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use docseal_ole::{CompoundFile, Layout, LayoutStyle, Version};
+use docseal_ole::{CompoundFile, CopyPlan, Layout, LayoutStyle, Version};
 
 use crate::{Error, Limits, Result};
 
@@ -69,19 +69,19 @@ pub(crate) fn rewrite(file: &[u8], rewrite: &Rewrite) -> Result<Vec<u8>> {
         .iter()
         .map(|(name, bytes)| (0, name.clone(), bytes.clone()))
         .collect();
-    let copied = crate::copy::copy_entries_adding(&mut cf, replace, None, add, &[])?;
+    let copied = CopyPlan::new()
+        .replace_all(replace)
+        .add_all(add)
+        .read(&mut cf)?;
     let version = rewrite.version.unwrap_or(cf.header().version);
-    let mut layout = Layout::plan_styled(
+    let layout = copied.with_clsids(Layout::plan_styled(
         version,
         rewrite.style,
         cf.entries()[0].modified,
-        &copied.specs,
+        copied.specs(),
         None,
-    )?;
-    for &(id, clsid) in &copied.clsids {
-        layout = layout.with_clsid(id, clsid);
-    }
+    )?);
     let mut out = Vec::with_capacity(file.len());
-    layout.write_prefix(&mut out, &|id| copied.get(id))?;
+    layout.write_prefix(&mut out, &|id| copied.bytes(id))?;
     Ok(out)
 }
