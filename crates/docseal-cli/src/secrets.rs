@@ -34,16 +34,8 @@ impl PasswordArgs {
         if let Some(t) = &self.text {
             return Ok(Zeroizing::new(t.clone()));
         }
-        if let Some(var) = &self.env {
-            let v = std::env::var(var).map_err(|_| {
-                usage(format!(
-                    "environment variable {var} is not set or not UTF-8"
-                ))
-            })?;
-            return Ok(Zeroizing::new(v));
-        }
-        if let Some(path) = &self.file {
-            return read_password_file(path, "password file");
+        if let Some(password) = password_from(self.env.as_deref(), self.file.as_deref())? {
+            return Ok(password);
         }
         if io::stdin().is_terminal() && io::stderr().is_terminal() {
             let first = Zeroizing::new(rpassword::prompt_password("Password: ")?);
@@ -215,6 +207,31 @@ pub(crate) fn check_not_empty(password: &str, allowed: bool) -> Result<(), Failu
         ));
     }
     Ok(())
+}
+
+/// The password in environment variable `var` (`--password-env` and its kin).
+pub(crate) fn password_from_env(var: &str) -> Result<Zeroizing<String>, Failure> {
+    let value = std::env::var(var).map_err(|_| {
+        usage(format!(
+            "environment variable {var} is not set or not UTF-8"
+        ))
+    })?;
+    Ok(Zeroizing::new(value))
+}
+
+/// The password from an environment variable or else a password file, when either is given:
+/// `--password-env`/`--password-file` and `passwd`'s `--old-*`/`--new-*` pairs.
+pub(crate) fn password_from(
+    env: Option<&str>,
+    file: Option<&Path>,
+) -> Result<Option<Zeroizing<String>>, Failure> {
+    if let Some(var) = env {
+        return password_from_env(var).map(Some);
+    }
+    match file {
+        Some(path) => read_password_file(path, "password file").map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The text of a password file: UTF-8, at most 4 KiB, one trailing newline dropped.
