@@ -423,7 +423,10 @@ pub fn decrypt_ppt(streams: &PptStreams<'_>, password: &str) -> Result<PptDecryp
         None => None,
     };
     let (drop_streams, add_streams) = match streams.encrypted_summary {
-        Some(summary) => summary_streams(summary, &key)?,
+        Some(summary) => {
+            let recovered = summary_streams(summary, &key)?;
+            (vec!["EncryptedSummary".to_string()], recovered)
+        }
         None => (Vec::new(), Vec::new()),
     };
     Ok(PptDecrypted {
@@ -476,21 +479,15 @@ fn decrypt_persist_objects(doc: &[u8], located: &Located, key: &BinaryKey) -> Re
     Ok(out)
 }
 
-/// Encrypted document properties: the streams to drop (`EncryptedSummary`) and the real
-/// property sets recovered from it, which replace the placeholder.
-fn summary_streams(
-    summary: &[u8],
-    key: &BinaryKey,
-) -> Result<(Vec<String>, Vec<(String, Vec<u8>)>)> {
+/// Encrypted document properties: the real property sets recovered from `EncryptedSummary`,
+/// which replace the placeholder.
+fn summary_streams(summary: &[u8], key: &BinaryKey) -> Result<Vec<(String, Vec<u8>)>> {
     let recovered = crate::summary::decrypt_summary(summary, key)?;
-    Ok((
-        vec!["EncryptedSummary".to_string()],
-        recovered
-            .into_iter()
-            .filter(|s| s.is_stream)
-            .map(|s| (s.name, s.data))
-            .collect(),
-    ))
+    Ok(recovered
+        .into_iter()
+        .filter(|s| s.is_stream)
+        .map(|s| (s.name, s.data))
+        .collect())
 }
 
 /// Removes persist id `id` from the PersistDirectoryAtom at `pd` in `out` (see module docs).
