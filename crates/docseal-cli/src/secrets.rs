@@ -309,4 +309,28 @@ mod tests {
             assert_eq!(failure.message, "--content-key-hex: not hexadecimal");
         }
     }
+
+    #[test]
+    fn password_from_reads_a_file_and_nothing_when_none_is_given() {
+        assert!(password_from(None, None).map_err(|f| f.message).unwrap().is_none());
+        let dir = std::env::temp_dir().join(format!("docseal-secrets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("pw.txt");
+        std::fs::write(&path, "s3cret\r\n").unwrap();
+        let pw = password_from(None, Some(&path)).map_err(|f| f.message).unwrap();
+        assert_eq!(pw.as_deref().map(|p| p.as_str()), Some("s3cret"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn password_from_env_names_a_missing_variable() {
+        let failure = password_from(Some("DOCSEAL_TEST_UNSET_VARIABLE_7f3a"), None)
+            .err()
+            .unwrap();
+        assert_eq!(failure.code, 2);
+        assert_eq!(
+            failure.message,
+            "environment variable DOCSEAL_TEST_UNSET_VARIABLE_7f3a is not set or not UTF-8"
+        );
+    }
 }

@@ -290,22 +290,7 @@ impl LabelInfo {
     /// The document's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         match &self.source {
-            Source::Fresh => {
-                let mut labels = self.added.clone();
-                labels.sort_by_key(|l| l.id);
-                let mut out =
-                    format!("{DECLARATION}<clbl:labelList xmlns:clbl=\"{LABEL_INFO_NS}\"");
-                if labels.is_empty() {
-                    out.push_str(" />");
-                } else {
-                    out.push('>');
-                    for l in &labels {
-                        out.push_str(&label_element("clbl:", l));
-                    }
-                    out.push_str("</clbl:labelList>");
-                }
-                out.into_bytes()
-            }
+            Source::Fresh => fresh_document(&self.added).into_bytes(),
             Source::Parsed {
                 bom,
                 text,
@@ -315,63 +300,107 @@ impl LabelInfo {
                 tail_insert,
                 items,
             } => {
-                let mut added: Vec<&Label> = self.added.iter().collect();
-                added.sort_by_key(|l| l.id);
-                // Insertion points: before the first kept label with a greater id, else the tail.
-                let mut inserts: Vec<(usize, String)> = added
-                    .iter()
-                    .map(|l| {
-                        let at = items
-                            .iter()
-                            .filter(|i| !i.removed)
-                            .find(|i| i.label.id > l.id)
-                            .map_or(*tail_insert, |i| i.span.0);
-                        (at, label_element(prefix, l))
-                    })
-                    .collect();
-                inserts.sort_by_key(|(at, _)| *at);
-                let mut out = String::with_capacity(text.len() + 200 * added.len());
+                let inserts = insertions(items, &self.added, *tail_insert, prefix);
+                let mut out = String::with_capacity(text.len() + 200 * self.added.len());
                 if *bom {
                     out.push('\u{FEFF}');
                 }
                 if *root_empty {
-                    out.push_str(&text[..*root_tag_close]);
-                    if inserts.is_empty() {
-                        out.push_str(&text[*root_tag_close..]);
-                    } else {
-                        out.push('>');
-                        for (_, s) in &inserts {
-                            out.push_str(s);
-                        }
-                        out.push_str(&format!("</{prefix}labelList>"));
-                        out.push_str(&text[*root_tag_close + 2..]);
-                    }
-                    return out.into_bytes();
+                    reopen_root(&mut out, text, *root_tag_close, prefix, &inserts);
+                } else {
+                    splice(&mut out, text, items, inserts);
                 }
-                // Cuts (removed spans) and insertions, in text order.
-                let mut pos = 0;
-                let mut inserts = inserts.into_iter().peekable();
-                for item in items.iter() {
-                    while let Some((at, s)) = inserts.next_if(|(at, _)| *at <= item.span.0) {
-                        out.push_str(&text[pos..at.max(pos)]);
-                        pos = pos.max(at);
-                        out.push_str(&s);
-                    }
-                    if item.removed {
-                        out.push_str(&text[pos..item.span.0]);
-                        pos = item.span.1;
-                    }
-                }
-                for (at, s) in inserts {
-                    out.push_str(&text[pos..at.max(pos)]);
-                    pos = pos.max(at);
-                    out.push_str(&s);
-                }
-                out.push_str(&text[pos..]);
                 out.into_bytes()
             }
         }
     }
+}
+
+/// A new document in Office's serialization holding `added`, sorted by id.
+fn fresh_document(added: &[Label]) -> String {
+    let mut labels = added.to_vec();
+    labels.sort_by_key(|l| l.id);
+    let mut out = format!("{DECLARATION}<clbl:labelList xmlns:clbl=\"{LABEL_INFO_NS}\"");
+    if labels.is_empty() {
+        out.push_str(" />");
+    } else {
+        out.push('>');
+        for l in &labels {
+            out.push_str(&label_element("clbl:", l));
+        }
+        out.push_str("</clbl:labelList>");
+    }
+    out
+}
+
+/// Where each added label goes, in text order: before the first kept label with a greater
+/// id, else at `tail_insert`; with its element written with the root's `prefix`.
+fn insertions(
+    items: &[Item],
+    added: &[Label],
+    tail_insert: usize,
+    prefix: &str,
+) -> Vec<(usize, String)> {
+    let mut added: Vec<&Label> = added.iter().collect();
+    added.sort_by_key(|l| l.id);
+    let mut inserts: Vec<(usize, String)> = added
+        .iter()
+        .map(|l| {
+            let at = items
+                .iter()
+                .filter(|i| !i.removed)
+                .find(|i| i.label.id > l.id)
+                .map_or(tail_insert, |i| i.span.0);
+            (at, label_element(prefix, l))
+        })
+        .collect();
+    inserts.sort_by_key(|(at, _)| *at);
+    inserts
+}
+
+/// An empty root (`<clbl:labelList …/>`, its `/>` at `root_tag_close`) written back, opened
+/// to hold `inserts` when there are any.
+fn reopen_root(
+    out: &mut String,
+    text: &str,
+    root_tag_close: usize,
+    prefix: &str,
+    inserts: &[(usize, String)],
+) {
+    out.push_str(&text[..root_tag_close]);
+    if inserts.is_empty() {
+        out.push_str(&text[root_tag_close..]);
+    } else {
+        out.push('>');
+        for (_, s) in inserts {
+            out.push_str(s);
+        }
+        out.push_str(&format!("</{prefix}labelList>"));
+        out.push_str(&text[root_tag_close + 2..]);
+    }
+}
+
+/// `text` with the removed items' spans cut out and `inserts` put in, in text order.
+fn splice(out: &mut String, text: &str, items: &[Item], inserts: Vec<(usize, String)>) {
+    let mut pos = 0;
+    let mut inserts = inserts.into_iter().peekable();
+    for item in items {
+        while let Some((at, s)) = inserts.next_if(|(at, _)| *at <= item.span.0) {
+            out.push_str(&text[pos..at.max(pos)]);
+            pos = pos.max(at);
+            out.push_str(&s);
+        }
+        if item.removed {
+            out.push_str(&text[pos..item.span.0]);
+            pos = item.span.1;
+        }
+    }
+    for (at, s) in inserts {
+        out.push_str(&text[pos..at.max(pos)]);
+        pos = pos.max(at);
+        out.push_str(&s);
+    }
+    out.push_str(&text[pos..]);
 }
 
 /// One `label` element in Office's serialization.

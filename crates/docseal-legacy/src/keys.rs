@@ -583,3 +583,61 @@ impl BinaryHeader {
 pub fn encrypt_at(key: &BinaryKey, block_size: usize, offset: usize, data: &mut [u8]) {
     decrypt_at(key, block_size, offset, data)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CryptoAPI EncryptionVerifier: salt size, salt, verifier, hash size, hash.
+    fn verifier(salt_size: u32, hash_size: u32) -> Vec<u8> {
+        let mut v = salt_size.to_le_bytes().to_vec();
+        v.extend_from_slice(&[1; 16]);
+        v.extend_from_slice(&[2; 16]);
+        v.extend_from_slice(&hash_size.to_le_bytes());
+        v.extend_from_slice(&[3; 20]);
+        v
+    }
+
+    fn malformed_detail(r: Result<CryptoApiVerifier>) -> String {
+        match r {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    #[test]
+    fn crypto_api_verifier_fields_and_refusals() {
+        let mut b = vec![0xAA; 5];
+        b.extend(verifier(16, 20));
+        let v = CryptoApiVerifier::parse(&b, 5).unwrap();
+        assert_eq!(v.salt, [1; 16]);
+        assert_eq!(v.encrypted_verifier, [2; 16]);
+        assert_eq!(v.verifier_hash_size, 20);
+        assert_eq!(v.encrypted_verifier_hash, [3; 20]);
+
+        let e = malformed_detail(CryptoApiVerifier::parse(&verifier(8, 20), 0));
+        assert!(e.contains("salt size 8, not 16"), "{e}");
+        let e = malformed_detail(CryptoApiVerifier::parse(&verifier(16, 32), 0));
+        assert!(e.contains("verifier hash size 32, not 20"), "{e}");
+        let full = verifier(16, 20);
+        let e = malformed_detail(CryptoApiVerifier::parse(&full[..59], 0));
+        assert!(e.contains("truncated verifier hash"), "{e}");
+        let e = malformed_detail(CryptoApiVerifier::parse(&full[..30], 0));
+        assert!(e.contains("truncated verifier"), "{e}");
+    }
+
+    #[test]
+    fn rc4_header_needs_52_bytes() {
+        let mut b = vec![1, 0, 1, 0];
+        b.extend((0..48).map(|i| i as u8));
+        let (h, len) = BinaryHeader::parse(&b).unwrap();
+        assert_eq!(len, 52);
+        let BinaryHeader::Rc4(h) = h else {
+            panic!("not RC4")
+        };
+        assert_eq!(h.salt[0], 0);
+        assert_eq!(h.encrypted_verifier[0], 16);
+        assert_eq!(h.encrypted_verifier_hash[15], 47);
+        assert!(BinaryHeader::parse(&b[..51]).is_err());
+    }
+}

@@ -467,3 +467,29 @@ fn child(e: &BytesStart<'_>, what: &str) -> Result<Child> {
         attrs,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start(tag: &str) -> BytesStart<'_> {
+        BytesStart::from_content(tag, tag.find(' ').unwrap_or(tag.len()))
+    }
+
+    #[test]
+    fn root_prefix_is_kept_only_when_it_is_a_name() {
+        assert_eq!(root_prefix(&start("Types"), "t").unwrap(), None);
+        assert_eq!(
+            root_prefix(&start("ct:Types"), "t").unwrap().as_deref(),
+            Some("ct:")
+        );
+        assert!(root_prefix(&start("1x:Types"), "t").is_err());
+    }
+
+    #[test]
+    fn an_empty_root_with_a_stray_slash_is_refused() {
+        assert!(check_reopenable(&start("Types a=\"1\""), "t").is_ok());
+        assert!(check_reopenable(&start("Types a=\"1\"/"), "t").is_err());
+        assert!(check_reopenable(&start("Types a=\"1\" a=\"2\""), "t").is_err());
+    }
+}
