@@ -312,12 +312,17 @@ mod tests {
 
     #[test]
     fn password_from_reads_a_file_and_nothing_when_none_is_given() {
-        assert!(password_from(None, None).map_err(|f| f.message).unwrap().is_none());
+        assert!(password_from(None, None)
+            .map_err(|f| f.message)
+            .unwrap()
+            .is_none());
         let dir = std::env::temp_dir().join(format!("docseal-secrets-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("pw.txt");
         std::fs::write(&path, "s3cret\r\n").unwrap();
-        let pw = password_from(None, Some(&path)).map_err(|f| f.message).unwrap();
+        let pw = password_from(None, Some(&path))
+            .map_err(|f| f.message)
+            .unwrap();
         assert_eq!(pw.as_deref().map(|p| p.as_str()), Some("s3cret"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
