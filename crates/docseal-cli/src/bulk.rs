@@ -9,7 +9,7 @@ use docseal::Password;
 use serde_json::{json, Value};
 
 use crate::output::quiet;
-use crate::{usage, Failure};
+use crate::Failure;
 
 /// `docseal scan`, `docseal protect`, `docseal unprotect`.
 #[derive(Subcommand)]
@@ -41,13 +41,10 @@ pub(crate) fn run(command: BulkCommand) -> Result<(), Failure> {
     }
 }
 
-/// The password in environment variable `var`.
+/// The password in environment variable `var` (`--password-env`), read by
+/// [`crate::secrets::password_from_env`].
 pub(crate) fn password_from_env(var: &str) -> Result<Password, Failure> {
-    let text = zeroize::Zeroizing::new(std::env::var(var).map_err(|_| {
-        usage(format!(
-            "environment variable {var} is not set or not UTF-8"
-        ))
-    })?);
+    let text = crate::secrets::password_from_env(var)?;
     Ok(Password::new(&text))
 }
 

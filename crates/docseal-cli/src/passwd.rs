@@ -10,7 +10,7 @@ use crate::files::open_input;
 use crate::limits::check_spin_count;
 use crate::output::{quiet, say};
 use crate::secrets::{
-    check_not_empty, load_certificate, load_private_key, KeyPassword, PasswordArgs,
+    check_not_empty, load_certificate, load_private_key, password_from, KeyPassword,
 };
 use crate::{usage, Failure};
 
@@ -90,15 +90,14 @@ fn old_credentials(args: &PasswdArgs) -> Result<Credentials, Failure> {
         };
         creds = Credentials::private_key(load_private_key(path, &password)?);
     }
-    let old = PasswordArgs {
-        text: None,
-        env: args.old_password_env.clone(),
-        file: args.old_password_file.clone(),
-    };
-    if old.given() {
-        creds = creds.with_password(&old.resolve(false)?);
+    let old = password_from(
+        args.old_password_env.as_deref(),
+        args.old_password_file.as_deref(),
+    )?;
+    if let Some(old) = &old {
+        creds = creds.with_password(old);
     }
-    if args.old_private_key.is_none() && !old.given() {
+    if args.old_private_key.is_none() && old.is_none() {
         return Err(usage(
             "give the current key: --old-password-env, --old-password-file or --old-private-key",
         ));
@@ -110,18 +109,16 @@ fn old_credentials(args: &PasswdArgs) -> Result<Credentials, Failure> {
 /// count; at least one of the first three.
 fn key_changes(args: &PasswdArgs) -> Result<docseal::KeyChanges, Failure> {
     let mut changes = docseal::KeyChanges::default();
-    let new = PasswordArgs {
-        text: None,
-        env: args.new_password_env.clone(),
-        file: args.new_password_file.clone(),
-    };
-    if new.given() {
-        let text = new.resolve(false)?;
-        check_not_empty(&text, args.allow_empty_password)?;
-        changes = changes.new_password(&text);
+    let new = password_from(
+        args.new_password_env.as_deref(),
+        args.new_password_file.as_deref(),
+    )?;
+    if let Some(text) = &new {
+        check_not_empty(text, args.allow_empty_password)?;
+        changes = changes.new_password(text);
     }
     if args.remove_password {
-        if new.given() {
+        if new.is_some() {
             return Err(usage(
                 "--remove-password and a new password contradict each other",
             ));
@@ -142,7 +139,7 @@ fn key_changes(args: &PasswdArgs) -> Result<docseal::KeyChanges, Failure> {
     if let Some(n) = args.spin_count {
         changes = changes.spin_count(n);
     }
-    if !new.given()
+    if new.is_none()
         && !args.remove_password
         && args.add_recipients.is_empty()
         && args.remove_recipients.is_empty()

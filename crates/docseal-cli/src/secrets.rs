@@ -34,16 +34,8 @@ impl PasswordArgs {
         if let Some(t) = &self.text {
             return Ok(Zeroizing::new(t.clone()));
         }
-        if let Some(var) = &self.env {
-            let v = std::env::var(var).map_err(|_| {
-                usage(format!(
-                    "environment variable {var} is not set or not UTF-8"
-                ))
-            })?;
-            return Ok(Zeroizing::new(v));
-        }
-        if let Some(path) = &self.file {
-            return read_password_file(path, "password file");
+        if let Some(password) = password_from(self.env.as_deref(), self.file.as_deref())? {
+            return Ok(password);
         }
         if io::stdin().is_terminal() && io::stderr().is_terminal() {
             let first = Zeroizing::new(rpassword::prompt_password("Password: ")?);
@@ -217,6 +209,31 @@ pub(crate) fn check_not_empty(password: &str, allowed: bool) -> Result<(), Failu
     Ok(())
 }
 
+/// The password in environment variable `var` (`--password-env` and its kin).
+pub(crate) fn password_from_env(var: &str) -> Result<Zeroizing<String>, Failure> {
+    let value = std::env::var(var).map_err(|_| {
+        usage(format!(
+            "environment variable {var} is not set or not UTF-8"
+        ))
+    })?;
+    Ok(Zeroizing::new(value))
+}
+
+/// The password from an environment variable or else a password file, when either is given:
+/// `--password-env`/`--password-file` and `passwd`'s `--old-*`/`--new-*` pairs.
+pub(crate) fn password_from(
+    env: Option<&str>,
+    file: Option<&Path>,
+) -> Result<Option<Zeroizing<String>>, Failure> {
+    if let Some(var) = env {
+        return password_from_env(var).map(Some);
+    }
+    match file {
+        Some(path) => read_password_file(path, "password file").map(Some),
+        None => Ok(None),
+    }
+}
+
 /// The text of a password file: UTF-8, at most 4 KiB, one trailing newline dropped.
 fn read_password_file(path: &Path, what: &str) -> Result<Zeroizing<String>, Failure> {
     let bytes = read_capped(path, caps::PASSWORD_FILE, what)?;
@@ -291,5 +308,34 @@ mod tests {
             assert_eq!(failure.code, 2);
             assert_eq!(failure.message, "--content-key-hex: not hexadecimal");
         }
+    }
+
+    #[test]
+    fn password_from_reads_a_file_and_nothing_when_none_is_given() {
+        assert!(password_from(None, None)
+            .map_err(|f| f.message)
+            .unwrap()
+            .is_none());
+        let dir = std::env::temp_dir().join(format!("docseal-secrets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("pw.txt");
+        std::fs::write(&path, "s3cret\r\n").unwrap();
+        let pw = password_from(None, Some(&path))
+            .map_err(|f| f.message)
+            .unwrap();
+        assert_eq!(pw.as_deref().map(|p| p.as_str()), Some("s3cret"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn password_from_env_names_a_missing_variable() {
+        let failure = password_from(Some("DOCSEAL_TEST_UNSET_VARIABLE_7f3a"), None)
+            .err()
+            .unwrap();
+        assert_eq!(failure.code, 2);
+        assert_eq!(
+            failure.message,
+            "environment variable DOCSEAL_TEST_UNSET_VARIABLE_7f3a is not set or not UTF-8"
+        );
     }
 }

@@ -283,13 +283,7 @@ impl AgileEncryptionInfo {
         let mut reader = NsReader::from_reader(xml);
         reader.config_mut().trim_text(true);
         let mut depth = 0usize;
-        let mut seen_root = false;
-        let mut declares_c = false;
-        let mut key_data = None;
-        let mut data_integrity = None;
-        let mut encryptors: Vec<KeyEncryptor> = Vec::new();
-        let mut current_uri: Option<String> = None;
-        let mut current_filled = false;
+        let mut scan = XmlScan::new(limits);
         let mut buf = Vec::new();
         loop {
             let event = reader
@@ -311,102 +305,12 @@ impl AgileEncryptionInfo {
                         ResolveResult::Bound(n) => String::from_utf8_lossy(n.as_ref()).into_owned(),
                         _ => String::new(),
                     };
-                    let local = e.local_name();
-                    let local = local.as_ref();
-                    if !seen_root {
-                        if ns != NS_ENCRYPTION || local != b"encryption" {
-                            return Err(malformed(
-                                "EncryptionInfo XML",
-                                "root is not <encryption>",
-                            ));
-                        }
-                        seen_root = true;
-                        for a in e.attributes().flatten() {
-                            if a.key.as_ref() == b"xmlns:c" {
-                                declares_c = true;
-                            }
-                        }
-                        continue;
-                    }
-                    match (ns.as_str(), local) {
-                        (NS_ENCRYPTION, b"keyData") => {
-                            key_data = Some(parse_params(e, "EncryptionInfo keyData")?)
-                        }
-                        (NS_ENCRYPTION, b"dataIntegrity") => {
-                            data_integrity = Some(DataIntegrity {
-                                encrypted_hmac_key: b64_attr(
-                                    e,
-                                    "encryptedHmacKey",
-                                    "EncryptionInfo dataIntegrity",
-                                )?,
-                                encrypted_hmac_value: b64_attr(
-                                    e,
-                                    "encryptedHmacValue",
-                                    "EncryptionInfo dataIntegrity",
-                                )?,
-                            })
-                        }
-                        (NS_ENCRYPTION, b"keyEncryptor") => {
-                            if encryptors.len() >= limits.max_key_encryptors {
-                                return Err(Error::LimitExceeded {
-                                    what: "key encryptors",
-                                    limit: limits.max_key_encryptors as u64,
-                                });
-                            }
-                            let uri = str_attr(e, "uri", "EncryptionInfo keyEncryptor")?;
-                            if is_empty {
-                                encryptors.push(KeyEncryptor::Unknown { uri });
-                            } else {
-                                current_uri = Some(uri);
-                                current_filled = false;
-                            }
-                        }
-                        (NS_PASSWORD, b"encryptedKey")
-                            if current_uri.as_deref() == Some(NS_PASSWORD) =>
-                        {
-                            const S: &str = "EncryptionInfo p:encryptedKey";
-                            let spin = str_attr(e, "spinCount", S)?;
-                            encryptors.push(KeyEncryptor::Password(PasswordKeyEncryptor {
-                                spin_count: spin
-                                    .parse()
-                                    .map_err(|_| malformed(S, format!("spinCount {spin:?}")))?,
-                                params: parse_params(e, S)?,
-                                encrypted_verifier_hash_input: b64_attr(
-                                    e,
-                                    "encryptedVerifierHashInput",
-                                    S,
-                                )?,
-                                encrypted_verifier_hash_value: b64_attr(
-                                    e,
-                                    "encryptedVerifierHashValue",
-                                    S,
-                                )?,
-                                encrypted_key_value: b64_attr(e, "encryptedKeyValue", S)?,
-                            }));
-                            current_filled = true;
-                        }
-                        (NS_CERTIFICATE, b"encryptedKey")
-                            if current_uri.as_deref() == Some(NS_CERTIFICATE) =>
-                        {
-                            const S: &str = "EncryptionInfo c:encryptedKey";
-                            encryptors.push(KeyEncryptor::Certificate(CertificateKeyEncryptor {
-                                encrypted_key_value: b64_attr(e, "encryptedKeyValue", S)?,
-                                x509_certificate: b64_attr(e, "X509Certificate", S)?,
-                                cert_verifier: b64_attr(e, "certVerifier", S)?,
-                            }));
-                            current_filled = true;
-                        }
-                        _ => {}
-                    }
+                    scan.element(&ns, e, is_empty)?;
                 }
                 (_, Event::End(ref e)) => {
                     depth = depth.saturating_sub(1);
                     if e.local_name().as_ref() == b"keyEncryptor" {
-                        if let Some(uri) = current_uri.take() {
-                            if !current_filled {
-                                encryptors.push(KeyEncryptor::Unknown { uri });
-                            }
-                        }
+                        scan.close_key_encryptor();
                     }
                 }
                 (_, Event::DocType(_)) => {
@@ -417,19 +321,7 @@ impl AgileEncryptionInfo {
             }
             buf.clear();
         }
-        if !seen_root {
-            return Err(malformed("EncryptionInfo XML", "no <encryption> element"));
-        }
-        let key_data = key_data.ok_or_else(|| malformed("EncryptionInfo XML", "no keyData"))?;
-        if encryptors.is_empty() {
-            return Err(malformed("EncryptionInfo XML", "no keyEncryptor"));
-        }
-        Ok(AgileEncryptionInfo {
-            key_data,
-            data_integrity,
-            key_encryptors: encryptors,
-            declares_certificate_ns: declares_c,
-        })
+        scan.finish()
     }
 
     /// Serializes the descriptor as Office does: declaration, CRLF, then one line with a fixed
@@ -549,6 +441,168 @@ fn num_attr(e: &BytesStart<'_>, name: &str, structure: &'static str) -> Result<u
     v.trim()
         .parse()
         .map_err(|_| malformed(structure, format!("{name} {v:?} is not a number")))
+}
+
+/// State threaded through [`AgileEncryptionInfo::parse_xml`]'s elements.
+struct XmlScan<'l> {
+    limits: &'l XmlLimits,
+    seen_root: bool,
+    declares_c: bool,
+    key_data: Option<KeyParams>,
+    data_integrity: Option<DataIntegrity>,
+    encryptors: Vec<KeyEncryptor>,
+    /// The `keyEncryptor` element being read, if one is open.
+    open: Option<OpenEncryptor>,
+}
+
+/// An open `keyEncryptor`: its `uri`, and whether an `encryptedKey` of that kind was read.
+struct OpenEncryptor {
+    uri: String,
+    filled: bool,
+}
+
+impl<'l> XmlScan<'l> {
+    fn new(limits: &'l XmlLimits) -> Self {
+        XmlScan {
+            limits,
+            seen_root: false,
+            declares_c: false,
+            key_data: None,
+            data_integrity: None,
+            encryptors: Vec::new(),
+            open: None,
+        }
+    }
+
+    /// A start or empty tag in namespace `ns` (`""` when unbound).
+    fn element(&mut self, ns: &str, e: &BytesStart<'_>, is_empty: bool) -> Result<()> {
+        let local = e.local_name();
+        let local = local.as_ref();
+        if !self.seen_root {
+            return self.root(ns, local, e);
+        }
+        let open_uri = self.open.as_ref().map(|o| o.uri.as_str());
+        match (ns, local) {
+            (NS_ENCRYPTION, b"keyData") => {
+                self.key_data = Some(parse_params(e, "EncryptionInfo keyData")?)
+            }
+            (NS_ENCRYPTION, b"dataIntegrity") => self.data_integrity = Some(data_integrity(e)?),
+            (NS_ENCRYPTION, b"keyEncryptor") => self.open_key_encryptor(e, is_empty)?,
+            (NS_PASSWORD, b"encryptedKey") if open_uri == Some(NS_PASSWORD) => {
+                let encryptor = password_encryptor(e)?;
+                self.fill(KeyEncryptor::Password(encryptor));
+            }
+            (NS_CERTIFICATE, b"encryptedKey") if open_uri == Some(NS_CERTIFICATE) => {
+                let encryptor = certificate_encryptor(e)?;
+                self.fill(KeyEncryptor::Certificate(encryptor));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The first element, which must be `<encryption>`; notes whether it declares `xmlns:c`.
+    fn root(&mut self, ns: &str, local: &[u8], e: &BytesStart<'_>) -> Result<()> {
+        if ns != NS_ENCRYPTION || local != b"encryption" {
+            return Err(malformed("EncryptionInfo XML", "root is not <encryption>"));
+        }
+        self.seen_root = true;
+        for a in e.attributes().flatten() {
+            if a.key.as_ref() == b"xmlns:c" {
+                self.declares_c = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// A `keyEncryptor`: an empty one is an encryptor of unknown kind, an open one waits for
+    /// its `encryptedKey`.
+    fn open_key_encryptor(&mut self, e: &BytesStart<'_>, is_empty: bool) -> Result<()> {
+        if self.encryptors.len() >= self.limits.max_key_encryptors {
+            return Err(Error::LimitExceeded {
+                what: "key encryptors",
+                limit: self.limits.max_key_encryptors as u64,
+            });
+        }
+        let uri = str_attr(e, "uri", "EncryptionInfo keyEncryptor")?;
+        if is_empty {
+            self.encryptors.push(KeyEncryptor::Unknown { uri });
+        } else {
+            self.open = Some(OpenEncryptor { uri, filled: false });
+        }
+        Ok(())
+    }
+
+    /// The open `keyEncryptor`'s `encryptedKey`.
+    fn fill(&mut self, encryptor: KeyEncryptor) {
+        self.encryptors.push(encryptor);
+        if let Some(open) = self.open.as_mut() {
+            open.filled = true;
+        }
+    }
+
+    /// A `keyEncryptor` end tag: one without a known `encryptedKey` is of unknown kind.
+    fn close_key_encryptor(&mut self) {
+        if let Some(open) = self.open.take() {
+            if !open.filled {
+                self.encryptors
+                    .push(KeyEncryptor::Unknown { uri: open.uri });
+            }
+        }
+    }
+
+    /// The descriptor, once every element is read.
+    fn finish(self) -> Result<AgileEncryptionInfo> {
+        if !self.seen_root {
+            return Err(malformed("EncryptionInfo XML", "no <encryption> element"));
+        }
+        let key_data = self
+            .key_data
+            .ok_or_else(|| malformed("EncryptionInfo XML", "no keyData"))?;
+        if self.encryptors.is_empty() {
+            return Err(malformed("EncryptionInfo XML", "no keyEncryptor"));
+        }
+        Ok(AgileEncryptionInfo {
+            key_data,
+            data_integrity: self.data_integrity,
+            key_encryptors: self.encryptors,
+            declares_certificate_ns: self.declares_c,
+        })
+    }
+}
+
+/// `<dataIntegrity>`.
+fn data_integrity(e: &BytesStart<'_>) -> Result<DataIntegrity> {
+    const S: &str = "EncryptionInfo dataIntegrity";
+    Ok(DataIntegrity {
+        encrypted_hmac_key: b64_attr(e, "encryptedHmacKey", S)?,
+        encrypted_hmac_value: b64_attr(e, "encryptedHmacValue", S)?,
+    })
+}
+
+/// `<p:encryptedKey>`.
+fn password_encryptor(e: &BytesStart<'_>) -> Result<PasswordKeyEncryptor> {
+    const S: &str = "EncryptionInfo p:encryptedKey";
+    let spin = str_attr(e, "spinCount", S)?;
+    Ok(PasswordKeyEncryptor {
+        spin_count: spin
+            .parse()
+            .map_err(|_| malformed(S, format!("spinCount {spin:?}")))?,
+        params: parse_params(e, S)?,
+        encrypted_verifier_hash_input: b64_attr(e, "encryptedVerifierHashInput", S)?,
+        encrypted_verifier_hash_value: b64_attr(e, "encryptedVerifierHashValue", S)?,
+        encrypted_key_value: b64_attr(e, "encryptedKeyValue", S)?,
+    })
+}
+
+/// `<c:encryptedKey>`.
+fn certificate_encryptor(e: &BytesStart<'_>) -> Result<CertificateKeyEncryptor> {
+    const S: &str = "EncryptionInfo c:encryptedKey";
+    Ok(CertificateKeyEncryptor {
+        encrypted_key_value: b64_attr(e, "encryptedKeyValue", S)?,
+        x509_certificate: b64_attr(e, "X509Certificate", S)?,
+        cert_verifier: b64_attr(e, "certVerifier", S)?,
+    })
 }
 
 fn parse_params(e: &BytesStart<'_>, structure: &'static str) -> Result<KeyParams> {

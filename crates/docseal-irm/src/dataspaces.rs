@@ -178,67 +178,110 @@ pub fn describe_dataspaces<P: AsRef<str>, B: AsRef<[u8]>>(
         v
     });
 
+    let mut irm_transform = None;
+    let mut data_spaces = Vec::new();
+    for name in data_space_names(&map, &streams) {
+        let ds = describe_data_space(name, &map, &streams, &mut used, &mut irm_transform);
+        data_spaces.push(ds);
+    }
+    let unreferenced = unreferenced(&streams, &used);
+    let other_transforms = other_transforms(&streams, &data_spaces);
+    Ok(DataSpacesDescription {
+        version,
+        map,
+        data_spaces,
+        irm_transform,
+        unreferenced,
+        other_transforms,
+    })
+}
+
+/// The data spaces: those the map names, in map order, then those with only a
+/// `DataSpaceInfo` stream, in stream order.
+fn data_space_names(map: &DataSpaceMap, streams: &[(Vec<&str>, &[u8])]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for e in &map.entries {
         if !names.contains(&e.data_space_name) {
             names.push(e.data_space_name.clone());
         }
     }
-    for (p, _) in &streams {
+    for (p, _) in streams {
         if p.len() == 2 && p[0] == "DataSpaceInfo" && !names.iter().any(|n| n == p[1]) {
             names.push(p[1].to_string());
         }
     }
+    names
+}
 
-    let mut irm_transform = None;
-    let mut data_spaces = Vec::new();
-    for name in names {
-        let applies_to = map
-            .entries
-            .iter()
-            .filter(|e| e.data_space_name == name)
-            .map(|e| {
-                e.components
-                    .iter()
-                    .map(|(_, c)| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join("/")
-            })
-            .collect();
-        let mut ds = DataSpaceDescription {
-            name: name.clone(),
-            applies_to,
-            transforms: Vec::new(),
-            problem: None,
-        };
-        match find(&["DataSpaceInfo", &name]) {
-            None => ds.problem = Some("no DataSpaceInfo stream".into()),
-            Some(i) => {
-                used[i] = true;
-                match DataSpaceDefinition::parse(streams[i].1) {
-                    Err(e) => ds.problem = Some(e.to_string()),
-                    Ok(def) => {
-                        for t in def.transforms {
-                            let td = describe_transform(&t, &streams, &mut used);
-                            if td.kind == TransformKind::Irm && irm_transform.is_none() {
-                                irm_transform = Some(t.clone());
-                            }
-                            ds.transforms.push(td);
-                        }
-                    }
+/// Data space `name`: what the map applies it to and the transforms its `DataSpaceInfo`
+/// lists, marking the streams read in `used`; the first IRM transform's name goes to
+/// `irm_transform` when it is still empty.
+fn describe_data_space(
+    name: String,
+    map: &DataSpaceMap,
+    streams: &[(Vec<&str>, &[u8])],
+    used: &mut [bool],
+    irm_transform: &mut Option<String>,
+) -> DataSpaceDescription {
+    let applies_to = map
+        .entries
+        .iter()
+        .filter(|e| e.data_space_name == name)
+        .map(|e| {
+            e.components
+                .iter()
+                .map(|(_, c)| c.as_str())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    let at = streams
+        .iter()
+        .position(|(p, _)| p.len() == 2 && p[0] == "DataSpaceInfo" && p[1] == name);
+    let mut ds = DataSpaceDescription {
+        name,
+        applies_to,
+        transforms: Vec::new(),
+        problem: None,
+    };
+    let Some(i) = at else {
+        ds.problem = Some("no DataSpaceInfo stream".into());
+        return ds;
+    };
+    used[i] = true;
+    match DataSpaceDefinition::parse(streams[i].1) {
+        Err(e) => ds.problem = Some(e.to_string()),
+        Ok(def) => {
+            for t in def.transforms {
+                let td = describe_transform(&t, streams, used);
+                if td.kind == TransformKind::Irm && irm_transform.is_none() {
+                    *irm_transform = Some(t.clone());
                 }
+                ds.transforms.push(td);
             }
         }
-        data_spaces.push(ds);
     }
+    ds
+}
+
+/// The paths of the streams nothing read, sorted, each once.
+fn unreferenced(streams: &[(Vec<&str>, &[u8])], used: &[bool]) -> Vec<String> {
     let mut unreferenced: Vec<String> = streams
         .iter()
-        .zip(&used)
+        .zip(used)
         .filter(|(_, &u)| !u)
         .map(|((p, _), _)| p.join("/"))
         .collect();
     unreferenced.sort();
     unreferenced.dedup();
+    unreferenced
+}
+
+/// The transforms under `TransformInfo` that no data space runs, by name.
+fn other_transforms(
+    streams: &[(Vec<&str>, &[u8])],
+    data_spaces: &[DataSpaceDescription],
+) -> Vec<TransformDescription> {
     let described: Vec<&str> = data_spaces
         .iter()
         .flat_map(|d| d.transforms.iter().map(|t| t.name.as_str()))
@@ -251,18 +294,10 @@ pub fn describe_dataspaces<P: AsRef<str>, B: AsRef<[u8]>>(
     other_names.sort_unstable();
     other_names.dedup();
     let mut scratch = vec![false; streams.len()];
-    let other_transforms = other_names
+    other_names
         .into_iter()
-        .map(|name| describe_transform(name, &streams, &mut scratch))
-        .collect();
-    Ok(DataSpacesDescription {
-        version,
-        map,
-        data_spaces,
-        irm_transform,
-        unreferenced,
-        other_transforms,
-    })
+        .map(|name| describe_transform(name, streams, &mut scratch))
+        .collect()
 }
 
 fn describe_transform(

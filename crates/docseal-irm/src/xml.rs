@@ -164,8 +164,7 @@ pub(crate) fn parse(
     cfg.check_end_names = true;
     cfg.expand_empty_elements = false;
     cfg.trim_text(false);
-    let mut roots = Vec::new();
-    let mut stack: Vec<Element> = Vec::new();
+    let mut tree = Tree::default();
     loop {
         let ev = reader.read_event().map_err(|e| {
             err(
@@ -176,52 +175,18 @@ pub(crate) fn parse(
         let is_empty = matches!(ev, Event::Empty(_));
         match ev {
             Event::Start(e) | Event::Empty(e) => {
-                budget.elements += 1;
-                if budget.elements > limits.max_elements {
-                    return Err(Error::LimitExceeded {
-                        what: "licence XML element count",
-                        limit: limits.max_elements as u64,
-                    });
-                }
-                if stack.len() + 1 > limits.max_depth.min(HARD_MAX_DEPTH) {
-                    return Err(Error::LimitExceeded {
-                        what: "licence XML nesting depth",
-                        limit: limits.max_depth.min(HARD_MAX_DEPTH) as u64,
-                    });
-                }
+                count_element(budget, limits, tree.stack.len())?;
                 let el = start(&e, what)?;
                 if is_empty {
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(el),
-                        None => roots.push(el),
-                    }
+                    tree.attach(el);
                 } else {
-                    stack.push(el);
+                    tree.stack.push(el);
                 }
             }
-            Event::End(_) => {
-                let el = stack
-                    .pop()
-                    .ok_or_else(|| err(what, "end tag without a start tag"))?;
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(el),
-                    None => roots.push(el),
-                }
-            }
-            Event::Text(t) => {
-                let s = t.unescape().map_err(|e| err(what, e))?;
-                match stack.last_mut() {
-                    Some(el) => el.text.push_str(&s),
-                    None if s.trim().is_empty() => {}
-                    None => return Err(err(what, "text outside any element")),
-                }
-            }
+            Event::End(_) => tree.close(what)?,
+            Event::Text(t) => tree.text(&t.unescape().map_err(|e| err(what, e))?, what)?,
             Event::CData(t) => {
-                let s = std::str::from_utf8(&t).map_err(|e| err(what, e))?;
-                match stack.last_mut() {
-                    Some(el) => el.text.push_str(s),
-                    None => return Err(err(what, "CDATA outside any element")),
-                }
+                tree.cdata(std::str::from_utf8(&t).map_err(|e| err(what, e))?, what)?
             }
             Event::DocType(_) => {
                 return Err(Error::unsupported(format!("{what}: DOCTYPE")));
@@ -230,13 +195,83 @@ pub(crate) fn parse(
             Event::Eof => break,
         }
     }
-    if let Some(open) = stack.last() {
-        return Err(err(
-            what,
-            format_args!("element <{}> is not closed", open.name),
-        ));
+    tree.finish(what)
+}
+
+/// Counts one more element, `depth` elements deep, against the element-count and depth limits.
+fn count_element(budget: &mut Budget, limits: &XmlLimits, depth: usize) -> Result<()> {
+    budget.elements += 1;
+    if budget.elements > limits.max_elements {
+        return Err(Error::LimitExceeded {
+            what: "licence XML element count",
+            limit: limits.max_elements as u64,
+        });
     }
-    Ok(roots)
+    if depth + 1 > limits.max_depth.min(HARD_MAX_DEPTH) {
+        return Err(Error::LimitExceeded {
+            what: "licence XML nesting depth",
+            limit: limits.max_depth.min(HARD_MAX_DEPTH) as u64,
+        });
+    }
+    Ok(())
+}
+
+/// The elements [`parse`] has built: the finished top-level ones and the open ones, innermost
+/// last.
+#[derive(Default)]
+struct Tree {
+    roots: Vec<Element>,
+    stack: Vec<Element>,
+}
+
+impl Tree {
+    /// A finished element, added to the innermost open one or as a top-level one.
+    fn attach(&mut self, el: Element) {
+        match self.stack.last_mut() {
+            Some(parent) => parent.children.push(el),
+            None => self.roots.push(el),
+        }
+    }
+
+    /// An end tag: the innermost open element is finished.
+    fn close(&mut self, what: &str) -> Result<()> {
+        let el = self
+            .stack
+            .pop()
+            .ok_or_else(|| err(what, "end tag without a start tag"))?;
+        self.attach(el);
+        Ok(())
+    }
+
+    /// Text, for the innermost open element; outside any, only white space is allowed.
+    fn text(&mut self, s: &str, what: &str) -> Result<()> {
+        match self.stack.last_mut() {
+            Some(el) => el.text.push_str(s),
+            None if s.trim().is_empty() => {}
+            None => return Err(err(what, "text outside any element")),
+        }
+        Ok(())
+    }
+
+    /// A CDATA section, for the innermost open element; none is allowed outside.
+    fn cdata(&mut self, s: &str, what: &str) -> Result<()> {
+        match self.stack.last_mut() {
+            Some(el) => el.text.push_str(s),
+            None => return Err(err(what, "CDATA outside any element")),
+        }
+        Ok(())
+    }
+
+    /// The top-level elements, once every element is closed.
+    fn finish(self, what: &str) -> Result<Vec<Element>> {
+        if let Some(open) = self.stack.last() {
+            return Err(err(
+                what,
+                format_args!("element <{}> is not closed", open.name),
+            ));
+        }
+        Ok(self.roots)
+    }
 }
 
 /// Escapes text for element content or a double-quoted attribute.

@@ -5,7 +5,7 @@
 //! closing tag. Everything else — the declaration, namespace prefixes, other properties with
 //! their types, pids and formatting — is written back byte for byte.
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 
 use crate::label::{ContentBits, Label, Method};
 use crate::xml::{
@@ -46,6 +46,216 @@ struct Item {
     span: (usize, usize),
     property: CustomProperty,
     removed: bool,
+}
+
+/// The root element as read: its prefix, the prefix it binds to [`VT_NS`], where its start tag
+/// closes and whether it is empty.
+struct Root {
+    prefix: String,
+    vt_prefix: Option<String>,
+    tag_close: usize,
+    empty: bool,
+}
+
+/// The `property` element being read: where it starts, its fields so far, and whether its
+/// value turned out structured (a `vector` or `array`: no simple text).
+struct Open {
+    start: usize,
+    property: CustomProperty,
+    structured: bool,
+}
+
+/// State threaded through [`CustomProperties::parse`]'s events.
+#[derive(Default)]
+struct Scan {
+    depth: usize,
+    root: Option<Root>,
+    /// Every prefix the root declares (`xmlns:p`).
+    declared: Vec<Vec<u8>>,
+    end_tag_start: Option<usize>,
+    items: Vec<Item>,
+    current: Option<Open>,
+}
+
+impl Scan {
+    /// A start or empty tag spanning `span`, at the current depth.
+    fn open(
+        &mut self,
+        e: &BytesStart<'_>,
+        empty: bool,
+        span: (usize, usize),
+        ns: Option<&[u8]>,
+    ) -> Result<()> {
+        let local = e.local_name();
+        let local = local.as_ref();
+        match self.depth {
+            0 if self.root.is_some() => {
+                return Err(Error::malformed(format!(
+                    "{PART}: more than one root element"
+                )))
+            }
+            0 => self.open_root(e, local, empty, span.1, ns)?,
+            1 => {
+                if local == b"property" {
+                    self.open_property(e, empty, span)?;
+                }
+            }
+            2 => {
+                if let Some(Open { property: p, .. }) = self.current.as_mut() {
+                    if p.kind.is_empty() {
+                        p.kind = String::from_utf8_lossy(local).into_owned();
+                        p.value = Some(String::new());
+                    }
+                }
+            }
+            _ => {
+                // Structured value (vector, array): no simple text.
+                if let Some(open) = self.current.as_mut() {
+                    open.property.value = None;
+                    open.structured = true;
+                }
+            }
+        }
+        if !empty {
+            self.depth += 1;
+        }
+        Ok(())
+    }
+
+    /// The root `Properties` element, whose start tag ends at `after`.
+    fn open_root(
+        &mut self,
+        e: &BytesStart<'_>,
+        local: &[u8],
+        empty: bool,
+        after: usize,
+        ns: Option<&[u8]>,
+    ) -> Result<()> {
+        if local != b"Properties" {
+            return Err(Error::malformed(format!(
+                "{PART}: the root is <{}>, not <Properties>",
+                String::from_utf8_lossy(e.name().as_ref())
+            )));
+        }
+        if let Some(n) = ns {
+            if n != CUSTOM_PROPERTIES_NS.as_bytes() {
+                return Err(Error::malformed(format!(
+                    "{PART}: <Properties> is not in the custom-properties namespace"
+                )));
+            }
+        }
+        let mut vt_prefix = None;
+        for a in e.attributes().with_checks(true) {
+            let a = a.map_err(|err| xml_error(PART, err))?;
+            if let Some(p) = a.key.as_ref().strip_prefix(b"xmlns:") {
+                self.declared.push(p.to_vec());
+                let usable = std::str::from_utf8(p).is_ok_and(is_ncname);
+                if usable && a.value.as_ref() == VT_NS.as_bytes() {
+                    vt_prefix = Some(format!("{}:", String::from_utf8_lossy(p)));
+                }
+            }
+        }
+        if empty {
+            crate::xml::check_reopenable_root(e, PART)?;
+        }
+        let tag_close = if empty { after - 2 } else { after - 1 };
+        self.root = Some(Root {
+            prefix: checked_prefix(e.name().as_ref(), PART)?,
+            vt_prefix,
+            tag_close,
+            empty,
+        });
+        if empty {
+            self.end_tag_start = Some(tag_close);
+        }
+        Ok(())
+    }
+
+    /// A `property` element spanning `span` (its whole span when it is empty).
+    fn open_property(
+        &mut self,
+        e: &BytesStart<'_>,
+        empty: bool,
+        span: (usize, usize),
+    ) -> Result<()> {
+        let name = attribute(e, b"name", PART)?.unwrap_or_default();
+        let pid = attribute(e, b"pid", PART)?.and_then(|p| p.trim().parse::<u32>().ok());
+        let fmtid = attribute(e, b"fmtid", PART)?;
+        let property = CustomProperty {
+            name,
+            pid,
+            fmtid,
+            kind: String::new(),
+            value: None,
+        };
+        if empty {
+            self.items.push(Item {
+                span,
+                property,
+                removed: false,
+            });
+        } else {
+            self.current = Some(Open {
+                start: span.0,
+                property,
+                structured: false,
+            });
+        }
+        Ok(())
+    }
+
+    /// An end tag spanning `before..after`.
+    fn close(&mut self, before: usize, after: usize) {
+        self.depth = self.depth.saturating_sub(1);
+        match self.depth {
+            0 => self.end_tag_start = Some(before),
+            1 => {
+                if let Some(open) = self.current.take() {
+                    self.items.push(Item {
+                        span: (open.start, after),
+                        property: open.property,
+                        removed: false,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The value text of the property being read, unless it has none or is structured.
+    fn simple_value(&mut self) -> Option<Option<&mut String>> {
+        match self.current.as_mut() {
+            Some(open) if !open.structured => Some(open.property.value.as_mut()),
+            _ => None,
+        }
+    }
+
+    /// The parsed part, once every event is read.
+    fn finish(self, bom: bool, text: &str) -> Result<CustomProperties> {
+        let root = self
+            .root
+            .ok_or_else(|| Error::malformed(format!("{PART}: no root element")))?;
+        let end_tag_start = self
+            .end_tag_start
+            .ok_or_else(|| Error::malformed(format!("{PART}: <Properties> is not closed")))?;
+        let declared = self.declared;
+        let free_vt_prefix = std::iter::once("vt".to_string())
+            .chain((1..).map(|n| format!("vt{n}")))
+            .find(|p| !declared.iter().any(|d| d == p.as_bytes()))
+            .unwrap_or_default();
+        Ok(CustomProperties {
+            bom,
+            free_vt_prefix,
+            text: text.to_string(),
+            root_prefix: root.prefix,
+            vt_prefix: root.vt_prefix,
+            root_tag_close: root.tag_close,
+            root_empty: root.empty,
+            end_tag_start,
+            items: self.items,
+            added: Vec::new(),
+        })
+    }
 }
 
 /// A custom-properties part open for reading and lossless editing.
@@ -112,138 +322,32 @@ impl CustomProperties {
             "elements in docProps/custom.xml",
             "XML depth in docProps/custom.xml",
         );
-        let mut depth = 0usize;
-        let mut root: Option<(String, Option<String>, usize, bool)> = None;
-        let mut declared: Vec<Vec<u8>> = Vec::new();
-        let mut end_tag_start = None;
-        let mut items = Vec::new();
-        // The property being read: start offset and fields.
-        let mut current: Option<(usize, CustomProperty, bool)> = None;
+        let mut scan = Scan::default();
         loop {
             let Located {
                 before,
                 after,
                 ns,
                 event,
-            } = reader.next(depth)?;
+            } = reader.next(scan.depth)?;
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let empty = matches!(event, Event::Empty(_));
-                    let local = e.local_name().as_ref().to_vec();
-                    match depth {
-                        0 if root.is_some() => {
-                            return Err(Error::malformed(format!(
-                                "{PART}: more than one root element"
-                            )))
-                        }
-                        0 => {
-                            if local != b"Properties" {
-                                return Err(Error::malformed(format!(
-                                    "{PART}: the root is <{}>, not <Properties>",
-                                    String::from_utf8_lossy(e.name().as_ref())
-                                )));
-                            }
-                            if let Some(n) = &ns {
-                                if n.as_slice() != CUSTOM_PROPERTIES_NS.as_bytes() {
-                                    return Err(Error::malformed(format!(
-                                        "{PART}: <Properties> is not in the custom-properties namespace"
-                                    )));
-                                }
-                            }
-                            let mut vt = None;
-                            for a in e.attributes().with_checks(true) {
-                                let a = a.map_err(|err| xml_error(PART, err))?;
-                                let key = a.key.as_ref();
-                                if let Some(p) = key.strip_prefix(b"xmlns:") {
-                                    declared.push(p.to_vec());
-                                    let usable = std::str::from_utf8(p).is_ok_and(is_ncname);
-                                    if usable && a.value.as_ref() == VT_NS.as_bytes() {
-                                        vt = Some(format!("{}:", String::from_utf8_lossy(p)));
-                                    }
-                                }
-                            }
-                            if empty {
-                                crate::xml::check_reopenable_root(e, PART)?;
-                            }
-                            let close = if empty { after - 2 } else { after - 1 };
-                            root =
-                                Some((checked_prefix(e.name().as_ref(), PART)?, vt, close, empty));
-                            if empty {
-                                end_tag_start = Some(close);
-                            }
-                        }
-                        1 => {
-                            if local == b"property" {
-                                let name = attribute(e, b"name", PART)?.unwrap_or_default();
-                                let pid = attribute(e, b"pid", PART)?
-                                    .and_then(|p| p.trim().parse::<u32>().ok());
-                                let fmtid = attribute(e, b"fmtid", PART)?;
-                                let p = CustomProperty {
-                                    name,
-                                    pid,
-                                    fmtid,
-                                    kind: String::new(),
-                                    value: None,
-                                };
-                                if empty {
-                                    items.push(Item {
-                                        span: (before, after),
-                                        property: p,
-                                        removed: false,
-                                    });
-                                } else {
-                                    current = Some((before, p, false));
-                                }
-                            }
-                        }
-                        2 => {
-                            if let Some((_, p, _)) = current.as_mut() {
-                                if p.kind.is_empty() {
-                                    p.kind = String::from_utf8_lossy(&local).into_owned();
-                                    p.value = Some(String::new());
-                                }
-                            }
-                        }
-                        _ => {
-                            // Structured value (vector, array): no simple text.
-                            if let Some((_, p, structured)) = current.as_mut() {
-                                p.value = None;
-                                *structured = true;
-                            }
-                        }
-                    }
-                    if !empty {
-                        depth += 1;
-                    }
+                    scan.open(e, empty, (before, after), ns.as_deref())?;
                 }
-                Event::End(_) => {
-                    depth = depth.saturating_sub(1);
-                    match depth {
-                        0 => end_tag_start = Some(before),
-                        1 => {
-                            if let Some((start, p, _)) = current.take() {
-                                items.push(Item {
-                                    span: (start, after),
-                                    property: p,
-                                    removed: false,
-                                });
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                Event::Text(ref t) if depth == 3 => {
-                    if let Some((_, p, false)) = current.as_mut() {
+                Event::End(_) => scan.close(before, after),
+                Event::Text(ref t) if scan.depth == 3 => {
+                    if let Some(value) = scan.simple_value() {
                         let s = t.unescape().map_err(|e| xml_error(PART, e))?;
-                        if let Some(v) = p.value.as_mut() {
+                        if let Some(v) = value {
                             v.push_str(&s);
                         }
                     }
                 }
-                Event::CData(ref c) if depth == 3 => {
-                    if let Some((_, p, false)) = current.as_mut() {
+                Event::CData(ref c) if scan.depth == 3 => {
+                    if let Some(value) = scan.simple_value() {
                         let s = std::str::from_utf8(c.as_ref()).map_err(|e| xml_error(PART, e))?;
-                        if let Some(v) = p.value.as_mut() {
+                        if let Some(v) = value {
                             v.push_str(s);
                         }
                     }
@@ -257,26 +361,7 @@ impl CustomProperties {
                 _ => {}
             }
         }
-        let (root_prefix, vt_prefix, root_tag_close, root_empty) =
-            root.ok_or_else(|| Error::malformed(format!("{PART}: no root element")))?;
-        let end_tag_start = end_tag_start
-            .ok_or_else(|| Error::malformed(format!("{PART}: <Properties> is not closed")))?;
-        let free_vt_prefix = std::iter::once("vt".to_string())
-            .chain((1..).map(|n| format!("vt{n}")))
-            .find(|p| !declared.iter().any(|d| d == p.as_bytes()))
-            .expect("an unused prefix exists");
-        Ok(CustomProperties {
-            bom,
-            free_vt_prefix,
-            text: text.to_string(),
-            root_prefix,
-            vt_prefix,
-            root_tag_close,
-            root_empty,
-            end_tag_start,
-            items,
-            added: Vec::new(),
-        })
+        scan.finish(bom, text)
     }
 
     /// Every property, in document order (added ones last).

@@ -1,7 +1,7 @@
 //! LabelInfo XML ([MS-OFFCRYPTO] 2.6.4): the `docMetadata/LabelInfo.xml` part and the IRM
 //! `LabelInfo` stream, edited without disturbing what is there.
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 
 use crate::label::{ContentBits, Label, Method};
 use crate::xml::{attribute, checked_prefix, escape, parse_bool, part_text, Located, SpanReader};
@@ -20,6 +20,127 @@ struct Item {
     span: (usize, usize),
     label: Label,
     removed: bool,
+}
+
+/// State threaded through [`LabelInfo::parse`]'s events.
+#[derive(Default)]
+struct Scan {
+    depth: usize,
+    /// The root's prefix, where its start tag's `>` (or `/>`) begins, and whether it is empty.
+    root: Option<(String, usize, bool)>,
+    /// Where new labels go: before `extLst` or the closing tag.
+    tail_insert: Option<usize>,
+    items: Vec<Item>,
+    /// The `label` element being read: where it starts, and the label.
+    label_start: Option<(usize, Label)>,
+}
+
+impl Scan {
+    /// A start or empty tag spanning `span`; `in_ns` when it is in [`LABEL_INFO_NS`].
+    fn open(
+        &mut self,
+        e: &BytesStart<'_>,
+        empty: bool,
+        in_ns: bool,
+        span: (usize, usize),
+    ) -> Result<()> {
+        let local = e.local_name();
+        let local = local.as_ref();
+        match self.depth {
+            0 if self.root.is_some() => {
+                return Err(Error::malformed(format!(
+                    "{PART}: more than one root element"
+                )))
+            }
+            0 => self.open_root(e, local, empty, in_ns, span.1)?,
+            1 if in_ns && local == b"label" => {
+                let label = label_from_element(e, self.items.len())?;
+                if empty {
+                    self.items.push(Item {
+                        span,
+                        label,
+                        removed: false,
+                    });
+                } else {
+                    self.label_start = Some((span.0, label));
+                }
+            }
+            1 if in_ns && local == b"extLst" => {
+                self.tail_insert = self.tail_insert.or(Some(span.0));
+            }
+            _ => {}
+        }
+        if !empty {
+            self.depth += 1;
+        }
+        Ok(())
+    }
+
+    /// The root `clbl:labelList`, whose start tag ends at `after`.
+    fn open_root(
+        &mut self,
+        e: &BytesStart<'_>,
+        local: &[u8],
+        empty: bool,
+        in_ns: bool,
+        after: usize,
+    ) -> Result<()> {
+        if local != b"labelList" || !in_ns {
+            return Err(Error::malformed(format!(
+                "{PART}: the root is <{}>, not clbl:labelList in {LABEL_INFO_NS}",
+                String::from_utf8_lossy(e.name().as_ref())
+            )));
+        }
+        if empty {
+            crate::xml::check_reopenable_root(e, PART)?;
+        }
+        let close = if empty { after - 2 } else { after - 1 };
+        self.root = Some((checked_prefix(e.name().as_ref(), PART)?, close, empty));
+        if empty {
+            self.tail_insert = Some(close);
+        }
+        Ok(())
+    }
+
+    /// An end tag spanning `before..after`.
+    fn close(&mut self, before: usize, after: usize) {
+        self.depth = self.depth.saturating_sub(1);
+        match self.depth {
+            0 => self.tail_insert = self.tail_insert.or(Some(before)),
+            1 => {
+                if let Some((start, label)) = self.label_start.take() {
+                    self.items.push(Item {
+                        span: (start, after),
+                        label,
+                        removed: false,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The parsed document, once every event is read.
+    fn finish(self, bom: bool, text: &str) -> Result<LabelInfo> {
+        let (prefix, root_tag_close, root_empty) = self
+            .root
+            .ok_or_else(|| Error::malformed(format!("{PART}: no root element")))?;
+        let tail_insert = self
+            .tail_insert
+            .ok_or_else(|| Error::malformed(format!("{PART}: labelList is not closed")))?;
+        Ok(LabelInfo {
+            source: Source::Parsed {
+                bom,
+                text: text.to_string(),
+                prefix,
+                root_tag_close,
+                root_empty,
+                tail_insert,
+                items: self.items,
+            },
+            added: Vec::new(),
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -82,82 +203,21 @@ impl LabelInfo {
             "elements in LabelInfo",
             "XML depth in LabelInfo",
         );
-        let mut depth = 0usize;
-        let mut root: Option<(String, usize, bool)> = None;
-        let mut tail_insert = None;
-        let mut items: Vec<Item> = Vec::new();
-        let mut label_start: Option<(usize, Label)> = None;
+        let mut scan = Scan::default();
         loop {
             let Located {
                 before,
                 after,
                 ns,
                 event,
-            } = reader.next(depth)?;
+            } = reader.next(scan.depth)?;
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let empty = matches!(event, Event::Empty(_));
                     let in_ns = ns.as_deref() == Some(LABEL_INFO_NS.as_bytes());
-                    let local = e.local_name().as_ref().to_vec();
-                    match depth {
-                        0 if root.is_some() => {
-                            return Err(Error::malformed(format!(
-                                "{PART}: more than one root element"
-                            )))
-                        }
-                        0 => {
-                            if local != b"labelList" || !in_ns {
-                                return Err(Error::malformed(format!(
-                                    "{PART}: the root is <{}>, not clbl:labelList in {LABEL_INFO_NS}",
-                                    String::from_utf8_lossy(e.name().as_ref())
-                                )));
-                            }
-                            if empty {
-                                crate::xml::check_reopenable_root(e, PART)?;
-                            }
-                            let close = if empty { after - 2 } else { after - 1 };
-                            root = Some((checked_prefix(e.name().as_ref(), PART)?, close, empty));
-                            if empty {
-                                tail_insert = Some(close);
-                            }
-                        }
-                        1 if in_ns && local == b"label" => {
-                            let label = label_from_element(e, items.len())?;
-                            if empty {
-                                items.push(Item {
-                                    span: (before, after),
-                                    label,
-                                    removed: false,
-                                });
-                            } else {
-                                label_start = Some((before, label));
-                            }
-                        }
-                        1 if in_ns && local == b"extLst" => {
-                            tail_insert = tail_insert.or(Some(before));
-                        }
-                        _ => {}
-                    }
-                    if !empty {
-                        depth += 1;
-                    }
+                    scan.open(e, empty, in_ns, (before, after))?;
                 }
-                Event::End(_) => {
-                    depth = depth.saturating_sub(1);
-                    match depth {
-                        0 => tail_insert = tail_insert.or(Some(before)),
-                        1 => {
-                            if let Some((start, label)) = label_start.take() {
-                                items.push(Item {
-                                    span: (start, after),
-                                    label,
-                                    removed: false,
-                                });
-                            }
-                        }
-                        _ => {}
-                    }
-                }
+                Event::End(_) => scan.close(before, after),
                 Event::DocType(_) => {
                     return Err(Error::Unsupported {
                         what: format!("{PART} with a DOCTYPE"),
@@ -167,22 +227,7 @@ impl LabelInfo {
                 _ => {}
             }
         }
-        let (prefix, root_tag_close, root_empty) =
-            root.ok_or_else(|| Error::malformed(format!("{PART}: no root element")))?;
-        let tail_insert = tail_insert
-            .ok_or_else(|| Error::malformed(format!("{PART}: labelList is not closed")))?;
-        Ok(LabelInfo {
-            source: Source::Parsed {
-                bom,
-                text: text.to_string(),
-                prefix,
-                root_tag_close,
-                root_empty,
-                tail_insert,
-                items,
-            },
-            added: Vec::new(),
-        })
+        scan.finish(bom, text)
     }
 
     /// The labels, in document order (added ones in their sorted places).
@@ -245,22 +290,7 @@ impl LabelInfo {
     /// The document's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         match &self.source {
-            Source::Fresh => {
-                let mut labels = self.added.clone();
-                labels.sort_by_key(|l| l.id);
-                let mut out =
-                    format!("{DECLARATION}<clbl:labelList xmlns:clbl=\"{LABEL_INFO_NS}\"");
-                if labels.is_empty() {
-                    out.push_str(" />");
-                } else {
-                    out.push('>');
-                    for l in &labels {
-                        out.push_str(&label_element("clbl:", l));
-                    }
-                    out.push_str("</clbl:labelList>");
-                }
-                out.into_bytes()
-            }
+            Source::Fresh => fresh_document(&self.added).into_bytes(),
             Source::Parsed {
                 bom,
                 text,
@@ -270,63 +300,107 @@ impl LabelInfo {
                 tail_insert,
                 items,
             } => {
-                let mut added: Vec<&Label> = self.added.iter().collect();
-                added.sort_by_key(|l| l.id);
-                // Insertion points: before the first kept label with a greater id, else the tail.
-                let mut inserts: Vec<(usize, String)> = added
-                    .iter()
-                    .map(|l| {
-                        let at = items
-                            .iter()
-                            .filter(|i| !i.removed)
-                            .find(|i| i.label.id > l.id)
-                            .map_or(*tail_insert, |i| i.span.0);
-                        (at, label_element(prefix, l))
-                    })
-                    .collect();
-                inserts.sort_by_key(|(at, _)| *at);
-                let mut out = String::with_capacity(text.len() + 200 * added.len());
+                let inserts = insertions(items, &self.added, *tail_insert, prefix);
+                let mut out = String::with_capacity(text.len() + 200 * self.added.len());
                 if *bom {
                     out.push('\u{FEFF}');
                 }
                 if *root_empty {
-                    out.push_str(&text[..*root_tag_close]);
-                    if inserts.is_empty() {
-                        out.push_str(&text[*root_tag_close..]);
-                    } else {
-                        out.push('>');
-                        for (_, s) in &inserts {
-                            out.push_str(s);
-                        }
-                        out.push_str(&format!("</{prefix}labelList>"));
-                        out.push_str(&text[*root_tag_close + 2..]);
-                    }
-                    return out.into_bytes();
+                    reopen_root(&mut out, text, *root_tag_close, prefix, &inserts);
+                } else {
+                    splice(&mut out, text, items, inserts);
                 }
-                // Cuts (removed spans) and insertions, in text order.
-                let mut pos = 0;
-                let mut inserts = inserts.into_iter().peekable();
-                for item in items.iter() {
-                    while let Some((at, s)) = inserts.next_if(|(at, _)| *at <= item.span.0) {
-                        out.push_str(&text[pos..at.max(pos)]);
-                        pos = pos.max(at);
-                        out.push_str(&s);
-                    }
-                    if item.removed {
-                        out.push_str(&text[pos..item.span.0]);
-                        pos = item.span.1;
-                    }
-                }
-                for (at, s) in inserts {
-                    out.push_str(&text[pos..at.max(pos)]);
-                    pos = pos.max(at);
-                    out.push_str(&s);
-                }
-                out.push_str(&text[pos..]);
                 out.into_bytes()
             }
         }
     }
+}
+
+/// A new document in Office's serialization holding `added`, sorted by id.
+fn fresh_document(added: &[Label]) -> String {
+    let mut labels = added.to_vec();
+    labels.sort_by_key(|l| l.id);
+    let mut out = format!("{DECLARATION}<clbl:labelList xmlns:clbl=\"{LABEL_INFO_NS}\"");
+    if labels.is_empty() {
+        out.push_str(" />");
+    } else {
+        out.push('>');
+        for l in &labels {
+            out.push_str(&label_element("clbl:", l));
+        }
+        out.push_str("</clbl:labelList>");
+    }
+    out
+}
+
+/// Where each added label goes, in text order: before the first kept label with a greater
+/// id, else at `tail_insert`; with its element written with the root's `prefix`.
+fn insertions(
+    items: &[Item],
+    added: &[Label],
+    tail_insert: usize,
+    prefix: &str,
+) -> Vec<(usize, String)> {
+    let mut added: Vec<&Label> = added.iter().collect();
+    added.sort_by_key(|l| l.id);
+    let mut inserts: Vec<(usize, String)> = added
+        .iter()
+        .map(|l| {
+            let at = items
+                .iter()
+                .filter(|i| !i.removed)
+                .find(|i| i.label.id > l.id)
+                .map_or(tail_insert, |i| i.span.0);
+            (at, label_element(prefix, l))
+        })
+        .collect();
+    inserts.sort_by_key(|(at, _)| *at);
+    inserts
+}
+
+/// An empty root (`<clbl:labelList …/>`, its `/>` at `root_tag_close`) written back, opened
+/// to hold `inserts` when there are any.
+fn reopen_root(
+    out: &mut String,
+    text: &str,
+    root_tag_close: usize,
+    prefix: &str,
+    inserts: &[(usize, String)],
+) {
+    out.push_str(&text[..root_tag_close]);
+    if inserts.is_empty() {
+        out.push_str(&text[root_tag_close..]);
+    } else {
+        out.push('>');
+        for (_, s) in inserts {
+            out.push_str(s);
+        }
+        out.push_str(&format!("</{prefix}labelList>"));
+        out.push_str(&text[root_tag_close + 2..]);
+    }
+}
+
+/// `text` with the removed items' spans cut out and `inserts` put in, in text order.
+fn splice(out: &mut String, text: &str, items: &[Item], inserts: Vec<(usize, String)>) {
+    let mut pos = 0;
+    let mut inserts = inserts.into_iter().peekable();
+    for item in items {
+        while let Some((at, s)) = inserts.next_if(|(at, _)| *at <= item.span.0) {
+            out.push_str(&text[pos..at.max(pos)]);
+            pos = pos.max(at);
+            out.push_str(&s);
+        }
+        if item.removed {
+            out.push_str(&text[pos..item.span.0]);
+            pos = item.span.1;
+        }
+    }
+    for (at, s) in inserts {
+        out.push_str(&text[pos..at.max(pos)]);
+        pos = pos.max(at);
+        out.push_str(&s);
+    }
+    out.push_str(&text[pos..]);
 }
 
 /// One `label` element in Office's serialization.

@@ -249,99 +249,13 @@ impl BinaryHeader {
     /// Parses the header at the start of `b` (version 1.1 → RC4; 2/3/4.2 → CryptoAPI).
     /// Returns the header and its length in bytes.
     pub fn parse(b: &[u8]) -> Result<(BinaryHeader, usize)> {
-        const W: &str = "RC4 encryption header";
-        let major = u16_at(b, 0, W)?;
-        let minor = u16_at(b, 2, W)?;
+        let major = u16_at(b, 0, HEADER)?;
+        let minor = u16_at(b, 2, HEADER)?;
         match (major, minor) {
-            (1, 1) => {
-                let body = b
-                    .get(4..52)
-                    .ok_or_else(|| Error::malformed(format!("{W}: shorter than 52 bytes")))?;
-                let mut h = Rc4Header {
-                    salt: [0; 16],
-                    encrypted_verifier: [0; 16],
-                    encrypted_verifier_hash: [0; 16],
-                };
-                h.salt.copy_from_slice(&body[..16]);
-                h.encrypted_verifier.copy_from_slice(&body[16..32]);
-                h.encrypted_verifier_hash.copy_from_slice(&body[32..48]);
-                Ok((BinaryHeader::Rc4(h), 52))
-            }
+            (1, 1) => Ok((BinaryHeader::Rc4(Rc4Header::parse_fields(b)?), 52)),
             (2..=4, 2) => {
-                let flags = u32_at(b, 4, W)?;
-                let header_size = u32_at(b, 8, W)? as usize;
-                let h0 = 12usize;
-                let header = b
-                    .get(
-                        h0..h0
-                            .checked_add(header_size)
-                            .ok_or_else(|| Error::malformed(W))?,
-                    )
-                    .ok_or_else(|| {
-                        Error::malformed(format!("{W}: header size {header_size} beyond the data"))
-                    })?;
-                if header.len() < 32 {
-                    return Err(Error::malformed(format!(
-                        "{W}: header of {} bytes",
-                        header.len()
-                    )));
-                }
-                let alg_id = u32_at(header, 8, W)?;
-                let alg_id_hash = u32_at(header, 12, W)?;
-                let key_bits = u32_at(header, 16, W)?;
-                let provider_type = u32_at(header, 20, W)?;
-                let csp: Vec<u16> = header[32..]
-                    .chunks_exact(2)
-                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                    .take_while(|&u| u != 0)
-                    .collect();
-                let v = h0 + header_size;
-                let salt_size = u32_at(b, v, W)? as usize;
-                if salt_size != 16 {
-                    return Err(Error::malformed(format!(
-                        "{W}: salt size {salt_size}, not 16"
-                    )));
-                }
-                let salt = b
-                    .get(v + 4..v + 20)
-                    .ok_or_else(|| Error::malformed(format!("{W}: truncated salt")))?
-                    .to_vec();
-                let mut encrypted_verifier = [0u8; 16];
-                encrypted_verifier.copy_from_slice(
-                    b.get(v + 20..v + 36)
-                        .ok_or_else(|| Error::malformed(format!("{W}: truncated verifier")))?,
-                );
-                let verifier_hash_size = u32_at(b, v + 36, W)?;
-                if verifier_hash_size != 20 {
-                    return Err(Error::malformed(format!(
-                        "{W}: verifier hash size {verifier_hash_size}, not 20"
-                    )));
-                }
-                let encrypted_verifier_hash = b
-                    .get(v + 40..v + 60)
-                    .ok_or_else(|| Error::malformed(format!("{W}: truncated verifier hash")))?
-                    .to_vec();
-                if alg_id != 0x6801 && alg_id != 0 {
-                    return Err(Error::unsupported(format!(
-                        "binary CryptoAPI encryption with AlgID {alg_id:#x} (only RC4 is defined)"
-                    )));
-                }
-                Ok((
-                    BinaryHeader::CryptoApi(CryptoApiHeader {
-                        version: (major, minor),
-                        flags,
-                        alg_id,
-                        alg_id_hash,
-                        key_bits,
-                        provider_type,
-                        csp_name: String::from_utf16_lossy(&csp),
-                        salt,
-                        encrypted_verifier,
-                        verifier_hash_size,
-                        encrypted_verifier_hash,
-                    }),
-                    v + 60,
-                ))
+                let (header, len) = CryptoApiHeader::parse_fields(b, (major, minor))?;
+                Ok((BinaryHeader::CryptoApi(header), len))
             }
             (ma, mi) => Err(Error::unsupported(format!(
                 "binary encryption header version {ma}.{mi}"
@@ -428,6 +342,130 @@ pub const CRYPTOAPI_FLAGS_PROPERTIES_CLEAR: u32 = 0x0C;
 /// `EncryptionHeader.Flags` with the property sets encrypted into the summary stream:
 /// `fCryptoAPI` only.
 pub const CRYPTOAPI_FLAGS_PROPERTIES_ENCRYPTED: u32 = 0x04;
+
+/// What errors about either RC4 header name.
+const HEADER: &str = "RC4 encryption header";
+
+impl Rc4Header {
+    /// The RC4 (1.1) header's fields after its version: salt, verifier, verifier hash.
+    fn parse_fields(b: &[u8]) -> Result<Rc4Header> {
+        let body = b
+            .get(4..52)
+            .ok_or_else(|| Error::malformed(format!("{HEADER}: shorter than 52 bytes")))?;
+        let mut h = Rc4Header {
+            salt: [0; 16],
+            encrypted_verifier: [0; 16],
+            encrypted_verifier_hash: [0; 16],
+        };
+        h.salt.copy_from_slice(&body[..16]);
+        h.encrypted_verifier.copy_from_slice(&body[16..32]);
+        h.encrypted_verifier_hash.copy_from_slice(&body[32..48]);
+        Ok(h)
+    }
+}
+
+impl CryptoApiHeader {
+    /// The CryptoAPI header's fields after its `version`: flags, the EncryptionHeader and
+    /// the EncryptionVerifier. Returns the header and its length in bytes.
+    fn parse_fields(b: &[u8], version: (u16, u16)) -> Result<(CryptoApiHeader, usize)> {
+        let flags = u32_at(b, 4, HEADER)?;
+        let header_size = u32_at(b, 8, HEADER)? as usize;
+        let h0 = 12usize;
+        let header = b
+            .get(
+                h0..h0
+                    .checked_add(header_size)
+                    .ok_or_else(|| Error::malformed(HEADER))?,
+            )
+            .ok_or_else(|| {
+                Error::malformed(format!(
+                    "{HEADER}: header size {header_size} beyond the data"
+                ))
+            })?;
+        if header.len() < 32 {
+            return Err(Error::malformed(format!(
+                "{HEADER}: header of {} bytes",
+                header.len()
+            )));
+        }
+        let alg_id = u32_at(header, 8, HEADER)?;
+        let alg_id_hash = u32_at(header, 12, HEADER)?;
+        let key_bits = u32_at(header, 16, HEADER)?;
+        let provider_type = u32_at(header, 20, HEADER)?;
+        let csp: Vec<u16> = header[32..]
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .take_while(|&u| u != 0)
+            .collect();
+        let v = h0 + header_size;
+        let verifier = CryptoApiVerifier::parse(b, v)?;
+        if alg_id != 0x6801 && alg_id != 0 {
+            return Err(Error::unsupported(format!(
+                "binary CryptoAPI encryption with AlgID {alg_id:#x} (only RC4 is defined)"
+            )));
+        }
+        let header = CryptoApiHeader {
+            version,
+            flags,
+            alg_id,
+            alg_id_hash,
+            key_bits,
+            provider_type,
+            csp_name: String::from_utf16_lossy(&csp),
+            salt: verifier.salt,
+            encrypted_verifier: verifier.encrypted_verifier,
+            verifier_hash_size: verifier.verifier_hash_size,
+            encrypted_verifier_hash: verifier.encrypted_verifier_hash,
+        };
+        Ok((header, v + 60))
+    }
+}
+
+/// The EncryptionVerifier of a CryptoAPI header (60 bytes: a 16-byte salt, the verifier and
+/// a 20-byte SHA-1 verifier hash).
+struct CryptoApiVerifier {
+    salt: Vec<u8>,
+    encrypted_verifier: [u8; 16],
+    verifier_hash_size: u32,
+    encrypted_verifier_hash: Vec<u8>,
+}
+
+impl CryptoApiVerifier {
+    /// The verifier at offset `v` of `b`.
+    fn parse(b: &[u8], v: usize) -> Result<CryptoApiVerifier> {
+        let salt_size = u32_at(b, v, HEADER)? as usize;
+        if salt_size != 16 {
+            return Err(Error::malformed(format!(
+                "{HEADER}: salt size {salt_size}, not 16"
+            )));
+        }
+        let salt = b
+            .get(v + 4..v + 20)
+            .ok_or_else(|| Error::malformed(format!("{HEADER}: truncated salt")))?
+            .to_vec();
+        let mut encrypted_verifier = [0u8; 16];
+        encrypted_verifier.copy_from_slice(
+            b.get(v + 20..v + 36)
+                .ok_or_else(|| Error::malformed(format!("{HEADER}: truncated verifier")))?,
+        );
+        let verifier_hash_size = u32_at(b, v + 36, HEADER)?;
+        if verifier_hash_size != 20 {
+            return Err(Error::malformed(format!(
+                "{HEADER}: verifier hash size {verifier_hash_size}, not 20"
+            )));
+        }
+        let encrypted_verifier_hash = b
+            .get(v + 40..v + 60)
+            .ok_or_else(|| Error::malformed(format!("{HEADER}: truncated verifier hash")))?
+            .to_vec();
+        Ok(CryptoApiVerifier {
+            salt,
+            encrypted_verifier,
+            verifier_hash_size,
+            encrypted_verifier_hash,
+        })
+    }
+}
 
 impl Rc4Header {
     /// The header of a new "RC4" (1.1) file: `verifier` encrypted with the password's key,
@@ -544,4 +582,62 @@ impl BinaryHeader {
 /// keystream as [`decrypt_at`]).
 pub fn encrypt_at(key: &BinaryKey, block_size: usize, offset: usize, data: &mut [u8]) {
     decrypt_at(key, block_size, offset, data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CryptoAPI EncryptionVerifier: salt size, salt, verifier, hash size, hash.
+    fn verifier(salt_size: u32, hash_size: u32) -> Vec<u8> {
+        let mut v = salt_size.to_le_bytes().to_vec();
+        v.extend_from_slice(&[1; 16]);
+        v.extend_from_slice(&[2; 16]);
+        v.extend_from_slice(&hash_size.to_le_bytes());
+        v.extend_from_slice(&[3; 20]);
+        v
+    }
+
+    fn malformed_detail(r: Result<CryptoApiVerifier>) -> String {
+        match r {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    #[test]
+    fn crypto_api_verifier_fields_and_refusals() {
+        let mut b = vec![0xAA; 5];
+        b.extend(verifier(16, 20));
+        let v = CryptoApiVerifier::parse(&b, 5).unwrap();
+        assert_eq!(v.salt, [1; 16]);
+        assert_eq!(v.encrypted_verifier, [2; 16]);
+        assert_eq!(v.verifier_hash_size, 20);
+        assert_eq!(v.encrypted_verifier_hash, [3; 20]);
+
+        let e = malformed_detail(CryptoApiVerifier::parse(&verifier(8, 20), 0));
+        assert!(e.contains("salt size 8, not 16"), "{e}");
+        let e = malformed_detail(CryptoApiVerifier::parse(&verifier(16, 32), 0));
+        assert!(e.contains("verifier hash size 32, not 20"), "{e}");
+        let full = verifier(16, 20);
+        let e = malformed_detail(CryptoApiVerifier::parse(&full[..59], 0));
+        assert!(e.contains("truncated verifier hash"), "{e}");
+        let e = malformed_detail(CryptoApiVerifier::parse(&full[..30], 0));
+        assert!(e.contains("truncated verifier"), "{e}");
+    }
+
+    #[test]
+    fn rc4_header_needs_52_bytes() {
+        let mut b = vec![1, 0, 1, 0];
+        b.extend((0..48).map(|i| i as u8));
+        let (h, len) = BinaryHeader::parse(&b).unwrap();
+        assert_eq!(len, 52);
+        let BinaryHeader::Rc4(h) = h else {
+            panic!("not RC4")
+        };
+        assert_eq!(h.salt[0], 0);
+        assert_eq!(h.encrypted_verifier[0], 16);
+        assert_eq!(h.encrypted_verifier_hash[15], 47);
+        assert!(BinaryHeader::parse(&b[..51]).is_err());
+    }
 }

@@ -176,97 +176,25 @@ pub(crate) struct Located {
 
 /// Follows CurrentUserAtom → UserEditAtom → PersistDirectoryAtom → CryptSession10Container.
 pub(crate) fn locate(streams: &PptStreams<'_>) -> Result<Located> {
-    let cu = streams.current_user;
     let doc = streams.powerpoint_document;
-
-    // CurrentUserAtom.
-    const CUW: &str = "CurrentUserAtom";
-    let rh = Rh::at(cu, 0, CUW)?;
-    if rh.rec_type != RT_CURRENT_USER_ATOM {
-        return Err(Error::malformed(format!(
-            "{CUW}: recType {:#06x}, not 0x0FF6",
-            rh.rec_type
-        )));
-    }
-    let size = u32_at(cu, 8, CUW)?;
-    if size != 0x14 {
-        return Err(Error::malformed(format!("{CUW}: size {size:#x}, not 0x14")));
-    }
-    let token = u32_at(cu, 12, CUW)?;
-    let offset_to_current_edit = u32_at(cu, 16, CUW)? as usize;
-
-    // UserEditAtom.
-    const UEW: &str = "UserEditAtom";
-    let ue = offset_to_current_edit;
-    let rh = Rh::at(doc, ue, UEW)?;
-    if rh.rec_type != RT_USER_EDIT_ATOM {
-        return Err(Error::malformed(format!(
-            "{UEW} at {ue}: recType {:#06x}, not 0x0FF5",
-            rh.rec_type
-        )));
-    }
-    let ue_end = rh.end(ue, doc.len(), UEW)?;
-    match rh.rec_len {
-        0x20 => {}
-        0x1C if token == TOKEN_ENCRYPTED => return Err(Error::malformed(
-            "CurrentUserAtom says encrypted but the UserEditAtom has no encryptSessionPersistIdRef",
-        )),
-        0x1C => {
-            return Err(Error::not_encrypted(
-                "the presentation is not encrypted (no encryptSessionPersistIdRef)",
-            ))
-        }
-        n => {
-            return Err(Error::malformed(format!(
-                "{UEW}: recLen {n:#x}, not 0x1C or 0x20"
-            )))
-        }
-    }
-    let offset_last_edit = u32_at(doc, ue + 8 + 8, UEW)?;
-    let offset_persist_directory = u32_at(doc, ue + 8 + 12, UEW)? as usize;
-    let session_id = u32_at(doc, ue + 8 + 0x1C, UEW)?;
-    if offset_last_edit != 0 {
-        return Err(Error::malformed(
-            "encrypted presentation with more than one UserEditAtom (incremental save)",
-        ));
-    }
-
-    // PersistDirectoryAtom.
-    const PDW: &str = "PersistDirectoryAtom";
-    let pd = offset_persist_directory;
-    let rh = Rh::at(doc, pd, PDW)?;
-    if rh.rec_type != RT_PERSIST_DIRECTORY_ATOM {
-        return Err(Error::malformed(format!(
-            "{PDW} at {pd}: recType {:#06x}, not 0x1772",
-            rh.rec_type
-        )));
-    }
-    let pd_end = rh.end(pd, doc.len(), PDW)?;
-    if pd < ue_end && ue < pd_end {
-        return Err(Error::malformed(format!("{PDW} overlaps the {UEW}")));
-    }
+    let current = CurrentUser::parse(streams.current_user)?;
+    let ue = current.offset_to_current_edit;
+    let edit = UserEdit::parse(doc, ue, current.token)?;
+    let pd = edit.offset_persist_directory;
+    let pd_end = persist_directory_end(doc, pd, (ue, edit.ue_end))?;
     let entries = directory_entries(doc, pd, pd_end)?;
     let dir = directory_map(&entries);
-
-    // CryptSession10Container.
-    const CSW: &str = "CryptSession10Container";
+    let session_id = edit.session_id;
     let cs = *dir.get(&session_id).ok_or_else(|| {
         Error::malformed(format!(
             "encryptSessionPersistIdRef {session_id} is not in the persist directory"
         ))
     })?;
-    let rh = Rh::at(doc, cs, CSW)?;
-    if rh.rec_type != RT_CRYPT_SESSION10 {
-        return Err(Error::malformed(format!(
-            "{CSW} at {cs}: recType {:#06x}, not 0x2F14",
-            rh.rec_type
-        )));
-    }
-    let cs_end = rh.end(cs, doc.len(), CSW)?;
+    let cs_end = crypt_session_end(doc, cs)?;
     let (header, header_len) = BinaryHeader::parse(&doc[cs + 8..cs_end])?;
     Ok(Located {
         ue,
-        ue_end,
+        ue_end: edit.ue_end,
         pd,
         pd_end,
         entries,
@@ -277,6 +205,132 @@ pub(crate) fn locate(streams: &PptStreams<'_>) -> Result<Located> {
         header,
         header_len,
     })
+}
+
+/// The fields of the CurrentUserAtom that lead to the encryption.
+struct CurrentUser {
+    /// `headerToken`: encrypted or not.
+    token: u32,
+    /// Where the current UserEditAtom is in the PowerPoint Document stream.
+    offset_to_current_edit: usize,
+}
+
+impl CurrentUser {
+    const W: &'static str = "CurrentUserAtom";
+
+    /// The CurrentUserAtom at the start of the Current User stream `cu`.
+    fn parse(cu: &[u8]) -> Result<CurrentUser> {
+        let rh = Rh::at(cu, 0, Self::W)?;
+        if rh.rec_type != RT_CURRENT_USER_ATOM {
+            return Err(Error::malformed(format!(
+                "{}: recType {:#06x}, not 0x0FF6",
+                Self::W,
+                rh.rec_type
+            )));
+        }
+        let size = u32_at(cu, 8, Self::W)?;
+        if size != 0x14 {
+            return Err(Error::malformed(format!(
+                "{}: size {size:#x}, not 0x14",
+                Self::W
+            )));
+        }
+        Ok(CurrentUser {
+            token: u32_at(cu, 12, Self::W)?,
+            offset_to_current_edit: u32_at(cu, 16, Self::W)? as usize,
+        })
+    }
+}
+
+/// The fields of the UserEditAtom that lead to the encryption.
+struct UserEdit {
+    /// Where the atom ends.
+    ue_end: usize,
+    offset_persist_directory: usize,
+    /// `encryptSessionPersistIdRef`.
+    session_id: u32,
+}
+
+impl UserEdit {
+    const W: &'static str = "UserEditAtom";
+
+    /// The UserEditAtom at `ue` of `doc`, which must carry an `encryptSessionPersistIdRef`
+    /// (`token`: the CurrentUserAtom's `headerToken`) and be the only one.
+    fn parse(doc: &[u8], ue: usize, token: u32) -> Result<UserEdit> {
+        const UEW: &str = UserEdit::W;
+        let rh = Rh::at(doc, ue, UEW)?;
+        if rh.rec_type != RT_USER_EDIT_ATOM {
+            return Err(Error::malformed(format!(
+                "{UEW} at {ue}: recType {:#06x}, not 0x0FF5",
+                rh.rec_type
+            )));
+        }
+        let ue_end = rh.end(ue, doc.len(), UEW)?;
+        match rh.rec_len {
+            0x20 => {}
+            0x1C if token == TOKEN_ENCRYPTED => return Err(Error::malformed(
+                "CurrentUserAtom says encrypted but the UserEditAtom has no encryptSessionPersistIdRef",
+            )),
+            0x1C => {
+                return Err(Error::not_encrypted(
+                    "the presentation is not encrypted (no encryptSessionPersistIdRef)",
+                ))
+            }
+            n => {
+                return Err(Error::malformed(format!(
+                    "{UEW}: recLen {n:#x}, not 0x1C or 0x20"
+                )))
+            }
+        }
+        let offset_last_edit = u32_at(doc, ue + 8 + 8, UEW)?;
+        let offset_persist_directory = u32_at(doc, ue + 8 + 12, UEW)? as usize;
+        let session_id = u32_at(doc, ue + 8 + 0x1C, UEW)?;
+        if offset_last_edit != 0 {
+            return Err(Error::malformed(
+                "encrypted presentation with more than one UserEditAtom (incremental save)",
+            ));
+        }
+        Ok(UserEdit {
+            ue_end,
+            offset_persist_directory,
+            session_id,
+        })
+    }
+}
+
+/// Where the PersistDirectoryAtom at `pd` of `doc` ends; it must not overlap the
+/// UserEditAtom spanning `user_edit`.
+fn persist_directory_end(doc: &[u8], pd: usize, user_edit: (usize, usize)) -> Result<usize> {
+    const PDW: &str = "PersistDirectoryAtom";
+    let rh = Rh::at(doc, pd, PDW)?;
+    if rh.rec_type != RT_PERSIST_DIRECTORY_ATOM {
+        return Err(Error::malformed(format!(
+            "{PDW} at {pd}: recType {:#06x}, not 0x1772",
+            rh.rec_type
+        )));
+    }
+    let pd_end = rh.end(pd, doc.len(), PDW)?;
+    let (ue, ue_end) = user_edit;
+    if pd < ue_end && ue < pd_end {
+        return Err(Error::malformed(format!(
+            "{PDW} overlaps the {}",
+            UserEdit::W
+        )));
+    }
+    Ok(pd_end)
+}
+
+/// Where the CryptSession10Container at `cs` of `doc` ends.
+fn crypt_session_end(doc: &[u8], cs: usize) -> Result<usize> {
+    const CSW: &str = "CryptSession10Container";
+    let rh = Rh::at(doc, cs, CSW)?;
+    if rh.rec_type != RT_CRYPT_SESSION10 {
+        return Err(Error::malformed(format!(
+            "{CSW} at {cs}: recType {:#06x}, not 0x2F14",
+            rh.rec_type
+        )));
+    }
+    rh.end(cs, doc.len(), CSW)
 }
 
 /// The entries of the PersistDirectoryAtom spanning `pd..pd_end` of `doc`.
@@ -336,33 +390,66 @@ pub fn encryption_header(streams: &PptStreams<'_>) -> Result<(BinaryHeader, Vec<
 /// than RC4 CryptoAPI;
 /// [`Error::Malformed`] when a structure is broken (never panics on hostile input).
 pub fn decrypt_ppt(streams: &PptStreams<'_>, password: &str) -> Result<PptDecrypted> {
-    let cu = streams.current_user;
-    let doc = streams.powerpoint_document;
-    let Located {
-        ue,
-        ue_end,
-        pd,
-        pd_end,
-        entries,
-        dir,
-        session_id,
-        cs,
-        cs_end,
-        header,
-        ..
-    } = locate(streams)?;
-    let BinaryHeader::CryptoApi(header) = header else {
+    let located = locate(streams)?;
+    let BinaryHeader::CryptoApi(header) = &located.header else {
         return Err(Error::unsupported(
             "PowerPoint encryption header other than RC4 CryptoAPI",
         ));
     };
     let key = BinaryHeader::CryptoApi(header.clone()).unlock(password)?;
+    let Located {
+        ue,
+        pd,
+        entries,
+        session_id,
+        cs,
+        cs_end,
+        ..
+    } = &located;
+    let mut out = decrypt_persist_objects(streams.powerpoint_document, &located, &key)?;
 
-    // PowerPoint Document: decrypt each persist object into a copy.
+    // Neutralise the CryptSession10Container and fix up the directory and UserEditAtom.
+    out[*cs..*cs_end].fill(0);
+    remove_from_directory(&mut out, *pd, entries, *session_id)?;
+    put_u32(&mut out, ue + 4, 0x1C);
+    put_u32(&mut out, ue + 8 + 0x1C, 0);
+
+    // Current User: only the token changes.
+    let mut current_user = streams.current_user.to_vec();
+    put_u32(&mut current_user, 12, TOKEN_PLAIN);
+
+    let pictures = match streams.pictures {
+        Some(pics) => Some(decrypt_pictures(pics, &key)?),
+        None => None,
+    };
+    let (drop_streams, add_streams) = match streams.encrypted_summary {
+        Some(summary) => {
+            let recovered = summary_streams(summary, &key)?;
+            (vec!["EncryptedSummary".to_string()], recovered)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    Ok(PptDecrypted {
+        current_user,
+        powerpoint_document: out,
+        pictures,
+        drop_streams,
+        add_streams,
+    })
+}
+
+/// A copy of the PowerPoint Document stream `doc` with every persist object but the
+/// CryptSession10Container decrypted, each with its own block key; refuses records that
+/// overlap each other or the structures `located` found.
+fn decrypt_persist_objects(doc: &[u8], located: &Located, key: &BinaryKey) -> Result<Vec<u8>> {
     let mut out = doc.to_vec();
-    let mut regions: Vec<(usize, usize)> = vec![(ue, ue_end), (pd, pd_end), (cs, cs_end)];
-    for (&pid, &off) in &dir {
-        if pid == session_id {
+    let mut regions: Vec<(usize, usize)> = vec![
+        (located.ue, located.ue_end),
+        (located.pd, located.pd_end),
+        (located.cs, located.cs_end),
+    ];
+    for (&pid, &off) in &located.dir {
+        if pid == located.session_id {
             continue;
         }
         let mut h = [0u8; 8];
@@ -389,44 +476,18 @@ pub fn decrypt_ppt(streams: &PptStreams<'_>, password: &str) -> Result<PptDecryp
             )));
         }
     }
+    Ok(out)
+}
 
-    // Neutralise the CryptSession10Container and fix up the directory and UserEditAtom.
-    out[cs..cs_end].fill(0);
-    remove_from_directory(&mut out, pd, &entries, session_id)?;
-    put_u32(&mut out, ue + 4, 0x1C);
-    put_u32(&mut out, ue + 8 + 0x1C, 0);
-
-    // Current User: only the token changes.
-    let mut current_user = cu.to_vec();
-    put_u32(&mut current_user, 12, TOKEN_PLAIN);
-
-    let pictures = match streams.pictures {
-        Some(pics) => Some(decrypt_pictures(pics, &key)?),
-        None => None,
-    };
-    // Encrypted document properties: the real property sets come out of EncryptedSummary
-    // and replace the placeholder.
-    let (drop_streams, add_streams) = match streams.encrypted_summary {
-        Some(summary) => {
-            let recovered = crate::summary::decrypt_summary(summary, &key)?;
-            (
-                vec!["EncryptedSummary".to_string()],
-                recovered
-                    .into_iter()
-                    .filter(|s| s.is_stream)
-                    .map(|s| (s.name, s.data))
-                    .collect(),
-            )
-        }
-        None => (Vec::new(), Vec::new()),
-    };
-    Ok(PptDecrypted {
-        current_user,
-        powerpoint_document: out,
-        pictures,
-        drop_streams,
-        add_streams,
-    })
+/// Encrypted document properties: the real property sets recovered from `EncryptedSummary`,
+/// which replace the placeholder.
+fn summary_streams(summary: &[u8], key: &BinaryKey) -> Result<Vec<(String, Vec<u8>)>> {
+    let recovered = crate::summary::decrypt_summary(summary, key)?;
+    Ok(recovered
+        .into_iter()
+        .filter(|s| s.is_stream)
+        .map(|s| (s.name, s.data))
+        .collect())
 }
 
 /// Removes persist id `id` from the PersistDirectoryAtom at `pd` in `out` (see module docs).

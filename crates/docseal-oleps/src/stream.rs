@@ -429,6 +429,50 @@ impl Section {
     }
 }
 
+/// A section of the table: FMTID, offset and size.
+type SectionEntry = ([u8; 16], usize, usize);
+
+/// The `count` entries of the section table read by `c`, each section starting at or after
+/// `first` (the end of the table) and lying inside `bytes`.
+fn section_table(
+    c: &mut Reader<'_>,
+    bytes: &[u8],
+    count: u32,
+    first: usize,
+) -> Result<Vec<SectionEntry>> {
+    let mut entries = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let fmtid = c.array::<16>()?;
+        let off = c.u32()? as usize;
+        if off < first || off > bytes.len().saturating_sub(8) {
+            return Err(malformed(format!(
+                "section offset {off} outside the stream's sections"
+            )));
+        }
+        let size = u32::from_le_bytes([bytes[off], bytes[off + 1], bytes[off + 2], bytes[off + 3]])
+            as usize;
+        if size < 8 || size > bytes.len() - off {
+            return Err(malformed(format!(
+                "section at {off} of {size} bytes in a {}-byte stream",
+                bytes.len()
+            )));
+        }
+        entries.push((fmtid, off, size));
+    }
+    Ok(entries)
+}
+
+/// Refuses overlapping sections; returns where the last one ends (`first` when there are
+/// none).
+fn check_no_overlap(entries: &[SectionEntry], first: usize) -> Result<usize> {
+    let mut ranges: Vec<(usize, usize)> = entries.iter().map(|&(_, o, s)| (o, o + s)).collect();
+    ranges.sort_unstable();
+    if ranges.windows(2).any(|w| w[1].0 < w[0].1) {
+        return Err(malformed("sections overlap"));
+    }
+    Ok(ranges.last().map_or(first, |r| r.1))
+}
+
 fn len32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -563,36 +607,12 @@ impl PropertySetStream {
             });
         }
         let first = STREAM_HEADER_LEN + 20 * count as usize;
-        let mut entries = Vec::with_capacity(count as usize);
-        for _ in 0..count {
-            let fmtid = c.array::<16>()?;
-            let off = c.u32()? as usize;
-            if off < first || off > bytes.len().saturating_sub(8) {
-                return Err(malformed(format!(
-                    "section offset {off} outside the stream's sections"
-                )));
-            }
-            let size =
-                u32::from_le_bytes([bytes[off], bytes[off + 1], bytes[off + 2], bytes[off + 3]])
-                    as usize;
-            if size < 8 || size > bytes.len() - off {
-                return Err(malformed(format!(
-                    "section at {off} of {size} bytes in a {}-byte stream",
-                    bytes.len()
-                )));
-            }
-            entries.push((fmtid, off, size));
-        }
-        let mut ranges: Vec<(usize, usize)> = entries.iter().map(|&(_, o, s)| (o, o + s)).collect();
-        ranges.sort_unstable();
-        if ranges.windows(2).any(|w| w[1].0 < w[0].1) {
-            return Err(malformed("sections overlap"));
-        }
+        let entries = section_table(&mut c, bytes, count, first)?;
+        let sections_end = check_no_overlap(&entries, first)?;
         let mut sections = Vec::with_capacity(entries.len());
         for (fmtid, off, size) in entries {
             sections.push(Section::parse(fmtid, &bytes[off..off + size], limits)?);
         }
-        let sections_end = ranges.last().map_or(first, |r| r.1);
         let mut stream = PropertySetStream {
             version,
             system_identifier,

@@ -330,13 +330,7 @@ fn scan(bytes: &[u8], what: &str, root_name: &[u8]) -> Result<Scanned> {
     let text = std::str::from_utf8(bytes).map_err(|_| malformed(format!("{what}: not UTF-8")))?;
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
-    let mut depth = 0usize;
-    let mut children = Vec::new();
-    let mut insert_at = None;
-    let mut root_empty = false;
-    let mut prefix = String::new();
-    let mut count = 0usize;
-    let mut root_seen = false;
+    let mut state = ScanState::default();
     loop {
         let before = reader.buffer_position() as usize;
         let event = reader
@@ -346,67 +340,32 @@ fn scan(bytes: &[u8], what: &str, root_name: &[u8]) -> Result<Scanned> {
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
-                count += 1;
-                if count > MAX_ELEMENTS {
+                state.count += 1;
+                if state.count > MAX_ELEMENTS {
                     return Err(Error::LimitExceeded {
                         what: "package XML item elements",
                         limit: MAX_ELEMENTS as u64,
                     });
                 }
-                if depth >= MAX_DEPTH {
+                if state.depth >= MAX_DEPTH {
                     return Err(Error::LimitExceeded {
                         what: "package XML item depth",
                         limit: MAX_DEPTH as u64,
                     });
                 }
-                if depth == 0 {
-                    if insert_at.is_some() || root_seen {
-                        return Err(malformed(format!("{what}: more than one root element")));
-                    }
-                    root_seen = true;
-                    if e.local_name().as_ref() != root_name {
-                        return Err(malformed(format!("{what}: unexpected root element")));
-                    }
-                    let q = e.name();
-                    let q = q.as_ref();
-                    if let Some(i) = q.iter().position(|&b| b == b':') {
-                        let p = String::from_utf8_lossy(&q[..i]).into_owned();
-                        // Written back on new elements, so it has to be a well-formed name.
-                        let mut chars = p.chars();
-                        let ok = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-                            && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
-                        if !ok {
-                            return Err(malformed(format!(
-                                "{what}: {p:?} is not a valid namespace prefix"
-                            )));
-                        }
-                        prefix = format!("{p}:");
-                    }
-                    if empty {
-                        // Re-opened by turning `/>` into `>`: a lenient read of `<x a="1"//>`
-                        // would still end in `/>` and the new children become more roots.
-                        for a in e.attributes().with_checks(true) {
-                            a.map_err(|err| malformed(format!("{what}: {err}")))?;
-                        }
-                        if e.as_ref().trim_ascii_end().ends_with(b"/") {
-                            return Err(malformed(format!(
-                                "{what}: the root tag has a stray '/' before its end"
-                            )));
-                        }
-                        root_empty = true;
-                        insert_at = Some(after - 2);
-                    }
-                } else if depth == 1 {
-                    children.push(child(e, what)?);
+                if state.depth == 0 {
+                    state.open_root(e, empty, after, what, root_name)?;
+                } else if state.depth == 1 {
+                    state.children.push(child(e, what)?);
                 }
                 if !empty {
-                    depth += 1;
+                    state.depth += 1;
                 }
             }
             Event::End(_) => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    insert_at = Some(before);
+                state.depth = state.depth.saturating_sub(1);
+                if state.depth == 0 {
+                    state.insert_at = Some(before);
                 }
             }
             Event::DocType(_) => return Err(malformed(format!("{what}: DOCTYPE"))),
@@ -414,14 +373,94 @@ fn scan(bytes: &[u8], what: &str, root_name: &[u8]) -> Result<Scanned> {
             _ => {}
         }
     }
-    let insert_at = insert_at.ok_or_else(|| malformed(format!("{what}: root not closed")))?;
+    let insert_at = state
+        .insert_at
+        .ok_or_else(|| malformed(format!("{what}: root not closed")))?;
     Ok(Scanned {
         text: text.to_string(),
-        children,
+        children: state.children,
         insert_at,
-        root_empty,
-        prefix,
+        root_empty: state.root_empty,
+        prefix: state.prefix,
     })
+}
+
+/// State threaded through [`scan`]'s events.
+#[derive(Default)]
+struct ScanState {
+    depth: usize,
+    /// Elements seen, against [`MAX_ELEMENTS`].
+    count: usize,
+    root_seen: bool,
+    children: Vec<Child>,
+    insert_at: Option<usize>,
+    root_empty: bool,
+    prefix: String,
+}
+
+impl ScanState {
+    /// The root element, whose start tag ends at `after`: the one expected, with a usable
+    /// prefix; an empty one must be safe to re-open.
+    fn open_root(
+        &mut self,
+        e: &BytesStart<'_>,
+        empty: bool,
+        after: usize,
+        what: &str,
+        root_name: &[u8],
+    ) -> Result<()> {
+        if self.insert_at.is_some() || self.root_seen {
+            return Err(malformed(format!("{what}: more than one root element")));
+        }
+        self.root_seen = true;
+        if e.local_name().as_ref() != root_name {
+            return Err(malformed(format!("{what}: unexpected root element")));
+        }
+        if let Some(prefix) = root_prefix(e, what)? {
+            self.prefix = prefix;
+        }
+        if empty {
+            check_reopenable(e, what)?;
+            self.root_empty = true;
+            self.insert_at = Some(after - 2);
+        }
+        Ok(())
+    }
+}
+
+/// The root's namespace prefix with its colon, if it has one. It is written back on new
+/// elements, so it has to be a well-formed name.
+fn root_prefix(e: &BytesStart<'_>, what: &str) -> Result<Option<String>> {
+    let q = e.name();
+    let q = q.as_ref();
+    let Some(i) = q.iter().position(|&b| b == b':') else {
+        return Ok(None);
+    };
+    let p = String::from_utf8_lossy(&q[..i]).into_owned();
+    let mut chars = p.chars();
+    let ok = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !ok {
+        return Err(malformed(format!(
+            "{what}: {p:?} is not a valid namespace prefix"
+        )));
+    }
+    Ok(Some(format!("{p}:")))
+}
+
+/// An empty root is re-opened by turning `/>` into `>`: a lenient read of `<x a="1"//>` would
+/// still end in `/>` and the new children become more roots, so its attributes must be
+/// well-formed and no stray `/` may precede the end.
+fn check_reopenable(e: &BytesStart<'_>, what: &str) -> Result<()> {
+    for a in e.attributes().with_checks(true) {
+        a.map_err(|err| malformed(format!("{what}: {err}")))?;
+    }
+    if e.as_ref().trim_ascii_end().ends_with(b"/") {
+        return Err(malformed(format!(
+            "{what}: the root tag has a stray '/' before its end"
+        )));
+    }
+    Ok(())
 }
 
 fn child(e: &BytesStart<'_>, what: &str) -> Result<Child> {
@@ -437,4 +476,30 @@ fn child(e: &BytesStart<'_>, what: &str) -> Result<Child> {
         local: e.local_name().as_ref().to_vec(),
         attrs,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start(tag: &str) -> BytesStart<'_> {
+        BytesStart::from_content(tag, tag.find(' ').unwrap_or(tag.len()))
+    }
+
+    #[test]
+    fn root_prefix_is_kept_only_when_it_is_a_name() {
+        assert_eq!(root_prefix(&start("Types"), "t").unwrap(), None);
+        assert_eq!(
+            root_prefix(&start("ct:Types"), "t").unwrap().as_deref(),
+            Some("ct:")
+        );
+        assert!(root_prefix(&start("1x:Types"), "t").is_err());
+    }
+
+    #[test]
+    fn an_empty_root_with_a_stray_slash_is_refused() {
+        assert!(check_reopenable(&start("Types a=\"1\""), "t").is_ok());
+        assert!(check_reopenable(&start("Types a=\"1\"/"), "t").is_err());
+        assert!(check_reopenable(&start("Types a=\"1\" a=\"2\""), "t").is_err());
+    }
 }

@@ -7,7 +7,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use crate::error::{malformed, Error, Result};
 use crate::read::find_eocd;
 use crate::records::{CentralHeader, EndOfCentralDirectory, LocalHeader};
-use crate::Package;
+use crate::{Entry, Package};
 
 /// Changes for [`Package::write_edited`]. Names are part names with or without the leading
 /// `/`, matched ASCII case-insensitively.
@@ -77,16 +77,19 @@ impl<R: Read + Seek> Package<R> {
                 what: "changing a ZIP64 package".into(),
             });
         }
-        let replace: HashMap<String, &Vec<u8>> = edits
-            .replace
-            .iter()
-            .map(|(k, v)| (k.trim_start_matches('/').to_ascii_lowercase(), v))
-            .collect();
-        let remove: HashSet<String> = edits
-            .remove
-            .iter()
-            .map(|k| k.trim_start_matches('/').to_ascii_lowercase())
-            .collect();
+        let keyed = KeyedEdits::new(edits);
+        self.check_additions(edits, &keyed.remove)?;
+        // Whatever precedes the first local record.
+        let mut written = copy_range(&mut self.inner, out, 0, self.prefix_len)?;
+        let mut central = self.write_existing(out, &keyed, &mut written)?;
+        self.write_added(out, &edits.add, &mut written, &mut central)?;
+        let cd_offset = written;
+        let cd_size = write_central(out, &central)?;
+        self.write_tail(out, edits, central.len(), cd_offset, cd_size)
+    }
+
+    /// Refuses an added name that is already in the package and not removed.
+    fn check_additions(&self, edits: &Edits, remove: &HashSet<String>) -> Result<()> {
         for (name, _) in &edits.add {
             if self
                 .find(name)
@@ -95,12 +98,22 @@ impl<R: Read + Seek> Package<R> {
                 return Err(malformed(format!("{name:?} is already in the package")));
             }
         }
+        Ok(())
+    }
+
+    /// Every existing entry in file order: removed ones left out, replaced ones re-encoded,
+    /// the others copied raw, and the bytes between records (rare) and before the central
+    /// directory kept. Returns the central headers of the entries kept, in central order,
+    /// with their new offsets; `written` counts the bytes written so far.
+    fn write_existing<W: Write>(
+        &mut self,
+        out: &mut W,
+        keyed: &KeyedEdits<'_>,
+        written: &mut u64,
+    ) -> Result<Vec<CentralHeader>> {
         // Local records in file order (usually central order too).
         let mut order: Vec<usize> = (0..self.entries.len()).collect();
         order.sort_by_key(|&i| self.entries[i].local_offset);
-        let mut written = 0u64;
-        // Whatever precedes the first local record.
-        written += copy_range(&mut self.inner, out, 0, self.prefix_len)?;
         let mut new_central: Vec<Option<CentralHeader>> = self
             .entries
             .iter()
@@ -110,108 +123,110 @@ impl<R: Read + Seek> Package<R> {
         for &i in &order {
             let e = self.entries[i].clone();
             let key = e.name.to_ascii_lowercase();
-            // Bytes between records (rare) are kept.
             if e.local_offset > next_expected {
-                written += copy_range(
-                    &mut self.inner,
-                    out,
-                    next_expected,
-                    e.local_offset - next_expected,
-                )?;
+                let gap = e.local_offset - next_expected;
+                *written += copy_range(&mut self.inner, out, next_expected, gap)?;
             }
             let (start, span) = e.local_span();
             next_expected = start + span;
-            if remove.contains(&key) {
+            if keyed.remove.contains(&key) {
                 new_central[i] = None;
                 continue;
             }
-            let new_offset = written;
+            let new_offset = *written;
             let Some(central) = new_central[i].as_mut() else {
                 continue;
             };
-            if let Some(content) = replace.get(&key) {
-                let mut raw = vec![0u8; e.local_header_len as usize];
-                self.inner.seek(SeekFrom::Start(e.local_offset))?;
-                self.inner.read_exact(&mut raw)?;
-                let mut header = LocalHeader::parse(&raw)?;
-                let compressed = deflate(content)?;
-                let crc = crc32fast::hash(content);
-                let (csize, usize_) = small_sizes(compressed.len(), content.len())?;
-                // Sizes and CRC in the local header; no data descriptor for the new data.
-                let flags = e.flags & !0x0008;
-                header.flags = flags;
-                header.method = 8;
-                header.crc32 = crc;
-                header.compressed_size = csize;
-                header.size = usize_;
-                let mut bytes = Vec::with_capacity(header.len());
-                header.write(&mut bytes);
-                out.write_all(&bytes)?;
-                out.write_all(&compressed)?;
-                written += bytes.len() as u64 + compressed.len() as u64;
-                central.flags = flags;
-                central.method = 8;
-                central.crc32 = crc;
-                central.compressed_size = csize;
-                central.size = usize_;
+            if let Some(content) = keyed.replace.get(&key) {
+                *written += self.write_replaced(out, &e, content, central)?;
             } else {
-                written += copy_range(&mut self.inner, out, start, span)?;
+                *written += copy_range(&mut self.inner, out, start, span)?;
             }
             if !self.zip64 {
                 central.local_offset = small_offset(new_offset)?;
             }
         }
         if self.central_offset > next_expected {
-            written += copy_range(
-                &mut self.inner,
-                out,
-                next_expected,
-                self.central_offset - next_expected,
-            )?;
+            let gap = self.central_offset - next_expected;
+            *written += copy_range(&mut self.inner, out, next_expected, gap)?;
         }
-        let mut new_central: Vec<CentralHeader> = new_central.into_iter().flatten().collect();
+        Ok(new_central.into_iter().flatten().collect())
+    }
+
+    /// Entry `e` with new `content`: its local header as stored with the new method, CRC and
+    /// sizes (and no data descriptor), then the deflated content; `central` is updated to
+    /// match. Returns the number of bytes written.
+    fn write_replaced<W: Write>(
+        &mut self,
+        out: &mut W,
+        e: &Entry,
+        content: &[u8],
+        central: &mut CentralHeader,
+    ) -> Result<u64> {
+        let mut raw = vec![0u8; e.local_header_len as usize];
+        self.inner.seek(SeekFrom::Start(e.local_offset))?;
+        self.inner.read_exact(&mut raw)?;
+        let mut header = LocalHeader::parse(&raw)?;
+        let compressed = deflate(content)?;
+        let crc = crc32fast::hash(content);
+        let (csize, usize_) = small_sizes(compressed.len(), content.len())?;
+        // Sizes and CRC in the local header; no data descriptor for the new data.
+        let flags = e.flags & !0x0008;
+        header.flags = flags;
+        header.method = 8;
+        header.crc32 = crc;
+        header.compressed_size = csize;
+        header.size = usize_;
+        let mut bytes = Vec::with_capacity(header.len());
+        header.write(&mut bytes);
+        out.write_all(&bytes)?;
+        out.write_all(&compressed)?;
+        central.flags = flags;
+        central.method = 8;
+        central.crc32 = crc;
+        central.compressed_size = csize;
+        central.size = usize_;
+        Ok(bytes.len() as u64 + compressed.len() as u64)
+    }
+
+    /// The added entries, after the existing ones, each with its central header appended to
+    /// `central`.
+    fn write_added<W: Write>(
+        &self,
+        out: &mut W,
+        add: &[(String, Vec<u8>)],
+        written: &mut u64,
+        central: &mut Vec<CentralHeader>,
+    ) -> Result<()> {
         let template = self.new_entry_template();
-        for (name, content) in &edits.add {
+        for (name, content) in add {
             let (local, compressed) = new_local_header(&template, name, content)?;
-            let offset = small_offset(written)?;
+            let offset = small_offset(*written)?;
             let mut bytes = Vec::with_capacity(local.len());
             local.write(&mut bytes);
             out.write_all(&bytes)?;
             out.write_all(&compressed)?;
-            written += bytes.len() as u64 + compressed.len() as u64;
-            new_central.push(CentralHeader {
-                version_made_by: template.version_made_by,
-                version_needed: local.version_needed,
-                flags: local.flags,
-                method: local.method,
-                time: local.time,
-                date: local.date,
-                crc32: local.crc32,
-                compressed_size: local.compressed_size,
-                size: local.size,
-                disk_start: 0,
-                internal_attributes: 0,
-                external_attributes: 0,
-                local_offset: offset,
-                name: local.name,
-                extra: Vec::new(),
-                comment: Vec::new(),
-            });
+            *written += bytes.len() as u64 + compressed.len() as u64;
+            central.push(new_central_header(&template, local, offset));
         }
-        let cd_offset = written;
-        let mut cd_size = 0u64;
-        let mut bytes = Vec::new();
-        for c in &new_central {
-            bytes.clear();
-            c.write(&mut bytes);
-            out.write_all(&bytes)?;
-            cd_size += bytes.len() as u64;
-        }
+        Ok(())
+    }
+
+    /// The original tail (end records and comment) with the end record's counts, size and
+    /// offset of the new central directory (`count` headers, `cd_size` bytes at `cd_offset`).
+    fn write_tail<W: Write>(
+        &self,
+        out: &mut W,
+        edits: &Edits,
+        count: usize,
+        cd_offset: u64,
+        cd_size: u64,
+    ) -> Result<()> {
         let mut tail = self.tail.clone();
         if !self.zip64 {
             if let Some(p) = find_eocd(&tail) {
                 let mut eocd = EndOfCentralDirectory::parse(&tail[p..])?;
-                let count = u16::try_from(new_central.len()).map_err(|_| Error::LimitExceeded {
+                let count = u16::try_from(count).map_err(|_| Error::LimitExceeded {
                     what: "zip entry count",
                     limit: u64::from(u16::MAX),
                 })?;
@@ -256,6 +271,68 @@ impl<R: Read + Seek> Package<R> {
 }
 
 /// The local header of a new entry `name` holding `content`, and the deflated content.
+/// [`Edits`]' names as entries are matched: without the leading `/`, in ASCII lower case.
+struct KeyedEdits<'e> {
+    replace: HashMap<String, &'e Vec<u8>>,
+    remove: HashSet<String>,
+}
+
+impl<'e> KeyedEdits<'e> {
+    fn new(edits: &'e Edits) -> Self {
+        KeyedEdits {
+            replace: edits
+                .replace
+                .iter()
+                .map(|(k, v)| (k.trim_start_matches('/').to_ascii_lowercase(), v))
+                .collect(),
+            remove: edits
+                .remove
+                .iter()
+                .map(|k| k.trim_start_matches('/').to_ascii_lowercase())
+                .collect(),
+        }
+    }
+}
+
+/// The central headers, written in order; returns their total length.
+fn write_central<W: Write>(out: &mut W, central: &[CentralHeader]) -> Result<u64> {
+    let mut cd_size = 0u64;
+    let mut bytes = Vec::new();
+    for c in central {
+        bytes.clear();
+        c.write(&mut bytes);
+        out.write_all(&bytes)?;
+        cd_size += bytes.len() as u64;
+    }
+    Ok(cd_size)
+}
+
+/// The central header of an added entry whose local header is `local`, at `offset`.
+fn new_central_header(
+    template: &NewEntryTemplate,
+    local: LocalHeader,
+    offset: u32,
+) -> CentralHeader {
+    CentralHeader {
+        version_made_by: template.version_made_by,
+        version_needed: local.version_needed,
+        flags: local.flags,
+        method: local.method,
+        time: local.time,
+        date: local.date,
+        crc32: local.crc32,
+        compressed_size: local.compressed_size,
+        size: local.size,
+        disk_start: 0,
+        internal_attributes: 0,
+        external_attributes: 0,
+        local_offset: offset,
+        name: local.name,
+        extra: Vec::new(),
+        comment: Vec::new(),
+    }
+}
+
 fn new_local_header(
     template: &NewEntryTemplate,
     name: &str,
