@@ -37,8 +37,8 @@ pub struct ConformReport {
     pub container_identical: bool,
     /// Every difference found, first one first.
     pub differences: Vec<Difference>,
-    /// The era whose sector order the original follows ([`LayoutStyle::name`]), if any.
-    pub layout: Option<&'static str>,
+    /// The layout whose sector order the original follows, if any.
+    pub layout: Option<ConformLayout>,
     /// The original holds more FAT sectors than its era's rule gives for its size (Office
     /// reserved them while the file grew); the count was taken from the original.
     pub fat_sectors_recovered: bool,
@@ -47,6 +47,32 @@ pub struct ConformReport {
     /// its place (0 for password-encrypted files, whose ciphertext is compared). For a ppt: the
     /// size of `EncryptedSummary`, kept from the original rather than rebuilt.
     pub ciphertext_not_compared: u64,
+}
+
+/// A sector order the original of a [`ConformReport`] follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConformLayout {
+    /// An Office era's order for encrypted packages.
+    Era(LayoutStyle),
+    /// The order Office gives an IRM container.
+    OfficeIrm,
+}
+
+impl ConformLayout {
+    /// The name reports print: the era's ([`LayoutStyle::name`]) or `office-irm`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConformLayout::Era(style) => style.name(),
+            ConformLayout::OfficeIrm => "office-irm",
+        }
+    }
+}
+
+impl std::fmt::Display for ConformLayout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// The compound-file path of a `\x06DataSpaces` stream given by its path below that storage,
@@ -173,7 +199,7 @@ pub fn conform<R: Read + Seek>(
         differences,
         rebuilt.bytes,
         &original_file,
-        rebuilt.style.map(LayoutStyle::name),
+        rebuilt.style.map(ConformLayout::Era),
         rebuilt.fat_sectors_recovered,
     ))
 }
@@ -408,7 +434,7 @@ pub(crate) fn finish(
     mut differences: Vec<Difference>,
     ours_file: Vec<u8>,
     original_file: &[u8],
-    layout: Option<&'static str>,
+    layout: Option<ConformLayout>,
     fat_sectors_recovered: bool,
 ) -> ConformReport {
     // Office leaves whatever was in memory in the unused tail of the last sector of

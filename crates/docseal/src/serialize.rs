@@ -16,6 +16,7 @@ use crate::inspect::{
 use crate::irm::{IrmContent, RightsManagedSummary};
 use crate::labels::{Label, LabelReport};
 use crate::lint::{Finding, LintReport};
+use crate::ConformLayout;
 
 /// A borrowed record of a lower crate, serialized as the CLI prints it.
 struct Ser<'a, T: ?Sized>(&'a T);
@@ -672,7 +673,7 @@ impl Serialize for LabelReport {
             .map(|f| LabelObject(&f.label, Some(f.location.name())))
             .collect();
         object!(s, {
-            "container": self.container,
+            "container": self.container.name(),
             "labels": labels,
             "locations": Locations(&self.locations),
             "warnings": self.warnings,
@@ -694,7 +695,7 @@ impl Serialize for ConformReport {
             "scheme": self.scheme,
             "streams_identical": self.streams_identical,
             "container_identical": self.container_identical,
-            "layout": self.layout,
+            "layout": self.layout.map(ConformLayout::name),
             "fat_sectors_recovered": self.fat_sectors_recovered,
             "ciphertext_not_compared": self.ciphertext_not_compared,
             "differences": self.differences,
