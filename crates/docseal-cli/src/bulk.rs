@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use clap::Subcommand;
 use docseal::bulk::Failure as FileFailure;
 use docseal::Password;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::output::quiet;
 use crate::Failure;
@@ -73,22 +73,7 @@ pub(crate) fn progress(what: &'static str) -> Option<indicatif::ProgressBar> {
 
 /// An error of one file as JSON.
 pub(crate) fn failure_json(f: &FileFailure) -> Value {
-    json!({"exit_code": f.exit_code, "class": f.class, "reason": f.reason})
-}
-
-/// The effective labels as JSON.
-pub(crate) fn labels_json(labels: &[docseal::labels::FoundLabel]) -> Value {
-    labels
-        .iter()
-        .map(|f| {
-            json!({
-                "id": f.label.id.to_string(),
-                "tenant": f.label.site_id.to_string(),
-                "name": f.label.name,
-                "location": f.location.name(),
-            })
-        })
-        .collect()
+    crate::json::value(f)
 }
 
 /// Counts per name, in first-seen order, as "name N, name N".

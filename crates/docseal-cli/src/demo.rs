@@ -41,13 +41,27 @@ pub(crate) fn run(args: DemoArgs) -> Result<(), Failure> {
         std::fs::metadata(&sealed)?.len()
     );
 
-    let info = crate::json::value(&docseal::inspect(File::open(&sealed)?, &Limits::default())?);
-    let kd = &info["encryption_info"]["key_data"];
+    let inspection = docseal::inspect(File::open(&sealed)?, &Limits::default())?;
+    let (info_size, key_data) = match &inspection.protection {
+        docseal::Protection::EncryptedPackage(p) => (
+            p.info_size.to_string(),
+            match &p.info {
+                docseal::InfoParse::Parsed(docseal::layers::crypto::EncryptionInfo::Agile(a)) => {
+                    format!(
+                        "{}-{} {}",
+                        a.key_data.cipher_algorithm, a.key_data.key_bits, a.key_data.hash_algorithm
+                    )
+                }
+                _ => "?-null ?".to_string(),
+            },
+        ),
+        _ => ("null".to_string(), "?-null ?".to_string()),
+    };
     say!(
-        "3. inspected it: kind {}, scheme {}, EncryptionInfo {} bytes, keyData {}-{} {}, DataSpaces {}",
-        info["kind"], info["scheme"], info["encryption_info_size"], kd["cipher_algorithm"].as_str().unwrap_or("?"),
-        kd["key_bits"], kd["hash_algorithm"].as_str().unwrap_or("?"),
-        if info.get("data_spaces").is_some() { "present" } else { "missing" }
+        "3. inspected it: kind \"{}\", scheme {}, EncryptionInfo {info_size} bytes, keyData {key_data}, DataSpaces {}",
+        inspection.kind.name(),
+        inspection.scheme().map_or("null".to_string(), |s| format!("\"{}\"", s.name())),
+        if inspection.data_spaces.is_some() { "present" } else { "missing" }
     );
 
     let creds = Credentials::password(PASSWORD);

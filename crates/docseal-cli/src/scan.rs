@@ -3,11 +3,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use docseal::bulk::{scan_tree, Classification, PasswordCheck, Protection, ScanRecord, ScanResult};
+use docseal::bulk::{scan_tree, Protection, ScanRecord, ScanResult};
 use docseal::{Credentials, Limits};
-use serde_json::{json, Value};
 
-use crate::bulk::{counts, failure_json, jobs, labels_json, password_from_env, progress};
+use crate::bulk::{counts, jobs, password_from_env, progress};
 use crate::output::say;
 use crate::Failure;
 
@@ -54,7 +53,7 @@ pub(crate) fn run(args: ScanArgs) -> Result<(), Failure> {
     }
     for r in &records {
         if args.json {
-            say!("{}", record_json(r));
+            say!("{}", crate::json::line(r));
         } else {
             say!("{}", record_line(r));
         }
@@ -85,77 +84,6 @@ fn class_name(r: &ScanResult) -> &'static str {
         ScanResult::Skipped(_) => "skipped",
         ScanResult::Unreadable(_) => "unreadable",
         _ => "unknown",
-    }
-}
-
-/// One JSON Lines record (the schema is in the README: keep them in step).
-pub(crate) fn record_json(r: &ScanRecord) -> Value {
-    let mut v = json!({
-        "path": r.path.to_string_lossy(),
-        "class": class_name(&r.result),
-    });
-    match &r.result {
-        ScanResult::Classified(c) => classified_json(c, &mut v),
-        ScanResult::Skipped(why) => v["reason"] = json!(why.name()),
-        ScanResult::Unreadable(f) => v["error"] = failure_json(f),
-        _ => {}
-    }
-    v
-}
-
-fn classified_json(c: &Classification, v: &mut Value) {
-    v["size"] = json!(c.size);
-    match &c.protection {
-        Protection::Agile {
-            cipher,
-            hash,
-            spin_count,
-            password,
-            recipients,
-        } => {
-            v["cipher"] = json!(cipher);
-            v["hash"] = json!(hash);
-            v["spin_count"] = json!(spin_count);
-            v["password_encryptor"] = json!(password);
-            v["recipients"] = json!(recipients);
-        }
-        Protection::Standard { cipher } => v["cipher"] = json!(cipher),
-        Protection::OtherEncryption { detail } => v["detail"] = json!(detail),
-        Protection::RightsManaged {
-            data_space,
-            owner,
-            template,
-            licensing_url,
-        } => {
-            v["data_space"] = json!(data_space);
-            v["owner"] = json!(owner);
-            v["template"] = json!(template);
-            v["licensing_url"] = json!(licensing_url);
-        }
-        Protection::Legacy { format, scheme } => {
-            v["format"] = json!(format);
-            v["scheme"] = json!(scheme);
-        }
-        _ => {}
-    }
-    if c.protection != Protection::NotOffice {
-        v["labels"] = labels_json(&c.labels);
-        if let Some(e) = &c.labels_error {
-            v["labels_error"] = json!(e);
-        }
-    }
-    if !c.findings.is_empty() {
-        v["findings"] = c
-            .findings
-            .iter()
-            .map(|f| json!({"rule": f.rule, "message": f.message}))
-            .collect();
-    }
-    if let Some(p) = &c.password {
-        v["password"] = json!(p.name());
-        if let PasswordCheck::Failed(f) = p {
-            v["password_error"] = failure_json(f);
-        }
     }
 }
 

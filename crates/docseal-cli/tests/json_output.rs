@@ -1,6 +1,8 @@
-//! The JSON of `inspect`, `lint`, `conform` and `label show --json` is rendered from the
-//! library's typed reports; scripts depend on its field names and order. Each case's expected
-//! output (`tests/json/NAME.json`) was printed by docseal before the reports were typed.
+//! The JSON of `inspect`, `lint`, `conform`, `label show --json` and `scan --json`, and the
+//! text of `inspect`, are rendered from the library's typed reports; scripts depend on their
+//! field names and order. Each case's expected output (`tests/json/NAME.json`, or `NAME` when it
+//! has an extension) was printed by docseal before the reports were typed, with the repository
+//! root left out of the paths it prints.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -24,6 +26,13 @@ const CASES: &[(&str, &str)] = &[
     ("conform-xls-cryptoapi", "conform --json -p Password1234_ crates/docseal/samples/legacy-msoffcrypto-tool-rc4cryptoapi_password.xls"),
     ("label-plain", "label show --json crates/docseal/samples/label-both.pptx"),
     ("label-agile-pw", "label show --json -p password crates/docseal/samples/agile-msoffcrypto-label-labelinfo.docx"),
+    ("inspect-agile-label.txt", "inspect crates/docseal/samples/agile-msoffcrypto-label-labelinfo.docx"),
+    ("inspect-agile-label-pw.txt", "inspect -p password crates/docseal/samples/agile-msoffcrypto-label-labelinfo.docx"),
+    ("inspect-plain-labels.txt", "inspect crates/docseal/samples/label-both.pptx"),
+    ("inspect-xls-cryptoapi.txt", "inspect crates/docseal/samples/legacy-msoffcrypto-tool-rc4cryptoapi_password.xls"),
+    ("inspect-irm-doc.txt", "inspect corpus/fetched/tika/testWORD_protected_drm.doc"),
+    ("inspect-standard.txt", "inspect corpus/generated/standard-lo-writer.docx"),
+    ("scan-samples.jsonl", "scan --json corpus/fetched/msoffcrypto-tool corpus/fetched/tika crates/docseal/samples"),
 ];
 
 #[test]
@@ -42,11 +51,15 @@ fn json_output_is_unchanged() {
             .collect();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = run(&args);
-        let expected = std::fs::read_to_string(format!(
-            "{}/tests/json/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
-        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{name}");
+        let file = if name.contains('.') {
+            name.to_string()
+        } else {
+            format!("{name}.json")
+        };
+        let expected =
+            std::fs::read_to_string(format!("{}/tests/json/{file}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap();
+        let printed = String::from_utf8_lossy(&out.stdout).replace(&format!("{root}/"), "");
+        assert_eq!(printed, expected, "{name}");
     }
 }

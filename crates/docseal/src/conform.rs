@@ -37,8 +37,8 @@ pub struct ConformReport {
     pub container_identical: bool,
     /// Every difference found, first one first.
     pub differences: Vec<Difference>,
-    /// The era whose sector order the original follows ([`LayoutStyle::name`]), if any.
-    pub layout: Option<&'static str>,
+    /// The layout whose sector order the original follows, if any.
+    pub layout: Option<ConformLayout>,
     /// The original holds more FAT sectors than its era's rule gives for its size (Office
     /// reserved them while the file grew); the count was taken from the original.
     pub fat_sectors_recovered: bool,
@@ -47,6 +47,32 @@ pub struct ConformReport {
     /// its place (0 for password-encrypted files, whose ciphertext is compared). For a ppt: the
     /// size of `EncryptedSummary`, kept from the original rather than rebuilt.
     pub ciphertext_not_compared: u64,
+}
+
+/// A sector order the original of a [`ConformReport`] follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConformLayout {
+    /// An Office era's order for encrypted packages.
+    Era(LayoutStyle),
+    /// The order Office gives an IRM container.
+    OfficeIrm,
+}
+
+impl ConformLayout {
+    /// The name reports print: the era's ([`LayoutStyle::name`]) or `office-irm`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConformLayout::Era(style) => style.name(),
+            ConformLayout::OfficeIrm => "office-irm",
+        }
+    }
+}
+
+impl std::fmt::Display for ConformLayout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// The compound-file path of a `\x06DataSpaces` stream given by its path below that storage,
@@ -128,128 +154,15 @@ pub fn conform<R: Read + Seek>(
         info,
         package_id,
     } = crate::decrypt::into_container(cf, kind, limits)?;
-    let original_info = {
-        let id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
-        cf.read_stream(id, limits.max_encryption_info_size)?
-    };
-    let original_package = {
-        let mut s = cf.open_stream(package_id)?;
-        let mut v = Vec::with_capacity(s.len() as usize);
-        s.read_to_end(&mut v)?;
-        v
-    };
-    if original_package.len() < 8 {
-        return Err(Error::malformed("EncryptedPackage", "no size prefix"));
-    }
-    let size = u64::from_le_bytes(original_package[..8].try_into().unwrap_or_default());
-    let body = &original_package[8..];
-    // The unit the ciphertext comes in (see `SegmentCipher::unit`).
-    let block = match &info {
-        EncryptionInfo::Agile(agile) => {
-            let suite = agile.key_data.suite("EncryptionInfo keyData")?;
-            match suite.chaining {
-                docseal_crypto::Chaining::Cfb => 1,
-                _ => suite.block_size(),
-            }
-        }
-        _ => 16,
-    } as u64;
-    let padded = (size.div_ceil(block) * block) as usize;
-    if body.len() < padded {
-        return Err(Error::malformed(
-            "EncryptedPackage",
-            "shorter than its declared size",
-        ));
-    }
-    let mut differences = Vec::new();
-
+    let original = Original::read(&mut cf, package_id, &info, limits)?;
     let (scheme, our_info, our_package) = match info {
         EncryptionInfo::Agile(agile) => {
-            let key = unlock_agile(&agile, credentials, limits)?;
-            let suite = agile.key_data.suite("EncryptionInfo keyData")?;
-            let cipher = SegmentCipher::new(&agile.key_data, &key)?;
-            // Plaintext, with the padding bytes of the last segment as Office left them.
-            let mut plain = body[..padded].to_vec();
-            cipher.decrypt_segments(0, &mut plain);
-            let mut ours_body = plain.clone();
-            cipher.encrypt_segments(0, &mut ours_body);
-            ours_body.extend_from_slice(&body[padded..]);
-            let mut our_package = original_package[..8].to_vec();
-            our_package.extend_from_slice(&ours_body);
-
-            // HMAC key recovered; the tag recomputed over our package.
-            let aes = suite.keyed(&key)?;
-            let mut rebuilt = agile.clone();
-            if let Some(di) = &agile.data_integrity {
-                let iv_k = derive_iv(suite.hash, &agile.key_data.salt, Some(&BLOCK_HMAC_KEY));
-                let iv_v = derive_iv(suite.hash, &agile.key_data.salt, Some(&BLOCK_HMAC_VALUE));
-                let hmac_plain = open_blob(&aes, &iv_k, &di.encrypted_hmac_key);
-                let hmac_key = &hmac_plain[..suite.hash.size().min(hmac_plain.len())];
-                let mut mac = HmacState::new(suite.hash, hmac_key);
-                mac.update(&our_package);
-                let tag = mac.finalize();
-                let value_plain = open_blob(&aes, &iv_v, &di.encrypted_hmac_value);
-                rebuilt.data_integrity = Some(DataIntegrity {
-                    encrypted_hmac_key: seal_blob(&aes, &iv_k, hmac_key, &hmac_plain),
-                    encrypted_hmac_value: seal_blob(&aes, &iv_v, tag.as_slice(), &value_plain),
-                });
-            }
-            // Password encryptors: verifier input recovered, its hash recomputed, key re-wrapped.
-            if let Some(pw) = &credentials_password(credentials) {
-                for enc in rebuilt.key_encryptors.iter_mut() {
-                    let KeyEncryptor::Password(p) = enc else {
-                        continue;
-                    };
-                    let s = p.params.suite("EncryptionInfo p:encryptedKey")?;
-                    let ph = PasswordHash::derive(s.hash, &p.params.salt, pw, p.spin_count);
-                    let iv = derive_iv(s.hash, &p.params.salt, None);
-                    let k1 = s.keyed(&ph.key_for(&BLOCK_VERIFIER_INPUT, s.key_len))?;
-                    let k2 = s.keyed(&ph.key_for(&BLOCK_VERIFIER_VALUE, s.key_len))?;
-                    let k3 = s.keyed(&ph.key_for(&BLOCK_KEY_VALUE, s.key_len))?;
-                    let input_plain = open_blob(&k1, &iv, &p.encrypted_verifier_hash_input);
-                    let verifier =
-                        &input_plain[..(p.params.salt_size as usize).min(input_plain.len())];
-                    let value_plain = open_blob(&k2, &iv, &p.encrypted_verifier_hash_value);
-                    let key_plain = open_blob(&k3, &iv, &p.encrypted_key_value);
-                    p.encrypted_verifier_hash_input = seal_blob(&k1, &iv, verifier, &input_plain);
-                    p.encrypted_verifier_hash_value = seal_blob(
-                        &k2,
-                        &iv,
-                        s.hash.digest(&[verifier]).as_slice(),
-                        &value_plain,
-                    );
-                    p.encrypted_key_value = seal_blob(&k3, &iv, &key, &key_plain);
-                }
-            }
-            (EncryptionScheme::Agile, agile_stream(&rebuilt), our_package)
+            let (info, package) = reproduce_agile(&agile, credentials, limits, &original)?;
+            (EncryptionScheme::Agile, info, package)
         }
         EncryptionInfo::Standard(standard) => {
-            let pw = credentials_password(credentials).ok_or_else(|| Error::NoUsableKey {
-                detail: "a password is needed".into(),
-            })?;
-            let key = standard.unlock(&pw)?;
-            let aes = AesKey::new(&key)?;
-            let mut plain = body[..padded].to_vec();
-            aes.ecb_decrypt(&mut plain);
-            let mut ours = plain;
-            aes.ecb_encrypt(&mut ours);
-            ours.extend_from_slice(&body[padded..]);
-            let mut our_package = original_package[..8].to_vec();
-            our_package.extend_from_slice(&ours);
-            // The verifier recovered, its SHA-1 recomputed.
-            let mut rebuilt = standard.clone();
-            let mut verifier = standard.encrypted_verifier.clone();
-            aes.ecb_decrypt(&mut verifier);
-            let mut hash_plain = standard.encrypted_verifier_hash.clone();
-            aes.ecb_decrypt(&mut hash_plain);
-            let mut hash = HashAlgorithm::Sha1.digest(&[&verifier]).as_slice().to_vec();
-            hash.extend_from_slice(&hash_plain[hash.len().min(hash_plain.len())..]);
-            let mut v = verifier.clone();
-            aes.ecb_encrypt(&mut v);
-            aes.ecb_encrypt(&mut hash);
-            rebuilt.encrypted_verifier = v;
-            rebuilt.encrypted_verifier_hash = hash;
-            (EncryptionScheme::Standard, rebuilt.to_bytes(), our_package)
+            let (info, package) = reproduce_standard(&standard, credentials, &original)?;
+            (EncryptionScheme::Standard, info, package)
         }
         _ => {
             return Err(Error::Unsupported {
@@ -257,16 +170,232 @@ pub fn conform<R: Read + Seek>(
             })
         }
     };
+    let mut differences = Vec::new();
     differences.extend(first_difference(
         "EncryptionInfo",
         &our_info,
-        &original_info,
+        &original.info,
     ));
     differences.extend(first_difference(
         "EncryptedPackage",
         &our_package,
-        &original_package,
+        &original.package,
     ));
+    compare_dataspaces(&mut cf, &mut differences)?;
+    let streams_identical = differences.is_empty();
+
+    // The whole file: the original's entries, order and times, our layout and contents.
+    let rebuilt = rebuild_container(&mut cf, package_id, &our_info, &our_package)?;
+    let original_file = {
+        let mut inner = cf.into_inner();
+        inner.seek(SeekFrom::Start(0))?;
+        let mut v = Vec::new();
+        inner.read_to_end(&mut v)?;
+        v
+    };
+    Ok(finish(
+        scheme,
+        streams_identical,
+        differences,
+        rebuilt.bytes,
+        &original_file,
+        rebuilt.style.map(ConformLayout::Era),
+        rebuilt.fat_sectors_recovered,
+    ))
+}
+
+/// The original's `EncryptionInfo` and `EncryptedPackage` streams, and how much of the
+/// package's ciphertext covers its declared size.
+struct Original {
+    /// The `EncryptionInfo` stream.
+    info: Vec<u8>,
+    /// The `EncryptedPackage` stream, size prefix included.
+    package: Vec<u8>,
+    /// Bytes of ciphertext after the size prefix that cover the declared size, padded to the
+    /// cipher's unit; what follows is Office's slack, kept as it is.
+    padded: usize,
+}
+
+impl Original {
+    /// Reads both streams and checks the package is as long as it declares.
+    fn read<R: Read + Seek>(
+        cf: &mut CompoundFile<R>,
+        package_id: usize,
+        info: &EncryptionInfo,
+        limits: &Limits,
+    ) -> Result<Self> {
+        let info_bytes = {
+            let id = cf.find(&["EncryptionInfo"]).ok_or(Error::NotEncrypted)?;
+            cf.read_stream(id, limits.max_encryption_info_size)?
+        };
+        let package = {
+            let mut s = cf.open_stream(package_id)?;
+            let mut v = Vec::with_capacity(s.len() as usize);
+            s.read_to_end(&mut v)?;
+            v
+        };
+        if package.len() < 8 {
+            return Err(Error::malformed("EncryptedPackage", "no size prefix"));
+        }
+        let size = u64::from_le_bytes(package[..8].try_into().unwrap_or_default());
+        // The unit the ciphertext comes in (see `SegmentCipher::unit`).
+        let block = match info {
+            EncryptionInfo::Agile(agile) => {
+                let suite = agile.key_data.suite("EncryptionInfo keyData")?;
+                match suite.chaining {
+                    docseal_crypto::Chaining::Cfb => 1,
+                    _ => suite.block_size(),
+                }
+            }
+            _ => 16,
+        } as u64;
+        let padded = (size.div_ceil(block) * block) as usize;
+        if package.len() - 8 < padded {
+            return Err(Error::malformed(
+                "EncryptedPackage",
+                "shorter than its declared size",
+            ));
+        }
+        Ok(Original {
+            info: info_bytes,
+            package,
+            padded,
+        })
+    }
+
+    /// The ciphertext after the size prefix.
+    fn body(&self) -> &[u8] {
+        &self.package[8..]
+    }
+
+    /// `ciphertext` (the covered part re-encrypted) framed as the original's package: its
+    /// size prefix before, its slack after.
+    fn package_around(&self, mut ciphertext: Vec<u8>) -> Vec<u8> {
+        ciphertext.extend_from_slice(&self.body()[self.padded..]);
+        let mut package = self.package[..8].to_vec();
+        package.extend_from_slice(&ciphertext);
+        package
+    }
+}
+
+/// An Agile file's `EncryptionInfo` and `EncryptedPackage` reproduced: the plaintext encrypted
+/// again, the HMAC recomputed over our package, every password encryptor re-wrapped.
+fn reproduce_agile(
+    agile: &docseal_crypto::AgileEncryptionInfo,
+    credentials: &Credentials,
+    limits: &Limits,
+    original: &Original,
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let key = unlock_agile(agile, credentials, limits)?;
+    let cipher = SegmentCipher::new(&agile.key_data, &key)?;
+    // Plaintext, with the padding bytes of the last segment as Office left them.
+    let mut ours_body = original.body()[..original.padded].to_vec();
+    cipher.decrypt_segments(0, &mut ours_body);
+    cipher.encrypt_segments(0, &mut ours_body);
+    let our_package = original.package_around(ours_body);
+
+    let mut rebuilt = agile.clone();
+    if let Some(di) = &agile.data_integrity {
+        rebuilt.data_integrity = Some(reseal_integrity(agile, di, &key, &our_package)?);
+    }
+    if let Some(pw) = &credentials_password(credentials) {
+        for enc in rebuilt.key_encryptors.iter_mut() {
+            if let KeyEncryptor::Password(p) = enc {
+                rewrap_password(p, pw, &key)?;
+            }
+        }
+    }
+    Ok((agile_stream(&rebuilt), our_package))
+}
+
+/// The HMAC key recovered from `di` and the tag recomputed over `our_package`, both sealed
+/// again with the padding Office chose.
+fn reseal_integrity(
+    agile: &docseal_crypto::AgileEncryptionInfo,
+    di: &DataIntegrity,
+    key: &[u8],
+    our_package: &[u8],
+) -> Result<DataIntegrity> {
+    let suite = agile.key_data.suite("EncryptionInfo keyData")?;
+    let aes = suite.keyed(key)?;
+    let iv_k = derive_iv(suite.hash, &agile.key_data.salt, Some(&BLOCK_HMAC_KEY));
+    let iv_v = derive_iv(suite.hash, &agile.key_data.salt, Some(&BLOCK_HMAC_VALUE));
+    let hmac_plain = open_blob(&aes, &iv_k, &di.encrypted_hmac_key);
+    let hmac_key = &hmac_plain[..suite.hash.size().min(hmac_plain.len())];
+    let mut mac = HmacState::new(suite.hash, hmac_key);
+    mac.update(our_package);
+    let tag = mac.finalize();
+    let value_plain = open_blob(&aes, &iv_v, &di.encrypted_hmac_value);
+    Ok(DataIntegrity {
+        encrypted_hmac_key: seal_blob(&aes, &iv_k, hmac_key, &hmac_plain),
+        encrypted_hmac_value: seal_blob(&aes, &iv_v, tag.as_slice(), &value_plain),
+    })
+}
+
+/// A password encryptor re-wrapped: verifier input recovered, its hash recomputed, the key
+/// sealed again.
+fn rewrap_password(
+    p: &mut docseal_crypto::PasswordKeyEncryptor,
+    pw: &docseal_crypto::Password,
+    key: &[u8],
+) -> Result<()> {
+    let s = p.params.suite("EncryptionInfo p:encryptedKey")?;
+    let ph = PasswordHash::derive(s.hash, &p.params.salt, pw, p.spin_count);
+    let iv = derive_iv(s.hash, &p.params.salt, None);
+    let k1 = s.keyed(&ph.key_for(&BLOCK_VERIFIER_INPUT, s.key_len))?;
+    let k2 = s.keyed(&ph.key_for(&BLOCK_VERIFIER_VALUE, s.key_len))?;
+    let k3 = s.keyed(&ph.key_for(&BLOCK_KEY_VALUE, s.key_len))?;
+    let input_plain = open_blob(&k1, &iv, &p.encrypted_verifier_hash_input);
+    let verifier = &input_plain[..(p.params.salt_size as usize).min(input_plain.len())];
+    let value_plain = open_blob(&k2, &iv, &p.encrypted_verifier_hash_value);
+    let key_plain = open_blob(&k3, &iv, &p.encrypted_key_value);
+    p.encrypted_verifier_hash_input = seal_blob(&k1, &iv, verifier, &input_plain);
+    p.encrypted_verifier_hash_value = seal_blob(
+        &k2,
+        &iv,
+        s.hash.digest(&[verifier]).as_slice(),
+        &value_plain,
+    );
+    p.encrypted_key_value = seal_blob(&k3, &iv, key, &key_plain);
+    Ok(())
+}
+
+/// A Standard file's `EncryptionInfo` and `EncryptedPackage` reproduced: the plaintext
+/// encrypted again, the verifier recovered and its SHA-1 recomputed.
+fn reproduce_standard(
+    standard: &docseal_crypto::StandardEncryptionInfo,
+    credentials: &Credentials,
+    original: &Original,
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let pw = credentials_password(credentials).ok_or_else(|| Error::NoUsableKey {
+        detail: "a password is needed".into(),
+    })?;
+    let key = standard.unlock(&pw)?;
+    let aes = AesKey::new(&key)?;
+    let mut ours = original.body()[..original.padded].to_vec();
+    aes.ecb_decrypt(&mut ours);
+    aes.ecb_encrypt(&mut ours);
+    let our_package = original.package_around(ours);
+    let mut rebuilt = standard.clone();
+    let mut verifier = standard.encrypted_verifier.clone();
+    aes.ecb_decrypt(&mut verifier);
+    let mut hash_plain = standard.encrypted_verifier_hash.clone();
+    aes.ecb_decrypt(&mut hash_plain);
+    let mut hash = HashAlgorithm::Sha1.digest(&[&verifier]).as_slice().to_vec();
+    hash.extend_from_slice(&hash_plain[hash.len().min(hash_plain.len())..]);
+    aes.ecb_encrypt(&mut verifier);
+    aes.ecb_encrypt(&mut hash);
+    rebuilt.encrypted_verifier = verifier;
+    rebuilt.encrypted_verifier_hash = hash;
+    Ok((rebuilt.to_bytes(), our_package))
+}
+
+/// Compares the original's `\x06DataSpaces` streams with the ones Office writes (its 2007
+/// `\x06Primary` when the original has that one), adding a difference per stream.
+fn compare_dataspaces<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    differences: &mut Vec<Difference>,
+) -> Result<()> {
     let mut office = dataspaces::strong_encryption_streams();
     // Office 2007 (Standard 3.2) wrote the 208-byte \x06Primary; reproduce that era's form.
     if let Some(id) = cf.find(&[
@@ -294,27 +423,7 @@ pub fn conform<R: Read + Seek>(
             }),
         }
     }
-    let streams_identical = differences.is_empty();
-
-    // The whole file: the original's entries, order and times, our layout and contents.
-    let rebuilt = rebuild_container(&mut cf, package_id, &our_info, &our_package)?;
-    let ours_file = rebuilt.bytes;
-    let original_file = {
-        let mut inner = cf.into_inner();
-        inner.seek(SeekFrom::Start(0))?;
-        let mut v = Vec::new();
-        inner.read_to_end(&mut v)?;
-        v
-    };
-    Ok(finish(
-        scheme,
-        streams_identical,
-        differences,
-        ours_file,
-        &original_file,
-        rebuilt.style.map(LayoutStyle::name),
-        rebuilt.fat_sectors_recovered,
-    ))
+    Ok(())
 }
 
 /// Compares a rebuilt file with the original once the bytes Office leaves behind (slack after
@@ -325,7 +434,7 @@ pub(crate) fn finish(
     mut differences: Vec<Difference>,
     ours_file: Vec<u8>,
     original_file: &[u8],
-    layout: Option<&'static str>,
+    layout: Option<ConformLayout>,
     fat_sectors_recovered: bool,
 ) -> ConformReport {
     // Office leaves whatever was in memory in the unused tail of the last sector of

@@ -147,7 +147,7 @@ pub(crate) fn conform_irm<R: Read + Seek>(mut cf: CompoundFile<R>) -> Result<Con
         differences,
         ours,
         &original,
-        same_allocation.then_some("office-irm"),
+        same_allocation.then_some(crate::ConformLayout::OfficeIrm),
         fat_sectors_recovered,
     );
     report.ciphertext_not_compared = ciphertext;

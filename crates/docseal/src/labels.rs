@@ -42,8 +42,8 @@ const DOC_SUMMARY: &str = "\u{5}DocumentSummaryInformation";
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LabelReport {
-    /// `package`, `encrypted-package`, `rights-managed`, `legacy-binary` or `compound-file`.
-    pub container: &'static str,
+    /// The kind of file the labels were read from.
+    pub container: LabelContainer,
     /// Every location's labels, as read.
     pub locations: LabelLocations,
     /// The labels in force ([`LabelLocations::effective`]).
@@ -52,8 +52,44 @@ pub struct LabelReport {
     pub warnings: Vec<String>,
 }
 
+/// The kind of file a [`LabelReport`] was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LabelContainer {
+    /// A plain docx/xlsx/pptx package.
+    Package,
+    /// An encrypted package (read with its password or key).
+    EncryptedPackage,
+    /// An IRM container.
+    RightsManaged,
+    /// An Office 97-2003 doc/xls/ppt file.
+    LegacyBinary,
+    /// Any other compound file.
+    CompoundFile,
+}
+
+impl LabelContainer {
+    /// The name reports print: `package`, `encrypted-package`, `rights-managed`,
+    /// `legacy-binary` or `compound-file`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LabelContainer::Package => "package",
+            LabelContainer::EncryptedPackage => "encrypted-package",
+            LabelContainer::RightsManaged => "rights-managed",
+            LabelContainer::LegacyBinary => "legacy-binary",
+            LabelContainer::CompoundFile => "compound-file",
+        }
+    }
+}
+
+impl std::fmt::Display for LabelContainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl LabelReport {
-    fn new(container: &'static str, locations: LabelLocations, warnings: Vec<String>) -> Self {
+    fn new(container: LabelContainer, locations: LabelLocations, warnings: Vec<String>) -> Self {
         LabelReport {
             container,
             effective: locations.effective(),
@@ -178,7 +214,7 @@ pub fn read_labels<R: Read + Seek>(
     if starts_like_zip(&head[..n]) {
         let mut pkg = Package::open_with_limits(input, limits.opc())?;
         let state = PackageLabels::load(&mut pkg, &limits.label_xml())?;
-        return Ok(state.report("package"));
+        return Ok(state.report(LabelContainer::Package));
     }
     if n < 8 || head != docseal_ole::SIGNATURE {
         return Err(Error::malformed(
@@ -205,13 +241,13 @@ pub fn read_labels<R: Read + Seek>(
             plain.seek(SeekFrom::Start(0))?;
             let mut pkg = Package::open_with_limits(plain, limits.opc())?;
             let state = PackageLabels::load(&mut pkg, &limits.label_xml())?;
-            Ok(state.report("encrypted-package"))
+            Ok(state.report(LabelContainer::EncryptedPackage))
         }
         other => {
             let container = match other {
-                Kind::RightsManaged { .. } => "rights-managed",
-                Kind::LegacyBinary { .. } => "legacy-binary",
-                _ => "compound-file",
+                Kind::RightsManaged { .. } => LabelContainer::RightsManaged,
+                Kind::LegacyBinary { .. } => LabelContainer::LegacyBinary,
+                _ => LabelContainer::CompoundFile,
             };
             let mut locations = LabelLocations::default();
             let mut warnings = Vec::new();
@@ -509,7 +545,7 @@ impl PackageLabels {
         (locations, warnings)
     }
 
-    fn report(&self, container: &'static str) -> LabelReport {
+    fn report(&self, container: LabelContainer) -> LabelReport {
         let (locations, warnings) = self.locations();
         LabelReport::new(container, locations, warnings)
     }

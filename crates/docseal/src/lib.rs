@@ -145,7 +145,7 @@ impl std::fmt::Debug for Progress {
 }
 
 pub use buffer::BufferDecryption;
-pub use conform::{conform, ConformReport, Difference};
+pub use conform::{conform, ConformLayout, ConformReport, Difference};
 pub use decrypt::{
     decrypt, decrypt_bytes, decrypt_to_file, decrypt_to_vec, verify, Credentials, DecryptOptions,
     DecryptReport, IntegrityStatus,

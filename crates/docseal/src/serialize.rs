@@ -16,6 +16,7 @@ use crate::inspect::{
 use crate::irm::{IrmContent, RightsManagedSummary};
 use crate::labels::{Label, LabelReport};
 use crate::lint::{Finding, LintReport};
+use crate::ConformLayout;
 
 /// A borrowed record of a lower crate, serialized as the CLI prints it.
 struct Ser<'a, T: ?Sized>(&'a T);
@@ -672,7 +673,7 @@ impl Serialize for LabelReport {
             .map(|f| LabelObject(&f.label, Some(f.location.name())))
             .collect();
         object!(s, {
-            "container": self.container,
+            "container": self.container.name(),
             "labels": labels,
             "locations": Locations(&self.locations),
             "warnings": self.warnings,
@@ -694,7 +695,7 @@ impl Serialize for ConformReport {
             "scheme": self.scheme,
             "streams_identical": self.streams_identical,
             "container_identical": self.container_identical,
-            "layout": self.layout,
+            "layout": self.layout.map(ConformLayout::name),
             "fat_sectors_recovered": self.fat_sectors_recovered,
             "ciphertext_not_compared": self.ciphertext_not_compared,
             "differences": self.differences,
@@ -728,5 +729,111 @@ impl Serialize for LayoutMatch {
             "fat_sectors_reserved": self.fat_sectors_reserved,
             "irm_creation_order": self.irm_creation_order,
         })
+    }
+}
+
+// ---- bulk ----------------------------------------------------------------------------------
+
+/// One line of `scan --json` (the README's "Whole trees" table): `path`, `class`, and the keys
+/// of what the path turned out to be.
+impl Serialize for crate::bulk::ScanRecord {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use crate::bulk::ScanResult;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("path", &self.path.to_string_lossy())?;
+        let class = match &self.result {
+            ScanResult::Classified(c) => c.protection.class(),
+            ScanResult::Skipped(_) => "skipped",
+            ScanResult::Unreadable(_) => "unreadable",
+        };
+        m.serialize_entry("class", class)?;
+        match &self.result {
+            ScanResult::Classified(c) => classification_entries(c, &mut m)?,
+            ScanResult::Skipped(why) => m.serialize_entry("reason", why.name())?,
+            ScanResult::Unreadable(f) => m.serialize_entry("error", f)?,
+        }
+        m.end()
+    }
+}
+
+/// A classified file's keys: its size, its protection's parameters, its labels, lint findings
+/// and what the password did.
+fn classification_entries<M: SerializeMap>(
+    c: &crate::bulk::Classification,
+    m: &mut M,
+) -> Result<(), M::Error> {
+    use crate::bulk::{PasswordCheck, Protection};
+    m.serialize_entry("size", &c.size)?;
+    match &c.protection {
+        Protection::Agile {
+            cipher,
+            hash,
+            spin_count,
+            password,
+            recipients,
+        } => {
+            m.serialize_entry("cipher", cipher)?;
+            m.serialize_entry("hash", hash)?;
+            m.serialize_entry("spin_count", spin_count)?;
+            m.serialize_entry("password_encryptor", password)?;
+            m.serialize_entry("recipients", recipients)?;
+        }
+        Protection::Standard { cipher } => m.serialize_entry("cipher", cipher)?,
+        Protection::OtherEncryption { detail } => m.serialize_entry("detail", detail)?,
+        Protection::RightsManaged {
+            data_space,
+            owner,
+            template,
+            licensing_url,
+        } => {
+            m.serialize_entry("data_space", data_space)?;
+            m.serialize_entry("owner", owner)?;
+            m.serialize_entry("template", template)?;
+            m.serialize_entry("licensing_url", licensing_url)?;
+        }
+        Protection::Legacy { format, scheme } => {
+            m.serialize_entry("format", format)?;
+            m.serialize_entry("scheme", scheme)?;
+        }
+        _ => {}
+    }
+    if c.protection != Protection::NotOffice {
+        let labels: Vec<FoundObject<'_>> = c.labels.iter().map(FoundObject).collect();
+        m.serialize_entry("labels", &labels)?;
+        if let Some(e) = &c.labels_error {
+            m.serialize_entry("labels_error", e)?;
+        }
+    }
+    if !c.findings.is_empty() {
+        m.serialize_entry("findings", &c.findings)?;
+    }
+    if let Some(p) = &c.password {
+        m.serialize_entry("password", p.name())?;
+        if let PasswordCheck::Failed(f) = p {
+            m.serialize_entry("password_error", f)?;
+        }
+    }
+    Ok(())
+}
+
+/// A label in force as `scan --json` lists it: `{"id", "tenant", "name", "location"}`.
+struct FoundObject<'a>(&'a crate::labels::FoundLabel);
+
+impl Serialize for FoundObject<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let f = self.0;
+        object!(s, {
+            "id": f.label.id.to_string(),
+            "tenant": f.label.site_id.to_string(),
+            "name": f.label.name,
+            "location": f.location.name(),
+        })
+    }
+}
+
+/// Why one file of a bulk run failed: `{"exit_code", "class", "reason"}`.
+impl Serialize for crate::bulk::Failure {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        object!(s, { "exit_code": self.exit_code, "class": self.class, "reason": self.reason })
     }
 }

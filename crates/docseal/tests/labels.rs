@@ -501,7 +501,7 @@ fn irm_label_info_stream_is_read_and_ranks_first() {
     cf.flush().unwrap();
     let bytes = cf.into_inner().into_inner();
     let r = labels_of(&bytes, &none());
-    assert_eq!(r.container, "rights-managed");
+    assert_eq!(r.container, docseal::labels::LabelContainer::RightsManaged);
     assert_eq!(r.effective.len(), 1);
     assert_eq!(r.effective[0].location, LabelLocation::IrmLabelInfoStream);
     assert_eq!(r.effective[0].label.id, stream_label.id);
@@ -683,7 +683,7 @@ fn property_set_labels_are_read() {
         .unwrap();
     cf.flush().unwrap();
     let r = labels_of(&cf.into_inner().into_inner(), &none());
-    assert_eq!(r.container, "legacy-binary");
+    assert_eq!(r.container, docseal::labels::LabelContainer::LegacyBinary);
     assert_eq!(r.effective.len(), 1);
     assert_eq!(r.effective[0].location, LabelLocation::PropertySet);
 }
