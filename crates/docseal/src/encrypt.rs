@@ -5,7 +5,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use docseal_crypto::{
     agile_stream, seal_integrity, AesKey, AgileEncryptionInfo, AgileProfile, Chaining,
     CipherAlgorithm, HashAlgorithm, HmacState, Password, Rng, SegmentCipher,
-    StandardEncryptionInfo, MAX_PASSWORD_UNITS, SEGMENT_SIZE,
+    StandardEncryptionInfo, SEGMENT_SIZE,
 };
 use docseal_ole::{EntrySpec, Layout, Version};
 
@@ -384,14 +384,6 @@ pub struct EncryptReport {
     pub labels: Option<crate::labels::RelabelReport>,
 }
 
-/// Current time as a FILETIME (100 ns since 1601).
-pub(crate) fn now_filetime() -> u64 {
-    let since_unix = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    11_644_473_600u64 * 10_000_000 + since_unix.as_nanos() as u64 / 100
-}
-
 /// The envelope's entries in Office 2010's and 2013's creation order; ids are 1-based
 /// positions.
 pub(crate) fn envelope_entries(
@@ -491,17 +483,6 @@ pub fn encrypt_for<R: Read + Seek + Send, W: Write + Seek>(
         password,
         options,
     )
-}
-
-/// Refuses passwords Office cannot take.
-pub(crate) fn check_password(password: &Password) -> Result<()> {
-    if password.code_units() > MAX_PASSWORD_UNITS {
-        return Err(Error::InvalidArgument(format!(
-            "password of {} UTF-16 code units; Office accepts at most {MAX_PASSWORD_UNITS}",
-            password.code_units()
-        )));
-    }
-    Ok(())
 }
 
 /// Decides for a compound-file input, once for the CLI, the C ABI and Python: a plain doc,
@@ -658,9 +639,9 @@ fn encrypt_planned<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     )?;
     let info_bytes = sealing.seal(wrapped_password)?;
     if info_bytes.len() != info_len {
-        return Err(Error::Io(std::io::Error::other(
-            "EncryptionInfo length changed after sealing",
-        )));
+        return Err(Error::Internal(
+            "EncryptionInfo length changed after sealing".into(),
+        ));
     }
     let late = [
         (envelope.package, &small_package[..]),
@@ -829,7 +810,7 @@ fn plan<'p>(
     options: &EncryptOptions,
 ) -> Result<Plan<'p>> {
     if let Some(password) = password {
-        check_password(password)?;
+        crate::credentials::check_password(password)?;
     }
     if password.is_none() && options.recipients.is_empty() && options.reuse.is_none() {
         return Err(Error::InvalidArgument(
@@ -844,7 +825,7 @@ fn plan<'p>(
         )));
     }
     let mut rng = options.rng.clone();
-    let time = options.timestamp.unwrap_or_else(now_filetime);
+    let time = options.timestamp.unwrap_or_else(crate::clock::now_filetime);
 
     // The scheme decides the package cipher, whether there is an HMAC, and how EncryptionInfo
     // is finished once the package has been through the cipher.

@@ -9,50 +9,15 @@ use docseal_crypto::AesKey;
 use docseal_ole::CompoundFile;
 use zeroize::Zeroizing;
 
-use crate::inspect::Described;
+use crate::container::{no_key_error, read_size_prefix};
+pub use crate::credentials::{ContentKeyProvider, StaticContentKey};
+use crate::described::Described;
 use crate::{Credentials, DecryptOptions, DecryptReport, Error, IntegrityStatus, Limits, Result};
 
 /// Largest publishing licence read (4 MiB; real ones are 10–30 KB).
 const MAX_LICENSE: u64 = 4 << 20;
 /// Decryption batch.
 const BATCH: usize = 1 << 20;
-
-/// Gives the content key of a rights-managed file. `publishing_license` is the licence stored
-/// in the file (the signed XrML issuance licence, UTF-8); an implementation sends it to the
-/// rights service (or looks the key up) and returns the AES key.
-///
-/// ```
-/// use docseal::irm::{ContentKeyProvider, StaticContentKey};
-/// let provider = StaticContentKey::new(&[1u8; 16]);
-/// assert_eq!(provider.content_key(b"<XrML/>").unwrap().len(), 16);
-/// ```
-pub trait ContentKeyProvider: Send + Sync + std::fmt::Debug {
-    /// The content key for the file carrying `publishing_license`.
-    fn content_key(&self, publishing_license: &[u8]) -> Result<Zeroizing<Vec<u8>>>;
-}
-
-/// A content key obtained beforehand.
-#[derive(Clone)]
-pub struct StaticContentKey(Zeroizing<Vec<u8>>);
-
-impl StaticContentKey {
-    /// Wraps the key bytes (16 for the AES-128 Office uses).
-    pub fn new(key: &[u8]) -> Self {
-        StaticContentKey(Zeroizing::new(key.to_vec()))
-    }
-}
-
-impl std::fmt::Debug for StaticContentKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "StaticContentKey({} bytes)", self.0.len())
-    }
-}
-
-impl ContentKeyProvider for StaticContentKey {
-    fn content_key(&self, _publishing_license: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        Ok(self.0.clone())
-    }
-}
 
 /// Where a rights-managed file keeps its parts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,7 +125,7 @@ pub(crate) fn decrypt_rights_managed<R: Read + Seek>(
     })?;
     let mut stream = cf.open_stream(id)?;
     let stream_len = stream.len();
-    let (_, size) = crate::decrypt::read_size_prefix(&mut stream, stream_len, 16, limits)?;
+    let (_, size) = read_size_prefix(&mut stream, stream_len, 16, limits)?;
     // Plausibility of the first block: the only check this scheme allows. ECB is what the
     // spec and Office use; the CBC-4K variant of Microsoft's RMS SDK is tried next.
     let mut first = [0u8; 16];
@@ -239,15 +204,6 @@ fn decrypt_cbc4k<R: Read + Seek>(
         integrity: IntegrityStatus::NotAvailable,
         password_truncated: false,
     })
-}
-
-pub(crate) fn no_key_error(data_space: &str) -> Error {
-    Error::Unsupported {
-        what: format!(
-            "rights-managed (IRM) file ({}): it is encrypted with a content key that only the rights server (Azure RMS / Purview) issues for its publishing licence; supply that key with --content-key-hex/--content-key-file (library: Credentials::content_key or a ContentKeyProvider)",
-            data_space.trim_start_matches('\u{9}')
-        ),
-    }
 }
 
 /// A publishing licence and the content key that goes with it, for [`protect`].
@@ -473,9 +429,7 @@ pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
     let size = package.seek(SeekFrom::End(0))?;
     package.seek(SeekFrom::Start(0))?;
     let stream_len = 8 + size.div_ceil(16) * 16;
-    let time = options
-        .timestamp
-        .unwrap_or_else(crate::encrypt::now_filetime);
+    let time = options.timestamp.unwrap_or_else(crate::clock::now_filetime);
     let stream_of = |path: &[&str]| -> &[u8] {
         ds.iter()
             .find(|(p, _)| p.as_slice() == path)
@@ -676,7 +630,7 @@ pub(crate) fn describe_rights_managed<R: Read + Seek>(
                 }
             });
             content = Some(IrmContent {
-                stream: crate::inspect::printable(flavor.content_stream()),
+                stream: crate::described::printable(flavor.content_stream()),
                 stream_size: len,
                 declared_size: declared,
                 mode,

@@ -142,7 +142,7 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
             .retain(|k| !matches!(k, KeyEncryptor::Password(_)));
     }
     if let Some(pw) = &changes.new_password {
-        crate::encrypt::check_password(pw)?;
+        crate::credentials::check_password(pw)?;
         let profile = match &old_password {
             Some(old) => {
                 let suite = old.params.suite("EncryptionInfo p:encryptedKey")?;
