@@ -408,74 +408,29 @@ pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
     options: &ProtectOptions,
 ) -> Result<ProtectReport> {
     let issued = provider.issue()?;
-    let key: [u8; 16] = issued.content_key.as_slice().try_into().map_err(|_| {
-        Error::InvalidArgument(format!(
-            "an IRM content key is 16 bytes (AES-128), not {}",
-            issued.content_key.len()
-        ))
-    })?;
-    let key = Zeroizing::new(key);
+    let key = content_key_of(&issued)?;
     let ds = docseal_irm::ooxml_irm_dataspace_streams(&issued.license).map_err(irm_error)?;
-    let label_info = if options.labels.is_empty() {
-        None
-    } else {
-        let mut doc = docseal_labels::LabelInfo::new_part();
-        for l in &options.labels {
-            doc.add_label(l);
-        }
-        Some(doc.to_bytes())
-    };
+    let label_info = label_info_stream(&options.labels);
     let (summary, doc_summary) = clear_property_sets();
     let size = package.seek(SeekFrom::End(0))?;
     package.seek(SeekFrom::Start(0))?;
     let stream_len = 8 + size.div_ceil(16) * 16;
     let time = options.timestamp.unwrap_or_else(crate::clock::now_filetime);
-    let stream_of = |path: &[&str]| -> &[u8] {
-        ds.iter()
-            .find(|(p, _)| p.as_slice() == path)
-            .map_or(&[][..], |(_, b)| b.as_slice())
-    };
-    // Office's creation order (the Microsoft 365 sample): \x06DataSpaces and its streams, the
-    // label stream, the package, then each clear property set followed by its hash stream.
     let summary_hash = docseal_irm::property_hash::property_set_hash(&summary);
     let doc_summary_hash = docseal_irm::property_hash::property_set_hash(&doc_summary);
-    let root = docseal_ole::StorageHandle::ROOT;
     let mut b = docseal_ole::Builder::new();
-    let storage = b.storage(root, docseal_crypto::dataspaces::DATASPACES, time);
-    b.stream(storage, "Version", stream_of(&["Version"]));
-    b.stream(storage, "DataSpaceMap", stream_of(&["DataSpaceMap"]));
-    let info = b.storage(storage, "DataSpaceInfo", time);
-    b.stream(
-        info,
-        "DRMEncryptedDataSpace",
-        stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]),
-    );
-    let transforms = b.storage(storage, "TransformInfo", time);
-    let transform = b.storage(transforms, "DRMEncryptedTransform", time);
-    b.stream(
-        transform,
-        "\u{6}Primary",
-        stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]),
-    );
-    if let Some(li) = &label_info {
-        b.stream(transforms, "LabelInfo", li.as_slice());
-    }
-    let package_stream = b.sized_stream(root, "EncryptedPackage", stream_len);
-    b.stream(root, "\u{5}SummaryInformation", summary.as_slice());
-    b.stream(
-        root,
-        docseal_irm::property_hash::SUMMARY_HASH_STREAM,
-        &summary_hash[..],
-    );
-    b.stream(
-        root,
-        "\u{5}DocumentSummaryInformation",
-        doc_summary.as_slice(),
-    );
-    b.stream(
-        root,
-        docseal_irm::property_hash::DOCUMENT_SUMMARY_HASH_STREAM,
-        &doc_summary_hash[..],
+    let package_stream = irm_envelope(
+        &mut b,
+        &ds,
+        label_info.as_deref(),
+        [
+            &summary[..],
+            &summary_hash[..],
+            &doc_summary[..],
+            &doc_summary_hash[..],
+        ],
+        stream_len,
+        time,
     );
     let version = if stream_len >= 1 << 31 {
         docseal_ole::Version::V4
@@ -509,6 +464,83 @@ pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
         output_size: layout.file_len(),
         labels: options.labels.len(),
     })
+}
+
+/// The issued content key, which must be 16 bytes (AES-128).
+fn content_key_of(issued: &IssuedLicense) -> Result<Zeroizing<[u8; 16]>> {
+    let key: [u8; 16] = issued.content_key.as_slice().try_into().map_err(|_| {
+        Error::InvalidArgument(format!(
+            "an IRM content key is 16 bytes (AES-128), not {}",
+            issued.content_key.len()
+        ))
+    })?;
+    Ok(Zeroizing::new(key))
+}
+
+/// The `LabelInfo` stream carrying `labels`, if there are any.
+fn label_info_stream(labels: &[docseal_labels::Label]) -> Option<Vec<u8>> {
+    if labels.is_empty() {
+        return None;
+    }
+    let mut doc = docseal_labels::LabelInfo::new_part();
+    for l in labels {
+        doc.add_label(l);
+    }
+    Some(doc.to_bytes())
+}
+
+/// Adds a protected file's entries to `b` in Office's creation order (the Microsoft 365
+/// sample): `\x06DataSpaces` and its streams `ds`, the label stream, the package (sized
+/// `stream_len`, returned), then each clear property set followed by its hash stream
+/// (`property_sets`: summary, its hash, document summary, its hash).
+fn irm_envelope<'a>(
+    b: &mut docseal_ole::Builder<'a>,
+    ds: &'a [(Vec<&'static str>, Vec<u8>)],
+    label_info: Option<&'a [u8]>,
+    property_sets: [&'a [u8]; 4],
+    stream_len: u64,
+    time: u64,
+) -> docseal_ole::StreamHandle {
+    let stream_of = |path: &[&str]| -> &'a [u8] {
+        ds.iter()
+            .find(|(p, _)| p.as_slice() == path)
+            .map_or(&[][..], |(_, b)| b.as_slice())
+    };
+    let root = docseal_ole::StorageHandle::ROOT;
+    let storage = b.storage(root, docseal_crypto::dataspaces::DATASPACES, time);
+    b.stream(storage, "Version", stream_of(&["Version"]));
+    b.stream(storage, "DataSpaceMap", stream_of(&["DataSpaceMap"]));
+    let info = b.storage(storage, "DataSpaceInfo", time);
+    b.stream(
+        info,
+        "DRMEncryptedDataSpace",
+        stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]),
+    );
+    let transforms = b.storage(storage, "TransformInfo", time);
+    let transform = b.storage(transforms, "DRMEncryptedTransform", time);
+    b.stream(
+        transform,
+        "\u{6}Primary",
+        stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]),
+    );
+    if let Some(li) = label_info {
+        b.stream(transforms, "LabelInfo", li);
+    }
+    let package_stream = b.sized_stream(root, "EncryptedPackage", stream_len);
+    let [summary, summary_hash, doc_summary, doc_summary_hash] = property_sets;
+    b.stream(root, "\u{5}SummaryInformation", summary);
+    b.stream(
+        root,
+        docseal_irm::property_hash::SUMMARY_HASH_STREAM,
+        summary_hash,
+    );
+    b.stream(root, "\u{5}DocumentSummaryInformation", doc_summary);
+    b.stream(
+        root,
+        docseal_irm::property_hash::DOCUMENT_SUMMARY_HASH_STREAM,
+        doc_summary_hash,
+    );
+    package_stream
 }
 
 /// u64 size, then the package in AES-128-ECB, zero-padded to 16.
