@@ -5,7 +5,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use docseal_crypto::{
     agile_stream, seal_integrity, AesKey, AgileEncryptionInfo, AgileProfile, Chaining,
     CipherAlgorithm, HashAlgorithm, HmacState, Password, Rng, SegmentCipher,
-    StandardEncryptionInfo, MAX_PASSWORD_UNITS, SEGMENT_SIZE,
+    StandardEncryptionInfo, SEGMENT_SIZE,
 };
 use docseal_ole::{EntrySpec, Layout, Version};
 
@@ -384,14 +384,6 @@ pub struct EncryptReport {
     pub labels: Option<crate::labels::RelabelReport>,
 }
 
-/// Current time as a FILETIME (100 ns since 1601).
-pub(crate) fn now_filetime() -> u64 {
-    let since_unix = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    11_644_473_600u64 * 10_000_000 + since_unix.as_nanos() as u64 / 100
-}
-
 /// The envelope's entries in Office 2010's and 2013's creation order; ids are 1-based
 /// positions.
 pub(crate) fn envelope_entries(
@@ -491,17 +483,6 @@ pub fn encrypt_for<R: Read + Seek + Send, W: Write + Seek>(
         password,
         options,
     )
-}
-
-/// Refuses passwords Office cannot take.
-pub(crate) fn check_password(password: &Password) -> Result<()> {
-    if password.code_units() > MAX_PASSWORD_UNITS {
-        return Err(Error::InvalidArgument(format!(
-            "password of {} UTF-16 code units; Office accepts at most {MAX_PASSWORD_UNITS}",
-            password.code_units()
-        )));
-    }
-    Ok(())
 }
 
 /// Decides for a compound-file input, once for the CLI, the C ABI and Python: a plain doc,
@@ -658,9 +639,9 @@ fn encrypt_planned<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     )?;
     let info_bytes = sealing.seal(wrapped_password)?;
     if info_bytes.len() != info_len {
-        return Err(Error::Io(std::io::Error::other(
-            "EncryptionInfo length changed after sealing",
-        )));
+        return Err(Error::Internal(
+            "EncryptionInfo length changed after sealing".into(),
+        ));
     }
     let late = [
         (envelope.package, &small_package[..]),
@@ -828,104 +809,14 @@ fn plan<'p>(
     password: Option<&'p Password>,
     options: &EncryptOptions,
 ) -> Result<Plan<'p>> {
-    if let Some(password) = password {
-        check_password(password)?;
-    }
-    if password.is_none() && options.recipients.is_empty() && options.reuse.is_none() {
-        return Err(Error::InvalidArgument(
-            "give a password, a recipient, or both".into(),
-        ));
-    }
-    if options.profile.spin_count > docseal_crypto::DEFAULT_MAX_SPIN_COUNT {
-        return Err(Error::InvalidArgument(format!(
-            "spin count {} is above the schema's maximum {}",
-            options.profile.spin_count,
-            docseal_crypto::DEFAULT_MAX_SPIN_COUNT
-        )));
-    }
+    check_options(password, options)?;
     let mut rng = options.rng.clone();
-    let time = options.timestamp.unwrap_or_else(now_filetime);
-
+    let time = options.timestamp.unwrap_or_else(crate::clock::now_filetime);
     // The scheme decides the package cipher, whether there is an HMAC, and how EncryptionInfo
     // is finished once the package has been through the cipher.
     let (cipher, info_len, sealing) = match options.scheme {
-        Scheme::Agile => {
-            let mut pending_password = None;
-            let (mut info, secrets) = match &options.reuse {
-                Some(reused) => {
-                    let mut info = reused.info.clone();
-                    info.key_data.salt = rng.bytes(info.key_data.salt.len())?;
-                    info.data_integrity = None;
-                    let secrets = docseal_crypto::AgileSecrets {
-                        key: reused.key.clone(),
-                        hmac_key: zeroize::Zeroizing::new(rng.bytes(options.profile.hash.size())?),
-                    };
-                    (info, secrets)
-                }
-                None => {
-                    let draft = crate::certs::new_agile_draft(
-                        &options.profile,
-                        password.is_some(),
-                        &options.recipients,
-                        &mut rng,
-                    )?;
-                    // A draft has a pending encryptor exactly when it was made with a password.
-                    pending_password = draft.pending_password.zip(password);
-                    (draft.info, draft.secrets)
-                }
-            };
-            if options.password_last && !options.recipients.is_empty() {
-                info.key_encryptors
-                    .rotate_left(usize::from(password.is_some()));
-            }
-            let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
-            let cipher = PackageCipher::Agile(SegmentCipher::new(&info.key_data, &secrets.key)?);
-            let hmac = HmacState::new(options.profile.hash, &secrets.hmac_key);
-            let sealing = Sealing::Agile {
-                info: Box::new(info),
-                secrets,
-                hmac,
-                pending_password,
-            };
-            (cipher, info_len, sealing)
-        }
-        Scheme::Standard => {
-            let password = password.ok_or_else(|| {
-                Error::InvalidArgument("Standard encryption needs a password".into())
-            })?;
-            if !options.recipients.is_empty() {
-                return Err(Error::InvalidArgument(
-                    "Standard encryption has no certificate key encryptors; use Agile for recipients".into(),
-                ));
-            }
-            if options.profile.hash != HashAlgorithm::Sha1 {
-                return Err(Error::InvalidArgument(
-                    "Standard encryption always hashes with SHA-1".into(),
-                ));
-            }
-            if options.profile.cipher != CipherAlgorithm::Aes
-                || options.profile.chaining != Chaining::Cbc
-            {
-                return Err(Error::InvalidArgument(
-                    "Standard encryption is AES (ECB) only; use Agile for other ciphers and CFB"
-                        .into(),
-                ));
-            }
-            let (info, key) = match &options.reuse_standard {
-                Some(old) => old.renewed(password, &mut rng)?,
-                None => StandardEncryptionInfo::new_password(
-                    options.profile.key_bits,
-                    password,
-                    &mut rng,
-                )?,
-            };
-            let bytes = info.to_bytes();
-            (
-                PackageCipher::Standard(AesKey::new(&key)?),
-                bytes.len(),
-                Sealing::Standard { info: bytes },
-            )
-        }
+        Scheme::Agile => plan_agile(password, options, &mut rng)?,
+        Scheme::Standard => plan_standard(password, options, &mut rng)?,
     };
     let stream_len = package_stream_len(size, cipher.block_size());
     let version = if stream_len >= 1 << 31 {
@@ -945,6 +836,111 @@ fn plan<'p>(
         layout,
         envelope,
     })
+}
+
+/// Refuses a password Office cannot take, no way to open the result, and a spin count above
+/// the schema's maximum.
+fn check_options(password: Option<&Password>, options: &EncryptOptions) -> Result<()> {
+    if let Some(password) = password {
+        crate::credentials::check_password(password)?;
+    }
+    if password.is_none() && options.recipients.is_empty() && options.reuse.is_none() {
+        return Err(Error::InvalidArgument(
+            "give a password, a recipient, or both".into(),
+        ));
+    }
+    if options.profile.spin_count > docseal_crypto::DEFAULT_MAX_SPIN_COUNT {
+        return Err(Error::InvalidArgument(format!(
+            "spin count {} is above the schema's maximum {}",
+            options.profile.spin_count,
+            docseal_crypto::DEFAULT_MAX_SPIN_COUNT
+        )));
+    }
+    Ok(())
+}
+
+/// Agile: the package cipher, the `EncryptionInfo` length reserved, and its sealing (HMAC,
+/// pending password encryptor), from reused keys or a fresh draft.
+fn plan_agile<'p>(
+    password: Option<&'p Password>,
+    options: &EncryptOptions,
+    rng: &mut Rng,
+) -> Result<(PackageCipher, usize, Sealing<'p>)> {
+    let mut pending_password = None;
+    let (mut info, secrets) = match &options.reuse {
+        Some(reused) => {
+            let mut info = reused.info.clone();
+            info.key_data.salt = rng.bytes(info.key_data.salt.len())?;
+            info.data_integrity = None;
+            let secrets = docseal_crypto::AgileSecrets {
+                key: reused.key.clone(),
+                hmac_key: zeroize::Zeroizing::new(rng.bytes(options.profile.hash.size())?),
+            };
+            (info, secrets)
+        }
+        None => {
+            let draft = crate::certs::new_agile_draft(
+                &options.profile,
+                password.is_some(),
+                &options.recipients,
+                rng,
+            )?;
+            // A draft has a pending encryptor exactly when it was made with a password.
+            pending_password = draft.pending_password.zip(password);
+            (draft.info, draft.secrets)
+        }
+    };
+    if options.password_last && !options.recipients.is_empty() {
+        info.key_encryptors
+            .rotate_left(usize::from(password.is_some()));
+    }
+    let info_len = placeholder_len(&info, &secrets.key, options.profile.hash)?;
+    let cipher = PackageCipher::Agile(SegmentCipher::new(&info.key_data, &secrets.key)?);
+    let hmac = HmacState::new(options.profile.hash, &secrets.hmac_key);
+    let sealing = Sealing::Agile {
+        info: Box::new(info),
+        secrets,
+        hmac,
+        pending_password,
+    };
+    Ok((cipher, info_len, sealing))
+}
+
+/// Standard: the AES key, the `EncryptionInfo` (complete before the package is encrypted),
+/// after refusing what the scheme cannot do.
+fn plan_standard<'p>(
+    password: Option<&'p Password>,
+    options: &EncryptOptions,
+    rng: &mut Rng,
+) -> Result<(PackageCipher, usize, Sealing<'p>)> {
+    let password = password
+        .ok_or_else(|| Error::InvalidArgument("Standard encryption needs a password".into()))?;
+    if !options.recipients.is_empty() {
+        return Err(Error::InvalidArgument(
+            "Standard encryption has no certificate key encryptors; use Agile for recipients"
+                .into(),
+        ));
+    }
+    if options.profile.hash != HashAlgorithm::Sha1 {
+        return Err(Error::InvalidArgument(
+            "Standard encryption always hashes with SHA-1".into(),
+        ));
+    }
+    if options.profile.cipher != CipherAlgorithm::Aes || options.profile.chaining != Chaining::Cbc {
+        return Err(Error::InvalidArgument(
+            "Standard encryption is AES (ECB) only; use Agile for other ciphers and CFB".into(),
+        ));
+    }
+    let (info, key) = match &options.reuse_standard {
+        Some(old) => old.renewed(password, rng)?,
+        None => StandardEncryptionInfo::new_password(options.profile.key_bits, password, rng)?,
+    };
+    let bytes = info.to_bytes();
+    Ok((
+        PackageCipher::Standard(AesKey::new(&key)?),
+        bytes.len(),
+        Sealing::Standard { info: bytes },
+    ))
 }
 
 /// The exact length of the file [`encrypt_for`] writes for a package of `package_size` bytes

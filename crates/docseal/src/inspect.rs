@@ -9,36 +9,11 @@ use docseal_crypto::dataspaces::{
 use docseal_crypto::EncryptionInfo;
 use docseal_ole::{CompoundFile, ObjectType};
 
+pub(crate) use crate::described::printable;
+pub use crate::described::Described;
 use crate::labels::LabelReport;
 use crate::sniff::{classify, read_up_to, starts_like_zip, Kind};
 use crate::{EncryptionScheme, LegacyFormat, Limits, Result};
-
-/// A structure that was read, or why it could not be (`inspect` describes what it can and
-/// says why for the rest).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Described<T> {
-    /// Read and parsed.
-    Read(T),
-    /// Why it could not be read.
-    Unreadable(String),
-}
-
-impl<T> Described<T> {
-    pub(crate) fn of<E: std::fmt::Display>(r: std::result::Result<T, E>) -> Self {
-        match r {
-            Ok(v) => Described::Read(v),
-            Err(e) => Described::Unreadable(e.to_string()),
-        }
-    }
-
-    /// The value, if it was read.
-    pub fn ok(&self) -> Option<&T> {
-        match self {
-            Described::Read(v) => Some(v),
-            Described::Unreadable(_) => None,
-        }
-    }
-}
 
 /// The outer format of a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -424,19 +399,6 @@ fn legacy_encryption<R: Read + Seek>(
     _format: LegacyFormat,
 ) -> LegacyEncryption {
     LegacyEncryption::NotChecked
-}
-
-/// A name with control characters written `\xNN`.
-pub(crate) fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                format!("\\x{:02x}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 fn describe_cfb<R: Read + Seek>(cf: &CompoundFile<R>) -> Described<CompoundFileSummary> {

@@ -9,50 +9,15 @@ use docseal_crypto::AesKey;
 use docseal_ole::CompoundFile;
 use zeroize::Zeroizing;
 
-use crate::inspect::Described;
+use crate::container::{no_key_error, read_size_prefix};
+pub use crate::credentials::{ContentKeyProvider, StaticContentKey};
+use crate::described::Described;
 use crate::{Credentials, DecryptOptions, DecryptReport, Error, IntegrityStatus, Limits, Result};
 
 /// Largest publishing licence read (4 MiB; real ones are 10–30 KB).
 const MAX_LICENSE: u64 = 4 << 20;
 /// Decryption batch.
 const BATCH: usize = 1 << 20;
-
-/// Gives the content key of a rights-managed file. `publishing_license` is the licence stored
-/// in the file (the signed XrML issuance licence, UTF-8); an implementation sends it to the
-/// rights service (or looks the key up) and returns the AES key.
-///
-/// ```
-/// use docseal::irm::{ContentKeyProvider, StaticContentKey};
-/// let provider = StaticContentKey::new(&[1u8; 16]);
-/// assert_eq!(provider.content_key(b"<XrML/>").unwrap().len(), 16);
-/// ```
-pub trait ContentKeyProvider: Send + Sync + std::fmt::Debug {
-    /// The content key for the file carrying `publishing_license`.
-    fn content_key(&self, publishing_license: &[u8]) -> Result<Zeroizing<Vec<u8>>>;
-}
-
-/// A content key obtained beforehand.
-#[derive(Clone)]
-pub struct StaticContentKey(Zeroizing<Vec<u8>>);
-
-impl StaticContentKey {
-    /// Wraps the key bytes (16 for the AES-128 Office uses).
-    pub fn new(key: &[u8]) -> Self {
-        StaticContentKey(Zeroizing::new(key.to_vec()))
-    }
-}
-
-impl std::fmt::Debug for StaticContentKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "StaticContentKey({} bytes)", self.0.len())
-    }
-}
-
-impl ContentKeyProvider for StaticContentKey {
-    fn content_key(&self, _publishing_license: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        Ok(self.0.clone())
-    }
-}
 
 /// Where a rights-managed file keeps its parts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,7 +125,7 @@ pub(crate) fn decrypt_rights_managed<R: Read + Seek>(
     })?;
     let mut stream = cf.open_stream(id)?;
     let stream_len = stream.len();
-    let (_, size) = crate::decrypt::read_size_prefix(&mut stream, stream_len, 16, limits)?;
+    let (_, size) = read_size_prefix(&mut stream, stream_len, 16, limits)?;
     // Plausibility of the first block: the only check this scheme allows. ECB is what the
     // spec and Office use; the CBC-4K variant of Microsoft's RMS SDK is tried next.
     let mut first = [0u8; 16];
@@ -239,15 +204,6 @@ fn decrypt_cbc4k<R: Read + Seek>(
         integrity: IntegrityStatus::NotAvailable,
         password_truncated: false,
     })
-}
-
-pub(crate) fn no_key_error(data_space: &str) -> Error {
-    Error::Unsupported {
-        what: format!(
-            "rights-managed (IRM) file ({}): it is encrypted with a content key that only the rights server (Azure RMS / Purview) issues for its publishing licence; supply that key with --content-key-hex/--content-key-file (library: Credentials::content_key or a ContentKeyProvider)",
-            data_space.trim_start_matches('\u{9}')
-        ),
-    }
 }
 
 /// A publishing licence and the content key that goes with it, for [`protect`].
@@ -452,76 +408,29 @@ pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
     options: &ProtectOptions,
 ) -> Result<ProtectReport> {
     let issued = provider.issue()?;
-    let key: [u8; 16] = issued.content_key.as_slice().try_into().map_err(|_| {
-        Error::InvalidArgument(format!(
-            "an IRM content key is 16 bytes (AES-128), not {}",
-            issued.content_key.len()
-        ))
-    })?;
-    let key = Zeroizing::new(key);
+    let key = content_key_of(&issued)?;
     let ds = docseal_irm::ooxml_irm_dataspace_streams(&issued.license).map_err(irm_error)?;
-    let label_info = if options.labels.is_empty() {
-        None
-    } else {
-        let mut doc = docseal_labels::LabelInfo::new_part();
-        for l in &options.labels {
-            doc.add_label(l);
-        }
-        Some(doc.to_bytes())
-    };
+    let label_info = label_info_stream(&options.labels);
     let (summary, doc_summary) = clear_property_sets();
     let size = package.seek(SeekFrom::End(0))?;
     package.seek(SeekFrom::Start(0))?;
     let stream_len = 8 + size.div_ceil(16) * 16;
-    let time = options
-        .timestamp
-        .unwrap_or_else(crate::encrypt::now_filetime);
-    let stream_of = |path: &[&str]| -> &[u8] {
-        ds.iter()
-            .find(|(p, _)| p.as_slice() == path)
-            .map_or(&[][..], |(_, b)| b.as_slice())
-    };
-    // Office's creation order (the Microsoft 365 sample): \x06DataSpaces and its streams, the
-    // label stream, the package, then each clear property set followed by its hash stream.
+    let time = options.timestamp.unwrap_or_else(crate::clock::now_filetime);
     let summary_hash = docseal_irm::property_hash::property_set_hash(&summary);
     let doc_summary_hash = docseal_irm::property_hash::property_set_hash(&doc_summary);
-    let root = docseal_ole::StorageHandle::ROOT;
     let mut b = docseal_ole::Builder::new();
-    let storage = b.storage(root, docseal_crypto::dataspaces::DATASPACES, time);
-    b.stream(storage, "Version", stream_of(&["Version"]));
-    b.stream(storage, "DataSpaceMap", stream_of(&["DataSpaceMap"]));
-    let info = b.storage(storage, "DataSpaceInfo", time);
-    b.stream(
-        info,
-        "DRMEncryptedDataSpace",
-        stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]),
-    );
-    let transforms = b.storage(storage, "TransformInfo", time);
-    let transform = b.storage(transforms, "DRMEncryptedTransform", time);
-    b.stream(
-        transform,
-        "\u{6}Primary",
-        stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]),
-    );
-    if let Some(li) = &label_info {
-        b.stream(transforms, "LabelInfo", li.as_slice());
-    }
-    let package_stream = b.sized_stream(root, "EncryptedPackage", stream_len);
-    b.stream(root, "\u{5}SummaryInformation", summary.as_slice());
-    b.stream(
-        root,
-        docseal_irm::property_hash::SUMMARY_HASH_STREAM,
-        &summary_hash[..],
-    );
-    b.stream(
-        root,
-        "\u{5}DocumentSummaryInformation",
-        doc_summary.as_slice(),
-    );
-    b.stream(
-        root,
-        docseal_irm::property_hash::DOCUMENT_SUMMARY_HASH_STREAM,
-        &doc_summary_hash[..],
+    let package_stream = irm_envelope(
+        &mut b,
+        &ds,
+        label_info.as_deref(),
+        [
+            &summary[..],
+            &summary_hash[..],
+            &doc_summary[..],
+            &doc_summary_hash[..],
+        ],
+        stream_len,
+        time,
     );
     let version = if stream_len >= 1 << 31 {
         docseal_ole::Version::V4
@@ -555,6 +464,83 @@ pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
         output_size: layout.file_len(),
         labels: options.labels.len(),
     })
+}
+
+/// The issued content key, which must be 16 bytes (AES-128).
+fn content_key_of(issued: &IssuedLicense) -> Result<Zeroizing<[u8; 16]>> {
+    let key: [u8; 16] = issued.content_key.as_slice().try_into().map_err(|_| {
+        Error::InvalidArgument(format!(
+            "an IRM content key is 16 bytes (AES-128), not {}",
+            issued.content_key.len()
+        ))
+    })?;
+    Ok(Zeroizing::new(key))
+}
+
+/// The `LabelInfo` stream carrying `labels`, if there are any.
+fn label_info_stream(labels: &[docseal_labels::Label]) -> Option<Vec<u8>> {
+    if labels.is_empty() {
+        return None;
+    }
+    let mut doc = docseal_labels::LabelInfo::new_part();
+    for l in labels {
+        doc.add_label(l);
+    }
+    Some(doc.to_bytes())
+}
+
+/// Adds a protected file's entries to `b` in Office's creation order (the Microsoft 365
+/// sample): `\x06DataSpaces` and its streams `ds`, the label stream, the package (sized
+/// `stream_len`, returned), then each clear property set followed by its hash stream
+/// (`property_sets`: summary, its hash, document summary, its hash).
+fn irm_envelope<'a>(
+    b: &mut docseal_ole::Builder<'a>,
+    ds: &'a [(Vec<&'static str>, Vec<u8>)],
+    label_info: Option<&'a [u8]>,
+    property_sets: [&'a [u8]; 4],
+    stream_len: u64,
+    time: u64,
+) -> docseal_ole::StreamHandle {
+    let stream_of = |path: &[&str]| -> &'a [u8] {
+        ds.iter()
+            .find(|(p, _)| p.as_slice() == path)
+            .map_or(&[][..], |(_, b)| b.as_slice())
+    };
+    let root = docseal_ole::StorageHandle::ROOT;
+    let storage = b.storage(root, docseal_crypto::dataspaces::DATASPACES, time);
+    b.stream(storage, "Version", stream_of(&["Version"]));
+    b.stream(storage, "DataSpaceMap", stream_of(&["DataSpaceMap"]));
+    let info = b.storage(storage, "DataSpaceInfo", time);
+    b.stream(
+        info,
+        "DRMEncryptedDataSpace",
+        stream_of(&["DataSpaceInfo", "DRMEncryptedDataSpace"]),
+    );
+    let transforms = b.storage(storage, "TransformInfo", time);
+    let transform = b.storage(transforms, "DRMEncryptedTransform", time);
+    b.stream(
+        transform,
+        "\u{6}Primary",
+        stream_of(&["TransformInfo", "DRMEncryptedTransform", "\u{6}Primary"]),
+    );
+    if let Some(li) = label_info {
+        b.stream(transforms, "LabelInfo", li);
+    }
+    let package_stream = b.sized_stream(root, "EncryptedPackage", stream_len);
+    let [summary, summary_hash, doc_summary, doc_summary_hash] = property_sets;
+    b.stream(root, "\u{5}SummaryInformation", summary);
+    b.stream(
+        root,
+        docseal_irm::property_hash::SUMMARY_HASH_STREAM,
+        summary_hash,
+    );
+    b.stream(root, "\u{5}DocumentSummaryInformation", doc_summary);
+    b.stream(
+        root,
+        docseal_irm::property_hash::DOCUMENT_SUMMARY_HASH_STREAM,
+        doc_summary_hash,
+    );
+    package_stream
 }
 
 /// u64 size, then the package in AES-128-ECB, zero-padded to 16.
@@ -676,7 +662,7 @@ pub(crate) fn describe_rights_managed<R: Read + Seek>(
                 }
             });
             content = Some(IrmContent {
-                stream: crate::inspect::printable(flavor.content_stream()),
+                stream: crate::described::printable(flavor.content_stream()),
                 stream_size: len,
                 declared_size: declared,
                 mode,

@@ -17,10 +17,9 @@ pub use docseal_labels::{
     Method as LabelMethod, Scheme as LabelScheme,
 };
 
-use crate::decrypt::{open_container, unlock_agile, Container};
 use crate::irm::IrmFlavor;
 use crate::sniff::{classify, read_up_to, starts_like_zip};
-use crate::{Credentials, DecryptOptions, EncryptOptions, Error, Kind, Limits, Result};
+use crate::{Credentials, DecryptOptions, Error, Kind, Limits, Result};
 
 /// Relationship type of the LabelInfo part ([MS-OI29500] 3.4.1.5).
 pub const LABEL_INFO_RELATIONSHIP: &str =
@@ -335,71 +334,13 @@ pub fn relabel_package<R: Read + Seek, W: Write>(
     Ok(report)
 }
 
-/// Applies `changes` to a plain or password-encrypted package. An encrypted one is decrypted
-/// with `credentials` (integrity checked first), relabelled, and encrypted again with the
-/// same parameters: for Agile the same intermediate key and the same key encryptors — so the
-/// same password and every recipient certificate still open it — with a fresh `keyData` salt
-/// and HMAC key; for Standard the same header (algorithms, key size, CSP name) and password,
-/// with a fresh salt and verifier (the scheme derives its key from password and salt).
-pub fn relabel<R: Read + Seek, W: Write + Seek>(
-    mut input: R,
-    output: W,
-    credentials: &Credentials,
-    changes: &LabelChanges,
-    limits: &Limits,
-) -> Result<RelabelReport> {
-    let mut head = [0u8; 8];
-    input.seek(SeekFrom::Start(0))?;
-    let n = read_up_to(&mut input, &mut head)?;
-    input.seek(SeekFrom::Start(0))?;
-    if starts_like_zip(&head[..n]) {
-        return relabel_package(input, output, changes, limits);
-    }
-    if let Some(flavor) = rights_managed(&mut input, limits)? {
-        return relabel_rights_managed(input, output, flavor, changes, limits);
-    }
-    let Container { info, .. } = match open_container(&mut input, limits) {
-        Err(Error::NotEncrypted) => {
-            return Err(Error::Unsupported {
-                what: "writing labels into a compound file that is not an encrypted package (97-2003 binary files: labels are read, not written)".into(),
-            })
-        }
-        other => other?,
-    };
-    let mut options = EncryptOptions::default();
-    let password = credentials.password_ref().cloned();
-    match &info {
-        docseal_crypto::EncryptionInfo::Agile(agile) => {
-            let key = unlock_agile(agile, credentials, limits)?;
-            options = options.reusing_agile_keys(agile.clone(), key)?;
-        }
-        docseal_crypto::EncryptionInfo::Standard(standard) => {
-            options = options.reusing_standard_header(standard.clone());
-        }
-        _ => {
-            return Err(Error::Unsupported {
-                what: "this EncryptionInfo version".into(),
-            })
-        }
-    }
-    let mut plain = tempfile::tempfile()?;
-    let decrypt_options = DecryptOptions {
-        limits: limits.clone(),
-        ..Default::default()
-    };
-    input.seek(SeekFrom::Start(0))?;
-    crate::decrypt(&mut input, &mut plain, credentials, &decrypt_options)?;
-    plain.seek(SeekFrom::Start(0))?;
-    let mut relabelled = tempfile::tempfile()?;
-    let mut report = relabel_package(&mut plain, &mut relabelled, changes, limits)?;
-    relabelled.seek(SeekFrom::Start(0))?;
-    crate::encrypt_for(relabelled, output, password.as_ref(), &options)?;
-    report.reencrypted = true;
-    Ok(report)
-}
+pub use crate::relabel::relabel;
 
 /// The IRM flavour of `input`, if it is a rights-managed compound file (position restored).
-fn rights_managed<R: Read + Seek>(input: &mut R, limits: &Limits) -> Result<Option<IrmFlavor>> {
+pub(crate) fn rights_managed<R: Read + Seek>(
+    input: &mut R,
+    limits: &Limits,
+) -> Result<Option<IrmFlavor>> {
     input.seek(SeekFrom::Start(0))?;
     let flavor = match docseal_ole::CompoundFile::open_with_limits(&mut *input, limits.ole()) {
         Ok(mut cf) => match classify(&mut cf)? {
@@ -416,7 +357,7 @@ fn rights_managed<R: Read + Seek>(input: &mut R, limits: &Limits) -> Result<Opti
 /// `\x06DataSpaces\TransformInfo` (2.6.2: with IRM and a publishing licence, that is where
 /// labels go). No key is needed: every other stream — DataSpaces, licence, EUL, property
 /// sets, the encrypted content — is copied byte for byte, in the same directory order.
-fn relabel_rights_managed<R: Read + Seek, W: Write + Seek>(
+pub(crate) fn relabel_rights_managed<R: Read + Seek, W: Write + Seek>(
     input: R,
     mut output: W,
     flavor: IrmFlavor,

@@ -77,129 +77,17 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
     output: Option<&mut dyn Write>,
     credentials: &Credentials,
 ) -> Result<DecryptReport> {
-    // The legacy schemes take the password as UTF-16 too; ours is kept in that form.
-    let password = credentials.password_ref().map(|p| {
-        let units: Vec<u16> = p
-            .utf16le()
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect();
-        zeroize::Zeroizing::new(String::from_utf16_lossy(&units))
-    });
-    let mut replace: HashMap<usize, Vec<u8>> = HashMap::new();
-    let mut remove: Vec<usize> = Vec::new();
-    let mut add: Vec<(usize, String, Vec<u8>)> = Vec::new();
-    let scheme: EncryptionScheme;
-    let mut password_truncated = false;
-    match format {
-        LegacyFormat::Doc => {
-            let (wd_id, wd) = read(&mut cf, "WordDocument")?.ok_or(Error::NotEncrypted)?;
-            let fib = docseal_legacy::doc::DocFib::parse(&wd).map_err(legacy_error)?;
-            if !fib.encrypted {
-                return Err(Error::NotEncrypted);
-            }
-            let (table_id, table) = read(&mut cf, fib.table_name())?.ok_or_else(|| {
-                Error::malformed("Word document", format!("no {} stream", fib.table_name()))
-            })?;
-            let data = read(&mut cf, "Data")?;
-            let password = password.ok_or_else(|| Error::NoUsableKey {
-                detail: "a password is needed".into(),
-            })?;
-            let out = docseal_legacy::doc::decrypt_doc(
-                &docseal_legacy::doc::DocStreams {
-                    word_document: &wd,
-                    table: &table,
-                    data: data.as_ref().map(|(_, d)| d.as_slice()),
-                },
-                password.as_str(),
-            )
-            .map_err(legacy_error)?;
-            password_truncated = out.password_truncated;
-            scheme = match out.scheme {
-                docseal_legacy::doc::DocScheme::Rc4 => EncryptionScheme::Rc4,
-                docseal_legacy::doc::DocScheme::Xor => EncryptionScheme::Xor,
-                _ => EncryptionScheme::Rc4CryptoApi,
-            };
-            replace.insert(wd_id, out.word_document);
-            replace.insert(table_id, out.table);
-            if let (Some((id, _)), Some(d)) = (data, out.data) {
-                replace.insert(id, d);
-            }
-            if let Some(header) = &out.header {
-                if let Some((id, recovered)) = word_excel_summary(&mut cf, header, &password)? {
-                    remove.push(id);
-                    place_recovered(&cf, recovered, &mut replace, &mut add);
-                }
-            }
-        }
-        LegacyFormat::Xls => {
-            let (id, wb) = match read(&mut cf, "Workbook")? {
-                Some(x) => x,
-                None => read(&mut cf, "Book")?.ok_or(Error::NotEncrypted)?,
-            };
-            if docseal_legacy::xls::encryption(&wb)
-                .map_err(legacy_error)?
-                .is_none()
-            {
-                return Err(Error::NotEncrypted);
-            }
-            let out =
-                docseal_legacy::xls::decrypt_workbook(&wb, password.as_ref().map(|p| p.as_str()))
-                    .map_err(legacy_error)?;
-            password_truncated = out.password_truncated;
-            scheme = match out.scheme {
-                docseal_legacy::xls::XlsScheme::Xor { .. } => EncryptionScheme::Xor,
-                docseal_legacy::xls::XlsScheme::Rc4 => EncryptionScheme::Rc4,
-                _ => EncryptionScheme::Rc4CryptoApi,
-            };
-            replace.insert(id, out.workbook);
-            if let (Some(docseal_legacy::xls::XlsEncryption::Rc4(header)), Some(pw)) = (
-                docseal_legacy::xls::encryption(&wb).map_err(legacy_error)?,
-                password.as_ref(),
-            ) {
-                if let Some((id, recovered)) = word_excel_summary(&mut cf, &header, pw)? {
-                    remove.push(id);
-                    place_recovered(&cf, recovered, &mut replace, &mut add);
-                }
-            }
-        }
-        LegacyFormat::Ppt => {
-            let (cu_id, cu) = read(&mut cf, "Current User")?
-                .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
-            let (doc_id, doc) = read(&mut cf, "PowerPoint Document")?.ok_or(Error::NotEncrypted)?;
-            let pictures = read(&mut cf, "Pictures")?;
-            let summary = read(&mut cf, "EncryptedSummary")?;
-            let password = password.ok_or_else(|| Error::NoUsableKey {
-                detail: "a password is needed".into(),
-            })?;
-            let out = docseal_legacy::ppt::decrypt_ppt(
-                &docseal_legacy::ppt::PptStreams {
-                    current_user: &cu,
-                    powerpoint_document: &doc,
-                    pictures: pictures.as_ref().map(|(_, p)| p.as_slice()),
-                    encrypted_summary: summary.as_ref().map(|(_, p)| p.as_slice()),
-                },
-                password.as_str(),
-            )
-            .map_err(legacy_error)?;
-            scheme = EncryptionScheme::Rc4CryptoApi;
-            replace.insert(cu_id, out.current_user);
-            replace.insert(doc_id, out.powerpoint_document);
-            if let (Some((id, _)), Some(p)) = (pictures, out.pictures) {
-                replace.insert(id, p);
-            }
-            for name in &out.drop_streams {
-                if let Some(id) = cf.find(&[name.as_str()]) {
-                    remove.push(id);
-                }
-            }
-            place_recovered(&cf, out.add_streams, &mut replace, &mut add);
-        }
-    }
+    let password = legacy_password(credentials);
+    let mut edits = StreamEdits::default();
+    let (scheme, password_truncated) = match format {
+        LegacyFormat::Doc => decrypt_doc_streams(&mut cf, password, &mut edits)?,
+        LegacyFormat::Xls => decrypt_xls_streams(&mut cf, password, &mut edits)?,
+        LegacyFormat::Ppt => decrypt_ppt_streams(&mut cf, password, &mut edits)?,
+    };
     let copied = docseal_ole::CopyPlan::new()
-        .replace_all(replace)
-        .add_all(add)
-        .remove(&remove)
+        .replace_all(edits.replace)
+        .add_all(edits.add)
+        .remove(&edits.remove)
         .read(&mut cf)?;
     let mut file = Cursor::new(Vec::new());
     copied.write(&mut cf, &mut file)?;
@@ -214,6 +102,152 @@ pub(crate) fn decrypt_legacy<R: Read + Seek>(
         integrity: IntegrityStatus::NotAvailable,
         password_truncated,
     })
+}
+
+/// The password as the legacy schemes take it: UTF-16 too, and ours is kept in that form.
+fn legacy_password(credentials: &Credentials) -> Option<zeroize::Zeroizing<String>> {
+    credentials.password_ref().map(|p| {
+        let units: Vec<u16> = p
+            .utf16le()
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        zeroize::Zeroizing::new(String::from_utf16_lossy(&units))
+    })
+}
+
+/// The streams a decrypted legacy file differs in from the encrypted one, by entry id.
+#[derive(Default)]
+struct StreamEdits {
+    replace: HashMap<usize, Vec<u8>>,
+    remove: Vec<usize>,
+    add: Vec<(usize, String, Vec<u8>)>,
+}
+
+/// The password, or the error that says one is needed.
+fn needed(password: Option<zeroize::Zeroizing<String>>) -> Result<zeroize::Zeroizing<String>> {
+    password.ok_or_else(|| Error::NoUsableKey {
+        detail: "a password is needed".into(),
+    })
+}
+
+/// Decrypts a Word document's streams into `edits`; the scheme and whether the password was
+/// truncated.
+fn decrypt_doc_streams<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    password: Option<zeroize::Zeroizing<String>>,
+    edits: &mut StreamEdits,
+) -> Result<(EncryptionScheme, bool)> {
+    let (wd_id, wd) = read(cf, "WordDocument")?.ok_or(Error::NotEncrypted)?;
+    let fib = docseal_legacy::doc::DocFib::parse(&wd).map_err(legacy_error)?;
+    if !fib.encrypted {
+        return Err(Error::NotEncrypted);
+    }
+    let (table_id, table) = read(cf, fib.table_name())?.ok_or_else(|| {
+        Error::malformed("Word document", format!("no {} stream", fib.table_name()))
+    })?;
+    let data = read(cf, "Data")?;
+    let password = needed(password)?;
+    let out = docseal_legacy::doc::decrypt_doc(
+        &docseal_legacy::doc::DocStreams {
+            word_document: &wd,
+            table: &table,
+            data: data.as_ref().map(|(_, d)| d.as_slice()),
+        },
+        password.as_str(),
+    )
+    .map_err(legacy_error)?;
+    let scheme = match out.scheme {
+        docseal_legacy::doc::DocScheme::Rc4 => EncryptionScheme::Rc4,
+        docseal_legacy::doc::DocScheme::Xor => EncryptionScheme::Xor,
+        _ => EncryptionScheme::Rc4CryptoApi,
+    };
+    edits.replace.insert(wd_id, out.word_document);
+    edits.replace.insert(table_id, out.table);
+    if let (Some((id, _)), Some(d)) = (data, out.data) {
+        edits.replace.insert(id, d);
+    }
+    if let Some(header) = &out.header {
+        if let Some((id, recovered)) = word_excel_summary(cf, header, &password)? {
+            edits.remove.push(id);
+            place_recovered(cf, recovered, &mut edits.replace, &mut edits.add);
+        }
+    }
+    Ok((scheme, out.password_truncated))
+}
+
+/// Decrypts an Excel workbook's streams into `edits`; the scheme and whether the password was
+/// truncated.
+fn decrypt_xls_streams<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    password: Option<zeroize::Zeroizing<String>>,
+    edits: &mut StreamEdits,
+) -> Result<(EncryptionScheme, bool)> {
+    let (id, wb) = match read(cf, "Workbook")? {
+        Some(x) => x,
+        None => read(cf, "Book")?.ok_or(Error::NotEncrypted)?,
+    };
+    if docseal_legacy::xls::encryption(&wb)
+        .map_err(legacy_error)?
+        .is_none()
+    {
+        return Err(Error::NotEncrypted);
+    }
+    let out = docseal_legacy::xls::decrypt_workbook(&wb, password.as_ref().map(|p| p.as_str()))
+        .map_err(legacy_error)?;
+    let scheme = match out.scheme {
+        docseal_legacy::xls::XlsScheme::Xor { .. } => EncryptionScheme::Xor,
+        docseal_legacy::xls::XlsScheme::Rc4 => EncryptionScheme::Rc4,
+        _ => EncryptionScheme::Rc4CryptoApi,
+    };
+    edits.replace.insert(id, out.workbook);
+    if let (Some(docseal_legacy::xls::XlsEncryption::Rc4(header)), Some(pw)) = (
+        docseal_legacy::xls::encryption(&wb).map_err(legacy_error)?,
+        password.as_ref(),
+    ) {
+        if let Some((id, recovered)) = word_excel_summary(cf, &header, pw)? {
+            edits.remove.push(id);
+            place_recovered(cf, recovered, &mut edits.replace, &mut edits.add);
+        }
+    }
+    Ok((scheme, out.password_truncated))
+}
+
+/// Decrypts a PowerPoint presentation's streams into `edits`; the scheme (always RC4
+/// CryptoAPI) and that the password was not truncated.
+fn decrypt_ppt_streams<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    password: Option<zeroize::Zeroizing<String>>,
+    edits: &mut StreamEdits,
+) -> Result<(EncryptionScheme, bool)> {
+    let (cu_id, cu) = read(cf, "Current User")?
+        .ok_or_else(|| Error::malformed("PowerPoint file", "no Current User stream"))?;
+    let (doc_id, doc) = read(cf, "PowerPoint Document")?.ok_or(Error::NotEncrypted)?;
+    let pictures = read(cf, "Pictures")?;
+    let summary = read(cf, "EncryptedSummary")?;
+    let password = needed(password)?;
+    let out = docseal_legacy::ppt::decrypt_ppt(
+        &docseal_legacy::ppt::PptStreams {
+            current_user: &cu,
+            powerpoint_document: &doc,
+            pictures: pictures.as_ref().map(|(_, p)| p.as_slice()),
+            encrypted_summary: summary.as_ref().map(|(_, p)| p.as_slice()),
+        },
+        password.as_str(),
+    )
+    .map_err(legacy_error)?;
+    edits.replace.insert(cu_id, out.current_user);
+    edits.replace.insert(doc_id, out.powerpoint_document);
+    if let (Some((id, _)), Some(p)) = (pictures, out.pictures) {
+        edits.replace.insert(id, p);
+    }
+    for name in &out.drop_streams {
+        if let Some(id) = cf.find(&[name.as_str()]) {
+            edits.remove.push(id);
+        }
+    }
+    place_recovered(cf, out.add_streams, &mut edits.replace, &mut edits.add);
+    Ok((EncryptionScheme::Rc4CryptoApi, false))
 }
 
 /// Largest prefix of a doc's table stream read for its encryption header (Office's is under

@@ -71,7 +71,7 @@ pub(crate) fn encrypt_legacy_with<R: Read + Seek, W: Write>(
     scheme: LegacyScheme,
     rng: &mut Rng,
 ) -> Result<u64> {
-    crate::encrypt::check_password(password)?;
+    crate::credentials::check_password(password)?;
     let format = match crate::sniff(&mut input)? {
         Kind::LegacyBinary { format } => format,
         Kind::EncryptedPackage { .. } | Kind::RightsManaged { .. } => {

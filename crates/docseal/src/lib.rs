@@ -83,9 +83,13 @@
 mod buffer;
 pub mod bulk;
 mod certs;
+mod clock;
 mod conform;
 mod conform_irm;
+mod container;
+mod credentials;
 mod decrypt;
+mod described;
 mod encrypt;
 mod era;
 mod error;
@@ -109,6 +113,7 @@ mod reader;
 // Stream rewrites for the test corpora (`vectors`, `mutate`).
 #[cfg(feature = "test-util")]
 mod rebuild;
+mod relabel;
 mod scheme;
 #[cfg(feature = "serde")]
 mod serialize;

@@ -8,7 +8,7 @@ use docseal_crypto::{
     agile_stream, dataspaces, AgileEncryptionInfo, EncryptionInfo, StandardEncryptionInfo,
     OFFICE_STANDARD_CSP,
 };
-use docseal_ole::{CompoundFile, Layout, LayoutStyle, ObjectType, Version};
+use docseal_ole::{CompoundFile, EntrySpec, Header, Layout, LayoutStyle, ObjectType, Version};
 
 use crate::decrypt::{into_container, open_compound, unlock_agile, Container};
 use crate::encrypt::{envelope_entries, PACKAGE_ID};
@@ -176,7 +176,15 @@ fn container_rules<R: Read + Seek>(
     info_len: u64,
     add: &mut impl FnMut(LintRule, String),
 ) -> Result<()> {
-    let header = cf.header().clone();
+    header_rules(cf.header(), package_len, add);
+    let overlapping = overlap_rules(cf, add);
+    outside_mini_stream_rules(cf, overlapping, add);
+    dataspaces_rules(cf, add)?;
+    layout_rules(cf, package_len, info_len, add)
+}
+
+/// The compound-file header's version fields.
+fn header_rules(header: &Header, package_len: u64, add: &mut impl FnMut(LintRule, String)) {
     if header.version != Version::V3 && package_len < 1 << 31 {
         add(LintRule::CfbVersion, format!("compound-file version {} with {}-byte sectors for a {package_len}-byte package; Office writes version 3", header.version.major(), header.version.sector_size()));
     }
@@ -189,7 +197,13 @@ fn container_rules<R: Read + Seek>(
             ),
         );
     }
-    // Streams sharing sectors.
+}
+
+/// Streams sharing sectors; returns the entries involved.
+fn overlap_rules<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    add: &mut impl FnMut(LintRule, String),
+) -> Vec<usize> {
     let mut seen_regular = std::collections::HashMap::new();
     let mut seen_mini = std::collections::HashMap::new();
     let mut overlapping = Vec::new();
@@ -220,8 +234,16 @@ fn container_rules<R: Read + Seek>(
             }
         }
     }
-    // A small stream whose start sector makes sense only as a regular sector: the writer put it
-    // outside the mini stream (msoffcrypto-tool does for packages under 4 KiB).
+    overlapping
+}
+
+/// A small stream whose start sector makes sense only as a regular sector: the writer put it
+/// outside the mini stream (msoffcrypto-tool does for packages under 4 KiB).
+fn outside_mini_stream_rules<R: Read + Seek>(
+    cf: &CompoundFile<R>,
+    overlapping: Vec<usize>,
+    add: &mut impl FnMut(LintRule, String),
+) {
     for id in overlapping {
         let e = cf.entries()[id].clone();
         if e.size >= 4096 {
@@ -241,40 +263,55 @@ fn container_rules<R: Read + Seek>(
             ));
         }
     }
-    // DataSpaces.
+}
+
+/// The `\x06DataSpaces` storage and its streams against Office's bytes.
+fn dataspaces_rules<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    add: &mut impl FnMut(LintRule, String),
+) -> Result<()> {
     let ds = dataspaces::DATASPACES;
     if cf.find(&[ds]).is_none() {
         add(LintRule::DataspacesMissing, "no \\x06DataSpaces storage; Office always writes one and some readers require it (files without it come from LibreOffice, excelize, umya-spreadsheet)".into());
-    } else {
-        for (path, bytes) in dataspaces::strong_encryption_streams() {
-            let mut full = vec![ds];
-            full.extend(path.iter().copied());
-            let name = path.join("/").replace('\u{6}', "\\x06");
-            match cf.find(&full) {
-                None => add(
-                    LintRule::DataspacesBytes,
-                    format!("\\x06DataSpaces/{name} is missing"),
-                ),
-                Some(id) => {
-                    let theirs = cf.read_stream(id, 1 << 20)?;
-                    // Office 2007 wrote a 208-byte \x06Primary (`era::envelope`).
-                    let office_2007 = path.last() == Some(&"\u{6}Primary")
-                        && theirs == dataspaces::office_2007_primary();
-                    if theirs != bytes && !office_2007 {
-                        add(
-                            LintRule::DataspacesBytes,
-                            format!(
-                                "\\x06DataSpaces/{name}: {} bytes that differ from Office's {}",
-                                theirs.len(),
-                                bytes.len()
-                            ),
-                        );
-                    }
+        return Ok(());
+    }
+    for (path, bytes) in dataspaces::strong_encryption_streams() {
+        let mut full = vec![ds];
+        full.extend(path.iter().copied());
+        let name = path.join("/").replace('\u{6}', "\\x06");
+        match cf.find(&full) {
+            None => add(
+                LintRule::DataspacesBytes,
+                format!("\\x06DataSpaces/{name} is missing"),
+            ),
+            Some(id) => {
+                let theirs = cf.read_stream(id, 1 << 20)?;
+                // Office 2007 wrote a 208-byte \x06Primary (`era::envelope`).
+                let office_2007 = path.last() == Some(&"\u{6}Primary")
+                    && theirs == dataspaces::office_2007_primary();
+                if theirs != bytes && !office_2007 {
+                    add(
+                        LintRule::DataspacesBytes,
+                        format!(
+                            "\\x06DataSpaces/{name}: {} bytes that differ from Office's {}",
+                            theirs.len(),
+                            bytes.len()
+                        ),
+                    );
                 }
             }
         }
     }
-    // Directory and allocation against the layout Office uses for the same streams.
+    Ok(())
+}
+
+/// Directory and allocation against the layout Office uses for the same streams.
+fn layout_rules<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    package_len: u64,
+    info_len: u64,
+    add: &mut impl FnMut(LintRule, String),
+) -> Result<()> {
     let names: Vec<String> = cf
         .entries()
         .iter()
@@ -316,44 +353,7 @@ fn container_rules<R: Read + Seek>(
         flagged.set(true);
         add(rule, message)
     };
-    // Office 2013+ reserves three FAT sectors; Office 2010's Standard writer and Excel 2011 one.
-    let style = if header.fat_sector_count == 1 {
-        LayoutStyle::Office2010
-    } else {
-        LayoutStyle::Office2013
-    };
-    if let Ok(layout) = Layout::plan_styled(header.version, style, 0, &expected, Some(PACKAGE_ID)) {
-        for (ours, theirs) in layout.directory().iter().zip(cf.entries()) {
-            if (ours.color, ours.left, ours.right, ours.child)
-                != (theirs.color, theirs.left, theirs.right, theirs.child)
-            {
-                add(LintRule::DirectoryShape, format!("entry {:?}: colour/links {:?} {:x}/{:x}/{:x}; Office writes {:?} {:x}/{:x}/{:x}",
-                    theirs.name, theirs.color, theirs.left, theirs.right, theirs.child, ours.color, ours.left, ours.right, ours.child));
-                break;
-            }
-        }
-        let mut probe = std::io::Cursor::new(Vec::new());
-        if layout.write_prefix(&mut probe, &|_| &[]).is_ok() {
-            let planned = ZeroPadded::new(probe.into_inner(), layout.file_len());
-            if let Ok(ours) = CompoundFile::open(planned) {
-                let mut h1 = ours.header().clone();
-                let mut h2 = header.clone();
-                h1.minor_version = 0;
-                h2.minor_version = 0;
-                if h1 != h2
-                    || ours.mini_fat() != cf.mini_fat()
-                    || cf.fat().get(..ours.fat().len().min(cf.fat().len()))
-                        != ours.fat().get(..ours.fat().len().min(cf.fat().len()))
-                {
-                    add(LintRule::CfbLayout, format!(
-                        "sectors not laid out as Office lays them out ({} FAT sector(s) at {:?}, directory at sector {}; Office: {} at {:?}, directory at {})",
-                        h2.fat_sector_count, &h2.difat[..(h2.fat_sector_count as usize).min(4)], h2.first_directory_sector,
-                        h1.fat_sector_count, &h1.difat[..(h1.fat_sector_count as usize).min(4)], h1.first_directory_sector
-                    ));
-                }
-            }
-        }
-    }
+    compare_with_office_plan(cf, &expected, &mut add);
     if !flagged.get() {
         add(
             LintRule::CfbLayout,
@@ -361,6 +361,58 @@ fn container_rules<R: Read + Seek>(
         );
     }
     Ok(())
+}
+
+/// The directory's colours and links and the sector layout against what Office's writer
+/// plans for `expected`: Office 2013+ reserves three FAT sectors; Office 2010's Standard
+/// writer and Excel 2011 one.
+fn compare_with_office_plan<R: Read + Seek>(
+    cf: &CompoundFile<R>,
+    expected: &[EntrySpec],
+    add: &mut impl FnMut(LintRule, String),
+) {
+    let header = cf.header().clone();
+    let style = if header.fat_sector_count == 1 {
+        LayoutStyle::Office2010
+    } else {
+        LayoutStyle::Office2013
+    };
+    let Ok(layout) = Layout::plan_styled(header.version, style, 0, expected, Some(PACKAGE_ID))
+    else {
+        return;
+    };
+    for (ours, theirs) in layout.directory().iter().zip(cf.entries()) {
+        if (ours.color, ours.left, ours.right, ours.child)
+            != (theirs.color, theirs.left, theirs.right, theirs.child)
+        {
+            add(LintRule::DirectoryShape, format!("entry {:?}: colour/links {:?} {:x}/{:x}/{:x}; Office writes {:?} {:x}/{:x}/{:x}",
+                theirs.name, theirs.color, theirs.left, theirs.right, theirs.child, ours.color, ours.left, ours.right, ours.child));
+            break;
+        }
+    }
+    let mut probe = std::io::Cursor::new(Vec::new());
+    if layout.write_prefix(&mut probe, &|_| &[]).is_err() {
+        return;
+    }
+    let planned = ZeroPadded::new(probe.into_inner(), layout.file_len());
+    let Ok(ours) = CompoundFile::open(planned) else {
+        return;
+    };
+    let mut h1 = ours.header().clone();
+    let mut h2 = header;
+    h1.minor_version = 0;
+    h2.minor_version = 0;
+    if h1 != h2
+        || ours.mini_fat() != cf.mini_fat()
+        || cf.fat().get(..ours.fat().len().min(cf.fat().len()))
+            != ours.fat().get(..ours.fat().len().min(cf.fat().len()))
+    {
+        add(LintRule::CfbLayout, format!(
+            "sectors not laid out as Office lays them out ({} FAT sector(s) at {:?}, directory at sector {}; Office: {} at {:?}, directory at {})",
+            h2.fat_sector_count, &h2.difat[..(h2.fat_sector_count as usize).min(4)], h2.first_directory_sector,
+            h1.fat_sector_count, &h1.difat[..(h1.fat_sector_count as usize).min(4)], h1.first_directory_sector
+        ));
+    }
 }
 
 /// Rules on an Agile descriptor (sans I/O).

@@ -5,7 +5,8 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
-    agile_stream, password_encryptor, AgileProfile, EncryptionInfo, KeyEncryptor, Password, Rng,
+    agile_stream, password_encryptor, AgileEncryptionInfo, AgileProfile, EncryptionInfo,
+    KeyEncryptor, Password, Rng,
 };
 use docseal_ole::CompoundFile;
 
@@ -128,63 +129,8 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
     let key = unlock_agile(&agile, credentials, limits)?;
     let mut rng = changes.rng.clone().unwrap_or_else(Rng::os);
 
-    let old_password = agile.password_encryptor().cloned();
-    // A new password takes the old one's place, so the encryptor order (which readers care
-    // about, see `EncryptOptions::password_encryptor_last`) is kept.
-    let password_slot = agile
-        .key_encryptors
-        .iter()
-        .position(|k| matches!(k, KeyEncryptor::Password(_)))
-        .unwrap_or(0);
-    if changes.remove_password || changes.new_password.is_some() {
-        agile
-            .key_encryptors
-            .retain(|k| !matches!(k, KeyEncryptor::Password(_)));
-    }
-    if let Some(pw) = &changes.new_password {
-        crate::encrypt::check_password(pw)?;
-        let profile = match &old_password {
-            Some(old) => {
-                let suite = old.params.suite("EncryptionInfo p:encryptedKey")?;
-                AgileProfile {
-                    cipher: suite.cipher,
-                    chaining: suite.chaining,
-                    key_bits: old.params.key_bits,
-                    hash: suite.hash,
-                    spin_count: changes.spin_count.unwrap_or(old.spin_count),
-                    salt_size: old.params.salt_size,
-                }
-            }
-            None => {
-                let suite = agile.key_data.suite("EncryptionInfo keyData")?;
-                AgileProfile {
-                    cipher: suite.cipher,
-                    chaining: suite.chaining,
-                    key_bits: agile.key_data.key_bits,
-                    hash: suite.hash,
-                    spin_count: changes.spin_count.unwrap_or(100_000),
-                    salt_size: 16,
-                }
-            }
-        };
-        let pke = password_encryptor(&profile, pw, &key, &mut rng)?;
-        let slot = password_slot.min(agile.key_encryptors.len());
-        agile
-            .key_encryptors
-            .insert(slot, KeyEncryptor::Password(pke));
-    }
-    for fp in &changes.remove_recipients {
-        let before = agile.key_encryptors.len();
-        agile.key_encryptors.retain(|k| match k {
-            KeyEncryptor::Certificate(c) => crate::certs::fingerprint(c).as_ref() != Some(fp),
-            _ => true,
-        });
-        if agile.key_encryptors.len() == before {
-            return Err(Error::InvalidArgument(format!(
-                "no recipient with SHA-256 fingerprint {fp}"
-            )));
-        }
-    }
+    change_password(&mut agile, changes, &key, &mut rng)?;
+    remove_recipients(&mut agile, &changes.remove_recipients)?;
     crate::certs::add_recipients(&mut agile, &changes.add_recipients, &key, &mut rng)?;
     if agile.key_encryptors.is_empty() {
         return Err(Error::InvalidArgument(
@@ -198,7 +144,92 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
     {
         agile.declares_certificate_ns = true;
     }
-    let encryptors = agile
+    let encryptors = describe_encryptors(&agile);
+    let new_info = agile_stream(&agile);
+    rewrite(&mut cf, package_id, new_info, &mut out)?;
+    Ok(PasswdReport {
+        encryptors,
+        package_untouched: true,
+    })
+}
+
+/// Removes the password encryptor when asked to, or replaces it with one for the new
+/// password: in the old one's place, so the encryptor order (which readers care about, see
+/// `EncryptOptions::password_encryptor_last`) is kept, with the old one's parameters (or the
+/// key's, when there was no password).
+fn change_password(
+    agile: &mut AgileEncryptionInfo,
+    changes: &KeyChanges,
+    key: &[u8],
+    rng: &mut Rng,
+) -> Result<()> {
+    let old_password = agile.password_encryptor().cloned();
+    let password_slot = agile
+        .key_encryptors
+        .iter()
+        .position(|k| matches!(k, KeyEncryptor::Password(_)))
+        .unwrap_or(0);
+    if changes.remove_password || changes.new_password.is_some() {
+        agile
+            .key_encryptors
+            .retain(|k| !matches!(k, KeyEncryptor::Password(_)));
+    }
+    let Some(pw) = &changes.new_password else {
+        return Ok(());
+    };
+    crate::credentials::check_password(pw)?;
+    let profile = match &old_password {
+        Some(old) => {
+            let suite = old.params.suite("EncryptionInfo p:encryptedKey")?;
+            AgileProfile {
+                cipher: suite.cipher,
+                chaining: suite.chaining,
+                key_bits: old.params.key_bits,
+                hash: suite.hash,
+                spin_count: changes.spin_count.unwrap_or(old.spin_count),
+                salt_size: old.params.salt_size,
+            }
+        }
+        None => {
+            let suite = agile.key_data.suite("EncryptionInfo keyData")?;
+            AgileProfile {
+                cipher: suite.cipher,
+                chaining: suite.chaining,
+                key_bits: agile.key_data.key_bits,
+                hash: suite.hash,
+                spin_count: changes.spin_count.unwrap_or(100_000),
+                salt_size: 16,
+            }
+        }
+    };
+    let pke = password_encryptor(&profile, pw, key, rng)?;
+    let slot = password_slot.min(agile.key_encryptors.len());
+    agile
+        .key_encryptors
+        .insert(slot, KeyEncryptor::Password(pke));
+    Ok(())
+}
+
+/// Removes the recipients with these SHA-256 fingerprints; one that is not there is an error.
+fn remove_recipients(agile: &mut AgileEncryptionInfo, fingerprints: &[String]) -> Result<()> {
+    for fp in fingerprints {
+        let before = agile.key_encryptors.len();
+        agile.key_encryptors.retain(|k| match k {
+            KeyEncryptor::Certificate(c) => crate::certs::fingerprint(c).as_ref() != Some(fp),
+            _ => true,
+        });
+        if agile.key_encryptors.len() == before {
+            return Err(Error::InvalidArgument(format!(
+                "no recipient with SHA-256 fingerprint {fp}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The key encryptors for the report: `"password"` or `"certificate <fingerprint>"`.
+fn describe_encryptors(agile: &AgileEncryptionInfo) -> Vec<String> {
+    agile
         .key_encryptors
         .iter()
         .map(|k| match k {
@@ -209,13 +240,7 @@ pub fn change_key_encryptors<R: Read + Seek, W: Write + Seek>(
             ),
             _ => "unknown".to_string(),
         })
-        .collect();
-    let new_info = agile_stream(&agile);
-    rewrite(&mut cf, package_id, new_info, &mut out)?;
-    Ok(PasswdReport {
-        encryptors,
-        package_untouched: true,
-    })
+        .collect()
 }
 
 /// Writes a copy of `cf` with `EncryptionInfo` replaced, streaming `EncryptedPackage`.
