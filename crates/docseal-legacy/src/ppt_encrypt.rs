@@ -58,105 +58,19 @@ pub struct PptEncrypted {
 /// a layout PowerPoint does not write, or a sealing other than RC4 CryptoAPI;
 /// [`Error::Malformed`] for broken structures.
 pub fn encrypt_ppt(plain: &PlainPpt<'_>, sealing: &Sealing) -> Result<PptEncrypted> {
-    let Sealing::Rc4 {
-        header: header @ BinaryHeader::CryptoApi(_),
-        key,
-    } = sealing
-    else {
-        return Err(Error::unsupported(
-            "PowerPoint encryption other than RC4 CryptoAPI",
-        ));
-    };
+    let (header, key) = rc4_cryptoapi(sealing)?;
     let cu = plain.current_user;
     let doc = plain.powerpoint_document;
-    const CUW: &str = "CurrentUserAtom";
-    let rh = Rh::at(cu, 0, CUW)?;
-    if rh.rec_type != RT_CURRENT_USER_ATOM || u32_at(cu, 8, CUW)? != 0x14 {
-        return Err(Error::malformed("Current User: not a CurrentUserAtom"));
-    }
-    if u32_at(cu, 12, CUW)? == TOKEN_ENCRYPTED {
-        return Err(Error::unsupported(
-            "the presentation is already encrypted: decrypt it first",
-        ));
-    }
-    let ue = u32_at(cu, 16, CUW)? as usize;
-    const UEW: &str = "UserEditAtom";
-    let ue_rh = Rh::at(doc, ue, UEW)?;
-    if ue_rh.rec_type != RT_USER_EDIT_ATOM {
-        return Err(Error::malformed(format!(
-            "{UEW} at {ue}: wrong record type"
-        )));
-    }
-    let ue_end = ue_rh.end(ue, doc.len(), UEW)?;
-    if ue_rh.rec_len == 0x20 {
-        return Err(Error::unsupported(
-            "the presentation is already encrypted: decrypt it first",
-        ));
-    }
-    if ue_rh.rec_len != 0x1C {
-        return Err(Error::malformed(format!(
-            "{UEW}: recLen {:#x}",
-            ue_rh.rec_len
-        )));
-    }
-    if u32_at(doc, ue + 16, UEW)? != 0 {
-        return Err(Error::unsupported(
-            "encrypting an incrementally saved presentation (more than one UserEditAtom)",
-        ));
-    }
-    let pd = u32_at(doc, ue + 20, UEW)? as usize;
-    let seed = u32_at(doc, ue + 28, UEW)?;
-    const PDW: &str = "PersistDirectoryAtom";
-    let pd_rh = Rh::at(doc, pd, PDW)?;
-    if pd_rh.rec_type != RT_PERSIST_DIRECTORY_ATOM {
-        return Err(Error::malformed(format!(
-            "{PDW} at {pd}: wrong record type"
-        )));
-    }
-    let pd_end = pd_rh.end(pd, doc.len(), PDW)?;
-    // PowerPoint's order: …, PersistDirectoryAtom, UserEditAtom (the stream ends with the
-    // UserEditAtom, possibly after four stale bytes a decryption left).
-    if pd_end > ue || ue_end + 4 < doc.len() || doc[pd_end..ue].iter().any(|&b| b != 0) {
-        return Err(Error::unsupported(
-            "a presentation whose PersistDirectoryAtom and UserEditAtom are not its last records",
-        ));
-    }
-    let dir = directory(doc, pd, pd_end)?;
-    // One more than the highest id in use (PowerPoint's choice: its persistIdSeed is that id).
-    let new_id = dir
-        .keys()
-        .copied()
-        .max()
-        .unwrap_or(0)
-        .checked_add(1)
-        .filter(|&id| id <= 0xF_FFFF)
-        .ok_or_else(|| Error::malformed("persist ids beyond 20 bits"))?;
+    let edit = LastEdit::find(doc, current_edit_offset(cu)?)?;
+    let dir = directory(doc, edit.pd, edit.pd_end)?;
+    let new_id = next_persist_id(&dir)?;
 
     // Encrypt every persist object in place (in a copy of the part before the directory).
-    let mut out = doc[..pd].to_vec();
+    let mut out = doc[..edit.pd].to_vec();
     for (&pid, &off) in &dir {
         encrypt_record(&mut out, pid, off, key)?;
     }
-
-    // CryptSession10Container, directory, UserEditAtom.
-    let session = out.len();
-    let body = header.to_bytes();
-    record(&mut out, 0x000F, RT_CRYPT_SESSION10, &body);
-    let mut entries = dir.clone();
-    entries.insert(new_id, session);
-    let new_pd = out.len();
-    record(
-        &mut out,
-        0x0000,
-        RT_PERSIST_DIRECTORY_ATOM,
-        &directory_body(&entries)?,
-    );
-    let new_ue = out.len();
-    let mut ue_body = doc[ue + 8..ue_end].to_vec();
-    ue_body[12..16].copy_from_slice(&u32::try_from(new_pd).map_err(too_big)?.to_le_bytes());
-    ue_body[20..24].copy_from_slice(&seed.max(new_id).to_le_bytes());
-    ue_body.extend_from_slice(&new_id.to_le_bytes());
-    record(&mut out, ue_rh.ver_inst, RT_USER_EDIT_ATOM, &ue_body);
+    let new_ue = edit.append_session(doc, &mut out, header, dir, new_id)?;
 
     let mut current_user = cu.to_vec();
     current_user[12..16].copy_from_slice(&TOKEN_ENCRYPTED.to_le_bytes());
@@ -171,6 +85,142 @@ pub fn encrypt_ppt(plain: &PlainPpt<'_>, sealing: &Sealing) -> Result<PptEncrypt
         powerpoint_document: out,
         pictures,
     })
+}
+
+/// The RC4 CryptoAPI header and key of `sealing`; any other sealing is unsupported.
+fn rc4_cryptoapi(sealing: &Sealing) -> Result<(&BinaryHeader, &BinaryKey)> {
+    match sealing {
+        Sealing::Rc4 {
+            header: header @ BinaryHeader::CryptoApi(_),
+            key,
+        } => Ok((header, key)),
+        _ => Err(Error::unsupported(
+            "PowerPoint encryption other than RC4 CryptoAPI",
+        )),
+    }
+}
+
+/// The `offsetToCurrentEdit` of a plain `Current User` stream.
+fn current_edit_offset(cu: &[u8]) -> Result<usize> {
+    const CUW: &str = "CurrentUserAtom";
+    let rh = Rh::at(cu, 0, CUW)?;
+    if rh.rec_type != RT_CURRENT_USER_ATOM || u32_at(cu, 8, CUW)? != 0x14 {
+        return Err(Error::malformed("Current User: not a CurrentUserAtom"));
+    }
+    if u32_at(cu, 12, CUW)? == TOKEN_ENCRYPTED {
+        return Err(Error::unsupported(
+            "the presentation is already encrypted: decrypt it first",
+        ));
+    }
+    Ok(u32_at(cu, 16, CUW)? as usize)
+}
+
+/// A plain presentation's only UserEditAtom and the PersistDirectoryAtom just before it.
+struct LastEdit {
+    /// The UserEditAtom's offset, header and end.
+    ue: usize,
+    ue_rh: Rh,
+    ue_end: usize,
+    /// The PersistDirectoryAtom's offset and end.
+    pd: usize,
+    pd_end: usize,
+    /// `persistIdSeed`.
+    seed: u32,
+}
+
+impl LastEdit {
+    /// Reads the UserEditAtom at `ue` and its PersistDirectoryAtom, checking PowerPoint's layout.
+    fn find(doc: &[u8], ue: usize) -> Result<LastEdit> {
+        const UEW: &str = "UserEditAtom";
+        let ue_rh = Rh::at(doc, ue, UEW)?;
+        if ue_rh.rec_type != RT_USER_EDIT_ATOM {
+            return Err(Error::malformed(format!(
+                "{UEW} at {ue}: wrong record type"
+            )));
+        }
+        let ue_end = ue_rh.end(ue, doc.len(), UEW)?;
+        if ue_rh.rec_len == 0x20 {
+            return Err(Error::unsupported(
+                "the presentation is already encrypted: decrypt it first",
+            ));
+        }
+        if ue_rh.rec_len != 0x1C {
+            return Err(Error::malformed(format!(
+                "{UEW}: recLen {:#x}",
+                ue_rh.rec_len
+            )));
+        }
+        if u32_at(doc, ue + 16, UEW)? != 0 {
+            return Err(Error::unsupported(
+                "encrypting an incrementally saved presentation (more than one UserEditAtom)",
+            ));
+        }
+        let pd = u32_at(doc, ue + 20, UEW)? as usize;
+        let seed = u32_at(doc, ue + 28, UEW)?;
+        const PDW: &str = "PersistDirectoryAtom";
+        let pd_rh = Rh::at(doc, pd, PDW)?;
+        if pd_rh.rec_type != RT_PERSIST_DIRECTORY_ATOM {
+            return Err(Error::malformed(format!(
+                "{PDW} at {pd}: wrong record type"
+            )));
+        }
+        let pd_end = pd_rh.end(pd, doc.len(), PDW)?;
+        // PowerPoint's order: …, PersistDirectoryAtom, UserEditAtom (the stream ends with the
+        // UserEditAtom, possibly after four stale bytes a decryption left).
+        if pd_end > ue || ue_end + 4 < doc.len() || doc[pd_end..ue].iter().any(|&b| b != 0) {
+            return Err(Error::unsupported(
+                "a presentation whose PersistDirectoryAtom and UserEditAtom are not its last records",
+            ));
+        }
+        Ok(LastEdit {
+            ue,
+            ue_rh,
+            ue_end,
+            pd,
+            pd_end,
+            seed,
+        })
+    }
+
+    /// Appends the CryptSession10Container (persist object `new_id`), the persist directory
+    /// `dir` with it, and the UserEditAtom pointing at both. Returns the UserEditAtom's offset.
+    fn append_session(
+        &self,
+        doc: &[u8],
+        out: &mut Vec<u8>,
+        header: &BinaryHeader,
+        mut dir: BTreeMap<u32, usize>,
+        new_id: u32,
+    ) -> Result<usize> {
+        let session = out.len();
+        record(out, 0x000F, RT_CRYPT_SESSION10, &header.to_bytes());
+        dir.insert(new_id, session);
+        let new_pd = out.len();
+        record(
+            out,
+            0x0000,
+            RT_PERSIST_DIRECTORY_ATOM,
+            &directory_body(&dir)?,
+        );
+        let new_ue = out.len();
+        let mut ue_body = doc[self.ue + 8..self.ue_end].to_vec();
+        ue_body[12..16].copy_from_slice(&u32::try_from(new_pd).map_err(too_big)?.to_le_bytes());
+        ue_body[20..24].copy_from_slice(&self.seed.max(new_id).to_le_bytes());
+        ue_body.extend_from_slice(&new_id.to_le_bytes());
+        record(out, self.ue_rh.ver_inst, RT_USER_EDIT_ATOM, &ue_body);
+        Ok(new_ue)
+    }
+}
+
+/// One more than the highest id in use (PowerPoint's choice: its persistIdSeed is that id).
+fn next_persist_id(dir: &BTreeMap<u32, usize>) -> Result<u32> {
+    dir.keys()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .checked_add(1)
+        .filter(|&id| id <= 0xF_FFFF)
+        .ok_or_else(|| Error::malformed("persist ids beyond 20 bits"))
 }
 
 /// Encrypts the plain persist object `pid` at `off` in `out` (record header included) with one
@@ -206,18 +256,10 @@ pub fn reseal_ppt(
     decrypted: &PptDecrypted,
     sealing: &Sealing,
 ) -> Result<PptEncrypted> {
-    let Sealing::Rc4 {
-        header: header @ BinaryHeader::CryptoApi(_),
-        key,
-    } = sealing
-    else {
-        return Err(Error::unsupported(
-            "PowerPoint encryption other than RC4 CryptoAPI",
-        ));
-    };
+    let (header, key) = rc4_cryptoapi(sealing)?;
     let at = locate(encrypted)?;
     let mut out = decrypted.powerpoint_document.clone();
-    let (ue, pd, id) = (at.ue, at.pd, at.session_id);
+    let (ue, id) = (at.ue, at.session_id);
 
     // UserEditAtom: recLen 0x20 and encryptSessionPersistIdRef.
     if at.ue_end > out.len() {
@@ -225,30 +267,7 @@ pub fn reseal_ppt(
     }
     put(&mut out, ue + 4, 0x20);
     put(&mut out, ue + 8 + 0x1C, id);
-
-    // PersistDirectoryAtom: the entry that ends just before the session id, followed by the
-    // session's offset (the word decryption left outside it), takes it back.
-    const PDW: &str = "PersistDirectoryAtom";
-    let pd_end = Rh::at(&out, pd, PDW)?.end(pd, out.len(), PDW)?;
-    let cs_word = u32::try_from(at.cs).map_err(too_big)?;
-    let mut p = pd + 8;
-    let mut restored = false;
-    while p < pd_end {
-        let w = u32_at(&out[..pd_end], p, PDW)?;
-        let c = w >> 20;
-        let next = p + 4 + 4 * c as usize;
-        if (w & 0xF_FFFF) + c == id && u32_at(&out[..pd_end], next, PDW).ok() == Some(cs_word) {
-            put(&mut out, p, (w & 0xF_FFFF) | ((c + 1) << 20));
-            restored = true;
-            break;
-        }
-        p = next;
-    }
-    if !restored {
-        return Err(Error::unsupported(
-            "re-encrypting a presentation whose persist directory decryption rewrote",
-        ));
-    }
+    restore_session_entry(&mut out, at.pd, id, at.cs)?;
 
     // CryptSession10Container at its place.
     let mut cs_rec = Vec::new();
@@ -279,6 +298,28 @@ pub fn reseal_ppt(
         powerpoint_document: out,
         pictures,
     })
+}
+
+/// In the PersistDirectoryAtom at `pd`, the entry that ends just before the session `id`,
+/// followed by the session's offset `cs` (the word decryption left outside it), takes it back.
+fn restore_session_entry(out: &mut [u8], pd: usize, id: u32, cs: usize) -> Result<()> {
+    const PDW: &str = "PersistDirectoryAtom";
+    let pd_end = Rh::at(out, pd, PDW)?.end(pd, out.len(), PDW)?;
+    let cs_word = u32::try_from(cs).map_err(too_big)?;
+    let mut p = pd + 8;
+    while p < pd_end {
+        let w = u32_at(&out[..pd_end], p, PDW)?;
+        let c = w >> 20;
+        let next = p + 4 + 4 * c as usize;
+        if (w & 0xF_FFFF) + c == id && u32_at(&out[..pd_end], next, PDW).ok() == Some(cs_word) {
+            put(out, p, (w & 0xF_FFFF) | ((c + 1) << 20));
+            return Ok(());
+        }
+        p = next;
+    }
+    Err(Error::unsupported(
+        "re-encrypting a presentation whose persist directory decryption rewrote",
+    ))
 }
 
 fn put(b: &mut [u8], o: usize, v: u32) {

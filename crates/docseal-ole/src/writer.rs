@@ -187,6 +187,83 @@ struct Simulated {
     difat: u64,
 }
 
+/// FAT entries per 512-byte sector.
+const PER: u64 = 128;
+
+/// A file growing at its end as a creation-order writer writes it.
+#[derive(Default)]
+struct Growth {
+    runs: Runs,
+    fat: u64,
+}
+
+impl Growth {
+    /// Takes `count` sectors for `role` from the end of the file, FAT sectors first.
+    fn take(&mut self, role: Role, count: u64) {
+        while self.runs.len + count > self.fat * PER {
+            self.push_fat();
+        }
+        self.runs.push(role, count);
+    }
+
+    fn push_fat(&mut self) {
+        self.runs.push(Role::Fat, 1);
+        self.fat += 1;
+    }
+
+    /// Takes `count` sectors for `role` until `have` reaches `want`.
+    fn take_up_to(&mut self, role: Role, have: &mut u64, want: u64) {
+        while *have < want {
+            self.take(role, 1);
+            *have += 1;
+        }
+    }
+
+    /// Writes a regular stream: the FAT grows for the whole stream first, so it stays contiguous.
+    fn take_contiguous(&mut self, role: Role, count: u64) {
+        let mut need = self.fat;
+        while self.runs.len + (need - self.fat) + count > need * PER {
+            need += 1;
+        }
+        while self.fat < need {
+            self.push_fat();
+        }
+        self.take(role, count);
+    }
+
+    /// DIFAT sectors at the end, once the FAT outgrows the header's 109 slots.
+    fn finish(mut self) -> Simulated {
+        let mut difat = 0u64;
+        loop {
+            let need = self
+                .fat
+                .saturating_sub(HEADER_DIFAT_ENTRIES as u64)
+                .div_ceil(PER - 1);
+            if need <= difat {
+                break;
+            }
+            self.take(Role::Difat, 1);
+            difat += 1;
+        }
+        Simulated {
+            runs: self.runs,
+            fat: self.fat,
+            difat,
+        }
+    }
+}
+
+/// The id of the largest regular stream (the last of equals).
+fn largest_regular(entries: &[EntrySpec]) -> Option<usize> {
+    entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| e.stream_size.map(|s| (s, i + 1)))
+        .filter(|&(s, _)| s >= u64::from(MINI_STREAM_CUTOFF))
+        .max()
+        .map(|(_, id)| id)
+}
+
 /// Lays sectors out as a writer that creates `entries` in order and writes each stream at once
 /// (see [`Order::Creation`]). `dir_total` and `mini_fat_total` are the final counts (the
 /// directory is padded to them at the end); `reserve` is the FAT count reached before the
@@ -197,30 +274,14 @@ fn simulate_creation_order(
     mini_fat_total: u64,
     reserve: Option<u64>,
 ) -> Simulated {
-    const PER: u64 = 128;
-    let mut runs = Runs::default();
-    let mut fat = 0u64;
-    // Takes `count` sectors for `role` from the end of the file, FAT sectors first.
-    let take = |runs: &mut Runs, fat: &mut u64, role: Role, count: u64| {
-        while runs.len + count > *fat * PER {
-            runs.push(Role::Fat, 1);
-            *fat += 1;
-        }
-        runs.push(role, count);
-    };
-    take(&mut runs, &mut fat, Role::Dir, 1);
+    let mut g = Growth::default();
+    g.take(Role::Dir, 1);
     let (mut dirs, mut mini_fats, mut hosts, mut mini_used) = (1u64, 0u64, 0u64, 0u64);
-    let largest = entries
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| e.stream_size.map(|s| (s, i + 1)))
-        .filter(|&(s, _)| s >= u64::from(MINI_STREAM_CUTOFF))
-        .max()
-        .map(|(_, id)| id);
+    let largest = largest_regular(entries);
     for (i, e) in entries.iter().enumerate() {
         let id = i as u64 + 1;
         if id >= dirs * 4 {
-            take(&mut runs, &mut fat, Role::Dir, 1);
+            g.take(Role::Dir, 1);
             dirs += 1;
         }
         let Some(size) = e.stream_size.filter(|&s| s > 0) else {
@@ -228,55 +289,20 @@ fn simulate_creation_order(
         };
         if size < u64::from(MINI_STREAM_CUTOFF) {
             mini_used += size.div_ceil(MINI_SECTOR_SIZE as u64);
-            while mini_fats * PER < mini_used {
-                take(&mut runs, &mut fat, Role::MiniFat, 1);
-                mini_fats += 1;
-            }
-            while hosts * 8 < mini_used {
-                take(&mut runs, &mut fat, Role::Mini, 1);
-                hosts += 1;
-            }
+            g.take_up_to(Role::MiniFat, &mut mini_fats, mini_used.div_ceil(PER));
+            g.take_up_to(Role::Mini, &mut hosts, mini_used.div_ceil(8));
             continue;
         }
-        let count = size.div_ceil(512);
         if Some(i + 1) == largest {
-            while fat < reserve.unwrap_or(0) {
-                runs.push(Role::Fat, 1);
-                fat += 1;
+            while g.fat < reserve.unwrap_or(0) {
+                g.push_fat();
             }
         }
-        // The FAT grows for the whole stream first, so the stream stays contiguous.
-        let mut need = fat;
-        while runs.len + (need - fat) + count > need * PER {
-            need += 1;
-        }
-        while fat < need {
-            runs.push(Role::Fat, 1);
-            fat += 1;
-        }
-        take(&mut runs, &mut fat, Role::Stream(i + 1), count);
+        g.take_contiguous(Role::Stream(i + 1), size.div_ceil(512));
     }
-    while dirs < dir_total {
-        take(&mut runs, &mut fat, Role::Dir, 1);
-        dirs += 1;
-    }
-    while mini_fats < mini_fat_total {
-        take(&mut runs, &mut fat, Role::MiniFat, 1);
-        mini_fats += 1;
-    }
-    // DIFAT sectors at the end, once the FAT outgrows the header's 109 slots.
-    let mut difat = 0u64;
-    loop {
-        let need = fat
-            .saturating_sub(HEADER_DIFAT_ENTRIES as u64)
-            .div_ceil(PER - 1);
-        if need <= difat {
-            break;
-        }
-        take(&mut runs, &mut fat, Role::Difat, 1);
-        difat += 1;
-    }
-    Simulated { runs, fat, difat }
+    g.take_up_to(Role::Dir, &mut dirs, dir_total);
+    g.take_up_to(Role::MiniFat, &mut mini_fats, mini_fat_total);
+    g.finish()
 }
 
 /// The FAT and DIFAT sector counts for `others` sectors of other roles, with at least
@@ -296,6 +322,340 @@ fn fat_and_difat(others: u64, fat_min: u64, per_sector: u64) -> (u64, u64) {
         fat_count = need_fat;
         difat_count = need_difat;
     }
+}
+
+/// The FAT sector count a file in `shape` starts from: the shape's own, else its era's (V3).
+fn min_fat_sectors(version: Version, shape: &Shape) -> Result<u64> {
+    let era_min: u64 = match version {
+        Version::V3 => shape.style.min_fat_sectors(),
+        _ => 1,
+    };
+    let min_fat = shape.fat_sectors.unwrap_or(era_min).max(1);
+    if min_fat > u64::from(MAXREGSECT) {
+        return Err(crate::Error::LimitExceeded {
+            what: "compound file sectors",
+            limit: u64::from(MAXREGSECT),
+        });
+    }
+    Ok(min_fat)
+}
+
+/// The root entry followed by one checked entry per spec, not yet linked or placed.
+fn directory_entries(root_modified: u64, entries: &[EntrySpec]) -> Result<Vec<DirEntry>> {
+    let mut directory = Vec::with_capacity(entries.len() + 1);
+    let mut root = DirEntry::new("Root Entry", ObjectType::Root);
+    root.color = Color::Red;
+    root.modified = root_modified;
+    directory.push(root);
+    for (i, e) in entries.iter().enumerate() {
+        if e.name.is_empty() || e.name.encode_utf16().count() > 31 {
+            return Err(malformed("entry name", format!("{:?}", e.name)));
+        }
+        if e.parent > i || (e.parent > 0 && entries[e.parent - 1].stream_size.is_some()) {
+            return Err(malformed("entry parent", format!("{:?}", e.name)));
+        }
+        let mut d = DirEntry::new(
+            &e.name,
+            if e.stream_size.is_some() {
+                ObjectType::Stream
+            } else {
+                ObjectType::Storage
+            },
+        );
+        d.created = e.created;
+        d.modified = e.modified;
+        d.size = e.stream_size.unwrap_or(0);
+        if e.stream_size.is_none() {
+            d.start_sector = 0;
+        }
+        directory.push(d);
+    }
+    Ok(directory)
+}
+
+/// Builds every storage's sibling tree (`tree` picks the shape); duplicate names are an error.
+fn link_siblings(directory: &mut [DirEntry], entries: &[EntrySpec], tree: Tree) -> Result<()> {
+    let n = directory.len();
+    for storage in 0..n {
+        if directory[storage].object_type == ObjectType::Stream {
+            continue;
+        }
+        let mut kids: Vec<usize> = (1..n)
+            .filter(|&i| entries[i - 1].parent == storage)
+            .collect();
+        kids.sort_by(|&a, &b| compare_names(&directory[a].name, &directory[b].name));
+        for w in kids.windows(2) {
+            if compare_names(&directory[w[0]].name, &directory[w[1]].name).is_eq() {
+                return Err(malformed(
+                    "entry name",
+                    format!("duplicate {:?}", directory[w[0]].name),
+                ));
+            }
+        }
+        directory[storage].child = match tree {
+            Tree::Inserted => {
+                let created: Vec<usize> = (1..n)
+                    .filter(|&i| entries[i - 1].parent == storage)
+                    .collect();
+                insert_tree(directory, &created)
+            }
+            Tree::Balanced => {
+                let max_depth = usize::BITS - 1 - kids.len().max(1).leading_zeros();
+                build_tree(directory, &kids, 0, max_depth)
+            }
+        };
+    }
+    Ok(())
+}
+
+/// The size of entry `id` if it is a regular (not mini) stream.
+fn regular_size(entries: &[EntrySpec], id: usize) -> Option<u64> {
+    entries
+        .get(id.wrapping_sub(1))
+        .and_then(|e| e.stream_size)
+        .filter(|&s| s >= u64::from(MINI_STREAM_CUTOFF))
+}
+
+/// The small streams' place in the mini stream, allocated in creation order.
+struct MiniPlan {
+    /// The mini FAT.
+    fat: Vec<u32>,
+    /// (entry id, first mini sector) in allocation order.
+    streams: Vec<(usize, u32)>,
+    /// Mini sectors in use.
+    used: u32,
+}
+
+impl MiniPlan {
+    /// Allocates every small stream and sets its directory entry's start sector.
+    fn allocate(directory: &mut [DirEntry], entries: &[EntrySpec]) -> MiniPlan {
+        let mut streams = Vec::new();
+        let mut fat: Vec<u32> = Vec::new();
+        for id in 1..directory.len() {
+            let Some(size) = entries[id - 1].stream_size else {
+                continue;
+            };
+            if size >= u64::from(MINI_STREAM_CUTOFF) {
+                continue;
+            }
+            if size == 0 {
+                directory[id].start_sector = ENDOFCHAIN;
+                continue;
+            }
+            let count = size.div_ceil(MINI_SECTOR_SIZE as u64) as u32;
+            let first = fat.len() as u32;
+            for k in 0..count {
+                fat.push(if k + 1 == count {
+                    ENDOFCHAIN
+                } else {
+                    first + k + 1
+                });
+            }
+            directory[id].start_sector = first;
+            streams.push((id, first));
+        }
+        let used = fat.len() as u32;
+        MiniPlan { fat, streams, used }
+    }
+}
+
+/// Regular streams: the streamed one first, then the rest in creation order.
+fn regular_streams(entries: &[EntrySpec], streamed: Option<usize>) -> Vec<(usize, u64)> {
+    let mut regular: Vec<(usize, u64)> = Vec::new();
+    if let Some(id) = streamed {
+        regular.push((id, entries[id - 1].stream_size.unwrap_or(0)));
+    }
+    for (i, e) in entries.iter().enumerate() {
+        let id = i + 1;
+        if let Some(size) = e.stream_size {
+            if size >= u64::from(MINI_STREAM_CUTOFF) && Some(id) != streamed {
+                regular.push((id, size));
+            }
+        }
+    }
+    regular
+}
+
+/// How many sectors each role takes.
+struct Counts {
+    dir: u64,
+    mini_fat: u64,
+    /// Sectors holding the mini stream.
+    mini_hosts: u64,
+    fat: u64,
+    difat: u64,
+    total: u64,
+}
+
+impl Counts {
+    /// Sizes a file of `n` directory entries, `mini`'s small streams and `regular` streams.
+    fn size(
+        version: Version,
+        n: usize,
+        mini: &MiniPlan,
+        regular: &[(usize, u64)],
+        min_fat: u64,
+    ) -> Result<Counts> {
+        let ss = version.sector_size() as u64;
+        let per_sector = ss / 4;
+        let mini_hosts = (u64::from(mini.used) * MINI_SECTOR_SIZE as u64).div_ceil(ss);
+        let mini_fat = (mini.fat.len() as u64).div_ceil(per_sector);
+        let dir_min = if version == Version::V3 { 3 } else { 1 };
+        let dir = ((n * DIR_ENTRY_SIZE) as u64).div_ceil(ss).max(dir_min);
+        let regular_sectors: u64 = regular.iter().map(|(_, s)| s.div_ceil(ss)).sum();
+        let others = dir + mini_fat + mini_hosts + regular_sectors;
+        let (fat, difat) = fat_and_difat(others, min_fat, per_sector);
+        let total = others + fat + difat;
+        if total > u64::from(MAXREGSECT) {
+            return Err(crate::Error::LimitExceeded {
+                what: "compound file sectors",
+                limit: u64::from(MAXREGSECT),
+            });
+        }
+        Ok(Counts {
+            dir,
+            mini_fat,
+            mini_hosts,
+            fat,
+            difat,
+            total,
+        })
+    }
+}
+
+/// The single sectors Office writes first, in its order, per version and era.
+fn prefix_order(version: Version, style: LayoutStyle) -> &'static [Role] {
+    match (version, style) {
+        (Version::V3, LayoutStyle::Office2007) => &[
+            Role::Fat,
+            Role::Dir,
+            Role::MiniFat,
+            Role::Mini,
+            Role::Dir,
+            Role::Mini,
+            Role::Dir,
+        ],
+        (Version::V3, _) => &[
+            Role::Fat,
+            Role::Dir,
+            Role::MiniFat,
+            Role::Mini,
+            Role::Dir,
+            Role::Dir,
+            Role::Mini,
+            Role::Fat,
+            Role::Fat,
+        ],
+        (_, _) => &[Role::Fat, Role::Dir, Role::MiniFat, Role::Mini],
+    }
+}
+
+/// Places the shape's leading streams at the start of `runs`, checking each.
+fn push_leading(
+    runs: &mut Runs,
+    shape: &Shape,
+    entries: &[EntrySpec],
+    streamed: Option<usize>,
+    ss: u64,
+) -> Result<()> {
+    for (k, &id) in shape.leading.iter().enumerate() {
+        match regular_size(entries, id) {
+            Some(size) if Some(id) != streamed && !shape.leading[..k].contains(&id) => {
+                runs.push(Role::Stream(id), size.div_ceil(ss))
+            }
+            _ => return Err(malformed("leading stream", format!("entry {id}"))),
+        }
+    }
+    Ok(())
+}
+
+/// Lays the roles out: leading streams, Office's prefix, every further FAT sector (Office
+/// 2010 and 2013+ files), regular streams, then what is left. Returns the runs and the
+/// streamed stream's first sector.
+fn lay_out(
+    version: Version,
+    shape: &Shape,
+    entries: &[EntrySpec],
+    regular: &[(usize, u64)],
+    streamed: Option<usize>,
+    counts: &Counts,
+) -> Result<(Runs, Option<u32>)> {
+    let ss = version.sector_size() as u64;
+    let mut runs = Runs::default();
+    push_leading(&mut runs, shape, entries, streamed, ss)?;
+    let mut remaining = [counts.fat, counts.dir, counts.mini_fat, counts.mini_hosts];
+    let kind_index = |r: Role| match r {
+        Role::Fat => 0,
+        Role::Dir => 1,
+        Role::MiniFat => 2,
+        _ => 3,
+    };
+    for &r in prefix_order(version, shape.style) {
+        let k = kind_index(r);
+        if remaining[k] > 0 {
+            remaining[k] -= 1;
+            runs.push(r, 1);
+        }
+    }
+    runs.push(Role::Fat, remaining[kind_index(Role::Fat)]);
+    remaining[kind_index(Role::Fat)] = 0;
+    let mut streamed_first = None;
+    for &(id, size) in regular.iter().filter(|(id, _)| !shape.leading.contains(id)) {
+        if Some(id) == streamed {
+            streamed_first = Some(runs.len as u32);
+        }
+        runs.push(Role::Stream(id), size.div_ceil(ss));
+    }
+    for r in [Role::Mini, Role::MiniFat, Role::Dir] {
+        runs.push(r, remaining[kind_index(r)]);
+    }
+    runs.push(Role::Difat, counts.difat);
+    Ok((runs, streamed_first))
+}
+
+/// Points the entries at their placed sectors and pads the directory to whole sectors.
+fn place_directory(
+    directory: &mut Vec<DirEntry>,
+    runs: &Runs,
+    mini: &MiniPlan,
+    counts: &Counts,
+    version: Version,
+) {
+    for (id, entry) in directory.iter_mut().enumerate().skip(1) {
+        if let Some(first) = runs.sector_of(Role::Stream(id), 0) {
+            entry.start_sector = first;
+        }
+    }
+    if mini.used > 0 {
+        directory[0].start_sector = runs.sector_of(Role::Mini, 0).unwrap_or(ENDOFCHAIN);
+        directory[0].size = u64::from(mini.used) * MINI_SECTOR_SIZE as u64;
+    }
+    let per_dir = version.sector_size() / DIR_ENTRY_SIZE;
+    while directory.len() < counts.dir as usize * per_dir {
+        directory.push(DirEntry::unused());
+    }
+}
+
+/// The header for the placed `runs`.
+fn header_for(version: Version, runs: &Runs, counts: &Counts) -> Header {
+    let mut header = Header::new(version);
+    header.fat_sector_count = counts.fat as u32;
+    header.first_directory_sector = runs.sector_of(Role::Dir, 0).unwrap_or(ENDOFCHAIN);
+    if version == Version::V4 {
+        header.directory_sector_count = counts.dir as u32;
+    }
+    if counts.mini_fat > 0 {
+        header.first_mini_fat_sector = runs.sector_of(Role::MiniFat, 0).unwrap_or(ENDOFCHAIN);
+        header.mini_fat_sector_count = counts.mini_fat as u32;
+    }
+    for (k, slot) in header.difat.iter_mut().enumerate() {
+        *slot = runs.sector_of(Role::Fat, k as u64).unwrap_or(FREESECT);
+    }
+    if counts.difat > 0 {
+        header.first_difat_sector = runs.sector_of(Role::Difat, 0).unwrap_or(ENDOFCHAIN);
+        header.difat_sector_count = counts.difat as u32;
+    }
+    header
 }
 
 /// A complete plan of every sector of the file.
@@ -358,262 +718,38 @@ impl Layout {
         entries: &[EntrySpec],
         streamed: Option<usize>,
     ) -> Result<Layout> {
-        let (style, fat_sectors) = (shape.style, shape.fat_sectors);
-        let era_min: u64 = match version {
-            Version::V3 => style.min_fat_sectors(),
-            _ => 1,
-        };
-        let min_fat = fat_sectors.unwrap_or(era_min).max(1);
-        if min_fat > u64::from(MAXREGSECT) {
-            return Err(crate::Error::LimitExceeded {
-                what: "compound file sectors",
-                limit: u64::from(MAXREGSECT),
-            });
-        }
-        let ss = version.sector_size();
-        let per_sector = (ss / 4) as u64;
-        let n = entries.len() + 1;
-        let mut directory = Vec::with_capacity(n);
-        let mut root = DirEntry::new("Root Entry", ObjectType::Root);
-        root.color = Color::Red;
-        root.modified = root_modified;
-        directory.push(root);
-        for (i, e) in entries.iter().enumerate() {
-            if e.name.is_empty() || e.name.encode_utf16().count() > 31 {
-                return Err(malformed("entry name", format!("{:?}", e.name)));
-            }
-            if e.parent > i || (e.parent > 0 && entries[e.parent - 1].stream_size.is_some()) {
-                return Err(malformed("entry parent", format!("{:?}", e.name)));
-            }
-            let mut d = DirEntry::new(
-                &e.name,
-                if e.stream_size.is_some() {
-                    ObjectType::Stream
-                } else {
-                    ObjectType::Storage
-                },
-            );
-            d.created = e.created;
-            d.modified = e.modified;
-            d.size = e.stream_size.unwrap_or(0);
-            if e.stream_size.is_none() {
-                d.start_sector = 0;
-            }
-            directory.push(d);
-        }
-        // Sibling trees.
-        for storage in 0..n {
-            if directory[storage].object_type == ObjectType::Stream {
-                continue;
-            }
-            let mut kids: Vec<usize> = (1..n)
-                .filter(|&i| entries[i - 1].parent == storage)
-                .collect();
-            kids.sort_by(|&a, &b| compare_names(&directory[a].name, &directory[b].name));
-            for w in kids.windows(2) {
-                if compare_names(&directory[w[0]].name, &directory[w[1]].name).is_eq() {
-                    return Err(malformed(
-                        "entry name",
-                        format!("duplicate {:?}", directory[w[0]].name),
-                    ));
-                }
-            }
-            directory[storage].child = match shape.tree {
-                Tree::Inserted => {
-                    let created: Vec<usize> = (1..n)
-                        .filter(|&i| entries[i - 1].parent == storage)
-                        .collect();
-                    insert_tree(&mut directory, &created)
-                }
-                Tree::Balanced => {
-                    let max_depth = usize::BITS - 1 - kids.len().max(1).leading_zeros();
-                    build_tree(&mut directory, &kids, 0, max_depth)
-                }
-            };
-        }
-        // Mini stream allocation in creation order.
-        let streamed = streamed.filter(|&id| {
-            entries
-                .get(id.wrapping_sub(1))
-                .and_then(|e| e.stream_size)
-                .unwrap_or(0)
-                >= u64::from(MINI_STREAM_CUTOFF)
+        let min_fat = min_fat_sectors(version, shape)?;
+        let mut directory = directory_entries(root_modified, entries)?;
+        link_siblings(&mut directory, entries, shape.tree)?;
+        let streamed = streamed.filter(|&id| regular_size(entries, id).is_some());
+        let mini = MiniPlan::allocate(&mut directory, entries);
+        let regular = regular_streams(entries, streamed);
+        let mut counts = Counts::size(version, entries.len() + 1, &mini, &regular, min_fat)?;
+        let simulated = (shape.order == Order::Creation && version == Version::V3).then(|| {
+            simulate_creation_order(entries, counts.dir, counts.mini_fat, shape.fat_sectors)
         });
-        let mut mini_streams = Vec::new();
-        let mut mini_fat: Vec<u32> = Vec::new();
-        for id in 1..n {
-            let Some(size) = entries[id - 1].stream_size else {
-                continue;
-            };
-            if size >= u64::from(MINI_STREAM_CUTOFF) {
-                continue;
-            }
-            if size == 0 {
-                directory[id].start_sector = ENDOFCHAIN;
-                continue;
-            }
-            let count = size.div_ceil(MINI_SECTOR_SIZE as u64) as u32;
-            let first = mini_fat.len() as u32;
-            for k in 0..count {
-                mini_fat.push(if k + 1 == count {
-                    ENDOFCHAIN
-                } else {
-                    first + k + 1
-                });
-            }
-            directory[id].start_sector = first;
-            mini_streams.push((id, first));
-        }
-        let mini_used = mini_fat.len() as u32;
-        let mini_hosts = (u64::from(mini_used) * MINI_SECTOR_SIZE as u64).div_ceil(ss as u64);
-        let mini_fat_sectors = (mini_fat.len() as u64).div_ceil(per_sector);
-        let dir_min = if version == Version::V3 { 3 } else { 1 };
-        let dir_sectors = ((n * DIR_ENTRY_SIZE) as u64)
-            .div_ceil(ss as u64)
-            .max(dir_min);
-        let fat_min = min_fat;
-
-        // Regular streams: the streamed one first, then the rest in creation order.
-        let mut regular: Vec<(usize, u64)> = Vec::new();
-        if let Some(id) = streamed {
-            regular.push((id, entries[id - 1].stream_size.unwrap_or(0)));
-        }
-        for id in 1..n {
-            if let Some(size) = entries[id - 1].stream_size {
-                if size >= u64::from(MINI_STREAM_CUTOFF) && Some(id) != streamed {
-                    regular.push((id, size));
-                }
-            }
-        }
-        let regular_sectors: u64 = regular.iter().map(|(_, s)| s.div_ceil(ss as u64)).sum();
-        let others = dir_sectors + mini_fat_sectors + mini_hosts + regular_sectors;
-        let (mut fat_count, mut difat_count) = fat_and_difat(others, fat_min, per_sector);
-        let mut total = others + fat_count + difat_count;
-        if total > u64::from(MAXREGSECT) {
-            return Err(crate::Error::LimitExceeded {
-                what: "compound file sectors",
-                limit: u64::from(MAXREGSECT),
-            });
-        }
-
-        let simulated = (shape.order == Order::Creation && version == Version::V3)
-            .then(|| simulate_creation_order(entries, dir_sectors, mini_fat_sectors, fat_sectors));
         if let Some(sim) = &simulated {
-            fat_count = sim.fat;
-            difat_count = sim.difat;
-            total = sim.runs.len;
+            counts.fat = sim.fat;
+            counts.difat = sim.difat;
+            counts.total = sim.runs.len;
         }
-        // Lay the roles out: leading streams, Office's prefix, then regular streams, then what
-        // is left.
-        let mut runs = Runs::default();
-        for (k, &id) in shape.leading.iter().enumerate() {
-            let size = entries
-                .get(id.wrapping_sub(1))
-                .and_then(|e| e.stream_size)
-                .filter(|&s| s >= u64::from(MINI_STREAM_CUTOFF));
-            match size {
-                Some(size) if Some(id) != streamed && !shape.leading[..k].contains(&id) => {
-                    runs.push(Role::Stream(id), size.div_ceil(ss as u64))
-                }
-                _ => return Err(malformed("leading stream", format!("entry {id}"))),
-            }
-        }
-        let mut remaining = [fat_count, dir_sectors, mini_fat_sectors, mini_hosts];
-        let kind_index = |r: Role| match r {
-            Role::Fat => 0,
-            Role::Dir => 1,
-            Role::MiniFat => 2,
-            _ => 3,
-        };
-        let prefix: &[Role] = match (version, style) {
-            (Version::V3, LayoutStyle::Office2007) => &[
-                Role::Fat,
-                Role::Dir,
-                Role::MiniFat,
-                Role::Mini,
-                Role::Dir,
-                Role::Mini,
-                Role::Dir,
-            ],
-            (Version::V3, _) => &[
-                Role::Fat,
-                Role::Dir,
-                Role::MiniFat,
-                Role::Mini,
-                Role::Dir,
-                Role::Dir,
-                Role::Mini,
-                Role::Fat,
-                Role::Fat,
-            ],
-            (_, _) => &[Role::Fat, Role::Dir, Role::MiniFat, Role::Mini],
-        };
-        for &r in prefix {
-            let k = kind_index(r);
-            if remaining[k] > 0 {
-                remaining[k] -= 1;
-                runs.push(r, 1);
-            }
-        }
-        // Every further FAT sector comes before the streams (Office 2010 and 2013+ files).
-        runs.push(Role::Fat, remaining[kind_index(Role::Fat)]);
-        remaining[kind_index(Role::Fat)] = 0;
-        let mut streamed_first = None;
-        for &(id, size) in regular.iter().filter(|(id, _)| !shape.leading.contains(id)) {
-            if Some(id) == streamed {
-                streamed_first = Some(runs.len as u32);
-            }
-            runs.push(Role::Stream(id), size.div_ceil(ss as u64));
-        }
-        for r in [Role::Mini, Role::MiniFat, Role::Dir] {
-            runs.push(r, remaining[kind_index(r)]);
-        }
-        runs.push(Role::Difat, difat_count);
+        let (mut runs, mut streamed_first) =
+            lay_out(version, shape, entries, &regular, streamed, &counts)?;
         if let Some(sim) = simulated {
             runs = sim.runs;
             streamed_first = streamed.and_then(|id| runs.sector_of(Role::Stream(id), 0));
         }
-        debug_assert_eq!(runs.len, total);
-
-        for (id, entry) in directory.iter_mut().enumerate().skip(1) {
-            if let Some(first) = runs.sector_of(Role::Stream(id), 0) {
-                entry.start_sector = first;
-            }
-        }
-        if mini_used > 0 {
-            directory[0].start_sector = runs.sector_of(Role::Mini, 0).unwrap_or(ENDOFCHAIN);
-            directory[0].size = u64::from(mini_used) * MINI_SECTOR_SIZE as u64;
-        }
-        let per_dir = ss / DIR_ENTRY_SIZE;
-        while directory.len() < dir_sectors as usize * per_dir {
-            directory.push(DirEntry::unused());
-        }
-
-        let mut header = Header::new(version);
-        header.fat_sector_count = fat_count as u32;
-        header.first_directory_sector = runs.sector_of(Role::Dir, 0).unwrap_or(ENDOFCHAIN);
-        if version == Version::V4 {
-            header.directory_sector_count = dir_sectors as u32;
-        }
-        if mini_fat_sectors > 0 {
-            header.first_mini_fat_sector = runs.sector_of(Role::MiniFat, 0).unwrap_or(ENDOFCHAIN);
-            header.mini_fat_sector_count = mini_fat_sectors as u32;
-        }
-        for (k, slot) in header.difat.iter_mut().enumerate() {
-            *slot = runs.sector_of(Role::Fat, k as u64).unwrap_or(FREESECT);
-        }
-        if difat_count > 0 {
-            header.first_difat_sector = runs.sector_of(Role::Difat, 0).unwrap_or(ENDOFCHAIN);
-            header.difat_sector_count = difat_count as u32;
-        }
+        debug_assert_eq!(runs.len, counts.total);
+        place_directory(&mut directory, &runs, &mini, &counts, version);
+        let header = header_for(version, &runs, &counts);
         Ok(Layout {
             version,
             header,
             directory,
             runs,
-            mini_fat,
-            mini_streams,
-            mini_used,
+            mini_fat: mini.fat,
+            mini_streams: mini.streams,
+            mini_used: mini.used,
             streamed,
             streamed_first,
         })
