@@ -1,7 +1,13 @@
 //! `docseal inspect`: container, scheme, every EncryptionInfo parameter and the labels.
 
 use clap::Args;
-use docseal::{Credentials, Limits};
+use docseal::irm::{Principal, PublishingLicense, Right, RightsManagedSummary};
+use docseal::labels::LabelReport;
+use docseal::layers::crypto::{AgileEncryptionInfo, EncryptionInfo, KeyEncryptor};
+use docseal::{
+    CertificateSummary, Credentials, Described, EncryptedPackageSummary, EncryptionScheme,
+    InfoParse, Inspection, LegacyEncryption, Limits, Protection,
+};
 
 use crate::files::open_input;
 use crate::output::say;
@@ -38,160 +44,234 @@ pub(crate) fn run(args: InspectArgs) -> Result<(), Failure> {
         creds = creds.with_password(&password.resolve(false)?);
     }
     let inspection = docseal::inspect_with(&mut source, &creds, &Limits::default())?;
-    let value = crate::json::value(&inspection);
     if json {
-        say!("{}", value);
+        say!("{}", crate::json::value(&inspection));
     } else {
-        print_inspection(&value);
+        print_inspection(&inspection);
     }
     Ok(())
 }
 
-fn print_inspection(v: &serde_json::Value) {
-    let s = |k: &str| {
-        v.get(k)
-            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-    };
-    say!("kind:       {}", s("kind").unwrap_or_default());
-    say!("container:  {}", s("container").unwrap_or_default());
-    say!("encrypted:  {}", s("encrypted").unwrap_or_default());
-    if let Some(scheme) = s("scheme") {
-        say!("scheme:     {scheme}");
-    }
-    if let Some(info) = v.get("encryption_info") {
-        if let Some(kd) = info.get("key_data") {
-            say!(
-                "key data:   {}-{} {} / {}, salt {} bytes",
-                kd["cipher_algorithm"].as_str().unwrap_or("?"),
-                kd["key_bits"],
-                kd["cipher_chaining"].as_str().unwrap_or("?"),
-                kd["hash_algorithm"].as_str().unwrap_or("?"),
-                kd["salt_size"]
-            );
-            say!(
-                "integrity:  {}",
-                if info["data_integrity"].is_null() {
-                    "absent"
-                } else {
-                    "HMAC present"
-                }
-            );
-            for k in info["key_encryptors"].as_array().into_iter().flatten() {
-                match k["type"].as_str() {
-                    Some("password") => say!(
-                        "encryptor:  password, {}-{} / {}, spin count {}",
-                        k["cipher_algorithm"].as_str().unwrap_or("?"),
-                        k["key_bits"],
-                        k["hash_algorithm"].as_str().unwrap_or("?"),
-                        k["spin_count"]
-                    ),
-                    Some("certificate") => say!(
-                        "encryptor:  certificate {} (issuer {}, serial {}, valid {} to {}{}), sha256 {}",
-                        k["subject"].as_str().unwrap_or("?"),
-                        k["issuer"].as_str().unwrap_or("?"),
-                        k["serial"].as_str().unwrap_or("?"),
-                        k["not_before"].as_str().unwrap_or("?"),
-                        k["not_after"].as_str().unwrap_or("?"),
-                        if k["expired"] == true { ", EXPIRED" } else { "" },
-                        k["sha256_fingerprint"].as_str().unwrap_or("?")
-                    ),
-                    other => say!("encryptor:  {}", other.unwrap_or("unknown")),
-                }
-            }
-        } else {
-            say!(
-                "standard:   {} / SHA-1, CSP {:?}, no integrity check",
-                info["cipher"].as_str().unwrap_or("?"),
-                info["csp_name"].as_str().unwrap_or("")
-            );
+/// `Some(x)` as `x`, `None` as `?`.
+struct Or<'a, T>(&'a Option<T>);
+
+impl<T: std::fmt::Display> std::fmt::Display for Or<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(v) => v.fmt(f),
+            None => f.write_str("?"),
         }
     }
-    if let Some(p) = v.get("encrypted_package") {
+}
+
+fn print_inspection(i: &Inspection) {
+    say!("kind:       {}", i.kind.name());
+    say!("container:  {}", i.container().name());
+    say!("encrypted:  {}", i.encrypted());
+    let mut error = None;
+    match &i.protection {
+        Protection::None => {}
+        Protection::EncryptedPackage(p) => error = print_encrypted_package(p),
+        Protection::RightsManaged(r) => print_rights_managed(r),
+        Protection::Legacy { encryption, .. } => {
+            if let LegacyEncryption::Encrypted { scheme, .. } = encryption {
+                say!("scheme:     {}", scheme.name());
+            }
+        }
+        _ => {}
+    }
+    match &i.labels {
+        Some(Described::Unreadable(e)) => say!("labels:     unreadable ({e})"),
+        Some(Described::Read(report)) => print_labels(report),
+        None if matches!(i.protection, Protection::EncryptedPackage(_)) => {
+            say!("labels:     inside the encrypted package (give the password to see them)")
+        }
+        None => {}
+    }
+    if let Some(e) = error {
+        say!("error:      {e}");
+    }
+}
+
+/// The scheme, `EncryptionInfo` and package lines; the error when `EncryptionInfo` does not
+/// parse.
+fn print_encrypted_package(p: &EncryptedPackageSummary) -> Option<&str> {
+    let error = match &p.info {
+        InfoParse::Parsed(info) => {
+            say!("scheme:     {}", EncryptionScheme::of_info(info).name());
+            match info {
+                EncryptionInfo::Agile(a) => print_agile(a),
+                EncryptionInfo::Standard(st) => say!(
+                    "standard:   {} / SHA-1, CSP {:?}, no integrity check",
+                    st.cipher_name(),
+                    st.csp_name
+                ),
+                _ => {}
+            }
+            None
+        }
+        InfoParse::Unsupported(e) => {
+            say!("scheme:     unsupported");
+            Some(e.as_str())
+        }
+        InfoParse::Malformed(e) => {
+            say!("scheme:     malformed");
+            Some(e.as_str())
+        }
+        _ => None,
+    };
+    if let Some(pkg) = &p.package {
         say!(
             "package:    {} bytes (stream {} bytes)",
-            p["declared_package_size"],
-            p["stream_size"]
+            Or(&pkg.declared_package_size),
+            pkg.stream_size
         );
     }
-    if let Some(r) = v.get("rights_managed") {
-        let lic = &r["license"];
-        say!(
-            "rights:     {} IRM container; content {} ({} bytes)",
-            r["flavor"].as_str().unwrap_or("?"),
-            r["content"]["mode"].as_str().unwrap_or("?"),
-            r["content"]["declared_size"]
-        );
-        if lic.is_object() {
-            let name = |p: &serde_json::Value| {
-                p["name"]
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| "?".into())
-            };
-            say!(
-                "licence:    issued {} by {}, owner {}, content id {}",
-                lic["issued_time"].as_str().unwrap_or("?"),
-                name(&lic["issuer"]),
-                name(&lic["owner"]),
-                lic["content_id"]["value"].as_str().unwrap_or("?")
-            );
-            if let Some(n) = lic["rights_label"]["names"].get(0) {
-                say!(
-                    "template:   {} ({})",
-                    n["name"].as_str().unwrap_or("?"),
-                    lic["template_id"].as_str().unwrap_or("?")
-                );
-            }
-            for d in lic["distribution_points"].as_array().into_iter().flatten() {
-                say!(
-                    "url:        {} {}",
-                    d["type"].as_str().unwrap_or("?"),
-                    d["url"].as_str().unwrap_or("?")
-                );
-            }
-            say!(
-                "rights:     {}",
-                if lic["rights_sealed"] == true {
-                    "sealed to the rights server (not readable without it)".to_string()
-                } else {
-                    lic["rights"].to_string()
-                }
-            );
-        } else if let Some(e) = r["license_error"].as_str() {
-            say!("licence:    unreadable ({e})");
-        }
-        say!("needs:      {}", r["needs"].as_str().unwrap_or(""));
-    }
-    if let Some(l) = v.get("labels") {
-        if let Some(e) = l["error"].as_str() {
-            say!("labels:     unreadable ({e})");
+    error
+}
+
+fn print_agile(a: &AgileEncryptionInfo) {
+    let kd = &a.key_data;
+    say!(
+        "key data:   {}-{} {} / {}, salt {} bytes",
+        kd.cipher_algorithm,
+        kd.key_bits,
+        kd.cipher_chaining,
+        kd.hash_algorithm,
+        kd.salt_size
+    );
+    say!(
+        "integrity:  {}",
+        if a.data_integrity.is_some() {
+            "HMAC present"
         } else {
-            let list = l["labels"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-            if list.is_empty() {
-                say!("labels:     none");
-            }
-            for x in list {
-                say!(
-                    "label:      {} tenant {} ({}{}) from {}",
-                    x["id"].as_str().unwrap_or("?"),
-                    x["tenant"].as_str().unwrap_or("?"),
-                    if x["enabled"] == true {
-                        "enabled"
-                    } else {
-                        "disabled"
-                    },
-                    x["name"]
-                        .as_str()
-                        .map(|n| format!(", {n:?}"))
-                        .unwrap_or_default(),
-                    x["location"].as_str().unwrap_or("?")
-                );
-            }
+            "absent"
         }
-    } else if v["kind"] == "encrypted-package" {
-        say!("labels:     inside the encrypted package (give the password to see them)");
+    );
+    for k in &a.key_encryptors {
+        match k {
+            KeyEncryptor::Password(p) => say!(
+                "encryptor:  password, {}-{} / {}, spin count {}",
+                p.params.cipher_algorithm,
+                p.params.key_bits,
+                p.params.hash_algorithm,
+                p.spin_count
+            ),
+            KeyEncryptor::Certificate(c) => print_certificate(&docseal::certificate_summary(c)),
+            KeyEncryptor::Unknown { uri } => say!("encryptor:  unknown ({uri})"),
+            _ => say!("encryptor:  unknown"),
+        }
     }
-    if let Some(e) = s("error") {
-        say!("error:      {e}");
+}
+
+fn print_certificate(c: &CertificateSummary) {
+    match c {
+        CertificateSummary::Decoded(i) => say!(
+            "encryptor:  certificate {} (issuer {}, serial {}, valid {} to {}{}), sha256 {}",
+            i.subject,
+            i.issuer,
+            i.serial,
+            i.not_before,
+            i.not_after,
+            if i.expired { ", EXPIRED" } else { "" },
+            i.sha256_fingerprint
+        ),
+        CertificateSummary::NotDecoded { sha256_fingerprint } => say!(
+            "encryptor:  certificate (not decoded: built without `certificates`), sha256 {sha256_fingerprint}"
+        ),
+        CertificateSummary::Unreadable(e) => say!("encryptor:  certificate (unreadable: {e})"),
+        _ => say!("encryptor:  certificate"),
+    }
+}
+
+fn print_rights_managed(r: &RightsManagedSummary) {
+    say!("scheme:     irm");
+    let content = r.content.as_ref();
+    say!(
+        "rights:     {} IRM container; content {} ({} bytes)",
+        if r.binary { "binary" } else { "ooxml" },
+        content.and_then(|c| c.mode).map_or("?", |m| m.name()),
+        Or(&content.and_then(|c| c.declared_size))
+    );
+    match &r.license {
+        Described::Read(l) => print_license(l),
+        Described::Unreadable(e) => say!("licence:    unreadable ({e})"),
+    }
+    say!("needs:      {}", r.needs());
+}
+
+fn print_license(l: &PublishingLicense) {
+    let name = |p: &Option<Principal>| p.as_ref().and_then(|p| p.name.clone());
+    say!(
+        "licence:    issued {} by {}, owner {}, content id {}",
+        Or(&l.issued_time),
+        Or(&name(&l.issuer)),
+        Or(&name(&l.owner)),
+        Or(&l.content_id.as_ref().map(|i| &i.value))
+    );
+    let template = l.rights_label.as_ref().and_then(|d| d.names.first());
+    if let Some(n) = template {
+        say!("template:   {} ({})", n.name, Or(&l.template_id));
+    }
+    for d in &l.distribution_points {
+        say!("url:        {} {}", Or(&d.object_type), Or(&d.url));
+    }
+    if l.rights_sealed {
+        say!("rights:     sealed to the rights server (not readable without it)");
+    } else if l.rights.is_empty() {
+        say!("rights:     none");
+    }
+    for right in if l.rights_sealed { &[][..] } else { &l.rights } {
+        say!("right:      {}", right_text(right));
+    }
+}
+
+/// `VIEW to alice@example.com, bob (Main-Rights, from … until …)`.
+fn right_text(r: &Right) -> String {
+    let mut text = if r.name.is_empty() {
+        "?".to_string()
+    } else {
+        r.name.clone()
+    };
+    let to: Vec<&str> = r
+        .principals
+        .iter()
+        .map(|p| {
+            p.name
+                .as_deref()
+                .or(p.id.as_ref().map(|i| i.value.as_str()))
+                .unwrap_or("?")
+        })
+        .collect();
+    if !to.is_empty() {
+        text += &format!(" to {}", to.join(", "));
+    }
+    let mut notes: Vec<String> = r.group.iter().cloned().collect();
+    if let Some(v) = &r.validity {
+        notes.push(format!("from {} until {}", Or(&v.from), Or(&v.until)));
+    }
+    if !notes.is_empty() {
+        text += &format!(" ({})", notes.join(", "));
+    }
+    text
+}
+
+fn print_labels(report: &LabelReport) {
+    if report.effective.is_empty() {
+        say!("labels:     none");
+    }
+    for found in &report.effective {
+        let l = &found.label;
+        say!(
+            "label:      {} tenant {} ({}{}) from {}",
+            l.id.hyphenated(),
+            l.site_id.hyphenated(),
+            if l.enabled { "enabled" } else { "disabled" },
+            l.name
+                .as_ref()
+                .map(|n| format!(", {n:?}"))
+                .unwrap_or_default(),
+            found.location.name()
+        );
     }
 }

@@ -38,6 +38,15 @@ fn protect_inspect_decrypt_with_the_test_provider() {
         "Microsoft.Metadata.DRMTransform"
     );
     assert_eq!(v["labels"]["labels"][0]["location"], "irm-labelinfo");
+    // The text form names each right in words (the test licence's rights are not sealed).
+    let o = run(&["inspect", s(&prot)]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("right:      OWNER to test-owner@docseal.invalid (Main-Rights)\n"),
+        "{text}"
+    );
+    assert!(text.contains("scheme:     irm\nrights:     ooxml IRM container; content aes-128-"));
+    assert!(text.contains("label:      11111111-2222-3333-4444-555555555555 tenant aaaaaaaa-"));
     // No key: exit 5 saying how to give one; wrong key: exit 3; right key: the package.
     let out = dir.path().join("o.pptx");
     let o = run(&["decrypt", s(&prot), s(&out)]);

@@ -12,6 +12,7 @@
 use docseal_crypto::{AgileDraft, AgileEncryptionInfo, AgileProfile, CertificateKeyEncryptor, Rng};
 use zeroize::Zeroizing;
 
+use crate::inspect::CertificateSummary;
 use crate::{Error, Result};
 
 #[cfg(feature = "certificates")]
@@ -92,24 +93,11 @@ mod imp {
         c.certificate_info().ok().map(|i| i.sha256_fingerprint)
     }
 
-    /// What `inspect --json` says about the certificate.
-    #[cfg(feature = "serde")]
-    pub(crate) fn describe<M: serde::ser::SerializeMap>(
-        c: &CertificateKeyEncryptor,
-        m: &mut M,
-    ) -> std::result::Result<(), M::Error> {
+    /// What the certificate of `c` says, for `inspect`.
+    pub(crate) fn summary(c: &CertificateKeyEncryptor) -> CertificateSummary {
         match c.certificate_info() {
-            Ok(i) => {
-                m.serialize_entry("subject", &i.subject)?;
-                m.serialize_entry("issuer", &i.issuer)?;
-                m.serialize_entry("serial", &i.serial)?;
-                m.serialize_entry("not_before", &i.not_before)?;
-                m.serialize_entry("not_after", &i.not_after)?;
-                m.serialize_entry("expired", &i.expired)?;
-                m.serialize_entry("sha256_fingerprint", &i.sha256_fingerprint)?;
-                m.serialize_entry("rsa_key_bits", &i.key_bits)
-            }
-            Err(e) => m.serialize_entry("certificate_error", &e.to_string()),
+            Ok(i) => CertificateSummary::Decoded(i),
+            Err(e) => CertificateSummary::Unreadable(e.to_string()),
         }
     }
 }
@@ -176,18 +164,11 @@ mod imp {
         )
     }
 
-    /// What `inspect --json` says about the certificate: its fingerprint, and that it was not
-    /// decoded.
-    #[cfg(feature = "serde")]
-    pub(crate) fn describe<M: serde::ser::SerializeMap>(
-        c: &CertificateKeyEncryptor,
-        m: &mut M,
-    ) -> std::result::Result<(), M::Error> {
-        m.serialize_entry("sha256_fingerprint", &fingerprint(c))?;
-        m.serialize_entry(
-            "certificate_error",
-            "not decoded: docseal was built without its `certificates` feature",
-        )
+    /// The certificate's fingerprint, for `inspect`: it is not decoded without the feature.
+    pub(crate) fn summary(c: &CertificateKeyEncryptor) -> CertificateSummary {
+        CertificateSummary::NotDecoded {
+            sha256_fingerprint: fingerprint(c).unwrap_or_default(),
+        }
     }
 }
 

@@ -13,6 +13,13 @@ use crate::container::{no_key_error, read_size_prefix};
 pub use crate::credentials::{ContentKeyProvider, StaticContentKey};
 use crate::described::Described;
 use crate::{Credentials, DecryptOptions, DecryptReport, Error, IntegrityStatus, Limits, Result};
+/// The records a [`RightsManagedSummary`] holds: the publishing licence's clear fields, the
+/// end-user licences and the data spaces as `docseal-irm` reads them.
+pub use docseal_irm::{
+    Address, AuthenticatedData, DataSpaceDescription, DataSpacesDescription, Descriptor,
+    DistributionPoint, EndUserLicense, Id, LicenseFormat, LocalizedName, NameValue, Principal,
+    PublishingLicense, Right, TransformDescription, TransformKind, Validity, XrmlDocument,
+};
 
 /// Largest publishing licence read (4 MiB; real ones are 10–30 KB).
 const MAX_LICENSE: u64 = 4 << 20;
@@ -698,6 +705,13 @@ pub struct RightsManagedSummary {
     pub end_user_licenses: Vec<(String, Described<docseal_irm::EndUserLicense>)>,
     /// The encrypted content stream.
     pub content: Option<IrmContent>,
+}
+
+impl RightsManagedSummary {
+    /// What decrypting the container needs, in words.
+    pub fn needs(&self) -> &'static str {
+        "the content key from the rights server that issued the licence (decrypt --content-key-hex/--content-key-file)"
+    }
 }
 
 /// The encrypted content stream of a rights-managed container.

@@ -167,9 +167,9 @@ pub use era::{layout_match, layout_of, LayoutMatch};
 pub use error::{Error, Result};
 pub use fs::{remove_pending_outputs, spool, write_atomically};
 pub use inspect::{
-    inspect, inspect_with, CompoundFileSummary, ContainerFormat, DataSpacesSummary, Described,
-    EncryptedPackageSummary, EntrySummary, InfoParse, Inspection, LegacyEncryption, LegacyHeader,
-    PackageStreamSummary, Protection,
+    certificate_summary, inspect, inspect_with, CertificateSummary, CompoundFileSummary,
+    ContainerFormat, DataSpacesSummary, Described, EncryptedPackageSummary, EntrySummary,
+    InfoParse, Inspection, LegacyEncryption, LegacyHeader, PackageStreamSummary, Protection,
 };
 #[cfg(feature = "legacy")]
 pub use legacy_encrypt::encrypt_legacy;

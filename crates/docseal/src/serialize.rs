@@ -297,7 +297,7 @@ impl Serialize for Ser<'_, KeyEncryptor> {
                 m.serialize_entry("encrypted_key_value", &b64(&c.encrypted_key_value))?;
                 m.serialize_entry("x509_certificate_size", &c.x509_certificate.len())?;
                 m.serialize_entry("cert_verifier", &b64(&c.cert_verifier))?;
-                crate::certs::describe(c, &mut m)?;
+                certificate_entries(&crate::certs::summary(c), &mut m)?;
             }
             KeyEncryptor::Unknown { uri } => {
                 m.serialize_entry("type", "unknown")?;
@@ -307,6 +307,35 @@ impl Serialize for Ser<'_, KeyEncryptor> {
             _ => m.serialize_entry("type", "unknown")?,
         }
         m.end()
+    }
+}
+
+/// The certificate's fields in a key encryptor's object.
+fn certificate_entries<M: SerializeMap>(
+    c: &crate::CertificateSummary,
+    m: &mut M,
+) -> Result<(), M::Error> {
+    use crate::CertificateSummary;
+    match c {
+        #[cfg(feature = "certificates")]
+        CertificateSummary::Decoded(i) => {
+            m.serialize_entry("subject", &i.subject)?;
+            m.serialize_entry("issuer", &i.issuer)?;
+            m.serialize_entry("serial", &i.serial)?;
+            m.serialize_entry("not_before", &i.not_before)?;
+            m.serialize_entry("not_after", &i.not_after)?;
+            m.serialize_entry("expired", &i.expired)?;
+            m.serialize_entry("sha256_fingerprint", &i.sha256_fingerprint)?;
+            m.serialize_entry("rsa_key_bits", &i.key_bits)
+        }
+        CertificateSummary::NotDecoded { sha256_fingerprint } => {
+            m.serialize_entry("sha256_fingerprint", sha256_fingerprint)?;
+            m.serialize_entry(
+                "certificate_error",
+                "not decoded: docseal was built without its `certificates` feature",
+            )
+        }
+        CertificateSummary::Unreadable(e) => m.serialize_entry("certificate_error", e),
     }
 }
 
@@ -434,10 +463,7 @@ impl Serialize for RightsManagedSummary {
         if let Some(c) = &self.content {
             m.serialize_entry("content", c)?;
         }
-        m.serialize_entry(
-            "needs",
-            "the content key from the rights server that issued the licence (decrypt --content-key-hex/--content-key-file)",
-        )?;
+        m.serialize_entry("needs", self.needs())?;
         m.end()
     }
 }

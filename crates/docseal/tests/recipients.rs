@@ -186,9 +186,33 @@ fn inspect_describes_each_certificate() {
     let file = protect(&package(100), Some("pw"), &[0, 2], 5);
     let i = docseal::inspect(Cursor::new(&file), &Limits::default()).unwrap();
     assert_eq!(i.scheme(), Some(docseal::EncryptionScheme::Agile));
+    // Typed: each certificate encryptor decodes to its holder.
+    let ids = identities();
+    let docseal::Protection::EncryptedPackage(p) = &i.protection else {
+        panic!("not an encrypted package: {:?}", i.protection)
+    };
+    let docseal::InfoParse::Parsed(EncryptionInfo::Agile(agile)) = &p.info else {
+        panic!("not Agile: {:?}", p.info)
+    };
+    let certs: Vec<docseal::CertificateSummary> = agile
+        .certificate_encryptors()
+        .map(docseal::certificate_summary)
+        .collect();
+    assert_eq!(certs.len(), 2);
+    for (summary, who) in certs.iter().zip([0, 2]) {
+        let docseal::CertificateSummary::Decoded(info) = summary else {
+            panic!("not decoded: {summary:?}")
+        };
+        assert_eq!(info, ids[who].recipient().info());
+    }
+    let mut broken = agile.certificate_encryptors().next().unwrap().clone();
+    broken.x509_certificate.truncate(10);
+    assert!(matches!(
+        docseal::certificate_summary(&broken),
+        docseal::CertificateSummary::Unreadable(_)
+    ));
     #[cfg(feature = "serde")]
     {
-        let ids = identities();
         let v = serde_json::to_value(&i).unwrap();
         let encs = v["encryption_info"]["key_encryptors"].as_array().unwrap();
         assert_eq!(encs[0]["type"], "password");
