@@ -73,11 +73,10 @@ fn print_inspection(i: &Inspection) {
         Protection::None => {}
         Protection::EncryptedPackage(p) => error = print_encrypted_package(p),
         Protection::RightsManaged(r) => print_rights_managed(r),
-        Protection::Legacy { encryption, .. } => {
-            if let LegacyEncryption::Encrypted { scheme, .. } = encryption {
-                say!("scheme:     {}", scheme.name());
-            }
-        }
+        Protection::Legacy {
+            encryption: LegacyEncryption::Encrypted { scheme, .. },
+            ..
+        } => say!("scheme:     {}", scheme.name()),
         _ => {}
     }
     match &i.labels {

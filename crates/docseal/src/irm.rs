@@ -599,8 +599,33 @@ pub(crate) fn describe_rights_managed<R: Read + Seek>(
 ) -> RightsManagedSummary {
     let flavor = IrmFlavor::of(data_space);
     let limits = docseal_irm::XmlLimits::default();
-    // Every stream under \x06DataSpaces, by path relative to it.
-    let mut streams: Vec<(String, Vec<u8>)> = Vec::new();
+    let streams = dataspace_streams(cf);
+    let transform = format!("TransformInfo/{}/", flavor.transform());
+    let (license_bytes, license) = license_summary(&streams, &transform, &limits);
+    let end_user_licenses = streams
+        .iter()
+        .filter_map(|(path, bytes)| {
+            let name = path.strip_prefix(&transform)?.rsplit('/').next()?;
+            name.starts_with("EUL-").then(|| {
+                let eul = docseal_irm::EndUserLicense::parse(bytes, &limits);
+                (name.to_string(), Described::of(eul))
+            })
+        })
+        .collect();
+    RightsManagedSummary {
+        data_space: data_space.to_string(),
+        binary: matches!(flavor, IrmFlavor::Binary),
+        data_spaces: Described::of(docseal_irm::describe_dataspaces(&streams)),
+        license_bytes,
+        license,
+        end_user_licenses,
+        content: content_summary(cf, flavor),
+    }
+}
+
+/// Every stream under `\x06DataSpaces` that reads within [`MAX_LICENSE`], by path relative to
+/// it.
+fn dataspace_streams<R: Read + Seek>(cf: &mut CompoundFile<R>) -> Vec<(String, Vec<u8>)> {
     let under: Vec<(usize, String)> = cf
         .walk()
         .map(|walk| {
@@ -609,82 +634,54 @@ pub(crate) fn describe_rights_managed<R: Read + Seek>(
                 .collect()
         })
         .unwrap_or_default();
-    for (id, path) in under {
-        if let Ok(bytes) = cf.read_stream(id, MAX_LICENSE) {
-            streams.push((path, bytes));
-        }
-    }
-    let data_spaces = Described::of(docseal_irm::describe_dataspaces(&streams));
-    let transform = format!("TransformInfo/{}", flavor.transform());
-    let primary = streams
-        .iter()
-        .find(|(p, _)| *p == format!("{transform}/\u{6}Primary"));
-    let (license_bytes, license) =
-        match primary.map(|(_, b)| docseal_irm::IrmTransformInfo::parse(b)) {
-            Some(Ok(t)) => (
+    under
+        .into_iter()
+        .filter_map(|(id, path)| Some((path, cf.read_stream(id, MAX_LICENSE).ok()?)))
+        .collect()
+}
+
+/// The publishing licence in the transform's `\x06Primary` stream (`transform` ends in `/`):
+/// its size and its clear fields.
+fn license_summary(
+    streams: &[(String, Vec<u8>)],
+    transform: &str,
+    limits: &docseal_irm::XmlLimits,
+) -> (Option<usize>, Described<docseal_irm::PublishingLicense>) {
+    let primary = format!("{transform}\u{6}Primary");
+    match streams.iter().find(|(p, _)| *p == primary) {
+        None => (None, Described::Unreadable("no \\x06Primary stream".into())),
+        Some((_, bytes)) => match docseal_irm::IrmTransformInfo::parse(bytes) {
+            Ok(t) => (
                 Some(t.license.len()),
                 Described::of(docseal_irm::PublishingLicense::parse_bytes(
-                    &t.license, &limits,
+                    &t.license, limits,
                 )),
             ),
-            Some(Err(e)) => (None, Described::Unreadable(e.to_string())),
-            None => (None, Described::Unreadable("no \\x06Primary stream".into())),
-        };
-    let end_user_licenses = streams
-        .iter()
-        .filter(|(p, _)| {
-            p.starts_with(&format!("{transform}/"))
-                && p.rsplit('/').next().is_some_and(|n| n.starts_with("EUL-"))
-        })
-        .map(|(p, b)| {
-            (
-                p.rsplit('/').next().unwrap_or_default().to_string(),
-                Described::of(docseal_irm::EndUserLicense::parse(b, &limits)),
-            )
-        })
-        .collect();
-    let mut content = None;
-    if let Some(id) = cf.find(&[flavor.content_stream()]) {
-        if let Ok(mut s) = cf.open_stream(id) {
-            let len = s.len();
-            let mut prefix = [0u8; 8];
-            let declared = s
-                .read_exact(&mut prefix)
-                .ok()
-                .map(|_| u64::from_le_bytes(prefix));
-            // The length tells ECB (zero padding) from CBC-4K (PKCS #7, always a pad byte)
-            // only when the size is a multiple of 16.
-            let mode = declared.map(|size| {
-                let fits = |m: docseal_irm::ContentMode| {
-                    m.ciphertext_len(size).map(|c| c + 8) == Some(len)
-                };
-                match (
-                    fits(docseal_irm::ContentMode::Ecb),
-                    fits(docseal_irm::ContentMode::Cbc4k),
-                ) {
-                    (true, false) => ContentModeGuess::Ecb,
-                    (false, true) => ContentModeGuess::Cbc4k,
-                    (true, true) => ContentModeGuess::EcbOrCbc4k,
-                    (false, false) => ContentModeGuess::Unknown,
-                }
-            });
-            content = Some(IrmContent {
-                stream: crate::described::printable(flavor.content_stream()),
-                stream_size: len,
-                declared_size: declared,
-                mode,
-            });
-        }
+            Err(e) => (None, Described::Unreadable(e.to_string())),
+        },
     }
-    RightsManagedSummary {
-        data_space: data_space.to_string(),
-        binary: matches!(flavor, IrmFlavor::Binary),
-        data_spaces,
-        license_bytes,
-        license,
-        end_user_licenses,
-        content,
-    }
+}
+
+/// The encrypted content stream: its size, the size its prefix declares, the mode its length
+/// fits.
+fn content_summary<R: Read + Seek>(
+    cf: &mut CompoundFile<R>,
+    flavor: IrmFlavor,
+) -> Option<IrmContent> {
+    let id = cf.find(&[flavor.content_stream()])?;
+    let mut s = cf.open_stream(id).ok()?;
+    let stream_size = s.len();
+    let mut prefix = [0u8; 8];
+    let declared_size = s
+        .read_exact(&mut prefix)
+        .ok()
+        .map(|_| u64::from_le_bytes(prefix));
+    Some(IrmContent {
+        stream: crate::described::printable(flavor.content_stream()),
+        stream_size,
+        declared_size,
+        mode: declared_size.map(|size| ContentModeGuess::of(size, stream_size)),
+    })
 }
 
 /// What `inspect` reads from a rights-managed container without the rights server.
@@ -743,6 +740,24 @@ pub enum ContentModeGuess {
 }
 
 impl ContentModeGuess {
+    /// The modes a content stream of `stream_size` bytes holding `package_size` bytes fits.
+    /// The length tells ECB (zero padding) from CBC-4K (PKCS #7, always a pad byte) only when
+    /// the size is not a multiple of 16.
+    fn of(package_size: u64, stream_size: u64) -> ContentModeGuess {
+        let fits = |m: docseal_irm::ContentMode| {
+            m.ciphertext_len(package_size).map(|c| c + 8) == Some(stream_size)
+        };
+        match (
+            fits(docseal_irm::ContentMode::Ecb),
+            fits(docseal_irm::ContentMode::Cbc4k),
+        ) {
+            (true, false) => ContentModeGuess::Ecb,
+            (false, true) => ContentModeGuess::Cbc4k,
+            (true, true) => ContentModeGuess::EcbOrCbc4k,
+            (false, false) => ContentModeGuess::Unknown,
+        }
+    }
+
     /// `aes-128-ecb`, `aes-128-cbc4k`, `aes-128-ecb-or-cbc4k` or `unknown`.
     pub fn name(self) -> &'static str {
         match self {
