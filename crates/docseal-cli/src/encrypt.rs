@@ -74,6 +74,7 @@ pub(crate) fn run(args: EncryptArgs) -> Result<(), Failure> {
         options = options.progress(cb.clone());
     }
     let pw = password(&args)?;
+    legacy_encrypt::note_short_key(args.scheme, pw.as_ref());
     if args.output == "-" {
         // Stream to stdout in order (two AES passes, no temporary file).
         let stdout = io::stdout();

@@ -471,8 +471,13 @@ impl Rc4Header {
     /// The header of a new "RC4" (1.1) file: `verifier` encrypted with the password's key,
     /// followed by its MD5, both with block 0's keystream ([MS-OFFCRYPTO] 2.3.6.4). Returns
     /// the header and the document key.
+    ///
+    /// The key comes from the first [`RC4_PASSWORD_UNITS`] UTF-16 units of a longer password,
+    /// as Word XP-2007, Excel XP and LibreOffice key these files: Office and LibreOffice open
+    /// them with the password as typed, and would not open a file keyed with more.
     pub fn create(password: &str, salt: [u8; 16], verifier: [u8; 16]) -> (Rc4Header, BinaryKey) {
-        let key = BinaryKey::derive_rc4(password, &salt);
+        let short = rc4_truncated_password(password);
+        let key = BinaryKey::derive_rc4(short.as_deref().map_or(password, |s| s.as_str()), &salt);
         let mut v = Zeroizing::new([0u8; 32]);
         v[..16].copy_from_slice(&verifier);
         v[16..].copy_from_slice(&Md5::digest(verifier));

@@ -109,6 +109,16 @@ impl LegacyScheme {
             LegacyScheme::Xor => "xor",
         }
     }
+
+    /// How many UTF-16 units of a password the scheme keys: the first 15 for RC4 (as Word
+    /// XP-2007, Excel XP and LibreOffice key it) and for XOR (the method's own limit), up to
+    /// 255 for RC4 CryptoAPI. Either way the file opens with the password as typed.
+    pub fn password_units(self) -> usize {
+        match self {
+            LegacyScheme::Rc4CryptoApi => 255,
+            LegacyScheme::Rc4 | LegacyScheme::Xor => 15,
+        }
+    }
 }
 
 /// The ciphers docseal writes: AES for both schemes, and for Agile the 8-byte-block ciphers

@@ -57,7 +57,7 @@ macro_rules! lint_rules {
 }
 
 lint_rules! {
-    CfbVersion => "cfb-version", "compound-file version 3 (512-byte sectors) for packages under 2 GiB, as Office writes";
+    CfbVersion => "cfb-version", "compound-file version 3 (512-byte sectors) for packages under 2 GiB, as Office writes (LibreOffice 7.4 opens no encrypted file with 4096-byte sectors)";
     CfbMinorVersion => "cfb-minor-version", "minor version 0x003E, as Office writes";
     CfbLayout => "cfb-layout", "header, FAT and mini FAT laid out as Office lays out this set of streams (2013+: three FAT sectors; 2010/2011: one)";
     DirectoryShape => "directory-shape", "directory entries in Office's order, with Office's colours and links";
@@ -186,7 +186,7 @@ fn container_rules<R: Read + Seek>(
 /// The compound-file header's version fields.
 fn header_rules(header: &Header, package_len: u64, add: &mut impl FnMut(LintRule, String)) {
     if header.version != Version::V3 && package_len < 1 << 31 {
-        add(LintRule::CfbVersion, format!("compound-file version {} with {}-byte sectors for a {package_len}-byte package; Office writes version 3", header.version.major(), header.version.sector_size()));
+        add(LintRule::CfbVersion, format!("compound-file version {} with {}-byte sectors for a {package_len}-byte package; Office writes version 3, and LibreOffice 7.4 opens no encrypted file with 4096-byte sectors", header.version.major(), header.version.sector_size()));
     }
     if header.minor_version != 0x3E {
         add(

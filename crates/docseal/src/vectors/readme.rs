@@ -79,9 +79,10 @@ Tab-separated, one header line, one line per file. Columns: `{columns}`.
   before hashing.
 - `> 4 GiB` is covered by a lying size prefix (`malformed-size-prefix-5gib.bin`), not by a
   4 GiB file.
-- `legacy-docseal-rc4-password-16*` are keyed with all 16 characters (the spec's rule; Word
-  XP-2007 and LibreOffice used only the first 15 of a longer RC4 password, and a reader that
-  does so too cannot open them).
+- `legacy-docseal-rc4-password-16*` are keyed with the first 15 of their 16 characters, as
+  Word XP-2007, Excel XP and LibreOffice key Office 97/2000-compatible RC4: Office and
+  LibreOffice open them with the password as typed; a reader that keys with the whole password
+  (msoffcrypto-tool) cannot, and opens them with the first 15 characters.
 - Not covered: passwords over 255 UTF-16 units (docseal refuses to write them, as Office
   does).
 ",
