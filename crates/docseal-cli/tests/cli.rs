@@ -538,3 +538,53 @@ fn quiet_prints_nothing_on_success() {
     assert_eq!(code(&o), 3);
     assert!(!o.stderr.is_empty(), "errors still reach stderr");
 }
+
+/// `--scheme rc4` keys the first 15 characters of a longer password, as Word, Excel and
+/// LibreOffice do, and says so; the file opens with the password as typed and with its first
+/// 15 characters, not with another 15.
+#[test]
+fn rc4_keys_the_first_fifteen_characters_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docseal/samples/rc4-lo-writer.doc"
+    );
+    let o = run(&["decrypt", sample, s(&p("plain.doc")), "-p", "password"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let typed = "a-typed-password-of-24ch";
+    let o = run(&[
+        "encrypt",
+        s(&p("plain.doc")),
+        s(&p("rc4.doc")),
+        "-p",
+        typed,
+        "--scheme",
+        "rc4",
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("keys only the first 15 characters"));
+    for (password, want) in [(typed, 0), (&typed[..15], 0), ("a-typed-passwoX", 3)] {
+        let o = run(&["verify", s(&p("rc4.doc")), "-p", password]);
+        assert_eq!(
+            code(&o),
+            want,
+            "{password}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // RC4 CryptoAPI keys the whole password: no note.
+    let o = run(&[
+        "encrypt",
+        s(&p("plain.doc")),
+        s(&p("capi.doc")),
+        "-p",
+        typed,
+    ]);
+    assert_eq!(code(&o), 0);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("first 15"));
+    assert_eq!(
+        code(&run(&["verify", s(&p("capi.doc")), "-p", &typed[..15]])),
+        3
+    );
+}
