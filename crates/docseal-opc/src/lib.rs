@@ -12,6 +12,7 @@
 //! bounded. The modules: `error`, `limits`, [`records`], `read` (opening, locating every
 //! record, decompressing a part) and `write` (copying and editing).
 
+mod docprops;
 mod error;
 mod limits;
 mod parts;
@@ -19,6 +20,7 @@ mod read;
 pub mod records;
 mod write;
 
+pub use docprops::DocumentProperties;
 pub use error::{Error, Result};
 pub use limits::Limits;
 pub use parts::{package_target, ContentTypes, Relationship, Relationships, RELATIONSHIPS_NS};

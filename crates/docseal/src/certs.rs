@@ -12,8 +12,24 @@
 use docseal_crypto::{AgileDraft, AgileEncryptionInfo, AgileProfile, CertificateKeyEncryptor, Rng};
 use zeroize::Zeroizing;
 
-use crate::inspect::CertificateSummary;
 use crate::{Error, Result};
+
+/// What a certificate key encryptor's X.509 certificate says ([`certificate_summary`](crate::certificate_summary)).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertificateSummary {
+    /// Decoded: subject, issuer, serial, validity, fingerprint, key size.
+    #[cfg(feature = "certificates")]
+    Decoded(docseal_crypto::CertificateInfo),
+    /// Not decoded (docseal was built without its `certificates` feature): the SHA-256 of the
+    /// certificate's bytes as stored, lowercase hex.
+    NotDecoded {
+        /// SHA-256 of the DER certificate, lowercase hex.
+        sha256_fingerprint: String,
+    },
+    /// The certificate does not decode; why.
+    Unreadable(String),
+}
 
 #[cfg(feature = "certificates")]
 mod imp {

@@ -150,22 +150,7 @@ pub struct PackageStreamSummary {
     pub declared_package_size: Option<u64>,
 }
 
-/// What a certificate key encryptor's X.509 certificate says ([`certificate_summary`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CertificateSummary {
-    /// Decoded: subject, issuer, serial, validity, fingerprint, key size.
-    #[cfg(feature = "certificates")]
-    Decoded(docseal_crypto::CertificateInfo),
-    /// Not decoded (docseal was built without its `certificates` feature): the SHA-256 of the
-    /// certificate's bytes as stored, lowercase hex.
-    NotDecoded {
-        /// SHA-256 of the DER certificate, lowercase hex.
-        sha256_fingerprint: String,
-    },
-    /// The certificate does not decode; why.
-    Unreadable(String),
-}
+pub use crate::certs::CertificateSummary;
 
 /// Decodes the certificate of a certificate key encryptor (one of
 /// [`AgileEncryptionInfo::key_encryptors`](docseal_crypto::AgileEncryptionInfo::key_encryptors)

@@ -418,7 +418,8 @@ pub fn protect<R: Read + Seek + Send, W: Write + Seek>(
     let key = content_key_of(&issued)?;
     let ds = docseal_irm::ooxml_irm_dataspace_streams(&issued.license).map_err(irm_error)?;
     let label_info = label_info_stream(&options.labels);
-    let (summary, doc_summary) = clear_property_sets();
+    let (summary, doc_summary) =
+        crate::doc_properties::property_sets(&package_properties(&mut package));
     let size = package.seek(SeekFrom::End(0))?;
     package.seek(SeekFrom::Start(0))?;
     let stream_len = 8 + size.div_ceil(16) * 16;
@@ -574,21 +575,34 @@ fn encrypt_ecb_stream<R: Read, W: Write>(
     Ok(())
 }
 
-/// Minimal clear property sets: code page 1252 (UTF-8 would not be read by older Office) and
-/// no other property — the document's own properties are inside the encrypted package.
-fn clear_property_sets() -> (Vec<u8>, Vec<u8>) {
-    use docseal_oleps::{PropertySetStream, Section};
-    let mut si = PropertySetStream::new();
-    si.sections.push(Section::with_codepage(
-        docseal_oleps::FMTID_SUMMARY_INFORMATION,
-        1252,
-    ));
-    let mut dsi = PropertySetStream::new();
-    dsi.sections.push(Section::with_codepage(
-        docseal_oleps::FMTID_DOC_SUMMARY_INFORMATION,
-        1252,
-    ));
-    (si.to_bytes(), dsi.to_bytes())
+/// The package's core and extended properties, found through its relationships (Office's
+/// `docProps/core.xml` and `docProps/app.xml` when it has none); none when the package does not
+/// read as a zip or the parts do not parse (the container then gets property sets with the
+/// code page only, and the package is still protected as it is).
+fn package_properties<R: Read + Seek>(package: &mut R) -> docseal_opc::DocumentProperties {
+    const CORE: &str =
+        "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
+    const APP: &str =
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties";
+    let read = |package: &mut R| -> Option<docseal_opc::DocumentProperties> {
+        let mut zip = docseal_opc::Package::open(&mut *package).ok()?;
+        let rels = zip
+            .find("_rels/.rels")
+            .and_then(|i| zip.read_part(i).ok())
+            .and_then(|b| docseal_opc::Relationships::parse(&b).ok());
+        let mut part = |rel_type: &str, default: &str| {
+            let name = rels
+                .as_ref()
+                .and_then(|r| r.by_type(rel_type))
+                .and_then(docseal_opc::package_target)
+                .unwrap_or_else(|| default.to_string());
+            zip.find(&name).and_then(|i| zip.read_part(i).ok())
+        };
+        let core = part(CORE, "docProps/core.xml");
+        let app = part(APP, "docProps/app.xml");
+        docseal_opc::DocumentProperties::parse(core.as_deref(), app.as_deref()).ok()
+    };
+    read(package).unwrap_or_default()
 }
 
 /// The rights-managed parts of a compound file, for `inspect`: data spaces and transforms, the

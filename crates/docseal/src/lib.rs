@@ -90,6 +90,7 @@ mod container;
 mod credentials;
 mod decrypt;
 mod described;
+mod doc_properties;
 mod encrypt;
 mod era;
 mod error;
