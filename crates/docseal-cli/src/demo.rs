@@ -42,27 +42,7 @@ pub(crate) fn run(args: DemoArgs) -> Result<(), Failure> {
     );
 
     let inspection = docseal::inspect(File::open(&sealed)?, &Limits::default())?;
-    let (info_size, key_data) = match &inspection.protection {
-        docseal::Protection::EncryptedPackage(p) => (
-            p.info_size.to_string(),
-            match &p.info {
-                docseal::InfoParse::Parsed(docseal::layers::crypto::EncryptionInfo::Agile(a)) => {
-                    format!(
-                        "{}-{} {}",
-                        a.key_data.cipher_algorithm, a.key_data.key_bits, a.key_data.hash_algorithm
-                    )
-                }
-                _ => "?-null ?".to_string(),
-            },
-        ),
-        _ => ("null".to_string(), "?-null ?".to_string()),
-    };
-    say!(
-        "3. inspected it: kind \"{}\", scheme {}, EncryptionInfo {info_size} bytes, keyData {key_data}, DataSpaces {}",
-        inspection.kind.name(),
-        inspection.scheme().map_or("null".to_string(), |s| format!("\"{}\"", s.name())),
-        if inspection.data_spaces.is_some() { "present" } else { "missing" }
-    );
+    say!("3. inspected it: {}", inspection_line(&inspection));
 
     let creds = Credentials::password(PASSWORD);
     let report = docseal::verify(File::open(&sealed)?, &creds, &DecryptOptions::default())?;
@@ -71,21 +51,8 @@ pub(crate) fn run(args: DemoArgs) -> Result<(), Failure> {
         report.integrity
     );
 
-    match docseal::verify(
-        File::open(&sealed)?,
-        &Credentials::password("wrong"),
-        &DecryptOptions::default(),
-    ) {
-        Err(docseal::Error::WrongPassword) => {
-            say!("5. a wrong password is refused: wrong password")
-        }
-        other => {
-            return Err(Failure {
-                code: 1,
-                message: format!("a wrong password was not refused: {other:?}"),
-            })
-        }
-    }
+    refuse_wrong_password(&sealed)?;
+    say!("5. a wrong password is refused: wrong password");
 
     docseal::write_atomically(&opened, |out| {
         docseal::decrypt(
@@ -105,4 +72,44 @@ pub(crate) fn run(args: DemoArgs) -> Result<(), Failure> {
     }
     say!("7. the decrypted package is byte-identical to the sample: demo passed");
     Ok(())
+}
+
+/// Step 3's summary: kind, scheme, `EncryptionInfo` size, `keyData` parameters, DataSpaces.
+fn inspection_line(inspection: &docseal::Inspection) -> String {
+    let (info_size, key_data) = match &inspection.protection {
+        docseal::Protection::EncryptedPackage(p) => (
+            p.info_size.to_string(),
+            match &p.info {
+                docseal::InfoParse::Parsed(docseal::layers::crypto::EncryptionInfo::Agile(a)) => {
+                    format!(
+                        "{}-{} {}",
+                        a.key_data.cipher_algorithm, a.key_data.key_bits, a.key_data.hash_algorithm
+                    )
+                }
+                _ => "?-null ?".to_string(),
+            },
+        ),
+        _ => ("null".to_string(), "?-null ?".to_string()),
+    };
+    format!(
+        "kind \"{}\", scheme {}, EncryptionInfo {info_size} bytes, keyData {key_data}, DataSpaces {}",
+        inspection.kind.name(),
+        inspection.scheme().map_or("null".to_string(), |s| format!("\"{}\"", s.name())),
+        if inspection.data_spaces.is_some() { "present" } else { "missing" }
+    )
+}
+
+/// Step 5: the file must refuse a wrong password as [`docseal::Error::WrongPassword`].
+fn refuse_wrong_password(sealed: &std::path::Path) -> Result<(), Failure> {
+    match docseal::verify(
+        File::open(sealed)?,
+        &Credentials::password("wrong"),
+        &DecryptOptions::default(),
+    ) {
+        Err(docseal::Error::WrongPassword) => Ok(()),
+        other => Err(Failure {
+            code: 1,
+            message: format!("a wrong password was not refused: {other:?}"),
+        }),
+    }
 }
