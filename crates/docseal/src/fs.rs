@@ -84,7 +84,7 @@ fn write_via_named_temporary<T>(
     };
     let path = tmp.path().to_path_buf();
     let outcome = (|| -> Result<T> {
-        let value = write(tmp.as_file_mut())?;
+        let value = with_write_back(tmp.as_file_mut(), write)?;
         tmp.as_file_mut().flush()?;
         tmp.as_file().sync_all()?;
         Ok(value)
@@ -96,6 +96,101 @@ fn write_via_named_temporary<T>(
     drop(list);
     sync_dir(dir)?;
     Ok(value)
+}
+
+/// How much a file being written grows between two write-back syncs.
+const WRITE_BACK_STEP: u64 = 8 << 20;
+/// How often the write-back thread looks at the file's size.
+const WRITE_BACK_POLL: std::time::Duration = std::time::Duration::from_millis(2);
+
+/// Runs `write` on `file` while the write-back thread syncs the file's data each time it has
+/// grown by [`WRITE_BACK_STEP`] bytes, so that the disk writes most of a large output while the
+/// rest is still being produced and the final sync waits only for the tail. The thread (one
+/// per process, started with the first output) only reads the size of a duplicate of the same
+/// open file and syncs it; registering costs a `dup`, so small outputs pay next to nothing.
+/// Without the thread or a duplicate descriptor, `write` runs alone.
+fn with_write_back<T>(file: &mut File, write: impl FnOnce(&mut File) -> Result<T>) -> Result<T> {
+    let (Some(thread), Ok(duplicate)) = (write_back(), file.try_clone()) else {
+        return write(file);
+    };
+    let watched = std::sync::Arc::new(Watched {
+        file: duplicate,
+        synced: std::sync::atomic::AtomicU64::new(0),
+        done: std::sync::atomic::AtomicBool::new(false),
+    });
+    thread.watch(watched.clone());
+    let value = write(file);
+    watched
+        .done
+        .store(true, std::sync::atomic::Ordering::Release);
+    value
+}
+
+/// An output the write-back thread syncs while it is written.
+struct Watched {
+    file: File,
+    /// Its length at the last sync.
+    synced: std::sync::atomic::AtomicU64,
+    /// Set when the writer is finished with it: the thread drops it.
+    done: std::sync::atomic::AtomicBool,
+}
+
+/// The outputs being written, and the signal that there are some.
+struct WriteBack {
+    outputs: Mutex<Vec<std::sync::Arc<Watched>>>,
+    wake: std::sync::Condvar,
+}
+
+impl WriteBack {
+    /// Adds an output. Finished ones are dropped here too, so the list holds only outputs in
+    /// progress even where the thread is gone (a child forked after it started).
+    fn watch(&self, output: std::sync::Arc<Watched>) {
+        let mut list = self.outputs.lock().unwrap_or_else(|e| e.into_inner());
+        list.retain(|o| !o.done.load(std::sync::atomic::Ordering::Acquire));
+        list.push(output);
+        drop(list);
+        self.wake.notify_one();
+    }
+
+    /// The thread's loop: wait for outputs, then every [`WRITE_BACK_POLL`] sync those that
+    /// grew by a step, dropping those whose writer is done.
+    fn run(&self) {
+        loop {
+            let outputs = {
+                let mut list = self.outputs.lock().unwrap_or_else(|e| e.into_inner());
+                list.retain(|o| !o.done.load(std::sync::atomic::Ordering::Acquire));
+                while list.is_empty() {
+                    list = self.wake.wait(list).unwrap_or_else(|e| e.into_inner());
+                }
+                list.clone()
+            };
+            std::thread::sleep(WRITE_BACK_POLL);
+            for o in outputs {
+                let synced = o.synced.load(std::sync::atomic::Ordering::Relaxed);
+                let len = o.file.metadata().map_or(0, |m| m.len());
+                if len >= synced + WRITE_BACK_STEP && o.file.sync_data().is_ok() {
+                    o.synced.store(len, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        }
+    }
+}
+
+/// The process's write-back thread, started on first use; `None` if it could not be started
+/// (outputs are then still synced at the end, only not behind the writer).
+fn write_back() -> Option<&'static WriteBack> {
+    static WRITE_BACK: std::sync::OnceLock<Option<&'static WriteBack>> = std::sync::OnceLock::new();
+    *WRITE_BACK.get_or_init(|| {
+        let state: &'static WriteBack = Box::leak(Box::new(WriteBack {
+            outputs: Mutex::new(Vec::new()),
+            wake: std::sync::Condvar::new(),
+        }));
+        std::thread::Builder::new()
+            .name("docseal-write-back".into())
+            .spawn(move || state.run())
+            .ok()
+            .map(|_| state)
+    })
 }
 
 /// Syncs a folder, so that a rename or link in it survives a crash.
@@ -160,7 +255,7 @@ mod unnamed {
             target: &Path,
             write: impl FnOnce(&mut File) -> Result<T>,
         ) -> Result<T> {
-            let value = write(&mut self.file)?;
+            let value = super::with_write_back(&mut self.file, write)?;
             self.file.flush()?;
             self.file.sync_all()?;
             self.name(target)?;
@@ -241,6 +336,30 @@ mod tests {
     use std::sync::mpsc;
 
     use super::*;
+
+    /// An output larger than several write-back steps, written in pieces with pauses so the
+    /// syncing thread runs between them, holds exactly what was written, on both paths.
+    #[test]
+    fn write_back_while_writing_keeps_every_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let data: Vec<u8> = (0..(3 * WRITE_BACK_STEP as usize + 12_345))
+            .map(|i| (i * 7 + i / 4096) as u8)
+            .collect();
+        let write = |f: &mut File| -> Result<()> {
+            for piece in data.chunks(1 << 20) {
+                f.write_all(piece)?;
+                std::thread::sleep(2 * WRITE_BACK_POLL);
+            }
+            Ok(())
+        };
+        let target = dir.path().join("big.bin");
+        write_atomically(&target, write).unwrap();
+        assert!(std::fs::read(&target).unwrap() == data);
+        let named = dir.path().join("named.bin");
+        write_via_named_temporary(dir.path(), &named, write).unwrap();
+        assert!(std::fs::read(&named).unwrap() == data);
+        assert_eq!(names(dir.path()), ["big.bin", "named.bin"]);
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)
