@@ -219,9 +219,10 @@ fn print_license(l: &PublishingLicense) {
         say!("rights:     sealed to the rights server (not readable without it)");
     } else if l.rights.is_empty() {
         say!("rights:     none");
-    }
-    for right in if l.rights_sealed { &[][..] } else { &l.rights } {
-        say!("right:      {}", right_text(right));
+    } else {
+        for right in &l.rights {
+            say!("right:      {}", right_text(right));
+        }
     }
 }
 

@@ -9,12 +9,20 @@ use crate::output::{note, quiet};
 /// `options` with the scheme `--scheme` names. `agile` (the default) leaves a doc/xls at
 /// RC4 CryptoAPI, Office XP-2003's scheme.
 pub(crate) fn scheme(options: EncryptOptions, arg: SchemeArg) -> EncryptOptions {
+    match (arg, legacy(arg)) {
+        (_, Some(legacy)) => options.legacy_scheme(legacy),
+        (SchemeArg::Standard, None) => options.scheme(Scheme::Standard),
+        _ => options,
+    }
+}
+
+/// The Office 97-2003 scheme `--scheme` names, if it names one.
+fn legacy(arg: SchemeArg) -> Option<LegacyScheme> {
     match arg {
-        SchemeArg::Agile => options,
-        SchemeArg::Standard => options.scheme(Scheme::Standard),
-        SchemeArg::Rc4Cryptoapi => options.legacy_scheme(LegacyScheme::Rc4CryptoApi),
-        SchemeArg::Rc4 => options.legacy_scheme(LegacyScheme::Rc4),
-        SchemeArg::Xor => options.legacy_scheme(LegacyScheme::Xor),
+        SchemeArg::Rc4Cryptoapi => Some(LegacyScheme::Rc4CryptoApi),
+        SchemeArg::Rc4 => Some(LegacyScheme::Rc4),
+        SchemeArg::Xor => Some(LegacyScheme::Xor),
+        SchemeArg::Agile | SchemeArg::Standard => None,
     }
 }
 
@@ -22,10 +30,8 @@ pub(crate) fn scheme(options: EncryptOptions, arg: SchemeArg) -> EncryptOptions 
 /// a longer password, as Word, Excel and LibreOffice do (the file opens with the password as
 /// typed).
 pub(crate) fn note_short_key(arg: SchemeArg, password: Option<&Password>) {
-    let scheme = match arg {
-        SchemeArg::Rc4 => LegacyScheme::Rc4,
-        SchemeArg::Xor => LegacyScheme::Xor,
-        _ => return,
+    let Some(scheme @ (LegacyScheme::Rc4 | LegacyScheme::Xor)) = legacy(arg) else {
+        return;
     };
     let units = scheme.password_units();
     if password.is_some_and(|p| p.code_units() > units) && !quiet() {

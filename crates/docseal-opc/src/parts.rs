@@ -103,6 +103,12 @@ impl Relationships {
         self.iter().find(|r| r.rel_type == rel_type)
     }
 
+    /// The zip item the first package-level relationship of type `rel_type` points at (see
+    /// [`package_target`]).
+    pub fn package_target_of(&self, rel_type: &str) -> Option<String> {
+        self.by_type(rel_type).and_then(package_target)
+    }
+
     /// Adds a relationship with a fresh `rIdN` id; returns the id.
     pub fn add(&mut self, rel_type: &str, target: &str) -> String {
         let mut n = self.iter().count() + 1;

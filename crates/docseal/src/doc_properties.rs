@@ -161,21 +161,11 @@ fn filetime(text: &str) -> Option<u64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&da) || h > 23 || mi > 59 || seconds >= 61.0 {
         return None;
     }
-    let days = days_from_civil(y, mo, da) - days_from_civil(1601, 1, 1);
-    let whole = days * 86_400 + h * 3600 + mi * 60 - offset_minutes * 60;
+    let days = crate::clock::days_from_civil(y, mo, da);
+    let whole = crate::clock::FILETIME_UNIX_OFFSET_SECONDS + days * 86_400 + h * 3600 + mi * 60
+        - offset_minutes * 60;
     let ticks = i128::from(whole) * 10_000_000 + (seconds * 10_000_000.0).round() as i128;
     u64::try_from(ticks).ok()
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

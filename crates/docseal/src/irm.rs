@@ -593,8 +593,7 @@ fn package_properties<R: Read + Seek>(package: &mut R) -> docseal_opc::DocumentP
         let mut part = |rel_type: &str, default: &str| {
             let name = rels
                 .as_ref()
-                .and_then(|r| r.by_type(rel_type))
-                .and_then(docseal_opc::package_target)
+                .and_then(|r| r.package_target_of(rel_type))
                 .unwrap_or_else(|| default.to_string());
             zip.find(&name).and_then(|i| zip.read_part(i).ok())
         };
@@ -756,7 +755,7 @@ pub enum ContentModeGuess {
 impl ContentModeGuess {
     /// The modes a content stream of `stream_size` bytes holding `package_size` bytes fits.
     /// The length tells ECB (zero padding) from CBC-4K (PKCS #7, always a pad byte) only when
-    /// the size is not a multiple of 16.
+    /// the size is a multiple of 16.
     fn of(package_size: u64, stream_size: u64) -> ContentModeGuess {
         let fits = |m: docseal_irm::ContentMode| {
             m.ciphertext_len(package_size).map(|c| c + 8) == Some(stream_size)

@@ -10,7 +10,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_labels::custom::labels_from_named;
 use docseal_labels::{CustomProperties, LabelInfo, XmlLimits};
-use docseal_opc::{package_target, ContentTypes, Edits, Package, Relationships};
+use docseal_opc::{ContentTypes, Edits, Package, Relationships};
 
 pub use docseal_labels::{
     ContentBits, Found as FoundLabel, Guid, Label, LabelLocations, Location as LabelLocation,
@@ -432,11 +432,7 @@ impl PackageLabels {
             Some(b) => Some(ContentTypes::parse(&b)?),
             None => None,
         };
-        let target = |rel_type: &str| {
-            rels.as_ref()
-                .and_then(|r| r.by_type(rel_type))
-                .and_then(package_target)
-        };
+        let target = |rel_type: &str| rels.as_ref().and_then(|r| r.package_target_of(rel_type));
         let mut label_info = None;
         let mut custom = None;
         if let Some(name) = target(LABEL_INFO_RELATIONSHIP) {
@@ -605,36 +601,11 @@ pub fn now_iso8601() -> String {
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_date(days as i64);
+    let (y, m, d) = crate::clock::civil_date(days as i64);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
     )
-}
-
-/// Year, month, day of a count of days since 1970-01-01 (H. Hinnant's algorithm).
-fn civil_date(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-#[cfg(test)]
-mod date_tests {
-    use super::civil_date;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(19_782), (2024, 2, 29));
-        assert_eq!(civil_date(11_016), (2000, 2, 29));
-    }
 }
