@@ -137,13 +137,13 @@ done
 # LibreOffice (which refuses longer RC4 passwords) open it with those 15, docseal with either.
 PW_LONG='typed-password-of-24-chs'
 for in_file in $(ls "$plain_dir"/*.doc | head -1) $(ls "$plain_dir"/*.xls | head -1); do
-  base="$(basename "$in_file")"; enc="$T/enc-rc4-long-$base"
+  base="$(basename "$in_file")"; enc="$T/enc-rc4-long-$base"; d=""
   "$DOCSEAL_BIN" -q encrypt "$in_file" "$enc" -p "$PW_LONG" --scheme rc4
   "$DOCSEAL_BIN" decrypt "$enc" "$T/d.out" -p "$PW_LONG" >/dev/null 2>&1
   if python3 "$ORACLES/oracle-decrypt.py" "$enc" "${PW_LONG:0:15}" "$T/m.out" >/dev/null 2>&1 \
      && d=$(streams_equal "$T/m.out" "$T/d.out" 2>&1); then
     ok "msoffcrypto decrypts docseal's rc4 $base (24-character password) with its first 15 characters, as docseal decrypts it with all 24"
-  else bad "docseal's rc4 $base with a 24-character password: msoffcrypto cannot decrypt it with the first 15 characters ${d:-}"; fi
+  else bad "docseal's rc4 $base with a 24-character password: msoffcrypto cannot decrypt it with the first 15 characters ${d}"; fi
   printf '%s\t-\n%s\t%s\n' "$in_file" "$enc" "${PW_LONG:0:15}" >> "$batch"
 done
 if command -v soffice >/dev/null; then
