@@ -4,8 +4,9 @@
 //! panic into a `docseal.Error` subclass.
 //!
 //! Memory: the bytes API reads Python's `bytes` in place and builds the result `bytes` once
-//! (`PyBytes::new_with`, filled from a spool file or straight from the decrypting reader), so
-//! a call holds the input and the output and little else. The path API streams like the CLI.
+//! at its final size ([`alloc`]: filled from a spool file, straight from the decrypting
+//! reader, or written by the encryptor without being zeroed first), so a call holds the input
+//! and the output and little else. The path API streams like the CLI.
 
 mod alloc;
 mod args;
@@ -113,9 +114,8 @@ fn encrypt<'py>(
         })?;
         return bytes_from_spool(py, spool);
     };
-    alloc::new_bytes(py, buffer_len(len)?, |buf| {
+    alloc::new_bytes_written(py, buffer_len(len)?, |out| {
         detached(py, || {
-            let out = Cursor::new(buf);
             let report = docseal::encrypt_for(Cursor::new(data), out, password.as_ref(), &options)?;
             if report.output_size != len {
                 return Err(Error::Internal(
