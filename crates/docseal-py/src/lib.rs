@@ -4,7 +4,7 @@
 //! panic into a `docseal.Error` subclass.
 //!
 //! Memory: the bytes API reads Python's `bytes` in place and builds the result `bytes` once
-//! at its final size ([`alloc`]: filled from a spool file, straight from the decrypting
+//! at its final size (`alloc`: filled from a spool file, straight from the decrypting
 //! reader, or written by the encryptor without being zeroed first), so a call holds the input
 //! and the output and little else. The path API streams like the CLI.
 
