@@ -129,13 +129,32 @@ impl<R: Read + Seek> CompoundFile<R> {
         buf: &mut [u8],
         what: &'static str,
     ) -> Result<()> {
+        self.read_sectors(sector, buf, what)
+    }
+
+    /// Reads `buf.len() / sector size` consecutive table sectors from `first` in one read.
+    /// When they do not all lie inside the file, the error names the first one that does not,
+    /// as reading them one by one would.
+    pub(crate) fn read_sectors(
+        &mut self,
+        first: u32,
+        buf: &mut [u8],
+        what: &'static str,
+    ) -> Result<()> {
         let ss = self.sector_size() as u64;
-        let offset = (u64::from(sector) + 1) * ss;
-        if offset + ss > self.file_len {
+        let offset = (u64::from(first) + 1) * ss;
+        let end = offset + buf.len() as u64;
+        if buf.len() as u64 > ss && end > self.file_len {
+            for (i, chunk) in (0u32..).zip(buf.chunks_mut(ss as usize)) {
+                self.read_sectors(first.saturating_add(i), chunk, what)?;
+            }
+            return Ok(());
+        }
+        if end > self.file_len {
             return Err(malformed(
                 what,
                 format!(
-                    "sector {sector} lies beyond the end of the file ({} bytes): truncated or damaged",
+                    "sector {first} lies beyond the end of the file ({} bytes): truncated or damaged",
                     self.file_len
                 ),
             ));
