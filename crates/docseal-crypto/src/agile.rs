@@ -59,6 +59,52 @@ impl SpinLoop for DirectSpinLoop {
     }
 }
 
+/// [`PasswordHash::derive`]'s spin loop run a slice at a time, for a thread whose own work
+/// leaves gaps (the encryptor runs it while it waits on the HMAC, rather than on a third
+/// thread competing for the cores). The hash in progress is wiped on drop.
+pub struct SpinSteps {
+    hash: HashAlgorithm,
+    value: crate::DigestBytes,
+    next: u32,
+    total: u32,
+}
+
+impl std::fmt::Debug for SpinSteps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpinSteps")
+            .field("hash", &self.hash)
+            .field("next", &self.next)
+            .field("total", &self.total)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SpinSteps {
+    /// `H(salt || password)`, with `spin_count` rounds to run.
+    pub fn new(hash: HashAlgorithm, salt: &[u8], password: &Password, spin_count: u32) -> Self {
+        SpinSteps {
+            hash,
+            value: hash.digest(&[salt, password.utf16le()]),
+            next: 0,
+            total: spin_count,
+        }
+    }
+
+    /// Runs up to `rounds` more rounds; `true` while some are left.
+    pub fn advance(&mut self, rounds: u32) -> bool {
+        let end = self.next.saturating_add(rounds).min(self.total);
+        self.hash.iterate_rounds(&mut self.value, self.next..end);
+        self.next = end;
+        self.next < self.total
+    }
+
+    /// Runs the rounds left: [`PasswordHash::derive`]'s result.
+    pub fn finish(mut self) -> PasswordHash {
+        self.advance(u32::MAX);
+        PasswordHash::from_digest(self.hash, &self.value)
+    }
+}
+
 /// The password hash after the spin loop (`H_n` of 2.3.4.11), wiped on drop.
 pub struct PasswordHash {
     hash: HashAlgorithm,
@@ -326,10 +372,41 @@ impl PendingPasswordEncryptor {
         intermediate_key: &[u8],
         spin: &dyn SpinLoop,
     ) -> Result<PasswordKeyEncryptor> {
+        let suite = self.params.suite("EncryptionInfo p:encryptedKey")?;
+        let ph = spin.derive(suite.hash, &self.params.salt, password, self.spin_count);
+        self.wrap(&ph, intermediate_key)
+    }
+
+    /// This encryptor's spin loop over `password`, to be run a slice at a time by a thread
+    /// with gaps in its work, then handed to
+    /// [`finish_with_steps`](PendingPasswordEncryptor::finish_with_steps).
+    pub fn spin_steps(&self, password: &Password) -> Result<SpinSteps> {
+        let suite = self.params.suite("EncryptionInfo p:encryptedKey")?;
+        Ok(SpinSteps::new(
+            suite.hash,
+            &self.params.salt,
+            password,
+            self.spin_count,
+        ))
+    }
+
+    /// [`finish`](PendingPasswordEncryptor::finish) with the spin loop `steps` (from this
+    /// encryptor's [`spin_steps`](PendingPasswordEncryptor::spin_steps)), running the rounds
+    /// it has left.
+    pub fn finish_with_steps(
+        self,
+        steps: SpinSteps,
+        intermediate_key: &[u8],
+    ) -> Result<PasswordKeyEncryptor> {
+        let ph = steps.finish();
+        self.wrap(&ph, intermediate_key)
+    }
+
+    /// Wraps the verifier and `intermediate_key` with keys from the spin loop's result `ph`.
+    fn wrap(self, ph: &PasswordHash, intermediate_key: &[u8]) -> Result<PasswordKeyEncryptor> {
         let params = self.params;
         let suite = params.suite("EncryptionInfo p:encryptedKey")?;
         let iv = derive_iv(suite.hash, &params.salt, None);
-        let ph = spin.derive(suite.hash, &params.salt, password, self.spin_count);
         let bs = suite.block_size();
         let mut input = Zeroizing::new(pad_to_block(&self.verifier, bs));
         suite

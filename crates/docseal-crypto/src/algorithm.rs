@@ -198,17 +198,28 @@ impl HashAlgorithm {
     /// the plain definition the tests compare with).
     pub fn iterate(self, salt: &[u8], password: &[u8], iterations: u32) -> DigestBytes {
         let mut h = self.digest(&[salt, password]);
+        self.iterate_rounds(&mut h, 0..iterations);
+        h
+    }
+
+    /// Rounds `rounds` of [`HashAlgorithm::iterate`]'s loop over `h` (this hash's digest): the
+    /// loop run a slice at a time gives the same value as run at once.
+    pub fn iterate_rounds(self, h: &mut DigestBytes, rounds: std::ops::Range<u32>) {
         let len = h.len;
         let out = &mut h.bytes[..len];
         match self {
-            HashAlgorithm::Sha1 => spin_sha1(out, iterations),
-            HashAlgorithm::Sha256 => spin_sha256(out, iterations),
-            HashAlgorithm::Sha384 => spin_sha512(out, iterations, &SHA384_IV),
-            HashAlgorithm::Sha512 => spin_sha512(out, iterations, &SHA512_IV),
+            HashAlgorithm::Sha1 => spin_sha1(out, rounds),
+            HashAlgorithm::Sha256 => spin_sha256(out, rounds),
+            HashAlgorithm::Sha384 => spin_sha512_rounds(out, rounds, &SHA384_IV),
+            HashAlgorithm::Sha512 => spin_sha512_rounds(out, rounds, &SHA512_IV),
             // The other hashes are in the schema for old files, not for speed.
-            _ => return self.iterate_with_digest(salt, password, iterations),
+            _ => {
+                for i in rounds {
+                    let next = self.digest(&[&i.to_le_bytes(), &*out]);
+                    out.copy_from_slice(next.as_slice());
+                }
+            }
         }
-        h
     }
 
     /// The spin loop written with the `Digest` API, round by round: the definition that
@@ -273,20 +284,16 @@ const SHA256_IV: [u32; 8] = [
 ];
 const SHA1_IV: [u32; 5] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
 
-/// `n` rounds of `h = H(LE32(i) || h)` for the SHA-512 family (`h`: 64 or 48 bytes).
-///
-/// OpenSSL's one-shot `SHA512()` was tried for the `openssl` feature: 47.9 ms for 100,000
-/// rounds against 23.0 ms here (its per-call cost outweighs its faster block function).
-fn spin_sha512(h: &mut [u8], n: u32, iv: &[u64; 8]) {
-    spin_sha512_rounds(h, 0..n, iv)
-}
-
 /// Rounds `first..first + n` of the SHA-512 loop over `h` (64 bytes): how the multi-buffer
 /// loop finishes its last job alone.
 pub(crate) fn spin_sha512_from(h: &mut [u8], first: u32, n: u32) {
     spin_sha512_rounds(h, first..first + n, &SHA512_IV)
 }
 
+/// Rounds `rounds` of `h = H(LE32(i) || h)` for the SHA-512 family (`h`: 64 or 48 bytes).
+///
+/// OpenSSL's one-shot `SHA512()` was tried for the `openssl` feature: 47.9 ms for 100,000
+/// rounds against 23.0 ms here (its per-call cost outweighs its faster block function).
 fn spin_sha512_rounds(h: &mut [u8], rounds: std::ops::Range<u32>, iv: &[u64; 8]) {
     let len = h.len();
     let mut block = Zeroizing::new([0u8; 128]);
@@ -308,21 +315,21 @@ fn spin_sha512_rounds(h: &mut [u8], rounds: std::ops::Range<u32>, iv: &[u64; 8])
     h.copy_from_slice(&block[4..4 + len]);
 }
 
-/// `n` rounds for SHA-256 (`h`: 32 bytes).
-fn spin_sha256(h: &mut [u8], n: u32) {
+/// Rounds `rounds` for SHA-256 (`h`: 32 bytes).
+fn spin_sha256(h: &mut [u8], rounds: std::ops::Range<u32>) {
     spin_64_byte_block(
         h,
-        n,
+        rounds,
         |state: &mut [u32; 8], block| sha2::compress256(state, std::slice::from_ref(block)),
         SHA256_IV,
     )
 }
 
-/// `n` rounds for SHA-1 (`h`: 20 bytes).
-fn spin_sha1(h: &mut [u8], n: u32) {
+/// Rounds `rounds` for SHA-1 (`h`: 20 bytes).
+fn spin_sha1(h: &mut [u8], rounds: std::ops::Range<u32>) {
     spin_64_byte_block(
         h,
-        n,
+        rounds,
         |state: &mut [u32; 5], block| sha1::compress(state, std::slice::from_ref(block)),
         SHA1_IV,
     )
@@ -331,7 +338,7 @@ fn spin_sha1(h: &mut [u8], n: u32) {
 /// The round loop of the hashes with 64-byte blocks and 32-bit big-endian words.
 fn spin_64_byte_block<const W: usize>(
     h: &mut [u8],
-    n: u32,
+    rounds: std::ops::Range<u32>,
     compress: impl Fn(&mut [u32; W], &GenericArray<u8, digest::consts::U64>),
     iv: [u32; W],
 ) {
@@ -341,7 +348,7 @@ fn spin_64_byte_block<const W: usize>(
     block[4 + len] = 0x80;
     block[56..].copy_from_slice(&(((4 + len) as u64) * 8).to_be_bytes());
     let mut state = Zeroizing::new([0u32; W]);
-    for i in 0..n {
+    for i in rounds {
         block[..4].copy_from_slice(&i.to_le_bytes());
         *state = iv;
         compress(&mut state, GenericArray::from_slice(&block[..]));

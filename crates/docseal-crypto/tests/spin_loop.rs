@@ -32,3 +32,30 @@ proptest! {
         prop_assert_eq!(fast.as_slice(), plain.as_slice());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// The loop run in slices of any sizes (`SpinSteps`, as the encryptor runs it between
+    /// batches) gives the value of the loop run at once, for every hash.
+    #[test]
+    fn the_loop_in_slices_equals_the_loop_at_once(
+        pick in 0usize..10,
+        salt in proptest::collection::vec(any::<u8>(), 0..40),
+        password in "\\PC{0,20}",
+        n in 0u32..1500,
+        slices in proptest::collection::vec(0u32..400, 0..8),
+    ) {
+        let hash = HashAlgorithm::ALL[pick];
+        let password = docseal_crypto::Password::new(&password);
+        let mut steps = docseal_crypto::SpinSteps::new(hash, &salt, &password, n);
+        let mut ran = 0u32;
+        for slice in slices {
+            let left = steps.advance(slice);
+            ran = ran.saturating_add(slice).min(n);
+            prop_assert_eq!(left, ran < n);
+        }
+        let whole = docseal_crypto::PasswordHash::derive(hash, &salt, &password, n);
+        let stepped = steps.finish();
+        prop_assert_eq!(stepped.as_bytes(), whole.as_bytes());
+    }
+}

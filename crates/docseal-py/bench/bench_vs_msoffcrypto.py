@@ -2,7 +2,8 @@
 check, file to file (``encrypt_file``/``decrypt_file``; msoffcrypto-tool with open files)
 and bytes to bytes (both in memory: input and output are in the process). Each measurement runs in its own subprocess; its peak RSS is read by a parent of its
 own with ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``. Times are of the call alone
-(interpreter start and imports excluded), best of ``--repeat``. The ``x pkg`` column is
+(interpreter start and imports excluded), best of ``--repeat`` (5), docseal's and
+msoffcrypto-tool's runs alternating. The ``x pkg`` column is
 docseal's peak RSS over the package size (interpreter, input and output included); ``call
 ratio`` compares what the call itself adds to the peak (peak RSS minus the peak before the
 call, when the interpreter, the modules and, for bytes, the input are already in memory).
@@ -11,7 +12,7 @@ docseal's threads overlap, so on an idle machine with two cores or more its wall
 speed-up is at least about this; on a loaded machine wall times swing with the load and the
 CPU ratio does not.
 
-    python crates/docseal-py/bench/bench_vs_msoffcrypto.py [--size-mib 64] [--repeat 3]
+    python crates/docseal-py/bench/bench_vs_msoffcrypto.py [--size-mib 64] [--repeat 5]
 """
 
 import argparse
@@ -119,12 +120,14 @@ def measure(side: str, api: str, op: str, path: str) -> dict:
     return {"seconds": float(seconds), "peak_rss_mib": peak / 1024, "call_mib": (peak - int(before)) / 1024, "cpu": float(cpu)}
 
 
-def run_measure(side: str, api: str, op: str, path: str, repeat: int) -> dict:
-    """Each repetition in a fresh measuring process, so RUSAGE_CHILDREN sees one child."""
-    runs = []
-    for _ in range(repeat):
-        out = subprocess.run([sys.executable, __file__, "--measure", side, api, op, path], capture_output=True, text=True, check=True)
-        runs.append(json.loads(out.stdout))
+def run_measure(side: str, api: str, op: str, path: str) -> dict:
+    """One repetition in a fresh measuring process, so RUSAGE_CHILDREN sees one child."""
+    out = subprocess.run([sys.executable, __file__, "--measure", side, api, op, path], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def best(runs: list) -> dict:
+    """The fastest time and least CPU of the runs, and their largest memory figures."""
     return {
         "seconds": min(r["seconds"] for r in runs),
         "cpu": min(r["cpu"] for r in runs),
@@ -133,10 +136,20 @@ def run_measure(side: str, api: str, op: str, path: str, repeat: int) -> dict:
     }
 
 
+def compare(api: str, op: str, path: str, repeat: int) -> tuple:
+    """docseal's and msoffcrypto-tool's runs alternate, so a change in the machine's speed
+    during the benchmark (other tenants, frequency) reaches both sides alike."""
+    docseal, msoffcrypto = [], []
+    for _ in range(repeat):
+        docseal.append(run_measure("docseal", api, op, path))
+        msoffcrypto.append(run_measure("msoffcrypto", api, op, path))
+    return best(docseal), best(msoffcrypto)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size-mib", type=int, default=64)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--work", nargs=4, metavar=("SIDE", "API", "OP", "FILE"), help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=4, metavar=("SIDE", "API", "OP", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -159,8 +172,7 @@ def main() -> None:
         cases = [(api, op, path) for api in ("files", "bytes")
                  for op, path in (("encrypt", plain), ("decrypt", sealed))]
         for api, op, path in cases:
-            d = run_measure("docseal", api, op, path, args.repeat)
-            m = run_measure("msoffcrypto", api, op, path, args.repeat)
+            d, m = compare(api, op, path, args.repeat)
             label = f"{op}{'+integrity' if op == 'decrypt' else ''} ({api})"
             print(
                 f"{label:<30}{d['seconds']:>10.3f}{m['seconds']:>15.3f}{m['seconds'] / d['seconds']:>9.1f}x"

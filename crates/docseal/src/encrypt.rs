@@ -4,8 +4,8 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use docseal_crypto::{
     agile_stream, seal_integrity, AesKey, AgileEncryptionInfo, AgileProfile, Chaining,
-    CipherAlgorithm, HashAlgorithm, HmacState, Password, Rng, SegmentCipher,
-    StandardEncryptionInfo, SEGMENT_SIZE,
+    CipherAlgorithm, HashAlgorithm, HmacState, Password, PasswordKeyEncryptor,
+    PendingPasswordEncryptor, Rng, SegmentCipher, StandardEncryptionInfo, SEGMENT_SIZE,
 };
 use docseal_ole::{EntrySpec, Layout, Version};
 
@@ -679,6 +679,7 @@ fn encrypt_planned<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
                     None,
                     &mut out,
                     options.progress.as_ref(),
+                    &mut || false,
                 )?;
                 layout.write_suffix(&mut out, &contents)?;
             }
@@ -707,7 +708,7 @@ fn first_pass<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
     streamed_offset: Option<u64>,
     small_package: &mut Vec<u8>,
     options: &EncryptOptions,
-) -> Result<Option<docseal_crypto::PasswordKeyEncryptor>> {
+) -> Result<Option<PasswordKeyEncryptor>> {
     let (hmac, pending) = match sealing {
         Sealing::Agile {
             hmac,
@@ -720,37 +721,94 @@ fn first_pass<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
         ),
         Sealing::Standard { .. } => (None, None),
     };
+    // A bulk job's spin loop (a batch across files) runs on a thread of its own; the direct
+    // one runs on this thread, a slice at a time, while it waits on the HMAC.
+    let spin = match (pending, options.spin_loop.as_deref()) {
+        (None, _) => None,
+        (Some(((pending, password), key)), Some(batch)) => {
+            Some(Spin::Batched(pending, password, key, batch))
+        }
+        (Some(((pending, password), key)), None) => {
+            let steps = pending.spin_steps(password)?;
+            Some(Spin::Between(pending, steps, key))
+        }
+    };
     std::thread::scope(|scope| -> Result<_> {
-        let wrapping = pending.map(|((pending, password), key)| {
-            let spin = options.spin_loop.as_deref();
-            scope.spawn(move || {
-                pending.finish_with(
-                    password,
-                    key,
-                    spin.unwrap_or(&docseal_crypto::DirectSpinLoop),
-                )
-            })
-        });
-        // An early return still joins the thread: the scope waits for it.
+        let mut spin = spin.map(|s| s.start(scope));
+        let mut idle = || spin.as_mut().is_some_and(Spin::advance);
+        // An early return still joins a spin thread: the scope waits for it.
         match (streamed_offset, sink) {
-            (None, _) => encrypt_stream(package, size, cipher, hmac, small_package, None)?,
+            (None, _) => {
+                encrypt_stream(package, size, cipher, hmac, small_package, None, &mut idle)?
+            }
             (Some(offset), Sink::Seekable(out)) => {
                 out.seek(SeekFrom::Start(offset))?;
-                encrypt_stream(package, size, cipher, hmac, out, options.progress.as_ref())?;
+                let progress = options.progress.as_ref();
+                encrypt_stream(package, size, cipher, hmac, out, progress, &mut idle)?;
             }
             (Some(_), Sink::Sequential(_)) => {
-                encrypt_stream(package, size, cipher, hmac, &mut std::io::sink(), None)?
+                let mut nowhere = std::io::sink();
+                encrypt_stream(package, size, cipher, hmac, &mut nowhere, None, &mut idle)?
             }
         }
-        let wrapped = wrapping
-            .map(|thread| {
-                thread
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
-            })
-            .transpose()?;
-        Ok(wrapped)
+        spin.map(Spin::finish).transpose()
     })
+}
+
+/// Rounds of the spin loop per slice run between batches: about 0.1 ms of SHA-512.
+const SPIN_SLICE: u32 = 512;
+
+/// The password's spin loop while the package is encrypted, and the encryptor it finishes.
+enum Spin<'scope, 'a> {
+    /// Run on the encrypting thread a slice at a time, whenever it waits on the HMAC.
+    Between(
+        PendingPasswordEncryptor,
+        docseal_crypto::SpinSteps,
+        &'a [u8],
+    ),
+    /// To run through a bulk job's batch, on a thread of its own.
+    Batched(
+        PendingPasswordEncryptor,
+        &'a Password,
+        &'a [u8],
+        &'a dyn docseal_crypto::SpinLoop,
+    ),
+    /// Running on that thread.
+    Thread(std::thread::ScopedJoinHandle<'scope, docseal_crypto::Result<PasswordKeyEncryptor>>),
+}
+
+impl<'scope, 'a: 'scope> Spin<'scope, 'a> {
+    /// Starts a batched loop's thread in `scope`.
+    fn start(self, scope: &'scope std::thread::Scope<'scope, '_>) -> Self {
+        match self {
+            Spin::Batched(pending, password, key, batch) => {
+                Spin::Thread(scope.spawn(move || pending.finish_with(password, key, batch)))
+            }
+            other => other,
+        }
+    }
+
+    /// Runs a slice of the loop here, if it runs here; whether some is left.
+    fn advance(&mut self) -> bool {
+        match self {
+            Spin::Between(_, steps, _) => steps.advance(SPIN_SLICE),
+            _ => false,
+        }
+    }
+
+    /// The finished password encryptor: the loop's rounds left run here, or its thread joined.
+    fn finish(self) -> Result<PasswordKeyEncryptor> {
+        let finished = match self {
+            Spin::Between(pending, steps, key) => pending.finish_with_steps(steps, key),
+            Spin::Batched(pending, password, key, batch) => {
+                pending.finish_with(password, key, batch)
+            }
+            Spin::Thread(thread) => thread
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        };
+        Ok(finished?)
+    }
 }
 
 /// How `EncryptionInfo` is finished once the package has been through the cipher. An Agile
@@ -764,7 +822,7 @@ enum Sealing<'p> {
         info: Box<AgileEncryptionInfo>,
         secrets: docseal_crypto::AgileSecrets,
         hmac: HmacState,
-        pending_password: Option<(docseal_crypto::PendingPasswordEncryptor, &'p Password)>,
+        pending_password: Option<(PendingPasswordEncryptor, &'p Password)>,
     },
     /// Standard: `EncryptionInfo` is final before the package is read.
     Standard {
@@ -776,7 +834,7 @@ enum Sealing<'p> {
 impl Sealing<'_> {
     /// The final `EncryptionInfo`: Agile with the finished password encryptor (`wrapped`) and
     /// the integrity block over the HMAC, Standard as planned.
-    fn seal(self, wrapped: Option<docseal_crypto::PasswordKeyEncryptor>) -> Result<Vec<u8>> {
+    fn seal(self, wrapped: Option<PasswordKeyEncryptor>) -> Result<Vec<u8>> {
         match self {
             Sealing::Agile {
                 mut info,
@@ -1022,6 +1080,7 @@ fn encrypt_stream<R: Read + Send, W: Write>(
     mut hmac: Option<&mut HmacState>,
     out: &mut W,
     progress: Option<&crate::Progress>,
+    idle: &mut dyn FnMut() -> bool,
 ) -> Result<()> {
     let mut done = 0u64;
     let prefix = size.to_le_bytes();
@@ -1045,7 +1104,7 @@ fn encrypt_stream<R: Read + Send, W: Write>(
         Some(h) => Box::new(move |_, buf: &mut [u8]| h.update(buf)),
         None => Box::new(encrypt),
     };
-    crate::parallel::pipeline(
+    crate::parallel::pipeline_with_idle(
         BATCH_SEGMENTS * SEGMENT_SIZE,
         |segment, buf| {
             if left == 0 {
@@ -1080,5 +1139,6 @@ fn encrypt_stream<R: Read + Send, W: Write>(
             }
             out.write_all(bytes).map_err(Error::from)
         },
+        idle,
     )
 }

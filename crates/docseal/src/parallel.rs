@@ -124,9 +124,24 @@ type Batch = (Vec<u8>, usize, usize, u32);
 /// are dropped) and is returned.
 pub(crate) fn pipeline<E: Send>(
     batch: usize,
+    fill: impl FnMut(u32, &mut [u8]) -> Result<Option<Filled>, E>,
+    stages: Vec<Stage<'_>>,
+    drain: impl FnMut(u32, &mut [u8], usize) -> Result<(), E>,
+) -> Result<(), E> {
+    pipeline_with_idle(batch, fill, stages, drain, || false)
+}
+
+/// [`pipeline`], with `idle` run on this thread whenever it would wait for the last stage:
+/// each call does a slice of other work (a fraction of a millisecond) and returns whether
+/// some is left. The encryptor runs the password's spin loop so, in the time this thread
+/// spends waiting on the HMAC, instead of on a third thread that would take turns with the
+/// HMAC on two cores.
+pub(crate) fn pipeline_with_idle<E: Send>(
+    batch: usize,
     mut fill: impl FnMut(u32, &mut [u8]) -> Result<Option<Filled>, E>,
     stages: Vec<Stage<'_>>,
     mut drain: impl FnMut(u32, &mut [u8], usize) -> Result<(), E>,
+    mut idle: impl FnMut() -> bool,
 ) -> Result<(), E> {
     let buffers = stages.len() + 3;
     std::thread::scope(|scope| {
@@ -183,7 +198,7 @@ pub(crate) fn pipeline<E: Send>(
             if in_flight == 0 || result.is_err() {
                 break;
             }
-            let Ok((mut buf, len, keep, first)) = done.recv() else {
+            let Some((mut buf, len, keep, first)) = next_done(&done, &mut idle) else {
                 break;
             };
             in_flight -= 1;
@@ -199,4 +214,23 @@ pub(crate) fn pipeline<E: Send>(
         drop(done);
         result
     })
+}
+
+/// The next batch out of the last stage, running slices of `idle` while none is ready and
+/// blocking once `idle` has nothing left; `None` when the stages have hung up.
+fn next_done(
+    done: &std::sync::mpsc::Receiver<Batch>,
+    idle: &mut impl FnMut() -> bool,
+) -> Option<Batch> {
+    loop {
+        match done.try_recv() {
+            Ok(batch) => return Some(batch),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => return None,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                if !idle() {
+                    return done.recv().ok();
+                }
+            }
+        }
+    }
 }
