@@ -36,11 +36,12 @@ def stored_zip(size: int) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("size", [0, 3000, 4096, 70_000, (1 << 20) + 3])
+@pytest.mark.parametrize("size", [0, 3000, 4096, 70_000, (1 << 20) + 3, (9 << 20) + 5])
 def test_bytes_round_trip_across_sizes_matches_the_file_api(tmp_path, size):
     """encrypt writes straight into the returned bytes and decrypt fills a bytes of the exact
     size: both agree with the streaming file API on every size class (mini stream, segment and
-    batch boundaries)."""
+    batch boundaries, and results of 8 MiB or more, which are allocated uninitialised and
+    advised as huge pages)."""
     plain = stored_zip(size)
     sealed = docseal.encrypt(plain, "pw", spin_count=1000)
     assert docseal.decrypt(sealed, "pw") == plain
