@@ -277,3 +277,15 @@ def test_mutated_files_raise_docseal_errors_only():
                     call()
                 except docseal.Error:
                     pass
+
+
+def test_the_installed_wheel_carries_its_license_and_version():
+    """The wheel states its license as an SPDX expression, ships both texts (the bundled
+    OpenSSL is under Apache-2.0 too) and has the crate's version."""
+    from importlib import metadata
+
+    meta = metadata.metadata("docseal")
+    assert meta["License-Expression"] == "MIT OR Apache-2.0"
+    assert meta["Version"] == docseal.__version__
+    names = {p.name for p in metadata.files("docseal") or ()}
+    assert {"LICENSE-MIT", "LICENSE-APACHE"} <= names
