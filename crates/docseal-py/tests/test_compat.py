@@ -6,6 +6,7 @@ fixtures, wrong passwords, is_encrypted, encrypt/decrypt round trip, file-format
 Where msoffcrypto-tool is wrong, the test's name says what each implementation does.
 """
 
+import hashlib
 import importlib
 import io
 import zipfile
@@ -325,6 +326,54 @@ def test_small_package_msoffcrypto_writes_corrupt_docseal_round_trips(impl, fixt
         except impl.exceptions.DecryptionError:
             return
         assert out.getvalue() != plain
+
+
+# Office-made Agile files hashed with SHA-1 (Office 2010's choice), with the SHA-256 of their
+# plaintext from corpus/MANIFEST.tsv.
+SHA1_AGILE = [
+    ("excelize/encryptSHA1.xlsx", "password", "69179d567537d225a8ffbcb1785a46a7d316089c2263eebc4d329b62d71dcf26"),
+    ("poi/protected_agile.docx", "VelvetSweatshop", "df43c98abaeb4104c4bcc92174e59a7dd1d14e8df5cb8820a31a963fbb8e0427"),
+    ("oletools/dde-test-encrypt-standardpassword.xlsx", "VelvetSweatshop", "4a84abb8fb172f556440e50e8eb9d97f3916d57a77ba1235d688f5fdfa8a2c2e"),
+]
+
+
+@pytest.mark.parametrize("name,password,plain_sha256", SHA1_AGILE)
+@pytest.mark.parametrize("check", ["verify_password", "verify_integrity"])
+def test_agile_sha1_msoffcrypto_fails_its_own_checks_docseal_passes(impl, fixtures, name, password, plain_sha256, check):
+    """With SHA-1 the verifier hash and the HMAC are 20 bytes, stored padded to the cipher's
+    32-byte blocks. msoffcrypto-tool compares the padded value with the 20-byte one, so with
+    the right password its password check and its integrity check both fail; docseal compares
+    the hash's own length and passes both."""
+    path = fixtures.parent / name
+    with open(path, "rb") as f:
+        office = impl.OfficeFile(f)
+        out = io.BytesIO()
+        if is_docseal(impl):
+            office.load_key(password=password, verify_password=check == "verify_password")
+            office.decrypt(out, verify_integrity=check == "verify_integrity")
+            assert hashlib.sha256(out.getvalue()).hexdigest() == plain_sha256
+            return
+        with pytest.raises(impl.exceptions.InvalidKeyError):
+            office.load_key(password=password, verify_password=check == "verify_password")
+            office.decrypt(out, verify_integrity=check == "verify_integrity")
+
+
+def test_agile_aes256_sha1_msoffcrypto_cannot_derive_the_key_docseal_decrypts(impl, fixtures):
+    """AES-256 keys derived with SHA-1 are 20 bytes padded with 0x36 to 32 ([MS-OFFCRYPTO]
+    2.3.4.11); msoffcrypto-tool does not pad them and fails on an Office-made file."""
+    path = fixtures.parent / "poi" / "bug53475-password-is-pass.docx"
+    with open(path, "rb") as f:
+        office = impl.OfficeFile(f)
+        out = io.BytesIO()
+        if is_docseal(impl):
+            office.load_key(password="pass", verify_password=True)
+            office.decrypt(out, verify_integrity=True)
+            digest = "8c9e00cbff38ca95b1f1fb2927a18d3de2087e64410f48759239cde34c1d0566"
+            assert hashlib.sha256(out.getvalue()).hexdigest() == digest
+            return
+        with pytest.raises(ValueError, match="key size"):
+            office.load_key(password="pass")
+            office.decrypt(out)
 
 
 def test_encrypted_output_opens_in_the_other_implementation(impl, fixtures):
