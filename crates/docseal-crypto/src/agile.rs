@@ -119,11 +119,7 @@ impl PasswordHash {
         password: &Password,
         spin_count: u32,
     ) -> PasswordHash {
-        let h = hash.iterate(salt, password.utf16le(), spin_count);
-        PasswordHash {
-            hash,
-            value: Zeroizing::new(h.as_slice().to_vec()),
-        }
+        SpinSteps::new(hash, salt, password, spin_count).finish()
     }
 
     /// Wraps a hash computed elsewhere (by [`crate::multibuffer::iterate_many`]).

@@ -121,20 +121,10 @@ impl<R: Read + Seek> CompoundFile<R> {
         Ok(out)
     }
 
-    /// Reads table sector `sector` (of the FAT, DIFAT, mini FAT or directory, named by
-    /// `what`) whole: a sector not wholly inside the file is `Malformed`.
-    pub(crate) fn read_sector(
-        &mut self,
-        sector: u32,
-        buf: &mut [u8],
-        what: &'static str,
-    ) -> Result<()> {
-        self.read_sectors(sector, buf, what)
-    }
-
-    /// Reads `buf.len() / sector size` consecutive table sectors from `first` in one read.
-    /// When they do not all lie inside the file, the error names the first one that does not,
-    /// as reading them one by one would.
+    /// Reads `buf.len() / sector size` consecutive table sectors (of the FAT, DIFAT, mini FAT
+    /// or directory, named by `what`) from `first` in one read. A sector not wholly inside the
+    /// file is `Malformed`; the error names the first such sector, as reading them one by one
+    /// would.
     pub(crate) fn read_sectors(
         &mut self,
         first: u32,

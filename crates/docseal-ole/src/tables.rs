@@ -41,7 +41,7 @@ impl<R: Read + Seek> CompoundFile<R> {
             if visited > max_sectors {
                 return Err(malformed("DIFAT chain", "loop or overlong chain"));
             }
-            self.read_sector(next, &mut buf, "DIFAT")?;
+            self.read_sectors(next, &mut buf, "DIFAT")?;
             for i in 0..per_sector - 1 {
                 if fat_sectors.len() as u64 == fat_count {
                     break;
@@ -89,7 +89,7 @@ impl<R: Read + Seek> CompoundFile<R> {
         let mut buf = vec![0u8; ss];
         let mut mini_fat = Vec::with_capacity(sectors.len() * ss / 4);
         for s in sectors {
-            self.read_sector(s, &mut buf, "mini FAT")?;
+            self.read_sectors(s, &mut buf, "mini FAT")?;
             mini_fat.extend(
                 buf.chunks_exact(4)
                     .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),

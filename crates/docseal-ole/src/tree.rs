@@ -30,7 +30,7 @@ impl<R: Read + Seek> CompoundFile<R> {
         let mut buf = vec![0u8; ss];
         let mut entries = Vec::with_capacity(sectors.len() * per_sector);
         for s in sectors {
-            self.read_sector(s, &mut buf, "directory")?;
+            self.read_sectors(s, &mut buf, "directory")?;
             for chunk in buf.chunks_exact(DIR_ENTRY_SIZE) {
                 let raw: &[u8; DIR_ENTRY_SIZE] = chunk
                     .try_into()

@@ -721,20 +721,19 @@ fn first_pass<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
         ),
         Sealing::Standard { .. } => (None, None),
     };
-    // A bulk job's spin loop (a batch across files) runs on a thread of its own; the direct
-    // one runs on this thread, a slice at a time, while it waits on the HMAC.
-    let spin = match (pending, options.spin_loop.as_deref()) {
-        (None, _) => None,
-        (Some(((pending, password), key)), Some(batch)) => {
-            Some(Spin::Batched(pending, password, key, batch))
-        }
-        (Some(((pending, password), key)), None) => {
-            let steps = pending.spin_steps(password)?;
-            Some(Spin::Between(pending, steps, key))
-        }
-    };
     std::thread::scope(|scope| -> Result<_> {
-        let mut spin = spin.map(|s| s.start(scope));
+        // A bulk job's spin loop (a batch across files) runs on a thread of its own; the
+        // direct one runs on this thread, a slice at a time, while it waits on the HMAC.
+        let mut spin = match (pending, options.spin_loop.as_deref()) {
+            (None, _) => None,
+            (Some(((pending, password), key)), Some(batch)) => Some(Spin::Thread(
+                scope.spawn(move || pending.finish_with(password, key, batch)),
+            )),
+            (Some(((pending, password), key)), None) => {
+                let steps = pending.spin_steps(password)?;
+                Some(Spin::Between(pending, steps, key))
+            }
+        };
         let mut idle = || spin.as_mut().is_some_and(Spin::advance);
         // An early return still joins a spin thread: the scope waits for it.
         match (streamed_offset, sink) {
@@ -759,6 +758,8 @@ fn first_pass<R: Read + Seek + Send, S: Write + Seek, Q: Write>(
 const SPIN_SLICE: u32 = 512;
 
 /// The password's spin loop while the package is encrypted, and the encryptor it finishes.
+/// One per file, so the variants' size difference does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Spin<'scope, 'a> {
     /// Run on the encrypting thread a slice at a time, whenever it waits on the HMAC.
     Between(
@@ -766,33 +767,16 @@ enum Spin<'scope, 'a> {
         docseal_crypto::SpinSteps,
         &'a [u8],
     ),
-    /// To run through a bulk job's batch, on a thread of its own.
-    Batched(
-        PendingPasswordEncryptor,
-        &'a Password,
-        &'a [u8],
-        &'a dyn docseal_crypto::SpinLoop,
-    ),
-    /// Running on that thread.
+    /// Run through a bulk job's batch on a thread of its own.
     Thread(std::thread::ScopedJoinHandle<'scope, docseal_crypto::Result<PasswordKeyEncryptor>>),
 }
 
-impl<'scope, 'a: 'scope> Spin<'scope, 'a> {
-    /// Starts a batched loop's thread in `scope`.
-    fn start(self, scope: &'scope std::thread::Scope<'scope, '_>) -> Self {
-        match self {
-            Spin::Batched(pending, password, key, batch) => {
-                Spin::Thread(scope.spawn(move || pending.finish_with(password, key, batch)))
-            }
-            other => other,
-        }
-    }
-
+impl Spin<'_, '_> {
     /// Runs a slice of the loop here, if it runs here; whether some is left.
     fn advance(&mut self) -> bool {
         match self {
             Spin::Between(_, steps, _) => steps.advance(SPIN_SLICE),
-            _ => false,
+            Spin::Thread(_) => false,
         }
     }
 
@@ -800,9 +784,6 @@ impl<'scope, 'a: 'scope> Spin<'scope, 'a> {
     fn finish(self) -> Result<PasswordKeyEncryptor> {
         let finished = match self {
             Spin::Between(pending, steps, key) => pending.finish_with_steps(steps, key),
-            Spin::Batched(pending, password, key, batch) => {
-                pending.finish_with(password, key, batch)
-            }
             Spin::Thread(thread) => thread
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e)),
